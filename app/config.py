@@ -1,0 +1,106 @@
+"""Settings file (TOML) and paths. Device settings are kept here as plain tables.
+
+The file lives in the user's config directory; the store in the user's data directory.
+Both can be moved: SERIALPOS_CONFIG names another settings file, SERIALPOS_DB another store.
+"""
+
+from __future__ import annotations
+
+import os
+import tomllib
+from dataclasses import asdict, dataclass, field, replace
+from pathlib import Path
+from typing import Any
+
+import tomli_w
+from platformdirs import user_config_dir, user_data_dir
+
+from app.errors import InvalidInput
+
+APP_NAME = "SerialPOS"
+
+
+def data_dir() -> Path:
+    return Path(os.environ.get("SERIALPOS_DATA_DIR") or user_data_dir(APP_NAME, appauthor=False))
+
+
+def config_path() -> Path:
+    override = os.environ.get("SERIALPOS_CONFIG")
+    if override:
+        return Path(override)
+    return Path(user_config_dir(APP_NAME, appauthor=False)) / "settings.toml"
+
+
+def default_db_url() -> str:
+    """SERIALPOS_DB if set, else the embedded SQLite store in the user's data directory."""
+    return os.environ.get("SERIALPOS_DB") or f"sqlite:///{data_dir() / 'serialpos.sqlite3'}"
+
+
+@dataclass(frozen=True)
+class ShopSettings:
+    """What the shop sets once: its name on receipts, money, tax and limits."""
+
+    name: str = "SerialPOS Demo Shop"
+    address_lines: tuple[str, ...] = ("1 High Street", "Springfield")
+    currency: str = "USD"
+    locale: str = "en_US"
+    prices_include_tax: bool = True
+    max_range: int = 100_000
+    manager_discount_percent: int = 10
+    till: str = "TILL-1"
+    receipt_footer: tuple[str, ...] = ("Keep this receipt for warranty claims.",)
+
+
+@dataclass(frozen=True)
+class Settings:
+    shop: ShopSettings = field(default_factory=ShopSettings)
+    # Device tables are kept raw here; app.devices.settings parses and validates them.
+    printers: tuple[dict[str, Any], ...] = ()
+    scanner: dict[str, Any] = field(default_factory=dict)
+    label_size: str = "50x25"
+
+
+def _shop_from(table: dict[str, Any]) -> ShopSettings:
+    known = {k: v for k, v in table.items() if k in ShopSettings.__dataclass_fields__}
+    for key in ("address_lines", "receipt_footer"):
+        if key in known:
+            known[key] = tuple(str(x) for x in known[key])
+    try:
+        return replace(ShopSettings(), **known)
+    except TypeError as exc:
+        raise InvalidInput(f"settings [shop]: {exc}") from None
+
+
+def load_settings(path: Path | None = None) -> Settings:
+    """Reads the settings file; a missing file gives the defaults."""
+    path = path or config_path()
+    if not path.exists():
+        return Settings()
+    try:
+        raw = tomllib.loads(path.read_text(encoding="utf-8"))
+    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
+        raise InvalidInput(f"settings file {path} is not valid TOML: {exc}") from None
+    return Settings(
+        shop=_shop_from(raw.get("shop", {})),
+        printers=tuple(raw.get("printers", ())),
+        scanner=dict(raw.get("scanner", {})),
+        label_size=str(raw.get("label_size", "50x25")),
+    )
+
+
+def save_settings(settings: Settings, path: Path | None = None) -> None:
+    """Writes the settings atomically: a crash never leaves half a file."""
+    path = path or config_path()
+    path.parent.mkdir(parents=True, exist_ok=True)
+    shop = asdict(settings.shop)
+    shop["address_lines"] = list(settings.shop.address_lines)
+    shop["receipt_footer"] = list(settings.shop.receipt_footer)
+    doc: dict[str, Any] = {
+        "label_size": settings.label_size,
+        "shop": shop,
+        "printers": list(settings.printers),
+        "scanner": settings.scanner,
+    }
+    tmp = path.with_suffix(".tmp")
+    tmp.write_text(tomli_w.dumps(doc), encoding="utf-8")
+    os.replace(tmp, path)

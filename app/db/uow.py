@@ -1,0 +1,53 @@
+"""One unit of work = one transaction. Services open one with `store.write()`."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+from sqlalchemy import Engine
+from sqlalchemy.orm import Session
+
+from app.db.engine import WRITE_OPTION, make_engine
+
+
+class Store:
+    """The shop's database: a read side and a write side over one engine."""
+
+    def __init__(self, engine: Engine) -> None:
+        self.engine = engine
+        self._write_engine = engine.execution_options(**{WRITE_OPTION: True})
+
+    @property
+    def is_sqlite(self) -> bool:
+        return self.engine.dialect.name == "sqlite"
+
+    @contextmanager
+    def write(self) -> Iterator[Session]:
+        """A write transaction: committed when the block ends, rolled back if it raises."""
+        with Session(self._write_engine, expire_on_commit=False) as session, session.begin():
+            yield session
+
+    @contextmanager
+    def read(self) -> Iterator[Session]:
+        """A read-only transaction (never takes the write lock)."""
+        with Session(self.engine, expire_on_commit=False) as session, session.begin():
+            yield session
+
+    def dispose(self) -> None:
+        self.engine.dispose()
+
+
+def open_store(url: str, *, migrate: bool = True) -> Store:
+    """Opens (and by default migrates) the store at `url`."""
+    store = Store(make_engine(url))
+    if migrate:
+        from app.db.migrate import upgrade_to_head
+
+        upgrade_to_head(store.engine)
+    return store
+
+
+def sqlite_url(path: Path) -> str:
+    return f"sqlite:///{path}"

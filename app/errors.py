@@ -1,0 +1,34 @@
+"""Errors a user can cause. Each message is one line, fit to show a cashier.
+
+Raising one of these inside a service aborts its transaction: nothing is written.
+"""
+
+from __future__ import annotations
+
+
+class UserError(Exception):
+    """Base of every error caused by what a user asked for (not a bug)."""
+
+    def __init__(self, message: str) -> None:
+        # One line, whatever the caller quoted: a stray newline would break the CLI contract.
+        super().__init__(" ".join(message.split()))
+
+    @property
+    def message(self) -> str:
+        return str(self)
+
+
+class InvalidInput(UserError):
+    """The input is malformed: a bad range, a wrong count, a control character."""
+
+
+class NotFound(UserError):
+    """The thing named does not exist (unknown SKU, serial, location, user)."""
+
+
+class PermissionDenied(UserError):
+    """The acting user's role does not allow this, or an approval is missing."""
+
+
+class Conflict(UserError):
+    """The store's current state forbids it: a duplicate serial, a unit already sold."""

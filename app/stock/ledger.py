@@ -1,0 +1,114 @@
+"""Moving a serial unit: a conditional update of its row plus its ledger row, together.
+
+Every service that changes a unit (transfer, write-off, sale, refund, ticket parts) goes
+through `move_unit`, so the status rules and the claim check live in one place.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+
+from sqlalchemy import select, update
+from sqlalchemy.orm import Session
+
+from app.errors import Conflict
+from app.stock.lifecycle import Move, target_status
+from app.stock.models import Customer, Location, Movement, SerialUnit, UnitStatus
+from app.users.roles import Actor
+
+
+@dataclass(frozen=True)
+class UnitState:
+    """A unit as read at the start of a move: what the conditional update checks against."""
+
+    id: int
+    item_id: int
+    serial: str
+    status: str
+    location_id: int | None
+    location: str | None
+    customer_id: int | None
+    customer: str | None
+
+
+def unit_state_query():  # type: ignore[no-untyped-def]
+    return (
+        select(
+            SerialUnit.id,
+            SerialUnit.item_id,
+            SerialUnit.serial,
+            SerialUnit.status,
+            SerialUnit.location_id,
+            Location.name,
+            SerialUnit.customer_id,
+            Customer.name,
+        )
+        .outerjoin(Location, Location.id == SerialUnit.location_id)
+        .outerjoin(Customer, Customer.id == SerialUnit.customer_id)
+    )
+
+
+def load_unit_states(session: Session, unit_ids: list[int]) -> list[UnitState]:
+    rows = session.execute(unit_state_query().where(SerialUnit.id.in_(unit_ids))).all()
+    by_id = {row[0]: UnitState(*row) for row in rows}
+    return [by_id[i] for i in unit_ids if i in by_id]
+
+
+def move_unit(
+    session: Session,
+    actor: Actor,
+    unit: UnitState,
+    move: Move,
+    *,
+    to_location_id: int | None,
+    customer_id: int | None = None,
+    document: str | None = None,
+    reason: str | None = None,
+    warranty: tuple[str | None, date | None, date | None] | None = None,
+) -> UnitStatus:
+    """Moves one unit and writes its movement; Conflict if it is no longer where we read it.
+
+    The WHERE on status (and location) makes the update a claim: of two tills selling the
+    same unit, only one updates a row; the other sees 0 rows and gets a clear message.
+    """
+    to_status = target_status(move, unit.serial, unit.status, unit.location, unit.customer)
+    values: dict[str, object] = {
+        "status": to_status.value,
+        "location_id": to_location_id,
+        "customer_id": customer_id,
+    }
+    if warranty is not None:
+        values["warranty_type"], values["warranty_start"], values["warranty_end"] = warranty
+    claimed = session.execute(
+        update(SerialUnit)
+        .where(SerialUnit.id == unit.id, SerialUnit.status == unit.status)
+        .where(_same_location(unit.location_id))
+        .values(**values)
+        .execution_options(synchronize_session=False)
+    )
+    if claimed.rowcount != 1:  # type: ignore[attr-defined]
+        raise Conflict(f"{unit.serial} was changed by someone else just now; scan it again")
+    session.add(
+        Movement(
+            user_id=actor.id,
+            kind=move.value,
+            item_id=unit.item_id,
+            unit_id=unit.id,
+            qty=1,
+            from_status=unit.status,
+            to_status=to_status.value,
+            from_location_id=unit.location_id,
+            to_location_id=to_location_id,
+            customer_id=customer_id,
+            document=document,
+            reason=reason,
+        )
+    )
+    return to_status
+
+
+def _same_location(location_id: int | None):  # type: ignore[no-untyped-def]
+    if location_id is None:
+        return SerialUnit.location_id.is_(None)
+    return SerialUnit.location_id == location_id

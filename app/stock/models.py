@@ -1,0 +1,162 @@
+"""Items, locations, serial units, bulk stock, receiving batches and the movement ledger."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from enum import StrEnum
+
+from sqlalchemy import (
+    BigInteger,
+    CheckConstraint,
+    ForeignKey,
+    Index,
+    String,
+    UniqueConstraint,
+)
+from sqlalchemy.orm import Mapped, mapped_column
+
+from app.db.base import Base
+from app.db.types import BigId, key_string, utcnow
+
+
+class UnitStatus(StrEnum):
+    IN_STOCK = "in_stock"
+    SOLD = "sold"
+    DEFECTIVE = "defective"
+    ADJUSTED_OUT = "adjusted_out"
+    USED = "used"
+    AT_VENDOR = "at_vendor"
+
+
+class Item(Base):
+    __tablename__ = "items"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    sku: Mapped[str] = mapped_column(String(64), unique=True)
+    name: Mapped[str] = mapped_column(String(200))
+    price: Mapped[int] = mapped_column(default=0)  # minor units, as the shop sets it
+    cost: Mapped[int] = mapped_column(default=0)  # minor units; default cost of bulk stock
+    barcode: Mapped[str | None] = mapped_column(String(32), index=True)
+    tax_rate_bp: Mapped[int] = mapped_column(default=0)  # basis points: 2000 = 20 %
+    serialized: Mapped[bool] = mapped_column(default=False)
+    warranty_days: Mapped[int] = mapped_column(default=0)
+    serial_prefix: Mapped[str] = mapped_column(String(32), default="")
+    serial_digits: Mapped[int] = mapped_column(default=6)
+    serial_random: Mapped[bool] = mapped_column(default=False)
+    serial_next: Mapped[int] = mapped_column(BigInteger, default=1)
+    active: Mapped[bool] = mapped_column(default=True)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    __table_args__ = (
+        CheckConstraint("price >= 0", name="price_not_negative"),
+        CheckConstraint("cost >= 0", name="cost_not_negative"),
+        CheckConstraint("warranty_days >= 0", name="warranty_not_negative"),
+    )
+
+
+class Location(Base):
+    __tablename__ = "locations"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(64), unique=True)
+    sellable: Mapped[bool] = mapped_column(default=True)
+    active: Mapped[bool] = mapped_column(default=True)
+
+
+class Customer(Base):
+    __tablename__ = "customers"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(120), index=True)
+    phone: Mapped[str] = mapped_column(String(40), default="")
+    email: Mapped[str] = mapped_column(String(120), default="")
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class ReceivingBatch(Base):
+    """One receiving: which item, where, how many, how the serials were entered."""
+
+    __tablename__ = "receiving_batches"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    at: Mapped[datetime] = mapped_column(default=utcnow)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    item_id: Mapped[int] = mapped_column(ForeignKey("items.id"))
+    location_id: Mapped[int] = mapped_column(ForeignKey("locations.id"))
+    qty: Mapped[int]
+    method: Mapped[str] = mapped_column(String(16))
+    supplier_warranty_days: Mapped[int] = mapped_column(default=0)
+
+
+class SerialUnit(Base):
+    """One physical unit. Its current state lives here, changed with its movement row."""
+
+    __tablename__ = "serial_units"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    item_id: Mapped[int] = mapped_column(ForeignKey("items.id"))
+    serial: Mapped[str] = mapped_column(String(64))  # as entered, trimmed
+    serial_key: Mapped[str] = mapped_column(key_string(64))  # for comparing: case ignored
+    asset_tag: Mapped[str | None] = mapped_column(String(64))
+    status: Mapped[str] = mapped_column(String(16))
+    location_id: Mapped[int | None] = mapped_column(ForeignKey("locations.id"))
+    customer_id: Mapped[int | None] = mapped_column(ForeignKey("customers.id"))
+    cost: Mapped[int] = mapped_column(default=0)  # specific cost, minor units
+    received_at: Mapped[datetime] = mapped_column(default=utcnow)
+    batch_id: Mapped[int | None] = mapped_column(ForeignKey("receiving_batches.id"))
+    supplier_warranty_end: Mapped[date | None]
+    warranty_type: Mapped[str | None] = mapped_column(String(16))
+    warranty_start: Mapped[date | None]
+    warranty_end: Mapped[date | None]
+    lot: Mapped[str | None] = mapped_column(String(64))
+
+    __table_args__ = (
+        UniqueConstraint("item_id", "serial_key", name="uq_serial_units_item_serial"),
+        Index("ix_serial_units_serial_key", "serial_key"),
+        Index("ix_serial_units_status_serial_key", "status", "serial_key"),
+        Index("ix_serial_units_location_status", "location_id", "status"),
+        Index("ix_serial_units_batch", "batch_id"),
+        CheckConstraint(
+            "status IN ('in_stock','sold','defective','adjusted_out','used','at_vendor')",
+            name="status_known",
+        ),
+    )
+
+
+class StockLevel(Base):
+    """Bulk (non-serialized) quantity of an item at a location."""
+
+    __tablename__ = "stock_levels"
+
+    item_id: Mapped[int] = mapped_column(ForeignKey("items.id"), primary_key=True)
+    location_id: Mapped[int] = mapped_column(ForeignKey("locations.id"), primary_key=True)
+    qty: Mapped[int] = mapped_column(default=0)
+
+    __table_args__ = (CheckConstraint("qty >= 0", name="qty_not_negative"),)
+
+
+class Movement(Base):
+    """The append-only ledger: one row for every change to stock."""
+
+    __tablename__ = "movements"
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True)
+    at: Mapped[datetime] = mapped_column(default=utcnow)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    kind: Mapped[str] = mapped_column(String(20))
+    item_id: Mapped[int] = mapped_column(ForeignKey("items.id"))
+    unit_id: Mapped[int | None] = mapped_column(ForeignKey("serial_units.id"))
+    qty: Mapped[int] = mapped_column(default=1)
+    from_status: Mapped[str | None] = mapped_column(String(16))
+    to_status: Mapped[str | None] = mapped_column(String(16))
+    from_location_id: Mapped[int | None] = mapped_column(ForeignKey("locations.id"))
+    to_location_id: Mapped[int | None] = mapped_column(ForeignKey("locations.id"))
+    customer_id: Mapped[int | None] = mapped_column(ForeignKey("customers.id"))
+    document: Mapped[str | None] = mapped_column(String(40))
+    reason: Mapped[str | None] = mapped_column(String(200))
+
+    __table_args__ = (
+        Index("ix_movements_unit", "unit_id", "id"),
+        Index("ix_movements_item", "item_id", "id"),
+        Index("ix_movements_document", "document"),
+    )

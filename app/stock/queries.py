@@ -1,0 +1,295 @@
+"""The read side of stock: unit look-up, paged lists, history, stock levels, valuation.
+
+Lists page by key (serial, id), never by OFFSET, so page 1,000 costs what page 1 costs.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass
+
+from sqlalchemy import Select, and_, func, or_, select, union_all
+from sqlalchemy.orm import Session, aliased
+
+from app.db.uow import Store
+from app.errors import InvalidInput
+from app.stock.lifecycle import describe_state
+from app.stock.models import (
+    Customer,
+    Item,
+    Location,
+    Movement,
+    SerialUnit,
+    StockLevel,
+    UnitStatus,
+)
+from app.stock.records import (
+    HistoryEntry,
+    ItemRecord,
+    LocationRecord,
+    StockRow,
+    UnitPage,
+    UnitRecord,
+    ValuationRow,
+)
+from app.stock.serials import serial_key
+from app.stock.services import (
+    get_item,
+    get_location,
+    item_record,
+    location_record,
+    one_unit,
+)
+from app.users.models import User
+from app.users.roles import Actor, Permission, require
+
+MAX_PAGE = 1_000
+
+
+def _unit_columns() -> Select:  # type: ignore[type-arg]
+    return (
+        select(
+            SerialUnit.id,
+            SerialUnit.item_id,
+            Item.sku,
+            Item.name,
+            SerialUnit.serial,
+            SerialUnit.asset_tag,
+            SerialUnit.status,
+            Location.name,
+            Customer.name,
+            SerialUnit.cost,
+            SerialUnit.received_at,
+            SerialUnit.batch_id,
+            SerialUnit.supplier_warranty_end,
+            SerialUnit.warranty_type,
+            SerialUnit.warranty_start,
+            SerialUnit.warranty_end,
+        )
+        .join(Item, Item.id == SerialUnit.item_id)
+        .outerjoin(Location, Location.id == SerialUnit.location_id)
+        .outerjoin(Customer, Customer.id == SerialUnit.customer_id)
+    )
+
+
+def find_units(store: Store, actor: Actor, serial: str) -> list[UnitRecord]:
+    """Every unit with this serial, across items (the scan path: one indexed query)."""
+    require(actor, Permission.VIEW_STOCK)
+    with store.engine.connect() as conn:
+        rows = conn.execute(_unit_columns().where(SerialUnit.serial_key == serial_key(serial)))
+        return [UnitRecord(*row) for row in rows]
+
+
+@dataclass(frozen=True)
+class UnitFilter:
+    sku: str | None = None
+    status: str | None = None
+    location: str | None = None
+    prefix: str | None = None  # serial starts with (case ignored): uses the index
+    search: str | None = None  # serial or asset tag contains (case ignored)
+    batch_id: int | None = None
+
+
+def _next_key(prefix: str) -> str:
+    """The smallest string above every string that starts with `prefix` (byte order)."""
+    return prefix[:-1] + chr(ord(prefix[-1]) + 1)
+
+
+def _filtered(session: Session, f: UnitFilter) -> Select:  # type: ignore[type-arg]
+    query = _unit_columns()
+    if f.sku:
+        query = query.where(SerialUnit.item_id == get_item(session, f.sku, active=False).id)
+    if f.status:
+        if f.status not in {s.value for s in UnitStatus}:
+            known = ", ".join(s.value for s in UnitStatus)
+            raise InvalidInput(f"unknown status {f.status!r}; statuses are {known}")
+        query = query.where(SerialUnit.status == f.status)
+    if f.location:
+        loc = get_location(session, f.location, active=False)
+        query = query.where(SerialUnit.location_id == loc.id)
+    if f.prefix:
+        key = serial_key(f.prefix)
+        query = query.where(SerialUnit.serial_key >= key, SerialUnit.serial_key < _next_key(key))
+    if f.search:
+        needle = serial_key(f.search).replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+        pattern = f"%{needle}%"
+        query = query.where(
+            or_(
+                SerialUnit.serial_key.like(pattern, escape="\\"),
+                func.lower(SerialUnit.asset_tag).like(pattern, escape="\\"),
+            )
+        )
+    if f.batch_id is not None:
+        query = query.where(SerialUnit.batch_id == f.batch_id)
+    return query
+
+
+def list_units(
+    store: Store,
+    actor: Actor,
+    f: UnitFilter,
+    *,
+    limit: int = 100,
+    after: tuple[str, int] | None = None,
+) -> UnitPage:
+    """One page of units in serial order; pass `next_after` back for the next page."""
+    require(actor, Permission.VIEW_STOCK)
+    if not 1 <= limit <= MAX_PAGE:
+        raise InvalidInput(f"limit must be between 1 and {MAX_PAGE}")
+    with store.read() as session:
+        query = _filtered(session, f)
+        if after is not None:
+            key, unit_id = after
+            query = query.where(
+                or_(
+                    SerialUnit.serial_key > key,
+                    and_(SerialUnit.serial_key == key, SerialUnit.id > unit_id),
+                )
+            )
+        rows = session.execute(
+            query.order_by(SerialUnit.serial_key, SerialUnit.id).limit(limit + 1)
+        ).all()
+        units = [UnitRecord(*row) for row in rows[:limit]]
+        more = len(rows) > limit
+        last = units[-1] if units and more else None
+        return UnitPage(units, (serial_key(last.serial), last.id) if last else None)
+
+
+def iter_units(
+    store: Store, actor: Actor, f: UnitFilter, *, page: int = 1_000
+) -> Iterator[UnitRecord]:
+    """Every unit matching, page by page (for exports): memory stays flat."""
+    after = None
+    while True:
+        result = list_units(store, actor, f, limit=page, after=after)
+        yield from result.units
+        if result.next_after is None:
+            return
+        after = result.next_after
+
+
+def unit_history(
+    store: Store, actor: Actor, serial: str, sku: str | None = None
+) -> list[HistoryEntry]:
+    """The ledger for one unit, oldest first."""
+    require(actor, Permission.VIEW_STOCK)
+    from_loc, to_loc = aliased(Location), aliased(Location)
+    with store.read() as session:
+        unit = one_unit(session, serial, sku)
+        rows = session.execute(
+            select(
+                Movement.at,
+                Movement.kind,
+                Movement.from_status,
+                from_loc.name,
+                Movement.to_status,
+                to_loc.name,
+                Customer.name,
+                User.name,
+                Movement.document,
+                Movement.reason,
+            )
+            .join(User, User.id == Movement.user_id)
+            .outerjoin(from_loc, from_loc.id == Movement.from_location_id)
+            .outerjoin(to_loc, to_loc.id == Movement.to_location_id)
+            .outerjoin(Customer, Customer.id == Movement.customer_id)
+            .where(Movement.unit_id == unit.id)
+            .order_by(Movement.id)
+        ).all()
+        return [
+            HistoryEntry(
+                at=r[0],
+                kind=r[1],
+                from_state=_state(r[2], r[3], None),
+                to_state=_state(r[4], r[5], r[6]),
+                user=r[7],
+                document=r[8],
+                reason=r[9],
+            )
+            for r in rows
+        ]
+
+
+def _state(status: str | None, location: str | None, customer: str | None) -> str:
+    if status is None:
+        return ""
+    return describe_state(status, location, customer).removeprefix("is ").removeprefix("was ")
+
+
+def stock_by_location(store: Store, actor: Actor, *, sku: str | None = None) -> list[StockRow]:
+    """On-hand quantity per item and location: in-stock units plus bulk levels."""
+    require(actor, Permission.VIEW_STOCK)
+    with store.read() as session:
+        units = select(
+            SerialUnit.item_id.label("item_id"),
+            SerialUnit.location_id.label("location_id"),
+            func.count().label("qty"),
+        ).where(SerialUnit.status == UnitStatus.IN_STOCK.value)
+        bulk = select(StockLevel.item_id, StockLevel.location_id, StockLevel.qty).where(
+            StockLevel.qty > 0
+        )
+        if sku:
+            item_id = get_item(session, sku, active=False).id
+            units = units.where(SerialUnit.item_id == item_id)
+            bulk = bulk.where(StockLevel.item_id == item_id)
+        both = union_all(
+            units.group_by(SerialUnit.item_id, SerialUnit.location_id), bulk
+        ).subquery()
+        rows = session.execute(
+            select(Item.sku, Item.name, Location.name, func.sum(both.c.qty), Item.serialized)
+            .join(Item, Item.id == both.c.item_id)
+            .join(Location, Location.id == both.c.location_id)
+            .group_by(Item.sku, Item.name, Location.name, Item.serialized)
+            .order_by(Item.sku, Location.name)
+        ).all()
+        return [StockRow(r[0], r[1], r[2], int(r[3]), bool(r[4])) for r in rows]
+
+
+def valuation(store: Store, actor: Actor) -> list[ValuationRow]:
+    """Stock value by specific cost: each in-stock unit at its own cost, bulk at item cost."""
+    require(actor, Permission.VIEW_STOCK)
+    with store.read() as session:
+        units = (
+            select(
+                SerialUnit.item_id.label("item_id"),
+                func.count().label("qty"),
+                func.sum(SerialUnit.cost).label("value"),
+            )
+            .where(SerialUnit.status == UnitStatus.IN_STOCK.value)
+            .group_by(SerialUnit.item_id)
+        )
+        bulk = (
+            select(
+                StockLevel.item_id.label("item_id"),
+                func.sum(StockLevel.qty).label("qty"),
+                func.sum(StockLevel.qty * Item.cost).label("value"),
+            )
+            .join(Item, Item.id == StockLevel.item_id)
+            .group_by(StockLevel.item_id)
+        )
+        both = union_all(units, bulk).subquery()
+        rows = session.execute(
+            select(Item.sku, Item.name, func.sum(both.c.qty), func.sum(both.c.value))
+            .join(Item, Item.id == both.c.item_id)
+            .group_by(Item.sku, Item.name)
+            .having(func.sum(both.c.qty) > 0)
+            .order_by(Item.sku)
+        ).all()
+        return [ValuationRow(r[0], r[1], int(r[2]), int(r[3] or 0)) for r in rows]
+
+
+def list_items(store: Store, actor: Actor, *, include_inactive: bool = False) -> list[ItemRecord]:
+    """Every item (a shop has hundreds to a few thousand: one list is fine)."""
+    require(actor, Permission.VIEW_STOCK)
+    with store.read() as session:
+        query = select(Item).order_by(Item.sku)
+        if not include_inactive:
+            query = query.where(Item.active)
+        return [item_record(i) for i in session.scalars(query)]
+
+
+def list_locations(store: Store, actor: Actor) -> list[LocationRecord]:
+    require(actor, Permission.VIEW_STOCK)
+    with store.read() as session:
+        query = select(Location).where(Location.active).order_by(Location.name)
+        return [location_record(loc) for loc in session.scalars(query)]

@@ -1,0 +1,98 @@
+"""Users: the first manager, adding users, and finding the actor by name or by PIN."""
+
+from __future__ import annotations
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from app.db.uow import Store
+from app.errors import Conflict, InvalidInput, NotFound, PermissionDenied
+from app.text import clean_text
+from app.users import audit
+from app.users.models import User
+from app.users.pins import check_pin_format, hash_pin, verify_pin
+from app.users.roles import Actor, Permission, Role, require
+
+
+def _actor(user: User) -> Actor:
+    return Actor(id=user.id, name=user.name, role=Role(user.role))
+
+
+def _clean_name(name: str) -> str:
+    return clean_text(name, field="user name", max_length=64)
+
+
+def _check_pin_is_free(session: Session, pin: str) -> None:
+    # The PIN alone identifies a user at the till, so no two active users may share one.
+    for stored in session.scalars(select(User.pin_hash).where(User.active)):
+        if verify_pin(pin, stored):
+            raise Conflict("that PIN is already in use; choose another")
+
+
+def _insert_user(session: Session, name: str, role: Role, pin: str) -> User:
+    if session.scalar(select(User.id).where(func.lower(User.name) == name.lower())):
+        raise Conflict(f"user {name!r} already exists")
+    _check_pin_is_free(session, pin)
+    user = User(name=name, role=role.value, pin_hash=hash_pin(pin), active=True)
+    session.add(user)
+    session.flush()
+    return user
+
+
+def create_first_manager(store: Store, *, name: str, pin: str) -> Actor:
+    """Creates the store's first user, a manager. Refused once any user exists."""
+    name = _clean_name(name)
+    check_pin_format(pin)
+    with store.write() as session:
+        if session.scalar(select(func.count()).select_from(User)):
+            raise Conflict("this store already has users; add more with 'user add'")
+        user = _insert_user(session, name, Role.MANAGER, pin)
+        actor = _actor(user)
+        audit.record(session, actor, "user.create", name, "first manager")
+        return actor
+
+
+def add_user(store: Store, actor: Actor, *, name: str, role: Role, pin: str) -> Actor:
+    """Adds a user with a role and a PIN (managers only)."""
+    require(actor, Permission.MANAGE_USERS)
+    name = _clean_name(name)
+    check_pin_format(pin)
+    with store.write() as session:
+        user = _insert_user(session, name, role, pin)
+        audit.record(session, actor, "user.create", name, f"role {role.value}")
+        return _actor(user)
+
+
+def has_users(store: Store) -> bool:
+    with store.read() as session:
+        return bool(session.scalar(select(func.count()).select_from(User)))
+
+
+def actor_by_name(store: Store, name: str) -> Actor:
+    """The acting user for the command line (`--as NAME`)."""
+    with store.read() as session:
+        user = session.scalar(select(User).where(func.lower(User.name) == name.strip().lower()))
+        if user is None:
+            raise NotFound(f"no user named {name.strip()!r}")
+        if not user.active:
+            raise PermissionDenied(f"user {user.name!r} is deactivated")
+        return _actor(user)
+
+
+def actor_by_pin(store: Store, pin: str) -> Actor:
+    """Log-in and approvals at the till: the PIN alone identifies the user."""
+    try:
+        check_pin_format(pin)
+    except InvalidInput:
+        raise PermissionDenied("wrong PIN") from None
+    with store.read() as session:
+        for user in session.scalars(select(User).where(User.active).order_by(User.id)):
+            if verify_pin(pin, user.pin_hash):
+                return _actor(user)
+    raise PermissionDenied("wrong PIN")
+
+
+def list_users(store: Store) -> list[Actor]:
+    with store.read() as session:
+        users = session.scalars(select(User).where(User.active).order_by(User.name))
+        return [_actor(u) for u in users]
