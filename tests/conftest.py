@@ -1,0 +1,83 @@
+"""Shared fixtures: a fresh, migrated SQLite store per test, copied from a template."""
+
+from __future__ import annotations
+
+import os
+import shutil
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+# Qt aborts without a display; every test runs offscreen.
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+
+from app.db.uow import Store, open_store, sqlite_url  # noqa: E402
+from app.users import services as users  # noqa: E402
+from app.users.roles import Actor, Role  # noqa: E402
+
+PINS = {"manager": "9999", "backoffice": "3333", "cashier": "1111", "service": "2222"}
+
+
+@pytest.fixture(scope="session")
+def template_store(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """Migrated once per worker, with one user per role (PIN hashing is slow on purpose)."""
+    path = tmp_path_factory.mktemp("template") / "template.sqlite3"
+    store = open_store(sqlite_url(path))
+    manager = users.create_first_manager(store, name="manager", pin=PINS["manager"])
+    users.add_user(store, manager, name="backoffice", role=Role.BACK_OFFICE, pin=PINS["backoffice"])
+    users.add_user(store, manager, name="cashier", role=Role.CASHIER, pin=PINS["cashier"])
+    users.add_user(store, manager, name="service", role=Role.SERVICE, pin=PINS["service"])
+    with store.engine.connect() as conn:
+        conn.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)")
+    store.dispose()
+    return path
+
+
+@pytest.fixture
+def store_path(template_store: Path, tmp_path: Path) -> Path:
+    path = tmp_path / "shop.sqlite3"
+    shutil.copyfile(template_store, path)
+    return path
+
+
+@pytest.fixture
+def store(store_path: Path) -> Iterator[Store]:
+    s = open_store(sqlite_url(store_path))
+    yield s
+    s.dispose()
+
+
+@pytest.fixture
+def manager(store: Store) -> Actor:
+    return users.actor_by_name(store, "manager")
+
+
+@pytest.fixture
+def backoffice(store: Store) -> Actor:
+    return users.actor_by_name(store, "backoffice")
+
+
+@pytest.fixture
+def cashier(store: Store) -> Actor:
+    return users.actor_by_name(store, "cashier")
+
+
+def dump_tables(store: Store) -> dict[str, list[tuple[object, ...]]]:
+    """Every row of every table, for asserting that a refused call changed nothing."""
+    from sqlalchemy import inspect, text
+
+    tables = sorted(inspect(store.engine).get_table_names())
+    with store.engine.connect() as conn:
+        return {
+            t: [tuple(r) for r in conn.execute(text(f'SELECT * FROM "{t}" ORDER BY 1'))]
+            for t in tables
+        }
+
+
+@pytest.fixture
+def unchanged(store: Store) -> Iterator[None]:
+    """Use as `with unchanged:`-style fixture: asserts the store is the same afterwards."""
+    before = dump_tables(store)
+    yield
+    assert dump_tables(store) == before, "a refused call changed the store"

@@ -1,0 +1,184 @@
+"""The back-office command line: names scripts rely on, --json shapes, exit codes."""
+
+from __future__ import annotations
+
+import csv
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from app.cli import main
+from app.db.uow import open_store, sqlite_url
+from tests.conftest import dump_tables
+
+
+class Shop:
+    """Runs `serialpos --db URL --as manager ...` in-process and captures its output."""
+
+    def __init__(self, path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+        self.path, self.url, self.capsys = path, sqlite_url(path), capsys
+
+    def __call__(self, *args: str, user: str | None = "boss") -> tuple[int, str, str]:
+        argv = ["--db", self.url, *(["--as", user] if user else []), *args]
+        self.capsys.readouterr()
+        code = main(argv)
+        out, err = self.capsys.readouterr()
+        return code, out, err
+
+    def json(self, *args: str) -> list[dict[str, object]]:
+        code, out, err = self(*args, "--json")
+        assert code == 0, err
+        return json.loads(out)  # type: ignore[no-any-return]
+
+    def tables(self) -> dict[str, list[tuple[object, ...]]]:
+        store = open_store(self.url)
+        try:
+            return dump_tables(store)
+        finally:
+            store.dispose()
+
+    def refused(self, *args: str, match: str) -> None:
+        """Exit 2, one line on stderr containing `match`, and nothing changed."""
+        before = self.tables()
+        code, out, err = self(*args)
+        assert code == 2, (out, err)
+        assert err.count("\n") == 1 and match in err, err
+        assert self.tables() == before
+
+
+@pytest.fixture
+def shop(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> Shop:
+    s = Shop(tmp_path / "cli.sqlite3", capsys)
+    assert s("init", "--manager", "boss", "--pin", "4321", user=None)[0] == 0
+    for args in (
+        ("location", "add", "Front"),
+        ("location", "add", "Back"),
+        ("item", "add", "PH1", "Phone One", "--price", "499.00", "--cost", "350",
+         "--serialized", "--warranty-days", "365", "--serial-prefix", "P1-", "--serial-digits", "5"),
+        ("item", "add", "CAB", "Cable", "--price", "9.99"),
+    ):  # fmt: skip
+        code, _, err = s(*args)
+        assert code == 0, err
+    return s
+
+
+def test_init_twice_is_refused(shop: Shop) -> None:
+    shop.refused("init", "--manager", "x", "--pin", "1111", match="already has users")
+
+
+def test_receive_range_and_list_units_as_json(shop: Shop) -> None:
+    code, out, _ = shop("receive", "PH1", "--location", "Front", "--range", "SN0098...SN0102",
+                        "--expect", "5", "--supplier-warranty-days", "30")  # fmt: skip
+    assert code == 0 and "received 5 x PH1 at Front" in out
+    units = shop.json("serials", "--sku", "PH1")
+    assert [u["serial"] for u in units] == ["SN0098", "SN0099", "SN0100", "SN0101", "SN0102"]
+    assert {"sku", "serial", "status", "location", "customer", "warranty_end"} <= set(units[0])
+    assert units[0]["status"] == "in_stock" and units[0]["location"] == "Front"
+    assert units[0]["cost"] == "350.00"
+
+
+def test_wrong_count_exits_2_and_changes_nothing(shop: Shop) -> None:
+    shop.refused("receive", "PH1", "--location", "Front", "--range", "1000...1008",
+                 "--expect", "10", match="expected 10 serials, got 9")  # fmt: skip
+
+
+def test_malformed_range_exits_2_and_changes_nothing(shop: Shop) -> None:
+    shop.refused("receive", "PH1", "--location", "Front", "--range", "SN10...XX20",
+                 match="prefix")  # fmt: skip
+    shop.refused("receive", "PH1", "--location", "Front", "--range", "20...10", match="ascend")
+
+
+def test_duplicate_serials_named_in_one_line(shop: Shop) -> None:
+    shop("receive", "PH1", "--location", "Front", "--serials", "A1,A2")
+    shop.refused("receive", "PH1", "--location", "Front", "--serials", "a1\nB7\nA2",
+                 match="PH1 already has serials: a1, A2")  # fmt: skip
+
+
+def test_receive_from_csv_file(shop: Shop, tmp_path: Path) -> None:
+    sheet = tmp_path / "in.csv"
+    sheet.write_text("Serial;Asset_Tag;Cost\nC-1;T1;300.50\nC-2;T2;301\n", encoding="utf-8")
+    code, _, err = shop("receive", "PH1", "--location", "Back", "--csv", str(sheet), "--expect", "2")
+    assert code == 0, err
+    units = {u["serial"]: u for u in shop.json("serials", "--location", "Back")}
+    assert (units["C-1"]["asset_tag"], units["C-1"]["cost"]) == ("T1", "300.50")
+
+
+def test_csv_with_the_wrong_count_changes_nothing(shop: Shop, tmp_path: Path) -> None:
+    sheet = tmp_path / "in.csv"
+    sheet.write_text("serial\nC-1\nC-2\nC-3\n", encoding="utf-8")
+    shop.refused("receive", "PH1", "--location", "Back", "--csv", str(sheet), "--expect", "2",
+                 match="expected 2 serials, got 3")  # fmt: skip
+
+
+def test_generate_prints_the_new_serials(shop: Shop) -> None:
+    code, out, _ = shop("receive", "PH1", "--location", "Front", "--generate", "3")
+    assert code == 0
+    assert out.splitlines()[1:] == ["P1-00001", "P1-00002", "P1-00003"]
+
+
+def test_bulk_quantity_and_stock_json(shop: Shop) -> None:
+    shop("receive", "CAB", "--location", "Front", "--qty", "12")
+    shop("receive", "PH1", "--location", "Front", "--serials", "X1;X2")
+    rows = shop.json("stock")
+    assert {(r["sku"], r["location"], r["qty"]) for r in rows} == {("CAB", "Front", 12), ("PH1", "Front", 2)}
+
+
+def test_transfer_write_off_and_history_json(shop: Shop) -> None:
+    shop("receive", "PH1", "--location", "Front", "--serials", "H1 H2".replace(" ", ","))
+    assert shop("transfer", "H1", "H2", "--to", "Back")[0] == 0
+    assert shop("write-off", "H1", "--reason", "screen cracked")[0] == 0
+    history = shop.json("history", "h1")
+    assert [h["kind"] for h in history] == ["receive", "transfer", "write_off"]
+    assert {"at", "kind", "from", "to", "user"} <= set(history[0])
+    assert history[-1]["user"] == "boss" and history[-1]["reason"] == "screen cracked"
+
+
+def test_write_off_by_back_office_with_manager_pin(shop: Shop) -> None:
+    shop("user", "add", "bo", "--role", "back office", "--pin", "3030")
+    shop("receive", "PH1", "--location", "Front", "--serials", "W1")
+    shop.refused("--as", "bo", "write-off", "W1", "--reason", "x", match="manager's approval")
+    code, _, err = shop("--as", "bo", "write-off", "W1", "--reason", "x", "--approve-pin", "4321", user=None)
+    assert code == 0, err
+
+
+def test_cashier_cannot_receive_from_the_command_line(shop: Shop) -> None:
+    shop("user", "add", "cash", "--role", "cashier", "--pin", "5050")
+    shop.refused("--as", "cash", "receive", "CAB", "--location", "Front", "--qty", "1",
+                 match="may not receive")  # fmt: skip
+
+
+def test_acting_user_is_required(shop: Shop) -> None:
+    code, _, err = shop("stock", user=None)
+    assert code == 2 and "--as USER" in err
+
+
+def test_usage_errors_are_one_line(shop: Shop) -> None:
+    shop.refused("receive", "PH1", "--location", "Front", match="one of the arguments")
+    shop.refused("frobnicate", match="invalid choice")
+
+
+def test_export_serials_to_csv(shop: Shop, tmp_path: Path) -> None:
+    shop("receive", "PH1", "--location", "Front", "--range", "E1...E250")
+    target = tmp_path / "units.csv"
+    assert shop("export", "serials", str(target))[0] == 0
+    with target.open(encoding="utf-8") as f:
+        rows = list(csv.DictReader(f))
+    assert len(rows) == 250 and rows[0]["sku"] == "PH1" and "warranty_end" in rows[0]
+
+
+def test_item_edit_flag_rule_from_the_command_line(shop: Shop) -> None:
+    shop("receive", "CAB", "--location", "Front", "--qty", "3")
+    shop.refused("item", "edit", "CAB", "--serialized", match="serialize procedure")
+    code, out, err = shop("item", "serialize", "CAB")
+    assert code == 0 and "Front: 3" in out and "not rewritten" in err
+
+
+def test_python_dash_m_app_runs(tmp_path: Path) -> None:
+    result = subprocess.run(
+        [sys.executable, "-m", "app", "--db", sqlite_url(tmp_path / "m.sqlite3"), "--as", "x", "stock"],
+        capture_output=True, text=True, timeout=60,
+    )  # fmt: skip
+    assert result.returncode == 2 and result.stderr.strip() == "serialpos: no user named 'x'"
