@@ -9,7 +9,8 @@ from babel.numbers import format_currency
 from app.errors import InvalidInput
 
 MINOR_UNITS = 100
-_MAX_AMOUNT = 10**13  # a hundred billion in major units: anything larger is a typo
+# Amounts are INTEGER columns (32-bit on PostgreSQL): 21 million in major units is a typo.
+_MAX_AMOUNT = 2**31
 
 
 def parse_money(text: str, *, field: str = "amount") -> int:

@@ -88,7 +88,12 @@ _ELLIPSIS = "\u2026"  # "…", what word processors and phones turn "..." into
 _RANGE_EXAMPLE = "a range looks like 1000...1009 or SN0098...SN0102 (start...end)"
 _TRAILING_DIGITS = re.compile(r"(.*?)([0-9]+)")  # ASCII digits only: \d matches any script
 
-_CSV_DELIMITERS = (",", ";", "\t")
+# Tried in this order when no header decides: a tab-separated export rarely has tabs in
+# cells, and a ';'-separated one (European Excel) has decimal commas ("12,50") that would
+# split evenly on ',' too and turn "SN1;12" into a serial.
+_CSV_DELIMITERS = ("\t", ";", ",")
+# Excel's way to keep leading zeros: a cell written as ="00123".
+_EXCEL_TEXT = re.compile(r'="(.*)"', re.DOTALL)
 _CSV_SNIFF_ROWS = 20
 _COST = re.compile(r"[0-9]+(?:\.[0-9]*)?|\.[0-9]+")
 # Header names (after lower-casing and turning spaces/hyphens into "_") per column.
@@ -314,8 +319,9 @@ def _csv_rows(text: str, delimiter: str) -> Iterable[tuple[int, list[str]]]:
 
 def _csv_delimiter(text: str) -> str:
     """Pick ',', ';' or tab. csv.Sniffer guesses wrongly on one-column files and on serials
-    made of letters, so instead: the delimiter that makes a known header, else the one
-    that splits the first rows into the same number (> 1) of columns, else ','."""
+    made of letters, so instead: the delimiter that makes a known header, else the first
+    (tab, ';', ',') that splits the first rows into the same number (> 1) of columns,
+    else ','."""
     samples: dict[str, list[list[str]]] = {}
     for delimiter in _CSV_DELIMITERS:
         rows: list[list[str]] = []
@@ -403,7 +409,9 @@ def parse_csv(text: str) -> list[SerialEntry]:
 
     def cell(row: list[str], name: str) -> str:
         index = columns.get(name)
-        return row[index] if index is not None and index < len(row) else ""
+        value = row[index] if index is not None and index < len(row) else ""
+        excel = _EXCEL_TEXT.fullmatch(_trim(value))
+        return excel.group(1) if excel else value
 
     entries: list[SerialEntry] = []
     total = 0
