@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from alembic import context
 
+import app.pos.models
 import app.stock.models
 import app.users.models  # noqa: F401  (registers the tables on Base.metadata)
 from app.db.base import Base

@@ -1,0 +1,99 @@
+"""Plain data handed out by the POS services: committed sales, refunds, the day's totals."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date, datetime
+
+
+@dataclass(frozen=True)
+class TenderRecord:
+    kind: str
+    amount: int
+    reference: str
+
+
+@dataclass(frozen=True)
+class SaleLineRecord:
+    id: int
+    line_no: int
+    sku: str
+    description: str
+    serial: str | None
+    qty: int
+    unit_price: int
+    discount: int
+    tax: int
+    total: int
+    warranty_end: date | None
+    refunded_qty: int
+
+    @property
+    def refundable_qty(self) -> int:
+        return self.qty - self.refunded_qty
+
+
+@dataclass(frozen=True)
+class SaleRecord:
+    number: str
+    till: str
+    at: datetime
+    business_day: date
+    cashier: str
+    customer: str | None
+    location: str
+    prices_include_tax: bool
+    lines: list[SaleLineRecord]
+    subtotal: int
+    discount: int
+    tax: int
+    total: int
+    tenders: list[TenderRecord]
+    change: int
+    refunds: list[str] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class RefundLineRecord:
+    sku: str
+    description: str
+    serial: str | None
+    qty: int
+    amount: int
+    tax: int
+
+
+@dataclass(frozen=True)
+class RefundRecord:
+    number: str
+    sale_number: str
+    till: str
+    at: datetime
+    cashier: str
+    approved_by: str
+    customer: str | None
+    reason: str
+    restock: str
+    lines: list[RefundLineRecord]
+    total: int
+    tax: int
+    tenders: list[TenderRecord]
+
+
+@dataclass(frozen=True)
+class DayReport:
+    """End of day for one till: what the drawer and the card terminal should show."""
+
+    till: str
+    day: date
+    sales: int
+    gross: int  # before discounts
+    discounts: int
+    tax: int
+    net_sales: int  # what customers paid for goods
+    taken_by_tender: dict[str, int]
+    change_given: int
+    refunds: int
+    refunded: int
+    refunded_by_tender: dict[str, int]
+    cash_expected: int  # cash taken - change - cash refunded

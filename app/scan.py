@@ -1,0 +1,236 @@
+"""The one scan resolver: a scanned or typed code -> what it is, for every view.
+
+In order (PRODUCT.md, Scans): a GS1 element string with (01) GTIN and (21) serial; an exact
+unit serial (several items: the user picks); a product barcode or SKU; a receipt number;
+else unknown. Resolving never changes anything.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from biip.gs1_messages import GS1Message
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from app.db.uow import Store
+from app.pos.cart import CartLine
+from app.pos.models import Refund, Sale
+from app.pos.services import unsellable_reason
+from app.stock.ledger import UnitState
+from app.stock.models import Customer, Item, Location, SerialUnit, UnitStatus
+from app.stock.serials import MAX_SERIAL_LENGTH, serial_key
+from app.text import has_control_chars, shorten
+from app.users.roles import Actor, Permission, require
+
+MAX_CODE = 200
+PICKER_LIMIT = 50
+_GS = "\x1d"  # FNC1 as scanners send it inside GS1-128
+_SYMBOLOGY_PREFIX = re.compile(r"^\][A-Za-z][0-9A-Za-z]")
+_DOCUMENT = re.compile(r"^(R|RF)-\d{6,}$", re.IGNORECASE)
+
+
+@dataclass(frozen=True)
+class ItemSummary:
+    id: int
+    sku: str
+    name: str
+    price: int
+    tax_rate_bp: int
+    serialized: bool
+    warranty_days: int
+
+
+@dataclass(frozen=True)
+class ScannedUnit:
+    """A unit found by a scan; `reason` says why it cannot be sold (None: it can)."""
+
+    unit_id: int
+    item: ItemSummary
+    serial: str
+    status: str
+    location: str | None
+    reason: str | None
+
+    def cart_line(self) -> CartLine:
+        i = self.item
+        return CartLine(
+            item_id=i.id,
+            sku=i.sku,
+            name=i.name,
+            unit_price=i.price,
+            tax_rate_bp=i.tax_rate_bp,
+            unit_id=self.unit_id,
+            serial=self.serial,
+            warranty_days=i.warranty_days,
+        )
+
+
+@dataclass(frozen=True)
+class UnitScan:
+    unit: ScannedUnit
+
+
+@dataclass(frozen=True)
+class SerialChoice:
+    """Several items carry this serial: the user picks one."""
+
+    units: tuple[ScannedUnit, ...]
+
+
+@dataclass(frozen=True)
+class ItemScan:
+    """A product barcode or SKU; for a serialized item, the in-stock units here to pick from."""
+
+    item: ItemSummary
+    units_here: tuple[ScannedUnit, ...] = ()
+    more_here: bool = False
+
+    def cart_line(self) -> CartLine:
+        i = self.item
+        return CartLine(i.id, i.sku, i.name, i.price, i.tax_rate_bp, warranty_days=i.warranty_days)
+
+
+@dataclass(frozen=True)
+class SaleScan:
+    number: str
+
+
+@dataclass(frozen=True)
+class UnknownScan:
+    code: str
+    message: str
+
+
+ScanResult = UnitScan | SerialChoice | ItemScan | SaleScan | UnknownScan
+
+
+def resolve_scan(store: Store, actor: Actor, code: str, *, location: str) -> ScanResult:
+    """What a code is, with everything the view needs to act on it."""
+    require(actor, Permission.VIEW_STOCK)
+    raw = code.strip()
+    if not raw:
+        return UnknownScan(code, "empty scan")
+    if len(raw) > MAX_CODE:
+        return UnknownScan(raw[:MAX_CODE], f"code too long ({len(raw)} characters): not a barcode")
+    with store.read() as session:
+        gs1 = _gs1_serial(raw)
+        if gs1 is not None:
+            found = _gs1_unit(session, *gs1, location=location)
+            if found is not None:
+                return found
+        if has_control_chars(raw):
+            return UnknownScan(raw, f"unreadable scan {shorten(raw)}: scanner noise")
+        units = _units_by_serial(session, raw) if len(raw) <= MAX_SERIAL_LENGTH else []
+        if len(units) == 1:
+            return UnitScan(units[0])
+        if units:
+            return SerialChoice(tuple(units))
+        item = _item_by_code(session, raw)
+        if item is not None:
+            return _item_scan(session, item, location)
+        if _DOCUMENT.match(raw):
+            number = raw.upper()
+            if session.scalar(select(Sale.id).where(Sale.number == number)) or session.scalar(
+                select(Refund.id).where(Refund.number == number)
+            ):
+                return SaleScan(number)
+        return UnknownScan(raw, f"unknown code {shorten(raw)}")
+
+
+def _gs1_serial(raw: str) -> tuple[str, str] | None:
+    """(GTIN-14, serial) from a GS1 element string, in raw or (01)...(21)... form."""
+    text = _SYMBOLOGY_PREFIX.sub("", raw)
+    if not (text.startswith("01") or text.startswith("(01)")) or len(text) < 19:
+        return None
+    try:
+        message = GS1Message.parse_hri(text) if text.startswith("(") else GS1Message.parse(text)
+    except Exception:  # biip raises several parse errors; none of them is the user's fault
+        return None
+    gtin = message.element_strings.get(ai="01")
+    serial = message.element_strings.get(ai="21")
+    if gtin is None or serial is None:
+        return None
+    return gtin.value, serial.value
+
+
+def _gs1_unit(session: Session, gtin14: str, serial: str, *, location: str) -> ScanResult | None:
+    candidates = {gtin14, gtin14.lstrip("0"), gtin14[1:], gtin14[2:]}
+    item = session.scalar(select(Item).where(Item.barcode.in_(candidates)))
+    if item is None:
+        return None
+    for unit in _units_by_serial(session, serial):
+        if unit.item.id == item.id:
+            return UnitScan(unit)
+    return UnknownScan(serial, f"{item.sku} has no unit with serial {shorten(serial)}")
+
+
+def _summary(item: Item) -> ItemSummary:
+    return ItemSummary(
+        item.id,
+        item.sku,
+        item.name,
+        item.price,
+        item.tax_rate_bp,
+        item.serialized,
+        item.warranty_days,
+    )
+
+
+_UNIT_QUERY = (
+    select(SerialUnit, Item, Location.name, Location.sellable, Customer.name)
+    .join(Item, Item.id == SerialUnit.item_id)
+    .outerjoin(Location, Location.id == SerialUnit.location_id)
+    .outerjoin(Customer, Customer.id == SerialUnit.customer_id)
+)
+
+
+def _scanned(
+    session: Session,
+    unit: SerialUnit,
+    item: Item,
+    loc: str | None,
+    sellable: bool | None,
+    customer: str | None,
+) -> ScannedUnit:
+    state = UnitState(
+        unit.id,
+        unit.item_id,
+        unit.serial,
+        unit.status,
+        unit.location_id,
+        loc,
+        unit.customer_id,
+        customer,
+    )
+    reason = unsellable_reason(session, state, bool(sellable))
+    return ScannedUnit(unit.id, _summary(item), unit.serial, unit.status, loc, reason)
+
+
+def _units_by_serial(session: Session, serial: str) -> list[ScannedUnit]:
+    rows = session.execute(_UNIT_QUERY.where(SerialUnit.serial_key == serial_key(serial))).all()
+    return [_scanned(session, *row) for row in rows]
+
+
+def _item_by_code(session: Session, code: str) -> Item | None:
+    item = session.scalar(select(Item).where(Item.barcode == code, Item.active))
+    if item is None:
+        item = session.scalar(select(Item).where(func.lower(Item.sku) == code.lower(), Item.active))
+    return item
+
+
+def _item_scan(session: Session, item: Item, location: str) -> ItemScan:
+    if not item.serialized:
+        return ItemScan(_summary(item))
+    rows = session.execute(
+        _UNIT_QUERY.where(
+            SerialUnit.item_id == item.id,
+            SerialUnit.status == UnitStatus.IN_STOCK.value,
+            func.lower(Location.name) == location.strip().lower(),
+        )
+        .order_by(SerialUnit.serial_key)
+        .limit(PICKER_LIMIT + 1)
+    ).all()
+    units = tuple(_scanned(session, *row) for row in rows[:PICKER_LIMIT])
+    return ItemScan(_summary(item), units, len(rows) > PICKER_LIMIT)
