@@ -18,9 +18,15 @@ from pathlib import Path
 from typing import Any, NoReturn
 
 from app import config
+from app.customers import services as customers
 from app.db.uow import Store, open_store
-from app.errors import InvalidInput, NotFound, UserError
+from app.errors import Conflict, InvalidInput, NotFound, UserError
 from app.money import format_plain, parse_money
+from app.pos import services as pos
+from app.pos.cart import Cart, TenderInput, TenderKind
+from app.pos.services import Checkout, RefundRequest, Till
+from app.receipts import day_report_lines, receipt_text, refund_receipt, sale_receipt
+from app.scan import ItemScan, SaleScan, SerialChoice, UnitScan, resolve_scan
 from app.stock import queries, serials, services
 from app.stock.records import HistoryEntry, StockRow, UnitRecord
 from app.stock.services import ItemFields, Receiving
@@ -352,6 +358,129 @@ def cmd_export(store: Store, args: argparse.Namespace) -> None:
     print(f"exported {count} units to {path}")
 
 
+# ---------------------------------------------------------------- selling and refunds
+
+
+def _till(shop: config.ShopSettings, location: str | None) -> Till:
+    return Till(
+        name=shop.till,
+        location=location or shop.till_location,
+        prices_include_tax=shop.prices_include_tax,
+        discount_limit_bp=shop.manager_discount_percent * 100,
+    )
+
+
+def _cart_from_codes(store: Store, actor: Actor, codes: Sequence[str], location: str) -> Cart:
+    """Each code resolved like a scan at the till; anything but a sellable line is refused."""
+    cart = Cart()
+    for code in codes:
+        result = resolve_scan(store, actor, code, location=location)
+        if isinstance(result, UnitScan):
+            if result.unit.reason:
+                raise Conflict(result.unit.reason)
+            cart.add(result.unit.cart_line())
+        elif isinstance(result, ItemScan) and not result.item.serialized:
+            cart.add(result.cart_line())
+        elif isinstance(result, ItemScan):
+            here = ", ".join(u.serial for u in result.units_here[:10]) or "none"
+            raise InvalidInput(
+                f"{result.item.sku} is serialized: give the unit's serial (here: {here})"
+            )
+        elif isinstance(result, SerialChoice):
+            skus = ", ".join(sorted(u.item.sku for u in result.units))
+            raise InvalidInput(
+                f"{code.strip()} is a serial of several items ({skus}): scan its GS1 code"
+            )
+        elif isinstance(result, SaleScan):
+            raise InvalidInput(f"{result.number} is a receipt, not something to sell")
+        else:
+            raise InvalidInput(result.message)
+    return cart
+
+
+def _tenders(pays: Sequence[str], total: int) -> tuple[TenderInput, ...]:
+    """cash | cash:AMOUNT | card:REF | card:REF:AMOUNT; one tender without an amount takes
+    whatever is left to pay."""
+    parsed: list[tuple[TenderKind, str, int | None]] = []
+    for pay in pays:
+        kind_text, _, rest = pay.partition(":")
+        try:
+            kind = TenderKind(kind_text.strip().lower())
+        except ValueError:
+            raise InvalidInput(f"--pay {pay!r}: use cash[:AMOUNT] or card:REF[:AMOUNT]") from None
+        if kind is TenderKind.CASH:
+            parsed.append((kind, "", _money(rest, "cash amount") if rest else None))
+        else:
+            reference, _, amount = rest.partition(":")
+            parsed.append((kind, reference, _money(amount, "card amount") if amount else None))
+    if sum(1 for *_, amount in parsed if amount is None) > 1:
+        raise InvalidInput("only one --pay may leave out its amount")
+    left = max(0, total - sum(amount or 0 for *_, amount in parsed))
+    return tuple(
+        TenderInput(kind, left if amount is None else amount, ref) for kind, ref, amount in parsed
+    )
+
+
+def _customer(store: Store, actor: Actor, name: str | None) -> int | None:
+    if not name:
+        return None
+    wanted = name.strip().lower()
+    matches = [
+        c for c in customers.search_customers(store, actor, name) if c.name.lower() == wanted
+    ]
+    if len(matches) > 1:
+        raise InvalidInput(
+            f"several customers are called {name.strip()!r}; use the app to pick one"
+        )
+    if matches:
+        return matches[0].id
+    return customers.add_customer(store, actor, name=name).id
+
+
+def cmd_sell(store: Store, args: argparse.Namespace) -> None:
+    actor = _actor(store, args)
+    shop = config.load_settings().shop
+    till = _till(shop, args.location)
+    cart = _cart_from_codes(store, actor, args.code, till.location)
+    total = cart.totals(prices_include_tax=till.prices_include_tax).total
+    checkout = Checkout(
+        tuple(cart.lines), _tenders(args.pay, total), _customer(store, actor, args.customer)
+    )
+    sale = pos.complete_sale(store, actor, till, checkout)
+    print(sale.number)
+    print(receipt_text(sale_receipt(shop, sale)))
+
+
+def cmd_refund(store: Store, args: argparse.Namespace) -> None:
+    actor = _actor(store, args)
+    shop = config.load_settings().shop
+    approver = users.actor_by_pin(store, args.approve_pin) if args.approve_pin else None
+    sale = pos.get_sale(store, actor, args.sale)
+    request = RefundRequest(
+        sale.number, pos.lines_for_serials(sale, args.serial), args.reason, args.restock, args.cash
+    )
+    refund = pos.refund_sale(store, actor, _till(shop, None), request, approver=approver)
+    print(refund.number)
+    print(receipt_text(refund_receipt(shop, refund)))
+
+
+def cmd_receipt(store: Store, args: argparse.Namespace) -> None:
+    sale = pos.get_sale(store, _actor(store, args), args.sale)
+    print(receipt_text(sale_receipt(config.load_settings().shop, sale, reprint=True)))
+
+
+def cmd_end_of_day(store: Store, args: argparse.Namespace) -> None:
+    shop = config.load_settings().shop
+    day = date.fromisoformat(args.day) if args.day else pos.business_day()
+    report = pos.end_of_day(store, _actor(store, args), args.till or shop.till, day)
+    if args.json:
+        json.dump(asdict(report), sys.stdout, indent=1, default=str)
+        print()
+        return
+    for label, value in day_report_lines(shop, report):
+        print(f"{label:<28}{value:>20}")
+
+
 def cmd_gui(store_url: str, args: argparse.Namespace) -> int:
     from app.ui.app import run_gui
 
@@ -499,6 +628,36 @@ def build_parser() -> ArgumentParser:
     p = sub.add_parser("valuation", help="stock value by specific cost")
     _add_listing(p)
     p.set_defaults(handler=cmd_valuation)
+
+    p = sub.add_parser("sell", help="sell codes (serials, barcodes, SKUs) and take payment")
+    p.add_argument("code", nargs="+")
+    p.add_argument(
+        "--pay", action="append", required=True, help="cash[:AMOUNT] or card:REF[:AMOUNT]"
+    )
+    p.add_argument("--customer", help="customer name (added if new)")
+    p.add_argument("--location", help="where this till sells from (default: settings)")
+    p.set_defaults(handler=cmd_sell)
+
+    p = sub.add_parser("refund", help="refund a sale, or some serials of it")
+    p.add_argument("sale")
+    p.add_argument("serial", nargs="*")
+    p.add_argument("--reason", required=True)
+    p.add_argument("--restock", required=True, help="a sellable location, or 'defective'")
+    p.add_argument(
+        "--cash", action="store_true", help="refund in cash instead of the original tender"
+    )
+    p.add_argument("--approve-pin", help="a manager's PIN, when the acting user is not one")
+    p.set_defaults(handler=cmd_refund)
+
+    p = sub.add_parser("receipt", help="reprint a sale's receipt")
+    p.add_argument("sale")
+    p.set_defaults(handler=cmd_receipt)
+
+    p = sub.add_parser("end-of-day", help="totals by tender for a till and a day")
+    p.add_argument("--till")
+    p.add_argument("--day", help="YYYY-MM-DD (default: today)")
+    _add_listing(p)
+    p.set_defaults(handler=cmd_end_of_day)
 
     export = sub.add_parser("export").add_subparsers(
         dest="export_command", required=True, parser_class=ArgumentParser

@@ -48,6 +48,7 @@ class ShopSettings:
     max_range: int = 100_000
     manager_discount_percent: int = 10
     till: str = "TILL-1"
+    till_location: str = "Front store"  # where this till sells bulk stock from
     receipt_footer: tuple[str, ...] = ("Keep this receipt for warranty claims.",)
 
 

@@ -182,3 +182,41 @@ def test_python_dash_m_app_runs(tmp_path: Path) -> None:
         capture_output=True, text=True, timeout=60,
     )  # fmt: skip
     assert result.returncode == 2 and result.stderr.strip() == "serialpos: no user named 'x'"
+
+
+def test_sell_prints_the_sale_number_then_the_receipt(shop: Shop) -> None:
+    shop("receive", "PH1", "--location", "Front", "--serials", "S1,S2")
+    shop("receive", "CAB", "--location", "Front", "--qty", "5")
+    code, out, err = shop("sell", "S1", "CAB", "CAB", "--pay", "card:OK42:100", "--pay", "cash",
+                          "--customer", "Jane Doe", "--location", "Front")  # fmt: skip
+    assert code == 0, err
+    lines = out.splitlines()
+    assert lines[0] == "R-000001"
+    assert "S/N: S1" in out and "Warranty until" in out and "*R-000001*" in out
+    unit = shop.json("serials", "--search", "S1")[0]
+    assert (unit["status"], unit["customer"]) == ("sold", "Jane Doe")
+
+
+def test_selling_a_sold_unit_names_its_receipt(shop: Shop) -> None:
+    shop("receive", "PH1", "--location", "Front", "--serials", "S1")
+    shop("sell", "S1", "--pay", "cash", "--location", "Front")
+    shop.refused("sell", "S1", "--pay", "cash", "--location", "Front", match="(receipt R-000001)")
+
+
+def test_sell_refuses_bad_payment_and_changes_nothing(shop: Shop) -> None:
+    shop("receive", "PH1", "--location", "Front", "--serials", "S1")
+    shop.refused("sell", "S1", "--pay", "cash:1.00", "--location", "Front", match="still to pay")
+    shop.refused("sell", "S1", "--pay", "bitcoin", "--location", "Front", match="use cash")
+    shop.refused("sell", "PH1", "--pay", "cash", "--location", "Front", match="give the unit's serial")
+
+
+def test_refund_from_the_command_line(shop: Shop) -> None:
+    shop("receive", "PH1", "--location", "Front", "--serials", "S1,S2")
+    shop("sell", "S1", "S2", "--pay", "cash", "--location", "Front")
+    code, out, err = shop("refund", "R-000001", "S2", "--reason", "faulty", "--restock", "defective")
+    assert code == 0, err
+    assert out.splitlines()[0] == "RF-000001" and "faulty" in out
+    shop.refused("refund", "R-000001", "S2", "--reason", "again", "--restock", "Front",
+                 match="already been refunded")  # fmt: skip
+    statuses = {u["serial"]: u["status"] for u in shop.json("serials")}
+    assert statuses == {"S1": "sold", "S2": "defective"}
