@@ -111,7 +111,10 @@ def refund_receipt(shop: ShopSettings, refund: RefundRecord) -> Receipt:
 
 def day_report_lines(shop: ShopSettings, report: DayReport) -> list[tuple[str, str]]:
     """End of day as label/amount pairs, for the screen and for printing."""
-    money = lambda minor: _money(shop, minor)  # noqa: E731
+
+    def money(minor: int) -> str:
+        return _money(shop, minor)
+
     rows = [
         ("Till", report.till),
         ("Day", report.day.isoformat()),

@@ -223,5 +223,9 @@ class Cart:
         self.customer_label = ""
 
 
-def _with(line: CartLine, **changes: int) -> CartLine:
-    return replace(line, **changes)
+def _with(line: CartLine, *, qty: int | None = None, discount_bp: int | None = None) -> CartLine:
+    return replace(
+        line,
+        qty=line.qty if qty is None else qty,
+        discount_bp=line.discount_bp if discount_bp is None else discount_bp,
+    )

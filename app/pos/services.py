@@ -550,19 +550,16 @@ def _refund_line(
     already = session.scalar(
         select(func.coalesce(func.sum(RefundLine.qty), 0)).where(RefundLine.sale_line_id == line.id)
     )
-    left = line.qty - int(already or 0)
+    before = int(already or 0)
+    left = line.qty - before
     label = line.serial or line.sku
     if left <= 0:
         raise Conflict(f"{label} from {sale.number} has already been refunded")
     if not 1 <= qty <= left:
         raise InvalidInput(f"{label}: at most {left} can come back")
     # Proportional share of what was paid, so refunding every unit returns the line total exactly.
-    amount = _share(line.total, int(already) + qty, line.qty) - _share(
-        line.total, int(already), line.qty
-    )
-    line_tax = _share(line.tax, int(already) + qty, line.qty) - _share(
-        line.tax, int(already), line.qty
-    )
+    amount = _share(line.total, before + qty, line.qty) - _share(line.total, before, line.qty)
+    line_tax = _share(line.tax, before + qty, line.qty) - _share(line.tax, before, line.qty)
     if line.unit_id is not None:
         (unit,) = load_unit_states(session, [line.unit_id])
         move = Move.REFUND if restock_id is not None else Move.REFUND_DEFECTIVE

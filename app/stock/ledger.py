@@ -11,6 +11,7 @@ from datetime import date
 
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session
+from sqlalchemy.sql.elements import ColumnElement
 
 from app.errors import Conflict
 from app.stock.lifecycle import Move, target_status
@@ -32,7 +33,7 @@ class UnitState:
     customer: str | None
 
 
-def unit_state_query():  # type: ignore[no-untyped-def]
+def unit_state_query() -> Any:  # a Select of UnitState's columns, in order
     return (
         select(
             SerialUnit.id,
@@ -108,7 +109,7 @@ def move_unit(
     return to_status
 
 
-def _same_location(location_id: int | None):  # type: ignore[no-untyped-def]
+def _same_location(location_id: int | None) -> ColumnElement[bool]:
     if location_id is None:
         return SerialUnit.location_id.is_(None)
     return SerialUnit.location_id == location_id
