@@ -11,7 +11,7 @@ import re
 from dataclasses import dataclass
 
 from biip.gs1_messages import GS1Message
-from sqlalchemy import func, select
+from sqlalchemy import bindparam, func, select
 from sqlalchemy.orm import Session
 
 from app.db.uow import Store
@@ -186,6 +186,9 @@ _UNIT_QUERY = (
 )
 
 
+_UNITS_BY_KEY = _UNIT_QUERY.where(SerialUnit.serial_key == bindparam("key"))
+
+
 def _scanned(
     session: Session,
     unit: SerialUnit,
@@ -209,7 +212,7 @@ def _scanned(
 
 
 def _units_by_serial(session: Session, serial: str) -> list[ScannedUnit]:
-    rows = session.execute(_UNIT_QUERY.where(SerialUnit.serial_key == serial_key(serial))).all()
+    rows = session.execute(_UNITS_BY_KEY, {"key": serial_key(serial)}).all()
     return [_scanned(session, *row) for row in rows]
 
 

@@ -19,15 +19,23 @@ from app.users.roles import Actor, Role  # noqa: E402
 PINS = {"manager": "9999", "backoffice": "3333", "cashier": "1111", "service": "2222"}
 
 
+# SERIALPOS_TEST_PG=postgresql://user:pw@127.0.0.1/postgres runs the store tests on PostgreSQL.
+PG_ADMIN_URL = os.environ.get("SERIALPOS_TEST_PG", "")
+
+
+def _seed_users(store: Store) -> None:
+    manager = users.create_first_manager(store, name="manager", pin=PINS["manager"])
+    users.add_user(store, manager, name="backoffice", role=Role.BACK_OFFICE, pin=PINS["backoffice"])
+    users.add_user(store, manager, name="cashier", role=Role.CASHIER, pin=PINS["cashier"])
+    users.add_user(store, manager, name="service", role=Role.SERVICE, pin=PINS["service"])
+
+
 @pytest.fixture(scope="session")
 def template_store(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """Migrated once per worker, with one user per role (PIN hashing is slow on purpose)."""
     path = tmp_path_factory.mktemp("template") / "template.sqlite3"
     store = open_store(sqlite_url(path))
-    manager = users.create_first_manager(store, name="manager", pin=PINS["manager"])
-    users.add_user(store, manager, name="backoffice", role=Role.BACK_OFFICE, pin=PINS["backoffice"])
-    users.add_user(store, manager, name="cashier", role=Role.CASHIER, pin=PINS["cashier"])
-    users.add_user(store, manager, name="service", role=Role.SERVICE, pin=PINS["service"])
+    _seed_users(store)
     with store.engine.connect() as conn:
         conn.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)")
     store.dispose()
@@ -41,9 +49,50 @@ def store_path(template_store: Path, tmp_path: Path) -> Path:
     return path
 
 
+def _pg_url(name: str) -> str:
+    from sqlalchemy.engine import make_url
+
+    return make_url(PG_ADMIN_URL).set(database=name).render_as_string(hide_password=False)
+
+
+def _pg_admin(sql: str) -> None:
+    from sqlalchemy import create_engine
+
+    engine = create_engine(_pg_url("postgres").replace("postgresql:", "postgresql+psycopg:", 1),
+                           isolation_level="AUTOCOMMIT")  # fmt: skip
+    with engine.connect() as conn:
+        conn.exec_driver_sql(sql)
+    engine.dispose()
+
+
+@pytest.fixture(scope="session")
+def pg_template(worker_id: str) -> str:
+    name = f"serialpos_tmpl_{worker_id}"
+    _pg_admin(f'DROP DATABASE IF EXISTS "{name}"')
+    _pg_admin(f'CREATE DATABASE "{name}"')
+    store = open_store(_pg_url(name))
+    _seed_users(store)
+    store.dispose()
+    return name
+
+
 @pytest.fixture
-def store(store_path: Path) -> Iterator[Store]:
-    s = open_store(sqlite_url(store_path))
+def store_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
+    """A fresh store with the four users: a copied SQLite file, or a PostgreSQL database
+    cloned from a template when SERIALPOS_TEST_PG is set."""
+    if not PG_ADMIN_URL:
+        yield sqlite_url(request.getfixturevalue("store_path"))
+        return
+    template = request.getfixturevalue("pg_template")
+    name = f"serialpos_t_{os.getpid()}_{tmp_path.name[-30:]}".lower().replace("-", "_")
+    _pg_admin(f'CREATE DATABASE "{name}" TEMPLATE "{template}"')
+    yield _pg_url(name)
+    _pg_admin(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+@pytest.fixture
+def store(store_url: str) -> Iterator[Store]:
+    s = open_store(store_url)
     yield s
     s.dispose()
 
@@ -67,7 +116,7 @@ def dump_tables(store: Store) -> dict[str, list[tuple[object, ...]]]:
     """Every row of every table, for asserting that a refused call changed nothing."""
     from sqlalchemy import inspect, text
 
-    tables = sorted(inspect(store.engine).get_table_names())
+    tables = sorted(t for t in inspect(store.engine).get_table_names() if t != "alembic_version")
     with store.engine.connect() as conn:
         return {
             t: [tuple(r) for r in conn.execute(text(f'SELECT * FROM "{t}" ORDER BY 1'))]

@@ -8,7 +8,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from dataclasses import dataclass
 
-from sqlalchemy import Select, and_, func, or_, select, union_all
+from sqlalchemy import Select, and_, bindparam, func, or_, select, union_all
 from sqlalchemy.orm import Session, aliased
 
 from app.db.uow import Store
@@ -72,11 +72,15 @@ def _unit_columns() -> Select:  # type: ignore[type-arg]
     )
 
 
+# Built once: a fresh Select per call costs SQLAlchemy more than SQLite takes to answer.
+_UNITS_BY_KEY = _unit_columns().where(SerialUnit.serial_key == bindparam("key"))
+
+
 def find_units(store: Store, actor: Actor, serial: str) -> list[UnitRecord]:
     """Every unit with this serial, across items (the scan path: one indexed query)."""
     require(actor, Permission.VIEW_STOCK)
     with store.engine.connect() as conn:
-        rows = conn.execute(_unit_columns().where(SerialUnit.serial_key == serial_key(serial)))
+        rows = conn.execute(_UNITS_BY_KEY, {"key": serial_key(serial)})
         return [UnitRecord(*row) for row in rows]
 
 

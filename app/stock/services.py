@@ -10,7 +10,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, fields, replace
 from datetime import date, datetime, timedelta
 
-from sqlalchemy import func, insert, literal, select
+from sqlalchemy import bindparam, func, insert, literal, select
 from sqlalchemy.orm import Session
 
 from app.db.types import utcnow
@@ -521,10 +521,18 @@ def change_bulk(session: Session, item_id: int, location_id: int, delta: int) ->
 
 def find_unit_states(session: Session, serial: str, sku: str | None) -> list[UnitState]:
     """Units with this serial (any item, or the given SKU's)."""
-    query = unit_state_query().where(SerialUnit.serial_key == serial_key(serial))
+    params = {"key": serial_key(serial)}
     if sku:
-        query = query.where(SerialUnit.item_id == get_item(session, sku, active=False).id)
-    return [UnitState(*row) for row in session.execute(query).all()]
+        item_id = get_item(session, sku, active=False).id
+        rows = session.execute(_STATES_BY_KEY_AND_ITEM, {**params, "item_id": item_id})
+    else:
+        rows = session.execute(_STATES_BY_KEY, params)
+    return [UnitState(*row) for row in rows.all()]
+
+
+# Built once: the scan path would otherwise spend more time building SQL than running it.
+_STATES_BY_KEY = unit_state_query().where(SerialUnit.serial_key == bindparam("key"))
+_STATES_BY_KEY_AND_ITEM = _STATES_BY_KEY.where(SerialUnit.item_id == bindparam("item_id"))
 
 
 def one_unit(session: Session, serial: str, sku: str | None) -> UnitState:

@@ -11,7 +11,7 @@ import pytest
 from sqlalchemy import text
 
 from app.db.migrate import current_revision, head_revision
-from app.db.uow import Store, open_store, sqlite_url
+from app.db.uow import open_store, sqlite_url
 
 
 def test_a_new_store_is_migrated_to_the_latest_schema(tmp_path: Path) -> None:
@@ -29,12 +29,14 @@ def test_an_older_store_is_migrated_on_open(tmp_path: Path) -> None:
     store.dispose()
 
 
-def test_sqlite_pragmas(store: Store) -> None:
+def test_sqlite_pragmas(store_path: Path) -> None:
+    store = open_store(sqlite_url(store_path))
     with store.engine.connect() as conn:
         assert conn.exec_driver_sql("PRAGMA journal_mode").scalar() == "wal"
         assert conn.exec_driver_sql("PRAGMA foreign_keys").scalar() == 1
         assert conn.exec_driver_sql("PRAGMA synchronous").scalar() == 1  # NORMAL
         assert conn.exec_driver_sql("PRAGMA busy_timeout").scalar() >= 1000
+    store.dispose()
 
 
 def test_a_write_takes_the_lock_and_a_read_does_not(store_path: Path) -> None:

@@ -1,4 +1,4 @@
-"""Two tills (two processes) on one SQLite store never sell the same unit."""
+"""Two tills (two processes) on one store never sell the same unit (SQLite or PostgreSQL)."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ from pathlib import Path
 
 from sqlalchemy import func, select
 
-from app.db.uow import Store, sqlite_url
+from app.db.uow import Store
 from app.pos.models import SaleLine
 from app.stock import services
 from app.stock.models import Movement, SerialUnit
@@ -22,7 +22,7 @@ UNITS = 240
 
 
 def test_two_processes_sell_every_unit_exactly_once(
-    store: Store, store_path: Path, manager: Actor, tmp_path: Path
+    store: Store, store_url: str, manager: Actor, tmp_path: Path
 ) -> None:
     services.create_location(store, manager, name="Front")
     services.create_item(store, manager, sku="PH", values=ItemFields(name="Phone", price=100, serialized=True))
@@ -31,7 +31,7 @@ def test_two_processes_sell_every_unit_exactly_once(
     barrier.mkdir()
     tills = [
         subprocess.Popen(
-            [sys.executable, str(WORKER), sqlite_url(store_path), f"TILL-{n}", str(n), str(barrier), str(UNITS)],
+            [sys.executable, str(WORKER), store_url, f"TILL-{n}", str(n), str(barrier), str(UNITS)],
             stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, cwd=ROOT,
         )  # fmt: skip
         for n in (1, 2)

@@ -24,6 +24,10 @@ def upgrade() -> None:
     sa.Column('value', sa.Integer(), nullable=False),
     sa.PrimaryKeyConstraint('name', name=op.f('pk_counters'))
     )
+    # The counters exist from the start, so two tills numbering their first sales at once
+    # both update one row (one waits for the other) instead of both inserting it.
+    counters = sa.table('counters', sa.column('name', sa.String), sa.column('value', sa.Integer))
+    op.bulk_insert(counters, [{'name': 'sale', 'value': 0}, {'name': 'refund', 'value': 0}])
     op.create_table('parked_sales',
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('at', sa.DateTime(), nullable=False),
