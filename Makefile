@@ -11,7 +11,7 @@ X_LIBS := xvfb xauth libxcb-cursor0 libxcb-icccm4 libxcb-image0 libxcb-keysyms1 
           libxcb-render-util0 libxcb-render0 libxcb-shape0 libxcb-util1 libxcb-xkb1 \
           libxkbcommon-x11-0 xdotool imagemagick
 
-.PHONY: run test bench lint system-libs screen-libs clean
+.PHONY: run test test-pg bench lint system-libs screen-libs clean
 
 run: $(STAMP) screen-libs
 	$(BIN)/serialpos gui
@@ -19,6 +19,10 @@ run: $(STAMP) screen-libs
 test: $(STAMP)
 	$(BIN)/lint-imports
 	QT_QPA_PLATFORM=offscreen $(BIN)/python -m pytest -n 2 -q tests
+
+# The same store tests on a throw-away PostgreSQL server (needs root to install and start it).
+test-pg: $(STAMP)
+	bash packaging/pg-test.sh
 
 lint: $(STAMP)
 	$(BIN)/ruff check app tests bench
