@@ -1,0 +1,1 @@
+"""Helpers shared by tests: readers of what the renderers produce."""
