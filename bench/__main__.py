@@ -1,7 +1,22 @@
-"""`python -m bench`: generate (or reuse) the big store and run the stock benchmarks."""
+"""`python -m bench` (`make bench`): the stock, till and printing benchmarks, in that order.
+
+Stock options (`--units`, `--fresh`, ...) are passed to the stock benchmark; the store it
+generates (cached under bench/out/) is the one the till benchmark uses too.
+"""
 
 from __future__ import annotations
 
-from bench.stock_bench import main
+import sys
 
-raise SystemExit(main())
+from bench import bench_printing, pos_bench, stock_bench
+
+
+def main(argv: list[str]) -> int:
+    status = stock_bench.main(argv)
+    status |= pos_bench.main()
+    print("Printing: 1,000 labels")
+    status |= bench_printing.main([])
+    return status
+
+
+raise SystemExit(main(sys.argv[1:]))

@@ -154,11 +154,11 @@ def table(results: list[Result]) -> str:
     return "\n".join(rows)
 
 
-def main() -> int:
+def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--labels", type=int, default=1000)
     parser.add_argument("--repeat", type=int, default=3)
-    args = parser.parse_args()
+    args = parser.parse_args(argv)
     results = run(args.labels, args.repeat)
     print(table(results))
     slow = [r for r in results if r.target is not None and r.seconds >= r.target]
