@@ -87,7 +87,7 @@ def add_sales_on_file(conn: sqlite3.Connection, count: int, rng: random.Random) 
     return len(sales)
 
 
-def _cart_adder() -> tuple[str, Callable[[Any], None]]:
+def _cart_adder() -> tuple[str, Callable[[Any], object]]:
     """The Qt cart model if the POS view is built, else the plain cart it wraps."""
     try:
         os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
