@@ -21,6 +21,7 @@ from app.pos.cart import (
     LineInput,
     TenderInput,
     TenderKind,
+    Totals,
     change_due,
     check_discount,
     compute_totals,
@@ -164,29 +165,14 @@ def complete_sale(
     with store.write() as session:
         location = get_location(session, till.location)
         items = _items(session, checkout.lines)
-        priced = [
-            LineInput(
-                items[line.item_id].price,
-                line.qty,
-                items[line.item_id].tax_rate_bp,
-                line.discount_bp,
-            )
-            for line in checkout.lines
-        ]
-        totals = compute_totals(
-            priced,
-            sale_discount_bp=checkout.sale_discount_bp,
-            prices_include_tax=till.prices_include_tax,
-        )
+        totals = _price(items, till, checkout)
         change = change_due(totals.total, checkout.tenders)
-        customer_id = _customer_id(session, checkout.customer_id)
-        number = next_number(session, "sale", "R")
         sale = Sale(
-            number=number,
+            number=next_number(session, "sale", "R"),
             till=till.name,
             business_day=day,
             user_id=actor.id,
-            customer_id=customer_id,
+            customer_id=_customer_id(session, checkout.customer_id),
             location_id=location.id,
             prices_include_tax=till.prices_include_tax,
             sale_discount_bp=checkout.sale_discount_bp,
@@ -199,61 +185,21 @@ def complete_sale(
         )
         session.add(sale)
         session.flush()
+        selling = _Selling(session, actor, sale, location)
         units = {
             u.id: u
             for u in load_unit_states(session, [ln.unit_id for ln in checkout.lines if ln.unit_id])
         }
-        sellable = _sellable_locations(session)
         for line_no, (line, line_totals) in enumerate(
             zip(checkout.lines, totals.lines, strict=True), 1
         ):
             item = items[line.item_id]
-            warranty_end = None
-            serial = None
+            serial: str | None = None
+            warranty_end: date | None = None
             if line.unit_id is not None:
-                unit = _claimable(session, units, line, sellable)
-                serial = unit.serial
-                warranty_end = (
-                    day + timedelta(days=item.warranty_days) if item.warranty_days else None
-                )
-                warranty = (
-                    ("standard", day, warranty_end) if item.warranty_days else (None, None, None)
-                )
-                try:
-                    move_unit(
-                        session,
-                        actor,
-                        unit,
-                        Move.SALE,
-                        to_location_id=None,
-                        customer_id=customer_id,
-                        document=number,
-                        warranty=warranty,
-                    )
-                except Conflict:
-                    raise UnitUnavailable(
-                        f"{unit.serial} was sold on another till just now;"
-                        " it was taken out of the cart",
-                        unit.id,
-                    ) from None
+                serial, warranty_end = selling.sell_unit(item, line, units)
             else:
-                if item.serialized:
-                    raise InvalidInput(f"{item.sku} is serialized: scan the unit's serial")
-                try:
-                    change_bulk(session, item.id, location.id, -line.qty)
-                except Conflict as exc:
-                    raise Conflict(f"{item.sku}: {exc} ({location.name})") from None
-                session.add(
-                    Movement(
-                        user_id=actor.id,
-                        kind=Move.SALE.value,
-                        item_id=item.id,
-                        qty=line.qty,
-                        from_location_id=location.id,
-                        customer_id=customer_id,
-                        document=number,
-                    )
-                )
+                selling.sell_bulk(item, line)
             session.add(
                 SaleLine(
                     sale_id=sale.id,
@@ -290,12 +236,84 @@ def complete_sale(
                 session,
                 actor,
                 "sale.discount",
-                number,
+                sale.number,
                 "discount above limit",
                 approver=approved_by,
             )
         session.flush()
         return _sale_record(session, sale)
+
+
+def _price(items: dict[int, Item], till: Till, checkout: Checkout) -> Totals:
+    """The sale's totals from the items' current prices (the till's copy is not trusted)."""
+    priced = [
+        LineInput(items[ln.item_id].price, ln.qty, items[ln.item_id].tax_rate_bp, ln.discount_bp)
+        for ln in checkout.lines
+    ]
+    return compute_totals(
+        priced,
+        sale_discount_bp=checkout.sale_discount_bp,
+        prices_include_tax=till.prices_include_tax,
+    )
+
+
+@dataclass
+class _Selling:
+    """One sale being written: moves its units and bulk stock, with their ledger rows."""
+
+    session: Session
+    actor: Actor
+    sale: Sale
+    location: Location
+    sellable: set[int] | None = None
+
+    def sell_unit(
+        self, item: Item, line: CartLine, units: dict[int, UnitState]
+    ) -> tuple[str, date | None]:
+        """Claims the unit for this sale; its customer warranty starts today."""
+        if self.sellable is None:
+            self.sellable = _sellable_locations(self.session)
+        unit = _claimable(self.session, units, line, self.sellable)
+        day = self.sale.business_day
+        warranty_end = day + timedelta(days=item.warranty_days) if item.warranty_days else None
+        warranty = ("standard", day, warranty_end) if warranty_end else (None, None, None)
+        try:
+            move_unit(
+                self.session,
+                self.actor,
+                unit,
+                Move.SALE,
+                to_location_id=None,
+                customer_id=self.sale.customer_id,
+                document=self.sale.number,
+                warranty=warranty,
+            )
+        except Conflict:
+            raise UnitUnavailable(
+                f"{unit.serial} was sold on another till just now; it was taken out of the cart",
+                unit.id,
+            ) from None
+        return unit.serial, warranty_end
+
+    def sell_bulk(self, item: Item, line: CartLine) -> None:
+        """Takes the quantity from the till's location; never below zero."""
+        if item.serialized:
+            raise InvalidInput(f"{item.sku} is serialized: scan the unit's serial")
+        try:
+            change_bulk(self.session, item.id, self.location.id, -line.qty)
+        except Conflict as exc:
+            raise Conflict(f"{item.sku}: {exc} ({self.location.name})") from None
+        self.session.add(
+            Movement(
+                user_id=self.actor.id,
+                kind=Move.SALE.value,
+                item_id=item.id,
+                qty=line.qty,
+                from_location_id=self.location.id,
+                customer_id=self.sale.customer_id,
+                document=self.sale.number,
+            )
+        )
 
 
 def _items(session: Session, lines: Sequence[CartLine]) -> dict[int, Item]:
