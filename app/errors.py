@@ -32,3 +32,7 @@ class PermissionDenied(UserError):
 
 class Conflict(UserError):
     """The store's current state forbids it: a duplicate serial, a unit already sold."""
+
+
+class StoreUnavailable(UserError):
+    """The store cannot be opened: the server is down, the folder is not writable."""

@@ -7,9 +7,11 @@ from contextlib import contextmanager
 from pathlib import Path
 
 from sqlalchemy import Engine
+from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session
 
 from app.db.engine import WRITE_OPTION, make_engine
+from app.errors import StoreUnavailable
 
 
 class Store:
@@ -42,10 +44,19 @@ class Store:
 def open_store(url: str, *, migrate: bool = True) -> Store:
     """Opens (and by default migrates) the store at `url`."""
     store = Store(make_engine(url))
-    if migrate:
-        from app.db.migrate import upgrade_to_head
+    try:
+        if migrate:
+            from app.db.migrate import upgrade_to_head
 
-        upgrade_to_head(store.engine)
+            upgrade_to_head(store.engine)
+        else:
+            with store.engine.connect():
+                pass
+    except OperationalError as exc:
+        store.dispose()
+        where = store.engine.url.render_as_string(hide_password=True)
+        reason = str(exc.orig).strip().splitlines()[0] if exc.orig else type(exc).__name__
+        raise StoreUnavailable(f"cannot open the store {where}: {reason}") from None
     return store
 
 

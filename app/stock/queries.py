@@ -94,9 +94,13 @@ class UnitFilter:
     batch_id: int | None = None
 
 
-def _next_key(prefix: str) -> str:
-    """The smallest string above every string that starts with `prefix` (byte order)."""
-    return prefix[:-1] + chr(ord(prefix[-1]) + 1)
+def _next_key(prefix: str) -> str | None:
+    """The smallest string above every string that starts with `prefix` (byte order);
+    None when there is none (the prefix ends in the last code point)."""
+    stripped = prefix.rstrip(chr(0x10FFFF))
+    if not stripped:
+        return None
+    return stripped[:-1] + chr(ord(stripped[-1]) + 1)
 
 
 def _filtered(session: Session, f: UnitFilter) -> Select:  # type: ignore[type-arg]
@@ -111,10 +115,13 @@ def _filtered(session: Session, f: UnitFilter) -> Select:  # type: ignore[type-a
     if f.location:
         loc = get_location(session, f.location, active=False)
         query = query.where(SerialUnit.location_id == loc.id)
-    if f.prefix:
-        key = serial_key(f.prefix)
-        query = query.where(SerialUnit.serial_key >= key, SerialUnit.serial_key < _next_key(key))
-    if f.search:
+    key = serial_key(f.prefix or "")
+    if key:
+        query = query.where(SerialUnit.serial_key >= key)
+        upper = _next_key(key)
+        if upper is not None:
+            query = query.where(SerialUnit.serial_key < upper)
+    if f.search and serial_key(f.search):
         needle = serial_key(f.search).replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
         pattern = f"%{needle}%"
         query = query.where(

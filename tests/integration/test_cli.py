@@ -100,7 +100,9 @@ def test_duplicate_serials_named_in_one_line(shop: Shop) -> None:
 def test_receive_from_csv_file(shop: Shop, tmp_path: Path) -> None:
     sheet = tmp_path / "in.csv"
     sheet.write_text("Serial;Asset_Tag;Cost\nC-1;T1;300.50\nC-2;T2;301\n", encoding="utf-8")
-    code, _, err = shop("receive", "PH1", "--location", "Back", "--csv", str(sheet), "--expect", "2")
+    code, _, err = shop(
+        "receive", "PH1", "--location", "Back", "--csv", str(sheet), "--expect", "2"
+    )
     assert code == 0, err
     units = {u["serial"]: u for u in shop.json("serials", "--location", "Back")}
     assert (units["C-1"]["asset_tag"], units["C-1"]["cost"]) == ("T1", "300.50")
@@ -123,7 +125,10 @@ def test_bulk_quantity_and_stock_json(shop: Shop) -> None:
     shop("receive", "CAB", "--location", "Front", "--qty", "12")
     shop("receive", "PH1", "--location", "Front", "--serials", "X1;X2")
     rows = shop.json("stock")
-    assert {(r["sku"], r["location"], r["qty"]) for r in rows} == {("CAB", "Front", 12), ("PH1", "Front", 2)}
+    assert {(r["sku"], r["location"], r["qty"]) for r in rows} == {
+        ("CAB", "Front", 12),
+        ("PH1", "Front", 2),
+    }
 
 
 def test_transfer_write_off_and_history_json(shop: Shop) -> None:
@@ -140,7 +145,9 @@ def test_write_off_by_back_office_with_manager_pin(shop: Shop) -> None:
     shop("user", "add", "bo", "--role", "back office", "--pin", "3030")
     shop("receive", "PH1", "--location", "Front", "--serials", "W1")
     shop.refused("--as", "bo", "write-off", "W1", "--reason", "x", match="manager's approval")
-    code, _, err = shop("--as", "bo", "write-off", "W1", "--reason", "x", "--approve-pin", "4321", user=None)
+    code, _, err = shop(
+        "--as", "bo", "write-off", "W1", "--reason", "x", "--approve-pin", "4321", user=None
+    )
     assert code == 0, err
 
 
@@ -207,13 +214,17 @@ def test_sell_refuses_bad_payment_and_changes_nothing(shop: Shop) -> None:
     shop("receive", "PH1", "--location", "Front", "--serials", "S1")
     shop.refused("sell", "S1", "--pay", "cash:1.00", "--location", "Front", match="still to pay")
     shop.refused("sell", "S1", "--pay", "bitcoin", "--location", "Front", match="use cash")
-    shop.refused("sell", "PH1", "--pay", "cash", "--location", "Front", match="give the unit's serial")
+    shop.refused(
+        "sell", "PH1", "--pay", "cash", "--location", "Front", match="give the unit's serial"
+    )
 
 
 def test_refund_from_the_command_line(shop: Shop) -> None:
     shop("receive", "PH1", "--location", "Front", "--serials", "S1,S2")
     shop("sell", "S1", "S2", "--pay", "cash", "--location", "Front")
-    code, out, err = shop("refund", "R-000001", "S2", "--reason", "faulty", "--restock", "defective")
+    code, out, err = shop(
+        "refund", "R-000001", "S2", "--reason", "faulty", "--restock", "defective"
+    )
     assert code == 0, err
     assert out.splitlines()[0] == "RF-000001" and "faulty" in out
     shop.refused("refund", "R-000001", "S2", "--reason", "again", "--restock", "Front",

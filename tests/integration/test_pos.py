@@ -31,10 +31,14 @@ def shop(store: Store, manager: Actor) -> Store:
     services.create_item(store, manager, sku="PHONE", values=ItemFields(
         name="Phone X", price=12000, cost=8000, serialized=True, warranty_days=365, tax_rate_bp=2000,
         barcode="4006381333931"))  # fmt: skip
-    services.create_item(store, manager, sku="CABLE", values=ItemFields(name="Cable", price=1000, tax_rate_bp=2000))
+    services.create_item(
+        store, manager, sku="CABLE", values=ItemFields(name="Cable", price=1000, tax_rate_bp=2000)
+    )
     rcv = Receiving(sku="PHONE", location="Front")
     services.receive_serials(store, manager, rcv, parse_list("P1,P2,P3,P4"), method="list")
-    services.receive_serials(store, manager, Receiving(sku="PHONE", location="Workshop"), parse_list("W1"), method="list")
+    services.receive_serials(
+        store, manager, Receiving(sku="PHONE", location="Workshop"), parse_list("W1"), method="list"
+    )
     services.receive_quantity(store, manager, Receiving(sku="CABLE", location="Front"), 10)
     return store
 
@@ -91,7 +95,9 @@ def test_a_unit_in_a_non_sellable_location_cannot_be_sold(shop: Store, cashier: 
     assert dump_tables(shop) == before
 
 
-def test_the_losing_till_gets_a_clear_message_and_nothing_changes(shop: Store, cashier: Actor) -> None:
+def test_the_losing_till_gets_a_clear_message_and_nothing_changes(
+    shop: Store, cashier: Actor
+) -> None:
     mine = line_for(shop, cashier, "P1"), line_for(shop, cashier, "P2")
     sell(shop, cashier, "P2")  # the other till was quicker with P2
     before = dump_tables(shop)
@@ -126,7 +132,9 @@ def test_big_discount_needs_a_manager(shop: Store, cashier: Actor, manager: Acto
 
 
 def test_split_tender_and_change(shop: Store, cashier: Actor) -> None:
-    sale = sell(shop, cashier, "P1", tenders=(TenderInput(CARD, 10000, "AUTH77"), TenderInput(CASH, 5000)))
+    sale = sell(
+        shop, cashier, "P1", tenders=(TenderInput(CARD, 10000, "AUTH77"), TenderInput(CASH, 5000))
+    )
     assert sale.change == 3000 and [t.kind for t in sale.tenders] == ["card", "cash"]
 
 
@@ -153,13 +161,24 @@ def refund(store: Store, actor: Actor, number: str, *serials: str, restock: str 
     return pos.refund_sale(store, actor, TILL, request, approver=approver)
 
 
-def test_refund_restocks_the_unit_and_ends_its_warranty(shop: Store, cashier: Actor, manager: Actor) -> None:
+def test_refund_restocks_the_unit_and_ends_its_warranty(
+    shop: Store, cashier: Actor, manager: Actor
+) -> None:
     sale = sell(shop, cashier, "P1", "P2")
     back = refund(shop, cashier, sale.number, "p2", approver=manager)
     assert back.number == "RF-000001" and back.total == 12000 and back.approved_by == "manager"
     (unit,) = queries.find_units(shop, cashier, "P2")
-    assert (unit.status, unit.location, unit.customer, unit.warranty_end) == ("in_stock", "Front", None, None)
-    assert [h.kind for h in queries.unit_history(shop, cashier, "P2")] == ["receive", "sale", "refund"]
+    assert (unit.status, unit.location, unit.customer, unit.warranty_end) == (
+        "in_stock",
+        "Front",
+        None,
+        None,
+    )
+    assert [h.kind for h in queries.unit_history(shop, cashier, "P2")] == [
+        "receive",
+        "sale",
+        "refund",
+    ]
     assert queries.find_units(shop, cashier, "P1")[0].status == "sold"
 
 
@@ -203,7 +222,9 @@ def test_old_sale_cannot_refund_a_resold_unit(shop: Store, cashier: Actor, manag
         refund(shop, cashier, first.number, "P1", approver=manager)
 
 
-def test_partial_bulk_refund_and_original_card_tender(shop: Store, cashier: Actor, manager: Actor) -> None:
+def test_partial_bulk_refund_and_original_card_tender(
+    shop: Store, cashier: Actor, manager: Actor
+) -> None:
     cable = line_for(shop, cashier, "CABLE")
     lines = (CartLine(**{**cable.__dict__, "qty": 3}),)
     sale = pos.complete_sale(shop, cashier, TILL, Checkout(lines, (TenderInput(CARD, 3000, "C9"),)))
@@ -224,7 +245,9 @@ def test_serial_not_on_the_sale_is_refused(shop: Store, cashier: Actor) -> None:
 
 def test_park_and_resume(shop: Store, cashier: Actor) -> None:
     lines = [line_for(shop, cashier, "P1"), line_for(shop, cashier, "CABLE")]
-    parked_id = pos.park_sale(shop, cashier, TILL, lines, label="man in blue coat", sale_discount_bp=500)
+    parked_id = pos.park_sale(
+        shop, cashier, TILL, lines, label="man in blue coat", sale_discount_bp=500
+    )
     assert [p.label for p in pos.list_parked(shop, cashier, TILL)] == ["man in blue coat"]
     cart = pos.resume_sale(shop, cashier, parked_id)
     assert list(cart.lines) == lines and cart.sale_discount_bp == 500

@@ -22,10 +22,25 @@ def shop(store: Store, manager: Actor) -> Store:
     for sku, barcode in (("PHONE", "09506000134352"), ("TAB", None)):
         fields = ItemFields(name=sku.title(), price=100, serialized=True, barcode=barcode)
         services.create_item(store, manager, sku=sku, values=fields)
-    services.create_item(store, manager, sku="CABLE", values=ItemFields(name="Cable", price=5, barcode="4006381333931"))
-    services.receive_serials(store, manager, Receiving(sku="PHONE", location="Front"), parse_list("SN-1,SN-2,SHARED"), method="list")
-    services.receive_serials(store, manager, Receiving(sku="PHONE", location="Back"), parse_list("SN-9"), method="list")
-    services.receive_serials(store, manager, Receiving(sku="TAB", location="Front"), parse_list("shared"), method="list")
+    services.create_item(
+        store,
+        manager,
+        sku="CABLE",
+        values=ItemFields(name="Cable", price=5, barcode="4006381333931"),
+    )
+    services.receive_serials(
+        store,
+        manager,
+        Receiving(sku="PHONE", location="Front"),
+        parse_list("SN-1,SN-2,SHARED"),
+        method="list",
+    )
+    services.receive_serials(
+        store, manager, Receiving(sku="PHONE", location="Back"), parse_list("SN-9"), method="list"
+    )
+    services.receive_serials(
+        store, manager, Receiving(sku="TAB", location="Front"), parse_list("shared"), method="list"
+    )
     return store
 
 
@@ -40,12 +55,16 @@ def scan(store: Store, actor: Actor, code: str):  # type: ignore[no-untyped-def]
 )  # fmt: skip
 def test_gs1_element_string_finds_the_unit(shop: Store, cashier: Actor, code: str) -> None:
     result = scan(shop, cashier, code)
-    assert isinstance(result, UnitScan) and result.unit.serial == "SN-1" and result.unit.reason is None
+    assert (
+        isinstance(result, UnitScan) and result.unit.serial == "SN-1" and result.unit.reason is None
+    )
 
 
 def test_gs1_with_an_unknown_serial_says_so(shop: Store, cashier: Actor) -> None:
     result = scan(shop, cashier, "010950600013435221NOPE")
-    assert isinstance(result, UnknownScan) and "PHONE has no unit with serial 'NOPE'" in result.message
+    assert (
+        isinstance(result, UnknownScan) and "PHONE has no unit with serial 'NOPE'" in result.message
+    )
 
 
 def test_exact_serial(shop: Store, cashier: Actor) -> None:
@@ -77,7 +96,9 @@ def test_receipt_number(shop: Store, cashier: Actor) -> None:
 
     line = scan(shop, cashier, "SN-1").unit.cart_line()
     till = pos.Till("T1", "Front")
-    sale = pos.complete_sale(shop, cashier, till, pos.Checkout((line,), (TenderInput(TenderKind.CASH, 100),)))
+    sale = pos.complete_sale(
+        shop, cashier, till, pos.Checkout((line,), (TenderInput(TenderKind.CASH, 100),))
+    )
     assert scan(shop, cashier, sale.number.lower()) == SaleScan(sale.number)
     assert isinstance(scan(shop, cashier, "R-999999"), UnknownScan)
 
@@ -92,9 +113,13 @@ def test_scanner_noise_and_huge_input_are_unknown(shop: Store, cashier: Actor) -
     assert "too long" in scan(shop, cashier, "X" * 10_000).message
 
 
-@settings(max_examples=60, suppress_health_check=[HealthCheck.function_scoped_fixture], deadline=None)
+@settings(
+    max_examples=60, suppress_health_check=[HealthCheck.function_scoped_fixture], deadline=None
+)
 @given(code=st.text(max_size=300))
-def test_any_input_resolves_without_error_and_changes_nothing(shop: Store, cashier: Actor, code: str) -> None:
+def test_any_input_resolves_without_error_and_changes_nothing(
+    shop: Store, cashier: Actor, code: str
+) -> None:
     before = dump_tables(shop)
     result = scan(shop, cashier, code)
     assert isinstance(result, UnitScan | SerialChoice | ItemScan | SaleScan | UnknownScan)

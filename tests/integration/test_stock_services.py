@@ -253,7 +253,9 @@ def test_cashier_cannot_write_off(shop: Store, manager: Actor, cashier: Actor) -
         services.write_off(shop, cashier, "Q1", reason="broken")
 
 
-def test_back_office_write_off_needs_a_manager(shop: Store, backoffice: Actor, manager: Actor) -> None:
+def test_back_office_write_off_needs_a_manager(
+    shop: Store, backoffice: Actor, manager: Actor
+) -> None:
     receive(shop, manager, "Q1")
     with refused(shop, PermissionDenied, "needs a manager's approval"):
         services.write_off(shop, backoffice, "Q1", reason="broken")
@@ -339,7 +341,9 @@ def test_replaying_the_ledger_gives_each_units_state(shop: Store, manager: Actor
     with shop.read() as s:
         state = {u.id: (u.status, u.location_id) for u in s.scalars(select(SerialUnit))}
         replayed: dict[int, tuple[str | None, int | None]] = {}
-        for m in s.scalars(select(Movement).where(Movement.unit_id.is_not(None)).order_by(Movement.id)):
+        for m in s.scalars(
+            select(Movement).where(Movement.unit_id.is_not(None)).order_by(Movement.id)
+        ):
             assert m.unit_id is not None
             if m.unit_id in replayed:
                 assert replayed[m.unit_id] == (m.from_status, m.from_location_id)
@@ -412,3 +416,9 @@ def test_sequence_of_entries_over_the_limit_is_refused(shop: Store, manager: Act
     rcv = Receiving(sku="PHONE", location="Front")
     with refused(shop, InvalidInput, "over the limit"):
         services.receive_serials(shop, manager, rcv, entries, method="list")
+
+
+def test_blank_or_odd_prefixes_do_not_break_the_list(shop: Store, manager: Actor) -> None:
+    receive(shop, manager, "Q1, Q2")
+    assert len(queries.list_units(shop, manager, UnitFilter(prefix="   ")).units) == 2
+    assert queries.list_units(shop, manager, UnitFilter(prefix="Q\U0010ffff")).units == []

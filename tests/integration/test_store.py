@@ -78,3 +78,22 @@ def test_a_second_writer_waits_for_the_first(store_path: Path) -> None:
     assert order == ["first", "second"]
     first.dispose()
     second.dispose()
+
+
+def test_an_unreachable_store_is_a_one_line_user_error(tmp_path: Path) -> None:
+    from app.errors import StoreUnavailable
+
+    blocked = tmp_path / "not-a-dir"
+    blocked.write_text("x")
+    with pytest.raises(StoreUnavailable, match="cannot open the store"):
+        open_store(sqlite_url(blocked / "shop.sqlite3"))
+
+
+def test_a_store_in_an_unwritable_place_is_a_user_error(tmp_path: Path) -> None:
+    from app.errors import StoreUnavailable
+
+    with pytest.raises(StoreUnavailable, match="cannot open the store"):
+        open_store(sqlite_url(tmp_path / "missing-dir-is-made" / "sub" / "shop.sqlite3")).dispose()
+        (tmp_path / "ro").mkdir()
+        (tmp_path / "ro" / "shop.sqlite3").mkdir()  # a folder where the file should be
+        open_store(sqlite_url(tmp_path / "ro" / "shop.sqlite3"))

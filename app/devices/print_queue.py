@@ -1,0 +1,615 @@
+"""A durable print queue: rendered jobs wait on disk until their printer has taken them.
+
+`submit()` stores the bytes in the spool directory and returns at once; a worker thread per
+printer sends that printer's jobs in the order they were submitted. A printer that is
+offline, out of paper, too slow or drops the connection gets the job again later, with
+exponential back-off, until `RetryPolicy.max_attempts`; then the job is "failed" and waits
+for a person to retry or cancel it. A print failure never raises into the caller: the sale
+that asked for a receipt is already committed and must stay so.
+
+Each job is two files: `<id>.job` (the bytes, written once) and `<id>.json` (its state),
+each written to a temporary file, fsynced and renamed over the old one, so a crash leaves
+either the old or the new version. On start, a job found "printing" was interrupted by a
+crash and is queued again: a receipt printed twice beats a receipt lost.
+
+Listeners (plain callables) get a `JobEvent` for every change, in order, on the queue's own
+event thread; app/ui/bridge.py turns them into Qt signals.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import logging
+import os
+import queue
+import random
+import threading
+import time
+import uuid
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import asdict, dataclass, fields, replace
+from enum import StrEnum
+from pathlib import Path
+from typing import Any, NewType
+
+from app.devices.printers import PrinterConnection, PrinterError, open_printer
+from app.devices.settings import PrinterSettings
+
+log = logging.getLogger(__name__)
+
+JobId = NewType("JobId", str)
+
+_META = ".json"
+_PAYLOAD = ".job"
+_FORMAT_VERSION = 1
+
+
+class JobState(StrEnum):
+    """Where a print job is in its life."""
+
+    QUEUED = "queued"  # waiting for its printer
+    PRINTING = "printing"  # being sent now
+    RETRYING = "retrying"  # failed, will be tried again at next_attempt_at
+    DONE = "done"  # the printer took every byte
+    FAILED = "failed"  # gave up (attempts used up, or the error cannot be fixed by waiting)
+    CANCELLED = "cancelled"  # a person cancelled it
+
+
+WAITING_STATES = frozenset({JobState.QUEUED, JobState.RETRYING})
+FINISHED_STATES = frozenset({JobState.DONE, JobState.FAILED, JobState.CANCELLED})
+
+
+@dataclass(frozen=True)
+class PrintJob:
+    """A snapshot of one print job; times are Unix seconds, 0.0 when unset."""
+
+    id: JobId
+    printer: str
+    title: str
+    kind: str
+    state: JobState
+    seq: int  # submission order, kept across restarts
+    size: int  # payload length in bytes
+    created_at: float
+    updated_at: float
+    attempts: int = 0
+    next_attempt_at: float = 0.0
+    last_error: str = ""  # the cashier-facing message of the last failure
+
+    @property
+    def finished(self) -> bool:
+        """Done, failed or cancelled: nothing more will happen unless a person retries."""
+        return self.state in FINISHED_STATES
+
+    def to_dict(self) -> dict[str, Any]:
+        """Plain JSON-ready dict (the spool's metadata file)."""
+        data = asdict(self)
+        data["state"] = self.state.value
+        return data
+
+    @classmethod
+    def from_dict(cls, data: Mapping[str, Any]) -> PrintJob:
+        """Parse spool metadata; ValueError if anything is missing or of the wrong type."""
+        if not isinstance(data, Mapping):
+            raise ValueError("print job metadata must be a JSON object")
+        expected: dict[str, type | tuple[type, ...]] = {
+            "str": str,
+            "int": int,
+            "float": (int, float),
+            "JobState": str,
+            "JobId": str,
+        }
+        values: dict[str, Any] = {}
+        for f in fields(cls):
+            if f.name not in data:
+                raise ValueError(f"print job metadata lacks {f.name!r}")
+            value = data[f.name]
+            if isinstance(value, bool) or not isinstance(value, expected[str(f.type)]):
+                raise ValueError(f"print job metadata has a bad {f.name!r}: {value!r}")
+            values[f.name] = value
+        values["state"] = JobState(values["state"])
+        values["id"] = JobId(values["id"])
+        for name in ("created_at", "updated_at", "next_attempt_at"):
+            values[name] = float(values[name])
+        return cls(**values)
+
+
+@dataclass(frozen=True)
+class JobEvent:
+    """What listeners are told: the job after the change and the state it had before.
+
+    previous is None for a newly submitted job. removed is True when a finished job is
+    pruned from the list (job is then its last snapshot).
+    """
+
+    job: PrintJob
+    previous: JobState | None
+    removed: bool = False
+
+
+JobListener = Callable[[JobEvent], None]
+Connector = Callable[[PrinterSettings], PrinterConnection]
+
+
+@dataclass(frozen=True)
+class RetryPolicy:
+    """Back-off after a retryable failure: base_s, 2*base_s, 4*base_s ... capped at max_s.
+
+    jitter spreads the delays (+0..jitter of each) so tills sharing a printer do not retry
+    in lock-step; tests set it to 0 to get exact times.
+    """
+
+    base_s: float = 2.0
+    max_s: float = 60.0
+    max_attempts: int = 12
+    jitter: float = 0.1
+
+    def __post_init__(self) -> None:
+        if not (0 < self.base_s <= self.max_s) or self.max_attempts < 1:
+            raise ValueError("retry policy needs 0 < base_s <= max_s and max_attempts >= 1")
+        if not 0 <= self.jitter <= 1:
+            raise ValueError("retry policy jitter must be between 0 and 1")
+
+    def delay(self, attempts: int, rand: Callable[[], float] = random.random) -> float:
+        """Seconds to wait after the `attempts`-th failed attempt (1 = the first)."""
+        exponent = min(max(attempts - 1, 0), 32)  # 2**32 * base_s is past any cap anyway
+        wait = min(self.max_s, self.base_s * 2.0**exponent)
+        return wait * (1 + self.jitter * rand()) if self.jitter else wait
+
+
+def _new_job_id() -> JobId:
+    # Time first so that spool listings sort roughly by age; uuid for uniqueness.
+    return JobId(f"{time.time_ns() // 1_000_000:013d}-{uuid.uuid4().hex[:12]}")
+
+
+def _fsync_dir(directory: Path) -> None:
+    """Make a rename in `directory` durable (POSIX); a no-op where directories can't sync."""
+    try:
+        fd = os.open(directory, os.O_RDONLY)
+    except OSError:
+        return
+    try:
+        os.fsync(fd)
+    except OSError:
+        pass
+    finally:
+        os.close(fd)
+
+
+def write_atomic(path: Path, data: bytes, *, fsync: bool = True, sync_dir: bool = True) -> None:
+    """Replace `path` with `data` so a crash leaves the old or the new file, never half.
+
+    sync_dir=False leaves the rename to be made durable by a later directory sync.
+    """
+    tmp = path.with_name(f".{path.name}.{uuid.uuid4().hex}.tmp")
+    try:
+        with open(tmp, "xb") as f:
+            f.write(data)
+            f.flush()
+            if fsync:
+                os.fsync(f.fileno())
+        os.replace(tmp, path)
+    except BaseException:
+        with contextlib.suppress(OSError):
+            tmp.unlink()
+        raise
+    if fsync and sync_dir:
+        _fsync_dir(path.parent)
+
+
+class PrintQueue:
+    """Durable, retrying print queue over a spool directory. See the module docstring.
+
+    Usage: `queue = PrintQueue(spool, printers); queue.start(); queue.submit(...)`, and
+    `queue.stop()` on exit. Jobs submitted before start() or after stop() are kept on disk
+    and printed by the next started queue over the same spool directory.
+    """
+
+    def __init__(
+        self,
+        spool_dir: Path | str,
+        printers: Iterable[PrinterSettings] = (),
+        *,
+        retry: RetryPolicy | None = None,
+        connect: Connector = open_printer,
+        keep_finished: int = 200,
+        keep_finished_s: float = 24 * 3600.0,
+        fsync: bool = True,
+    ) -> None:
+        self._dir = Path(spool_dir)
+        self._printers: dict[str, PrinterSettings] = {p.name: p for p in printers}
+        self._retry = retry or RetryPolicy()
+        self._connect = connect
+        self._keep_finished = keep_finished
+        self._keep_finished_s = keep_finished_s
+        self._fsync = fsync
+        self._cond = threading.Condition(threading.RLock())
+        self._jobs: dict[JobId, PrintJob] = {}
+        # Bytes of jobs whose payload could not be written to disk: they still print.
+        self._memory_payloads: dict[JobId, bytes] = {}
+        self._cancel_requested: set[JobId] = set()
+        self._listeners: list[JobListener] = []
+        self._events: queue.SimpleQueue[JobEvent | None] = queue.SimpleQueue()
+        self._workers: dict[str, threading.Thread] = {}
+        self._dispatcher: threading.Thread | None = None
+        self._started = False
+        self._stopping = False
+        self._next_seq = 1
+        self._durable = self._prepare_dir()
+        if self._durable:
+            with self._cond:
+                self._load_spool()
+
+    # --- public API ---------------------------------------------------------------------
+
+    @property
+    def spool_dir(self) -> Path:
+        """Where the jobs are kept."""
+        return self._dir
+
+    @property
+    def durable(self) -> bool:
+        """False if the spool directory could not be used: jobs then live in memory only."""
+        return self._durable
+
+    def start(self) -> None:
+        """Start the event thread and the printer workers. Call once."""
+        with self._cond:
+            if self._started:
+                raise RuntimeError("the print queue was already started")
+            self._started = True
+            self._dispatcher = threading.Thread(
+                target=self._dispatch_events, name="print-queue-events", daemon=True
+            )
+            self._dispatcher.start()
+            self._prune_locked()
+            for printer in {job.printer for job in self._jobs.values() if not job.finished}:
+                self._ensure_worker(printer)
+
+    def stop(self, timeout_s: float = 5.0) -> bool:
+        """Stop the threads and wait for them; False if one is still busy after timeout_s.
+
+        A job being sent keeps going until its printer answers or times out; if the
+        process exits first, the job is printed again on the next start.
+        """
+        deadline = time.monotonic() + timeout_s
+        with self._cond:
+            self._stopping = True
+            self._cond.notify_all()
+            threads = list(self._workers.values())
+        for thread in threads:
+            thread.join(max(0.0, deadline - time.monotonic()))
+        if self._dispatcher is not None:
+            self._events.put(None)  # after the workers: their last events are delivered
+            self._dispatcher.join(max(0.0, deadline - time.monotonic()))
+            threads.append(self._dispatcher)
+        return not any(thread.is_alive() for thread in threads)
+
+    def __enter__(self) -> PrintQueue:
+        self.start()
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        self.stop()
+
+    def submit(
+        self, printer_name: str, title: str, payload: bytes, *, kind: str = "receipt"
+    ) -> JobId:
+        """Queue rendered bytes for a printer and return at once.
+
+        Never raises for printer or disk problems: those end up in the job's state.
+        """
+        if not isinstance(payload, bytes | bytearray | memoryview):
+            raise TypeError(f"a print job takes bytes, not {type(payload).__name__}")
+        data = bytes(payload)
+        job_id = _new_job_id()
+        on_disk = self._store_payload(job_id, data)  # outside the lock: it may fsync
+        with self._cond:
+            now = time.time()
+            job = PrintJob(
+                id=job_id,
+                printer=printer_name,
+                title=title,
+                kind=kind,
+                state=JobState.QUEUED,
+                seq=self._next_seq,
+                size=len(data),
+                created_at=now,
+                updated_at=now,
+            )
+            self._next_seq += 1
+            if not on_disk:
+                self._memory_payloads[job_id] = data
+            self._jobs[job_id] = job
+            self._persist(job)
+            self._emit(job, None)
+            self._prune_locked()
+            self._ensure_worker(printer_name)
+            self._cond.notify_all()
+        return job_id
+
+    def cancel(self, job_id: str) -> bool:
+        """Cancel a waiting job; a job being sent is cancelled unless it gets through.
+
+        False if there is nothing to cancel (unknown or already finished).
+        """
+        with self._cond:
+            job = self._jobs.get(JobId(job_id))
+            if job is None or job.finished:
+                return False
+            if job.state is JobState.PRINTING:
+                # Bytes already on the wire cannot be called back; decided when it ends.
+                self._cancel_requested.add(job.id)
+            else:
+                self._change(job, state=JobState.CANCELLED, next_attempt_at=0.0)
+            return True
+
+    def retry(self, job_id: str) -> bool:
+        """Queue a failed, cancelled or retrying job again now, with a fresh set of attempts.
+
+        False if the job is unknown, done, or already waiting/printing.
+        """
+        retryable = {JobState.FAILED, JobState.CANCELLED, JobState.RETRYING}
+        with self._cond:
+            job = self._jobs.get(JobId(job_id))
+            if job is None or job.state not in retryable:
+                return False
+            self._change(job, state=JobState.QUEUED, attempts=0, next_attempt_at=0.0)
+            self._ensure_worker(job.printer)
+            return True
+
+    def jobs(self, printer: str | None = None) -> list[PrintJob]:
+        """All jobs still listed (optionally one printer's), in submission order."""
+        with self._cond:
+            selected = [j for j in self._jobs.values() if printer is None or j.printer == printer]
+        return sorted(selected, key=lambda j: j.seq)
+
+    def job(self, job_id: str) -> PrintJob | None:
+        """The job's current snapshot, or None if unknown or pruned."""
+        with self._cond:
+            return self._jobs.get(JobId(job_id))
+
+    def wait(self, job_id: str, timeout_s: float) -> PrintJob | None:
+        """Block until the job is finished or timeout_s passes; returns its snapshot."""
+        deadline = time.monotonic() + timeout_s
+        with self._cond:
+            while True:
+                job = self._jobs.get(JobId(job_id))
+                remaining = deadline - time.monotonic()
+                if job is None or job.finished or remaining <= 0:
+                    return job
+                self._cond.wait(remaining)
+
+    def set_printers(self, printers: Iterable[PrinterSettings]) -> None:
+        """Use new printer settings; jobs waiting to retry on a changed printer go now."""
+        new = {p.name: p for p in printers}
+        with self._cond:
+            old, self._printers = self._printers, new
+            for job in list(self._jobs.values()):
+                if job.state is JobState.RETRYING and old.get(job.printer) != new.get(job.printer):
+                    self._change(job, next_attempt_at=0.0)
+            self._cond.notify_all()
+
+    def add_listener(self, listener: JobListener) -> Callable[[], None]:
+        """Call `listener(event)` on every change; returns a function that unsubscribes."""
+        with self._cond:
+            self._listeners = [*self._listeners, listener]
+        return lambda: self.remove_listener(listener)
+
+    def remove_listener(self, listener: JobListener) -> None:
+        """Stop telling `listener`; unknown listeners are ignored."""
+        with self._cond:
+            self._listeners = [x for x in self._listeners if x is not listener]
+
+    def prune(self) -> None:
+        """Drop finished jobs beyond keep_finished or older than keep_finished_s."""
+        with self._cond:
+            self._prune_locked()
+
+    # --- the worker -----------------------------------------------------------------------
+
+    def _ensure_worker(self, printer: str) -> None:
+        if not self._started or self._stopping:
+            return
+        worker = self._workers.get(printer)
+        if worker is None or not worker.is_alive():
+            worker = threading.Thread(
+                target=self._work, args=(printer,), name=f"print-queue[{printer}]", daemon=True
+            )
+            self._workers[printer] = worker
+            worker.start()
+
+    def _work(self, printer: str) -> None:
+        while (job := self._claim_next(printer)) is not None:
+            self._finish(job, self._print(job))
+
+    def _claim_next(self, printer: str) -> PrintJob | None:
+        """Wait for this printer's oldest waiting job to be due; mark it printing."""
+        with self._cond:
+            while not self._stopping:
+                head = self._head(printer)
+                if head is None:
+                    self._cond.wait()  # woken by submit/retry/stop: no polling
+                    continue
+                due_in = head.next_attempt_at - time.time()
+                longest = self._retry.max_s * (1 + self._retry.jitter)
+                if due_in > longest:
+                    # The wall clock (kept so retries survive a restart) was set back:
+                    # no retry may wait longer than the policy allows.
+                    head = self._change(head, next_attempt_at=time.time() + longest)
+                    due_in = longest
+                if head.state is JobState.RETRYING and due_in > 0:
+                    self._cond.wait(due_in)
+                    continue
+                return self._change(head, state=JobState.PRINTING)
+            return None
+
+    def _head(self, printer: str) -> PrintJob | None:
+        # Strict order per printer: a job waiting to retry holds back the ones behind it.
+        waiting = [
+            j for j in self._jobs.values() if j.printer == printer and j.state in WAITING_STATES
+        ]
+        return min(waiting, key=lambda j: j.seq, default=None)
+
+    def _print(self, job: PrintJob) -> PrinterError | None:
+        """Send one job; the error that stopped it, or None if the printer took it all."""
+        settings = self._printers.get(job.printer)
+        if settings is None:
+            return PrinterError(f"No printer called {job.printer} is set up.")
+        try:
+            payload = self._read_payload(job)
+            connection = self._connect(settings)
+            try:
+                connection.send(payload)
+            finally:
+                connection.close()
+        except PrinterError as exc:
+            log.info("print job %s on %s: %s (%s)", job.id, job.printer, exc, exc.detail)
+            return exc
+        except Exception as exc:  # a bug in a backend must not kill the worker
+            log.exception("print job %s on %s failed unexpectedly", job.id, job.printer)
+            return PrinterError(f"Printing on {job.printer} failed: {exc}")
+        return None
+
+    def _finish(self, job: PrintJob, error: PrinterError | None) -> None:
+        with self._cond:
+            current = self._jobs.get(job.id, job)
+            cancel = job.id in self._cancel_requested
+            self._cancel_requested.discard(job.id)
+            attempts = current.attempts + 1
+            if error is None:
+                self._change(current, state=JobState.DONE, attempts=attempts, last_error="")
+            elif cancel:
+                self._change(current, state=JobState.CANCELLED, attempts=attempts)
+            elif error.retryable and attempts < self._retry.max_attempts:
+                self._change(
+                    current,
+                    state=JobState.RETRYING,
+                    attempts=attempts,
+                    next_attempt_at=time.time() + self._retry.delay(attempts),
+                    last_error=error.message,
+                )
+            else:
+                self._change(
+                    current, state=JobState.FAILED, attempts=attempts, last_error=error.message
+                )
+            self._prune_locked()
+
+    # --- state changes and events -----------------------------------------------------------
+
+    def _change(self, job: PrintJob, **changes: Any) -> PrintJob:
+        """Record a new snapshot of `job` (caller holds the lock), persist it, tell listeners."""
+        new = replace(job, updated_at=time.time(), **changes)
+        self._jobs[new.id] = new
+        self._persist(new)
+        self._emit(new, job.state)
+        self._cond.notify_all()
+        return new
+
+    def _emit(self, job: PrintJob, previous: JobState | None, removed: bool = False) -> None:
+        # Queued under the lock, so listeners see changes in the order they happened.
+        self._events.put(JobEvent(job, previous, removed))
+
+    def _dispatch_events(self) -> None:
+        while (event := self._events.get()) is not None:
+            for listener in self._listeners:
+                try:
+                    listener(event)
+                except Exception:  # one broken listener must not silence the others
+                    log.exception("print queue listener %r failed", listener)
+
+    def _prune_locked(self) -> None:
+        finished = sorted(
+            (j for j in self._jobs.values() if j.finished), key=lambda j: j.updated_at, reverse=True
+        )
+        cutoff = time.time() - self._keep_finished_s
+        for index, job in enumerate(finished):
+            if index >= self._keep_finished or job.updated_at < cutoff:
+                self._remove(job)
+
+    def _remove(self, job: PrintJob) -> None:
+        del self._jobs[job.id]
+        self._memory_payloads.pop(job.id, None)
+        if self._durable:
+            # Metadata first: a crash in between leaves an orphan payload, swept on load.
+            for suffix in (_META, _PAYLOAD):
+                with contextlib.suppress(OSError):
+                    (self._dir / f"{job.id}{suffix}").unlink()
+        self._emit(job, job.state, removed=True)
+
+    # --- the spool on disk ----------------------------------------------------------------
+
+    def _prepare_dir(self) -> bool:
+        try:
+            self._dir.mkdir(parents=True, exist_ok=True)
+        except OSError as exc:
+            log.error("print spool %s unusable, jobs kept in memory only: %s", self._dir, exc)
+            return False
+        return True
+
+    def _store_payload(self, job_id: JobId, data: bytes) -> bool:
+        if not self._durable:
+            return False
+        try:
+            # The metadata written next syncs the directory, and with it this rename too.
+            write_atomic(self._dir / f"{job_id}{_PAYLOAD}", data, fsync=self._fsync, sync_dir=False)
+        except OSError as exc:
+            log.error("could not spool print job %s, keeping it in memory: %s", job_id, exc)
+            return False
+        return True
+
+    def _persist(self, job: PrintJob) -> None:
+        if not self._durable:
+            return
+        body = json.dumps({"version": _FORMAT_VERSION, **job.to_dict()}, indent=1)
+        try:
+            write_atomic(self._dir / f"{job.id}{_META}", body.encode(), fsync=self._fsync)
+        except OSError as exc:
+            log.error("could not save the state of print job %s: %s", job.id, exc)
+
+    def _read_payload(self, job: PrintJob) -> bytes:
+        with self._cond:
+            data = self._memory_payloads.get(job.id)
+        if data is None:
+            try:
+                data = (self._dir / f"{job.id}{_PAYLOAD}").read_bytes()
+            except OSError as exc:
+                raise PrinterError(
+                    "The print data of this job was lost.", detail=repr(exc)
+                ) from exc
+        if len(data) != job.size:
+            raise PrinterError("The print data of this job is damaged.")
+        return data
+
+    def _load_spool(self) -> None:
+        """Read the jobs a previous run left; interrupted ones are queued again."""
+        for tmp in self._dir.glob(".*.tmp"):
+            with contextlib.suppress(OSError):
+                tmp.unlink()  # a write a crash interrupted; the real file is intact
+        for meta in sorted(self._dir.glob(f"*{_META}")):
+            job = self._read_meta(meta)
+            if job is not None:
+                self._jobs[job.id] = job
+        for payload in self._dir.glob(f"*{_PAYLOAD}"):
+            if payload.stem not in self._jobs:
+                with contextlib.suppress(OSError):
+                    payload.unlink()  # submit() crashed before the job was recorded
+        self._next_seq = max((j.seq for j in self._jobs.values()), default=0) + 1
+        for job in list(self._jobs.values()):
+            if job.state is JobState.PRINTING:
+                self._change(job, state=JobState.QUEUED)
+            elif not job.finished and not (self._dir / f"{job.id}{_PAYLOAD}").exists():
+                self._change(job, state=JobState.FAILED, last_error="The print data was lost.")
+
+    def _read_meta(self, path: Path) -> PrintJob | None:
+        try:
+            job = PrintJob.from_dict(json.loads(path.read_bytes()))
+            if job.id != path.stem:
+                raise ValueError(f"file holds job {job.id}")
+        except (OSError, ValueError) as exc:
+            log.error("ignoring unreadable print job %s: %s", path.name, exc)
+            with contextlib.suppress(OSError):
+                path.rename(path.with_suffix(".corrupt"))  # out of the way, kept for a look
+            return None
+        return job

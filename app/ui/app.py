@@ -1,0 +1,86 @@
+"""Starting the window: `serialpos` / `serialpos gui` end here (app.cli.cmd_gui)."""
+
+from __future__ import annotations
+
+import sys
+from importlib import resources
+
+from PySide6.QtCore import QCoreApplication
+from PySide6.QtWidgets import QApplication
+from sqlalchemy.exc import SQLAlchemyError
+
+from app.config import Settings, load_settings
+from app.db.uow import Store, open_store
+from app.demo import ensure_demo_store
+from app.errors import UserError
+from app.ui.errors import install_exception_hook, show_problem
+from app.ui.main_window import MainWindow
+
+APP_NAME = "SerialPOS"
+EXIT_CANNOT_START = 2  # as the command line's exit status for bad input
+WINDOW_SIZE = (1280, 760)
+
+
+def style_sheet() -> str:
+    """The app's style sheet, shipped inside the package (pyproject package-data)."""
+    return resources.files("app.ui").joinpath("style.qss").read_text(encoding="utf-8")
+
+
+def make_application() -> QApplication:
+    """The one QApplication, named and styled; reused if one already runs (tests)."""
+    existing = QCoreApplication.instance()
+    app = existing if isinstance(existing, QApplication) else QApplication(sys.argv)
+    app.setApplicationName(APP_NAME)
+    app.setApplicationDisplayName(APP_NAME)
+    app.setOrganizationName(APP_NAME)
+    app.setStyle("Fusion")  # the same look on every platform; the style sheet refines it
+    app.setStyleSheet(style_sheet())
+    return app
+
+
+def open_shop(store_url: str, *, demo: bool) -> tuple[Store, Settings]:
+    """Settings and the migrated store; a store with no users gets demo data if `demo`."""
+    settings = load_settings()
+    try:
+        store = open_store(store_url)
+    except SQLAlchemyError as exc:
+        # A server that is down or a file we may not write: say so, not a traceback.
+        raise StoreUnavailable(store_url, exc) from exc
+    if demo:
+        ensure_demo_store(store)
+    return store, settings
+
+
+class StoreUnavailable(UserError):
+    """The store could not be opened (server unreachable, file not writable)."""
+
+    def __init__(self, url: str, error: SQLAlchemyError) -> None:
+        reason = str(getattr(error, "orig", None) or error).strip().splitlines()[0]
+        shown = url.split("@")[-1]  # never show a password from the URL
+        super().__init__(f"cannot open the store {shown}: {reason}")
+
+
+def place_window(window: MainWindow) -> None:
+    """A sensible first size, within the screen, at its top-left (no window manager may
+    be there to place it, as on a kiosk till)."""
+    area = window.screen().availableGeometry()
+    window.resize(min(WINDOW_SIZE[0], area.width()), min(WINDOW_SIZE[1], area.height()))
+    window.move(area.topLeft())
+
+
+def run_gui(store_url: str, *, demo: bool = True) -> int:
+    """Opens the store, shows the window (locked until a PIN is entered), runs until quit."""
+    app = make_application()
+    install_exception_hook()
+    try:
+        store, settings = open_shop(store_url, demo=demo)
+    except UserError as exc:
+        show_problem(None, exc.message, title=f"{APP_NAME} — cannot start")
+        return EXIT_CANNOT_START
+    try:
+        window = MainWindow(store, settings.shop)
+        place_window(window)
+        window.start()
+        return app.exec()
+    finally:
+        store.dispose()

@@ -1,0 +1,122 @@
+"""Log-in at the till: the PIN alone says who is acting (app.users.services.actor_by_pin)."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QRegularExpression, Qt
+from PySide6.QtGui import (
+    QCloseEvent,
+    QGuiApplication,
+    QRegularExpressionValidator,
+    QShowEvent,
+)
+from PySide6.QtWidgets import (
+    QDialog,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QPushButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from app.db.uow import Store
+from app.errors import UserError
+from app.users.pins import MAX_PIN
+from app.users.roles import Actor
+from app.users.services import actor_by_pin
+
+
+class PinDialog(QDialog):
+    """Asks for a PIN until one matches a user; `actor` is then who logged in.
+
+    Escape only clears the PIN: a locked till must not open by a key press. Leaving is the
+    Quit button (or closing the dialog), which rejects it: the window then closes.
+    """
+
+    def __init__(self, store: Store, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self._store = store
+        self.actor: Actor | None = None
+        self.setObjectName("PinDialog")
+        self.setWindowTitle("SerialPOS — Log in")
+        self.setModal(True)
+
+        title = QLabel("Log in")
+        title.setObjectName("PinTitle")
+        prompt = QLabel("Enter your PIN")
+        prompt.setObjectName("PinPrompt")
+
+        self.message_label = QLabel()
+        self.message_label.setObjectName("PinMessage")
+        self.message_label.setAlignment(Qt.AlignmentFlag.AlignCenter)
+
+        self.pin_edit = QLineEdit()
+        self.pin_edit.setObjectName("PinEdit")
+        self.pin_edit.setEchoMode(QLineEdit.EchoMode.Password)
+        self.pin_edit.setMaxLength(MAX_PIN)
+        self.pin_edit.setValidator(QRegularExpressionValidator(QRegularExpression(r"\d*"), self))
+        self.pin_edit.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.pin_edit.setPlaceholderText("PIN")
+        self.pin_edit.textEdited.connect(lambda _text: self.message_label.clear())
+
+        self.quit_button = QPushButton("Quit")
+        self.quit_button.setAutoDefault(False)
+        self.quit_button.clicked.connect(lambda: self.done(QDialog.DialogCode.Rejected))
+        self.login_button = QPushButton("Log in")
+        self.login_button.setObjectName("PrimaryButton")
+        self.login_button.setDefault(True)
+        self.login_button.clicked.connect(self.try_log_in)
+
+        buttons = QHBoxLayout()
+        buttons.addWidget(self.quit_button)
+        buttons.addStretch(1)
+        buttons.addWidget(self.login_button)
+
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(32, 28, 32, 24)
+        layout.setSpacing(10)
+        layout.addWidget(title, alignment=Qt.AlignmentFlag.AlignHCenter)
+        layout.addWidget(prompt, alignment=Qt.AlignmentFlag.AlignHCenter)
+        layout.addSpacing(6)
+        layout.addWidget(self.pin_edit)
+        layout.addWidget(self.message_label)
+        layout.addSpacing(6)
+        layout.addLayout(buttons)
+        self.setMinimumWidth(340)
+
+    def showEvent(self, event: QShowEvent) -> None:
+        super().showEvent(event)
+        self.pin_edit.setFocus()
+
+    def reject(self) -> None:
+        """Escape: start the PIN again, but stay locked."""
+        self.pin_edit.clear()
+        self.message_label.clear()
+
+    def closeEvent(self, event: QCloseEvent) -> None:
+        # A close request (the title bar's X, the session ending, QApplication.quit) is a
+        # Quit, never a log-in; refusing it would stop the app from quitting while locked.
+        event.accept()
+        self.done(QDialog.DialogCode.Rejected)
+
+    def try_log_in(self) -> None:
+        pin = self.pin_edit.text()
+        if not pin:
+            self.message_label.setText("Type your PIN, then press Enter")
+            return
+        # PIN checks are deliberately slow hashes: show that the till is working on it.
+        QGuiApplication.setOverrideCursor(Qt.CursorShape.WaitCursor)
+        try:
+            actor = actor_by_pin(self._store, pin)
+        except UserError as exc:
+            self._refuse(exc.message)
+            return
+        finally:
+            QGuiApplication.restoreOverrideCursor()
+        self.actor = actor
+        self.accept()
+
+    def _refuse(self, reason: str) -> None:
+        self.pin_edit.clear()
+        self.pin_edit.setFocus()
+        self.message_label.setText(f"{reason[:1].upper()}{reason[1:]} — try again")

@@ -1,0 +1,309 @@
+"""The app's window: a side bar of views, the current view, and a status bar that says
+which store is open and who is acting. It starts locked; a PIN opens it; Ctrl+L locks it."""
+
+from __future__ import annotations
+
+from html import escape
+from typing import Protocol
+
+from PySide6.QtCore import Qt, QTimer, SignalInstance
+from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
+from PySide6.QtWidgets import (
+    QDialog,
+    QFrame,
+    QHBoxLayout,
+    QLabel,
+    QListWidget,
+    QListWidgetItem,
+    QMainWindow,
+    QPushButton,
+    QStackedWidget,
+    QVBoxLayout,
+    QWidget,
+)
+
+from app.config import ShopSettings
+from app.db.uow import Store
+from app.ui.dialogs.pin_dialog import PinDialog
+from app.ui.formatting import ShopFormat, actor_title
+from app.ui.stock.stock_view import StockView
+from app.users.roles import ROLE_TITLES, Actor
+
+PROBLEM_SHOWN_MS = 12_000  # long enough to read twice, short enough not to go stale
+
+
+class ShopView(Protocol):
+    """What the window asks of each view in the side bar."""
+
+    title: str
+    problem: SignalInstance
+
+    def set_actor(self, actor: Actor | None) -> None: ...
+    def refresh(self) -> None: ...
+    def focus_search(self) -> None: ...
+
+
+def store_title(store: Store) -> str:
+    """The open store as the status bar shows it: a file path, or a server and database."""
+    url = store.engine.url
+    if url.get_backend_name() == "sqlite":
+        return url.database or "(in memory)"
+    port = f":{url.port}" if url.port else ""
+    user = f"{url.username}@" if url.username else ""
+    return f"{user}{url.host or 'localhost'}{port}/{url.database or ''}"
+
+
+class LockedPage(QWidget):
+    """What a locked till shows: the shop's name and nothing of its stock. The PIN dialog
+    sits in the middle, so the name stays above it."""
+
+    def __init__(self, shop_name: str, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("LockedPage")
+        self.setAttribute(Qt.WidgetAttribute.WA_StyledBackground)  # the QSS paints it
+        name = QLabel(shop_name)
+        name.setObjectName("LockedTitle")
+        hint = QLabel("Locked — enter your PIN to continue")
+        hint.setObjectName("LockedHint")
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(24, 72, 24, 24)
+        layout.addWidget(name, alignment=Qt.AlignmentFlag.AlignHCenter)
+        layout.addWidget(hint, alignment=Qt.AlignmentFlag.AlignHCenter)
+        layout.addStretch(1)
+
+
+class SideBar(QFrame):
+    """The list of views, and at its foot who is acting and the Lock button."""
+
+    def __init__(self, shop_name: str, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("SideBar")
+        self.setFixedWidth(180)
+        title = QLabel("SerialPOS")
+        title.setObjectName("SideBarTitle")
+        shop = QLabel(shop_name)
+        shop.setObjectName("SideBarShop")
+        shop.setWordWrap(True)
+        self.nav = QListWidget()
+        self.nav.setObjectName("NavList")
+        self.nav.setFrameShape(QFrame.Shape.NoFrame)
+        self.user_label = QLabel()
+        self.user_label.setObjectName("SideBarUser")
+        self.user_label.setWordWrap(True)
+        self.lock_button = QPushButton("Lock   Ctrl+L")
+        self.lock_button.setObjectName("LockButton")
+        self.lock_button.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 16, 0, 14)
+        layout.setSpacing(4)
+        layout.addWidget(title)
+        layout.addWidget(shop)
+        layout.addSpacing(18)
+        layout.addWidget(self.nav, 1)
+        layout.addWidget(self.user_label)
+        layout.addWidget(self.lock_button)
+
+    def show_actor(self, actor: Actor | None) -> None:
+        if actor is None:
+            self.user_label.clear()
+            return
+        role = ROLE_TITLES[actor.role].capitalize()
+        self.user_label.setText(
+            f"<b>{escape(actor.name)}</b><br><span style='color:#9aa5b1'>{role}</span>"
+        )
+
+    def add_view(self, title: str, shortcut: str) -> None:
+        item = QListWidgetItem(title)
+        item.setToolTip(f"{title} ({shortcut})")
+        self.nav.addItem(item)
+
+
+class MainWindow(QMainWindow):
+    """The till's window. Views get the acting user on log-in and None on lock."""
+
+    def __init__(
+        self,
+        store: Store,
+        shop: ShopSettings,
+        parent: QWidget | None = None,
+    ) -> None:
+        super().__init__(parent)
+        self.store = store
+        self.actor: Actor | None = None
+        self.pin_dialog: PinDialog | None = None
+        fmt = ShopFormat(shop)
+
+        self.stock_view = StockView(store, fmt)
+        self.views: list[ShopView] = [self.stock_view]
+
+        self.side_bar = SideBar(shop.name)
+        self.view_stack = QStackedWidget()
+        work = QWidget()
+        work.setObjectName("WorkArea")
+        work_layout = QHBoxLayout(work)
+        work_layout.setContentsMargins(0, 0, 0, 0)
+        work_layout.setSpacing(0)
+        work_layout.addWidget(self.side_bar)
+        work_layout.addWidget(self.view_stack, 1)
+        self.work_area = work
+
+        self.locked_page = LockedPage(shop.name)
+        self.pages = QStackedWidget()
+        self.pages.addWidget(self.locked_page)
+        self.pages.addWidget(work)
+        self.setCentralWidget(self.pages)
+
+        self._build_actions()
+        for number, view in enumerate(self.views, start=1):
+            self._add_view(view, number)
+        self.side_bar.nav.currentRowChanged.connect(self._show_view)
+        self.side_bar.lock_button.clicked.connect(self.lock)
+        self._build_status_bar()
+        self._show_locked()
+
+    # ------------------------------------------------------------ building
+
+    def _build_actions(self) -> None:
+        self.lock_action = QAction("&Lock", self)
+        self.lock_action.setShortcut(QKeySequence("Ctrl+L"))
+        self.lock_action.triggered.connect(self.lock)
+        self.quit_action = QAction("&Quit", self)
+        self.quit_action.setShortcut(QKeySequence.StandardKey.Quit)
+        self.quit_action.triggered.connect(self.close)
+        self.search_action = QAction("&Search", self)
+        self.search_action.setShortcut(QKeySequence.StandardKey.Find)
+        self.search_action.triggered.connect(lambda: self.current_view().focus_search())
+        self.refresh_action = QAction("&Refresh", self)
+        self.refresh_action.setShortcut(QKeySequence.StandardKey.Refresh)
+        self.refresh_action.triggered.connect(lambda: self.current_view().refresh())
+
+        till = self.menuBar().addMenu("&Till")
+        till.addAction(self.lock_action)
+        till.addSeparator()
+        till.addAction(self.quit_action)
+        self.view_menu = self.menuBar().addMenu("&View")
+        self.view_menu.addAction(self.search_action)
+        self.view_menu.addAction(self.refresh_action)
+        self.view_menu.addSeparator()
+        # Actions that need someone logged in: off while locked, so no shortcut reaches a view.
+        self._logged_in_actions = [
+            self.lock_action,
+            self.search_action,
+            self.refresh_action,
+        ]
+
+    def _add_view(self, view: ShopView, number: int) -> None:
+        widget = view if isinstance(view, QWidget) else None
+        assert widget is not None, "a view is a widget"
+        self.view_stack.addWidget(widget)
+        shortcut = f"Ctrl+{number}"
+        self.side_bar.add_view(view.title, shortcut)
+        action = QAction(view.title, self)
+        action.setShortcut(QKeySequence(shortcut))
+        row = number - 1
+        action.triggered.connect(lambda: self.side_bar.nav.setCurrentRow(row))
+        self.view_menu.addAction(action)
+        self._logged_in_actions.append(action)
+        view.problem.connect(self.show_problem)
+
+    def _build_status_bar(self) -> None:
+        bar = self.statusBar()
+        bar.setSizeGripEnabled(False)
+        self.problem_label = QLabel()
+        self.problem_label.setObjectName("ProblemLabel")
+        self.store_label = QLabel(f"Store: {store_title(self.store)}")
+        self.store_label.setObjectName("StoreLabel")
+        self.user_label = QLabel()
+        self.user_label.setObjectName("UserLabel")
+        bar.addWidget(self.problem_label, 1)
+        bar.addPermanentWidget(self.store_label)
+        bar.addPermanentWidget(self.user_label)
+        self._problem_timer = QTimer(self)
+        self._problem_timer.setSingleShot(True)
+        self._problem_timer.timeout.connect(self.problem_label.clear)
+
+    # ------------------------------------------------------------ views
+
+    def current_view(self) -> ShopView:
+        return self.views[max(self.side_bar.nav.currentRow(), 0)]
+
+    def _show_view(self, row: int) -> None:
+        if row < 0:
+            return
+        self.view_stack.setCurrentIndex(row)
+        self._set_title()
+
+    def show_problem(self, message: str) -> None:
+        """A refused query or action, in the status bar until it goes stale."""
+        self.problem_label.setText(message)
+        self.problem_label.setToolTip(message)
+        self._problem_timer.start(PROBLEM_SHOWN_MS)
+
+    # ------------------------------------------------------------ log-in and lock
+
+    def start(self) -> None:
+        """Shows the window locked and asks for a PIN."""
+        self.show()
+        self.lock()
+
+    def lock(self) -> None:
+        """Hides everything behind the PIN dialog; the views forget the acting user."""
+        self.actor = None
+        for view in self.views:
+            view.set_actor(None)
+        self._show_locked()
+        self._ask_pin()
+
+    def log_in(self, actor: Actor) -> None:
+        self.actor = actor
+        self.pages.setCurrentWidget(self.work_area)
+        for action in self._logged_in_actions:
+            action.setEnabled(True)
+        self.user_label.setText(f"User: {actor_title(actor)}")
+        self.side_bar.show_actor(actor)
+        if self.side_bar.nav.currentRow() < 0:
+            self.side_bar.nav.setCurrentRow(0)
+        for view in self.views:
+            view.set_actor(actor)
+        self._set_title()
+        self.current_view().focus_search()
+
+    def _show_locked(self) -> None:
+        self.pages.setCurrentWidget(self.locked_page)
+        for action in self._logged_in_actions:
+            action.setEnabled(False)
+        self.user_label.setText("Locked")
+        self.side_bar.show_actor(None)
+        self.problem_label.clear()
+        self._set_title()
+
+    def _ask_pin(self) -> None:
+        if self.pin_dialog is not None and self.pin_dialog.isVisible():
+            self.pin_dialog.pin_edit.setFocus()
+            return
+        dialog = PinDialog(self.store, self)
+        dialog.finished.connect(lambda result: self._pin_finished(dialog, result))
+        self.pin_dialog = dialog
+        dialog.open()  # window-modal and non-blocking: the event loop keeps running
+
+    def _pin_finished(self, dialog: PinDialog, result: int) -> None:
+        self.pin_dialog = None
+        dialog.deleteLater()
+        if result == QDialog.DialogCode.Accepted and dialog.actor is not None:
+            self.log_in(dialog.actor)
+        else:
+            self.close()  # Quit in the PIN dialog closes the app
+
+    def _set_title(self) -> None:
+        if self.actor is None:
+            self.setWindowTitle("SerialPOS — Locked")
+        else:
+            self.setWindowTitle(f"SerialPOS — {self.current_view().title} — {self.actor.name}")
+
+    def closeEvent(self, event: QCloseEvent) -> None:
+        dialog, self.pin_dialog = self.pin_dialog, None
+        if dialog is not None:
+            dialog.finished.disconnect()  # closing already; do not come back here
+            dialog.done(QDialog.DialogCode.Rejected)
+        super().closeEvent(event)

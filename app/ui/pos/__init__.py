@@ -1,0 +1,1 @@
+"""The POS view: scan-first checkout of serialized units and bulk goods."""

@@ -1,0 +1,88 @@
+"""A manager's PIN for one action (a big discount, a refund), typed at the cashier's till."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QRegularExpression, Qt
+from PySide6.QtGui import QGuiApplication, QRegularExpressionValidator
+from PySide6.QtWidgets import QDialog, QHBoxLayout, QLabel, QLineEdit, QVBoxLayout, QWidget
+
+from app.db.uow import Store
+from app.errors import UserError
+from app.ui.pos.keyed import key_button
+from app.ui.pos.message_bar import sentence
+from app.users.pins import MAX_PIN
+from app.users.roles import Actor, Permission
+from app.users.services import actor_by_pin
+
+
+class ApprovalDialog(QDialog):
+    """Accepted with `approver` set to the manager whose PIN was typed; Escape gives up.
+
+    The service still checks the approver; refusing a cashier's PIN here only saves the
+    cashier a refused sale or refund afterwards.
+    """
+
+    def __init__(self, store: Store, what: str, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("ApprovalDialog")
+        self.setWindowTitle("SerialPOS — Manager approval")
+        self._store = store
+        self.approver: Actor | None = None
+
+        title = QLabel("Manager approval")
+        title.setObjectName("DialogTitle")
+        reason = QLabel(sentence(what))
+        reason.setWordWrap(True)
+        self.pin_edit = QLineEdit()
+        self.pin_edit.setObjectName("PinEdit")
+        self.pin_edit.setEchoMode(QLineEdit.EchoMode.Password)
+        self.pin_edit.setMaxLength(MAX_PIN)
+        self.pin_edit.setValidator(QRegularExpressionValidator(QRegularExpression(r"\d*"), self))
+        self.pin_edit.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.pin_edit.setPlaceholderText("Manager's PIN")
+        self.pin_edit.returnPressed.connect(self.approve)
+        self.message = QLabel()
+        self.message.setObjectName("DialogProblem")
+        self.message.setWordWrap(True)
+        cancel = key_button("Cancel", "Esc", self.reject)
+        approve = key_button("Approve", "Return", self.approve)
+        approve.setObjectName("PrimaryButton")
+
+        buttons = QHBoxLayout()
+        buttons.addWidget(cancel)
+        buttons.addStretch(1)
+        buttons.addWidget(approve)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(28, 22, 28, 20)
+        layout.setSpacing(10)
+        layout.addWidget(title)
+        layout.addWidget(reason)
+        layout.addWidget(self.pin_edit)
+        layout.addWidget(self.message)
+        layout.addLayout(buttons)
+        self.setMinimumWidth(380)
+        self.pin_edit.setFocus()
+
+    def approve(self) -> None:
+        pin = self.pin_edit.text()
+        if not pin:
+            self.message.setText("The manager types their PIN, then Enter")
+            return
+        QGuiApplication.setOverrideCursor(Qt.CursorShape.WaitCursor)  # PIN hashes are slow
+        try:
+            actor = actor_by_pin(self._store, pin)
+        except UserError as exc:
+            self._refuse(exc.message)
+            return
+        finally:
+            QGuiApplication.restoreOverrideCursor()
+        if not actor.can(Permission.APPROVE):
+            self._refuse(f"{actor.name} is not a manager and cannot approve")
+            return
+        self.approver = actor
+        self.accept()
+
+    def _refuse(self, reason: str) -> None:
+        self.pin_edit.clear()
+        self.pin_edit.setFocus()
+        self.message.setText(f"{sentence(reason)} — try again")

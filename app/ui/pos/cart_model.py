@@ -1,0 +1,208 @@
+"""The cart as a table: the domain's `Cart` is the truth, this model shows it.
+
+Every change goes through the Cart's own methods (which check quantities, duplicates and
+discounts); the model only announces the change and re-computes the totals once.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from datetime import date, timedelta
+from typing import Any
+
+from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt, Signal
+
+from app.pos.cart import Cart, CartLine, LineTotals, Totals
+from app.pos.services import business_day
+from app.ui.formatting import ShopFormat
+from app.ui.pos.till import percent_text
+
+AnyIndex = QModelIndex | QPersistentModelIndex
+
+LEFT = Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter
+RIGHT = Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter
+CENTER = Qt.AlignmentFlag.AlignCenter
+
+COLUMNS: tuple[tuple[str, Qt.AlignmentFlag], ...] = (
+    ("Item", LEFT),
+    ("Serial", LEFT),
+    ("Warranty until", LEFT),
+    ("Qty", CENTER),
+    ("Price", RIGHT),
+    ("Discount", RIGHT),
+    ("Total", RIGHT),
+)
+ITEM, SERIAL, WARRANTY, QTY, PRICE, DISCOUNT, TOTAL = range(len(COLUMNS))
+
+
+class CartModel(QAbstractTableModel):
+    """The open sale's lines; `changed` fires after every change (totals, customer hint)."""
+
+    changed = Signal()
+
+    def __init__(
+        self,
+        fmt: ShopFormat,
+        *,
+        prices_include_tax: bool,
+        today: Callable[[], date] = business_day,
+        parent: Any = None,
+    ) -> None:
+        super().__init__(parent)
+        self.cart = Cart()
+        self._fmt = fmt
+        self._prices_include_tax = prices_include_tax
+        self._today = today
+        self._totals = self.cart.totals(prices_include_tax=prices_include_tax)
+
+    # ------------------------------------------------------------------ reading
+
+    def totals(self) -> Totals:
+        return self._totals
+
+    def line(self, row: int) -> CartLine:
+        return self.cart.lines[row]
+
+    def lines(self) -> tuple[CartLine, ...]:
+        return tuple(self.cart.lines)
+
+    def is_empty(self) -> bool:
+        return not self.cart.lines
+
+    def discounts_bp(self) -> list[int]:
+        """Every discount in the sale, for the manager-approval check."""
+        return [self.cart.sale_discount_bp, *(ln.discount_bp for ln in self.cart.lines)]
+
+    def warranty_end(self, line: CartLine) -> date | None:
+        """What the receipt will say: the warranty starts on the sale day."""
+        if not line.serialized or not line.warranty_days:
+            return None
+        return self._today() + timedelta(days=line.warranty_days)
+
+    # ------------------------------------------------------------------ changing (Cart rules)
+
+    def add(self, line: CartLine) -> int:
+        """Adds a unit, or one more of a bulk item; raises the Cart's UserError if refused."""
+        before = len(self.cart.lines)
+        row = self.cart.add(line)
+        if len(self.cart.lines) > before:
+            self.beginInsertRows(QModelIndex(), row, row)
+            self.endInsertRows()
+        self._after_change(row)
+        return row
+
+    def remove(self, row: int) -> CartLine:
+        self.beginRemoveRows(QModelIndex(), row, row)
+        line = self.cart.remove(row)
+        self.endRemoveRows()
+        self._after_change()
+        return line
+
+    def remove_unit(self, unit_id: int) -> CartLine | None:
+        """Drops the line of a unit the store refused (sold on another till)."""
+        for row, line in enumerate(self.cart.lines):
+            if line.unit_id == unit_id:
+                return self.remove(row)
+        return None
+
+    def step_qty(self, row: int, delta: int) -> None:
+        self.cart.set_qty(row, self.cart.lines[row].qty + delta)
+        self._after_change(row)
+
+    def set_line_discount(self, row: int, bp: int) -> None:
+        self.cart.set_line_discount(row, bp)
+        self._after_change(row)
+
+    def set_sale_discount(self, bp: int) -> None:
+        self.cart.set_sale_discount(bp)
+        self._after_change()
+
+    def set_customer(self, customer_id: int | None, label: str) -> None:
+        self.cart.customer_id = customer_id
+        self.cart.customer_label = label if customer_id is not None else ""
+        self.changed.emit()
+
+    def load(
+        self,
+        lines: Sequence[CartLine],
+        *,
+        sale_discount_bp: int,
+        customer_id: int | None,
+        customer_label: str,
+    ) -> None:
+        """A resumed sale replaces the (empty) cart."""
+        self.beginResetModel()
+        self.cart = Cart(lines, sale_discount_bp=sale_discount_bp)
+        self.cart.customer_id = customer_id
+        self.cart.customer_label = customer_label if customer_id is not None else ""
+        self.endResetModel()
+        self._after_change()
+
+    def clear(self) -> None:
+        self.beginResetModel()
+        self.cart.clear()
+        self.endResetModel()
+        self._after_change()
+
+    def _after_change(self, row: int | None = None) -> None:
+        self._totals = self.cart.totals(prices_include_tax=self._prices_include_tax)
+        if self.cart.lines:
+            # A sale discount moves every line's total: repaint all rows, they are few.
+            first = 0 if row is None or self.cart.sale_discount_bp else row
+            last = len(self.cart.lines) - 1 if row is None or self.cart.sale_discount_bp else row
+            self.dataChanged.emit(self.index(first, 0), self.index(last, len(COLUMNS) - 1))
+        self.changed.emit()
+
+    # ------------------------------------------------------------------ Qt's table
+
+    def rowCount(self, parent: AnyIndex = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else len(self.cart.lines)
+
+    def columnCount(self, parent: AnyIndex = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else len(COLUMNS)
+
+    def headerData(
+        self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
+    ) -> Any:
+        if orientation != Qt.Orientation.Horizontal or not 0 <= section < len(COLUMNS):
+            return None
+        if role == Qt.ItemDataRole.DisplayRole:
+            return COLUMNS[section][0]
+        if role == Qt.ItemDataRole.TextAlignmentRole:
+            return COLUMNS[section][1]
+        return None
+
+    def data(self, index: AnyIndex, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if not index.isValid() or index.row() >= len(self.cart.lines):
+            return None
+        line = self.cart.lines[index.row()]
+        if role == Qt.ItemDataRole.DisplayRole:
+            return self._text(line, self._totals.lines[index.row()], index.column())
+        if role == Qt.ItemDataRole.TextAlignmentRole:
+            return COLUMNS[index.column()][1]
+        if role == Qt.ItemDataRole.ToolTipRole and index.column() == ITEM:
+            return f"{line.name} ({line.sku})"
+        return None
+
+    def _text(self, line: CartLine, totals: LineTotals, column: int) -> str:
+        money = self._fmt.money
+        if column == ITEM:
+            return line.name
+        if column == SERIAL:
+            return line.serial or ""
+        if column == WARRANTY:
+            end = self.warranty_end(line)
+            if end is None:
+                return "—" if line.serialized else ""
+            return self._fmt.day(end)
+        if column == QTY:
+            return str(line.qty)
+        if column == PRICE:
+            return money(line.unit_price)
+        if column == DISCOUNT:
+            if not line.discount_bp:
+                return ""
+            return f"{percent_text(line.discount_bp)}  −{money(totals.line_discount)}"
+        if column == TOTAL:
+            return money(totals.total)
+        return ""

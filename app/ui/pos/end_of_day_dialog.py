@@ -1,0 +1,137 @@
+"""End of day for this till: totals by tender, refunds, discounts and the cash expected."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import date
+
+from PIL import Image
+from PySide6.QtCore import QDate, Qt
+from PySide6.QtWidgets import (
+    QDateEdit,
+    QDialog,
+    QHBoxLayout,
+    QLabel,
+    QTableWidget,
+    QTableWidgetItem,
+    QVBoxLayout,
+    QWidget,
+)
+
+from app.config import ShopSettings
+from app.errors import UserError
+from app.pos.records import DayReport
+from app.printing.documents import FeedRow, Row, TextRow, two_columns
+from app.printing.raster import DEFAULT_DPI, roll_columns, rows_image
+from app.receipts import day_report_lines
+from app.ui.pos.keyed import key_button, keyed_action
+from app.ui.pos.message_bar import sentence
+from app.ui.pos.receipt_preview import ReceiptPreview
+
+RIGHT = Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter
+PAPER_MM = 80
+
+LoadReport = Callable[[date], DayReport]
+
+
+def day_report_image(shop: ShopSettings, report: DayReport) -> Image.Image:
+    """The report as the receipt printer would print it (the print queue takes it later)."""
+    columns = roll_columns(PAPER_MM)
+    rows: list[Row] = [
+        TextRow(shop.name, bold=True, align="center"),
+        TextRow("END OF DAY", bold=True, align="center", tall=True),
+        FeedRow(),
+    ]
+    for label, value in day_report_lines(shop, report):
+        rows += [TextRow(line) for line in two_columns(label, value, columns)]
+    rows.append(FeedRow(2))
+    return rows_image(rows, width_mm=PAPER_MM, dpi=DEFAULT_DPI, columns=columns)
+
+
+class EndOfDayDialog(QDialog):
+    """Pick the day (today by default); the figures and the printable slip follow."""
+
+    def __init__(
+        self,
+        shop: ShopSettings,
+        load: LoadReport,
+        today: date,
+        parent: QWidget | None = None,
+    ) -> None:
+        super().__init__(parent)
+        self.setObjectName("EndOfDayDialog")
+        self.setWindowTitle("SerialPOS — End of day")
+        self._shop = shop
+        self._load = load
+        self.report: DayReport | None = None
+        title = QLabel(f"End of day — {shop.till}")
+        title.setObjectName("DialogTitle")
+        self.day_edit = QDateEdit(QDate(today.year, today.month, today.day))
+        self.day_edit.setObjectName("DayEdit")
+        self.day_edit.setCalendarPopup(True)
+        self.day_edit.setDisplayFormat("yyyy-MM-dd")
+        self.day_edit.dateChanged.connect(lambda _d: self.show_day())
+        day_label = QLabel("&Day")
+        day_label.setBuddy(self.day_edit)
+        self.table = QTableWidget(0, 2)
+        self.table.setObjectName("DayTable")
+        self.table.horizontalHeader().setVisible(False)
+        self.table.verticalHeader().setVisible(False)
+        self.table.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
+        self.table.setShowGrid(False)
+        self.table.horizontalHeader().setStretchLastSection(True)
+        self.table.setMinimumWidth(420)
+        self.preview = ReceiptPreview()
+        self.message = QLabel()
+        self.message.setObjectName("DialogHint")
+        _save, save = keyed_action(self, "Save PNG…", "Ctrl+S", self.save_png)
+
+        top = QHBoxLayout()
+        top.addWidget(title, 1)
+        top.addWidget(day_label)
+        top.addWidget(self.day_edit)
+        panes = QHBoxLayout()
+        panes.addWidget(self.table, 1)
+        panes.addWidget(self.preview)
+        buttons = QHBoxLayout()
+        buttons.addWidget(self.message, 1)
+        buttons.addWidget(save)
+        buttons.addWidget(key_button("Close", "Esc", self.reject))
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(18, 16, 18, 14)
+        layout.addLayout(top)
+        layout.addLayout(panes, 1)
+        layout.addLayout(buttons)
+        self.resize(1180, 680)
+        self.show_day()
+
+    @property
+    def day(self) -> date:
+        return self.day_edit.date().toPython()  # type: ignore[no-any-return]
+
+    def show_day(self) -> None:
+        try:
+            report = self._load(self.day)
+        except UserError as exc:
+            self.message.setText(sentence(exc.message))
+            return
+        self.report = report
+        lines = day_report_lines(self._shop, report)
+        self.table.setRowCount(len(lines))
+        for row, (label, value) in enumerate(lines):
+            self.table.setItem(row, 0, QTableWidgetItem(label))
+            amount = QTableWidgetItem(value)
+            amount.setTextAlignment(RIGHT)
+            self.table.setItem(row, 1, amount)
+        self.table.resizeColumnToContents(0)
+        self.preview.show_image(day_report_image(self._shop, report), f"day-{self.day}")
+        self.message.clear()
+
+    def save_png(self) -> None:
+        try:
+            path = self.preview.save_png()
+        except OSError as exc:
+            self.message.setText(sentence(f"could not save: {exc.strerror or exc}"))
+            return
+        if path is not None:
+            self.message.setText(f"Saved {path.name}")

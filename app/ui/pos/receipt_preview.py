@@ -1,0 +1,103 @@
+"""Receipts on screen: the very image the printer's raster path would print, and a PNG of it."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from PIL import Image
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QPixmap
+from PySide6.QtWidgets import (
+    QDialog,
+    QFileDialog,
+    QHBoxLayout,
+    QLabel,
+    QScrollArea,
+    QVBoxLayout,
+    QWidget,
+)
+
+from app.printing.documents import Receipt
+from app.printing.raster import receipt_image, to_png
+from app.ui.pos.keyed import key_button, keyed_action
+from app.ui.pos.message_bar import sentence
+
+
+class ReceiptPreview(QScrollArea):
+    """A receipt (or any printable strip) at printer resolution, scrolling down."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("ReceiptPreview")
+        self.setAlignment(Qt.AlignmentFlag.AlignHCenter | Qt.AlignmentFlag.AlignTop)
+        self.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.image_label = QLabel()
+        self.image_label.setObjectName("ReceiptPaper")
+        self.setWidget(self.image_label)
+        self.setWidgetResizable(False)
+        self.png: bytes = b""
+        self.name = ""
+
+    def show_receipt(self, receipt: Receipt) -> None:
+        self.show_image(receipt_image(receipt), receipt.number)
+
+    def show_image(self, image: Image.Image, name: str) -> None:
+        self.png = to_png(image)
+        self.name = name
+        pixmap = QPixmap()
+        pixmap.loadFromData(self.png, "PNG")
+        self.image_label.setPixmap(pixmap)
+        self.image_label.resize(pixmap.size())
+        self.setMinimumWidth(pixmap.width() + self.verticalScrollBar().sizeHint().width() + 4)
+        self.verticalScrollBar().setValue(0)
+
+    def clear_image(self) -> None:
+        self.png = b""
+        self.name = ""
+        self.image_label.clear()
+
+    def has_image(self) -> bool:
+        return bool(self.png)
+
+    def save_png(self) -> Path | None:
+        """Asks where, then writes the PNG; None if the cashier cancelled."""
+        if not self.png:
+            return None
+        chosen, _filter = QFileDialog.getSaveFileName(
+            self, "Save receipt as PNG", f"{self.name or 'receipt'}.png", "PNG images (*.png)"
+        )
+        if not chosen:
+            return None
+        path = Path(chosen)
+        path.write_bytes(self.png)
+        return path
+
+
+class ReceiptDialog(QDialog):
+    """A receipt to look at again (history, refunds, end of day): Save PNG, Close."""
+
+    def __init__(self, title: str, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("ReceiptDialog")
+        self.setWindowTitle(f"SerialPOS — {title}")
+        self.preview = ReceiptPreview()
+        self.message = QLabel()
+        self.message.setObjectName("DialogHint")
+        _save, save = keyed_action(self, "Save PNG…", "Ctrl+S", self.save_png)
+        buttons = QHBoxLayout()
+        buttons.addWidget(self.message, 1)
+        buttons.addWidget(save)
+        buttons.addWidget(key_button("Close", "Esc", self.reject))
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.preview, 1)
+        layout.addLayout(buttons)
+        self.resize(720, 700)
+
+    def save_png(self) -> None:
+        try:
+            path = self.preview.save_png()
+        except OSError as exc:
+            self.message.setText(sentence(f"could not save: {exc.strerror or exc}"))
+            return
+        if path is not None:
+            self.message.setText(f"Saved {path.name}")

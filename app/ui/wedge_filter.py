@@ -1,0 +1,223 @@
+"""Keyboard-wedge scanners in the GUI: an application-wide key filter that feeds every key
+press to the pure `WedgeDecoder` (app.devices.scanners.wedge) before any widget sees it.
+
+A scanner's burst never reaches the focused widget: it comes out as `scanned(code)`, which
+the window routes to the active view's `handle_scan`. A person's keys are held for at most
+`max_key_interval_ms` and then typed into the focused widget, in order.
+
+Install once: `app.installEventFilter(wedge)`. Which key events are fed:
+
+- only key presses delivered to a widget *spontaneously*: Qt re-sends a key a widget ignores
+  to each of its parents (Enter in a line edit goes on to the dialog), and the application
+  filter sees every one of those re-sends; they are not spontaneous, so each key is decided
+  once. The copy Qt first hands to the top-level QWindow is skipped for the same reason;
+- never a bare modifier (Shift, Ctrl...): scanners press Shift for capitals.
+"""
+
+from __future__ import annotations
+
+import math
+import time
+from collections.abc import Callable
+from functools import partial
+
+from PySide6.QtCore import QCoreApplication, QEvent, QObject, Qt, QTimer, Signal
+from PySide6.QtGui import QKeyEvent
+from PySide6.QtWidgets import QApplication, QWidget
+from shiboken6 import isValid
+
+from app.devices.scanners.wedge import GS1_SEPARATOR, Code, Decision, Hold, Pass, Reject, WedgeDecoder
+from app.devices.settings import ScannerSettings
+
+Clock = Callable[[], float]  # milliseconds from any monotonic clock
+
+_BARE_MODIFIERS = frozenset(
+    {
+        Qt.Key.Key_Shift,
+        Qt.Key.Key_Control,
+        Qt.Key.Key_Meta,
+        Qt.Key.Key_Alt,
+        Qt.Key.Key_AltGr,
+        Qt.Key.Key_CapsLock,
+        Qt.Key.Key_NumLock,
+        Qt.Key.Key_Super_L,
+        Qt.Key.Key_Super_R,
+        Qt.Key.Key_Hyper_L,
+        Qt.Key.Key_Hyper_R,
+        Qt.Key.Key_Mode_switch,
+    }
+)
+_CTRL = Qt.KeyboardModifier.ControlModifier
+_ALT = Qt.KeyboardModifier.AltModifier
+_META = Qt.KeyboardModifier.MetaModifier
+
+
+def monotonic_ms() -> float:
+    return time.monotonic() * 1000.0
+
+
+def key_text(event: QKeyEvent) -> str:
+    """The text the decoder is given for a key press (see wedge.py: "" for no text)."""
+    text = event.text()
+    if text == GS1_SEPARATOR:
+        return text  # FNC1 arrives as Ctrl+]: part of a GS1 code, modifier and all
+    mods = event.modifiers()
+    ctrl_alt = bool(mods & _CTRL) and bool(mods & _ALT)  # AltGr on Windows: a real character
+    if not ctrl_alt and mods & (_CTRL | _ALT | _META):
+        return ""  # a shortcut or a mnemonic, never part of a code
+    return text
+
+
+def _key_for(ch: str) -> int:
+    """The Qt key code of a typed character (Latin-1 keys are their upper-case code)."""
+    upper = ch.upper()
+    if len(upper) == 1 and ord(upper) < 0x100:
+        return ord(upper)
+    return int(Qt.Key.Key_unknown)
+
+
+class WedgeFilter(QObject):
+    """Tells scanner bursts from typing for the whole application.
+
+    Signals:
+        scanned(str): a complete code from a wedge scanner (emitted after the key event
+            has been dealt with, so a handler may open dialogs).
+        rejected(str): a burst that was no usable code (control characters, too long).
+    """
+
+    scanned = Signal(str)
+    rejected = Signal(str)
+
+    def __init__(
+        self,
+        settings: ScannerSettings | None = None,
+        *,
+        clock: Clock = monotonic_ms,
+        parent: QObject | None = None,
+    ) -> None:
+        super().__init__(parent)
+        self._decoder = WedgeDecoder(settings)
+        self._clock = clock
+        self._replaying = False
+        self._last_receiver: QWidget | None = None
+        self._timer = QTimer(self)
+        self._timer.setSingleShot(True)
+        self._timer.timeout.connect(self.on_deadline)
+
+    @property
+    def holding(self) -> bool:
+        """True while keys are held back because they may be the start of a scan."""
+        return self._decoder.holding
+
+    # ------------------------------------------------------------------ Qt's side
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        kind = event.type()
+        if kind == QEvent.Type.KeyPress:
+            return self._key_press(watched, event)  # type: ignore[arg-type]
+        if kind == QEvent.Type.ShortcutOverride:
+            return self._shortcut_override(watched, event)  # type: ignore[arg-type]
+        if kind == QEvent.Type.ApplicationDeactivate:
+            self.flush()
+        return False
+
+    def _key_press(self, watched: QObject, event: QKeyEvent) -> bool:
+        if self._replaying or not event.spontaneous() or not isinstance(watched, QWidget):
+            return False
+        if event.key() in _BARE_MODIFIERS:
+            return False
+        if event.isAutoRepeat() and not self._decoder.holding:
+            return False  # a person holding a key down: let it repeat smoothly
+        self._last_receiver = watched
+        now = self._clock()
+        decision = self._decoder.on_key(key_text(event), now)
+        self._arm(now)
+        return self._apply(decision, watched, event)
+
+    def _shortcut_override(self, watched: QObject, event: QKeyEvent) -> bool:
+        # Mid-burst, a character must reach the key filter as a key press, never fire a
+        # shortcut bound to that character.
+        if self._replaying or not self._decoder.holding or not isinstance(watched, QWidget):
+            return False
+        if key_text(event) and event.text().isprintable():
+            event.accept()
+            return True
+        return False
+
+    # ------------------------------------------------------------------ decisions
+
+    def _apply(self, decision: Decision, target: QWidget, event: QKeyEvent) -> bool:
+        """True: the current key is swallowed."""
+        match decision:
+            case Hold(replay):
+                self._type(replay, target)
+                event.accept()
+                return True
+            case Pass(replay):
+                self._type(replay, target)
+                return False
+            case Code(code):
+                event.accept()
+                # Queued: the Enter that ended the scan is fully dealt with before anyone
+                # acts on the code (a handler may open a dialog).
+                QTimer.singleShot(0, partial(self.scanned.emit, code))
+                return True
+            case Reject(reason):
+                event.accept()
+                QTimer.singleShot(0, partial(self.rejected.emit, reason))
+                return True
+        return False  # pragma: no cover - the decisions above are all there are
+
+    def on_deadline(self) -> None:
+        """The timer for the decoder's deadline fired: held keys were typing (or a rejected
+        burst is over). Public so tests with their own clock can call it."""
+        now = self._clock()
+        match self._decoder.on_timeout(now):
+            case Pass(replay):
+                self._type(replay, self._replay_target())
+            case Reject(reason):
+                self.rejected.emit(reason)
+            case _:
+                pass
+        self._arm(now)
+
+    def flush(self) -> None:
+        """Types whatever is held now (the app lost focus: no scan will finish)."""
+        held = self._decoder.reset()
+        self._timer.stop()
+        self._type(held, self._replay_target())
+
+    def _arm(self, now: float) -> None:
+        deadline = self._decoder.next_deadline()
+        if deadline is None:
+            self._timer.stop()
+        else:
+            self._timer.start(max(1, math.ceil(deadline - now)))
+
+    # ------------------------------------------------------------------ typing held keys
+
+    def _replay_target(self) -> QWidget | None:
+        focused = QApplication.focusWidget()
+        if focused is not None:
+            return focused
+        last = self._last_receiver
+        return last if last is not None and isValid(last) else None
+
+    def _type(self, text: str, target: QWidget | None) -> None:
+        """Types `text` into `target` as key presses, past this filter."""
+        if not text or target is None:
+            return
+        self._replaying = True
+        try:
+            for ch in text:
+                modifiers = (
+                    Qt.KeyboardModifier.ShiftModifier
+                    if ch.isupper()
+                    else Qt.KeyboardModifier.NoModifier
+                )
+                key = _key_for(ch)
+                for kind in (QEvent.Type.KeyPress, QEvent.Type.KeyRelease):
+                    QCoreApplication.sendEvent(target, QKeyEvent(kind, key, modifiers, ch))
+        finally:
+            self._replaying = False
+

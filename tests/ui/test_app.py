@@ -1,0 +1,95 @@
+"""Starting the app: the demo store on first start, and a message (not a traceback) when
+the store cannot be opened."""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from PySide6.QtWidgets import QApplication, QWidget
+
+from app.db.uow import open_store
+from app.ui import app as ui_app
+from app.ui.main_window import MainWindow
+from app.users.services import has_users
+
+
+@pytest.fixture(autouse=True)
+def _isolated(
+    qapp: QApplication, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> Iterator[None]:
+    """No real settings file; the hook, style and style sheet run_gui sets are undone."""
+    monkeypatch.setenv("SERIALPOS_CONFIG", str(tmp_path / "settings.toml"))
+    monkeypatch.setattr(sys, "excepthook", sys.excepthook)
+    style, sheet = qapp.style().name(), qapp.styleSheet()
+    yield
+    qapp.setStyle(style)
+    qapp.setStyleSheet(sheet)
+
+
+@pytest.fixture
+def no_event_loop(qapp: QApplication, monkeypatch: pytest.MonkeyPatch) -> list[QWidget]:
+    """run_gui returns at once instead of running the loop; the windows it showed are kept.
+
+    (Really quitting the shared QApplication would end every later test's event loops.)
+    """
+    shown: list[QWidget] = []
+
+    def fake_exec() -> int:
+        shown.extend(w for w in QApplication.topLevelWidgets() if w.isVisible())
+        return 0
+
+    monkeypatch.setattr(qapp, "exec", fake_exec)
+    return shown
+
+
+@pytest.mark.parametrize("demo", [True, False])
+def test_first_start_opens_the_store_and_seeds_demo_data(
+    no_event_loop: list[QWidget], tmp_path: Path, demo: bool
+) -> None:
+    url = f"sqlite:///{tmp_path / 'new' / 'shop.sqlite3'}"
+    assert ui_app.run_gui(url, demo=demo) == 0
+    store = open_store(url)
+    try:
+        assert has_users(store) is demo
+    finally:
+        store.dispose()
+    windows = [w for w in no_event_loop if isinstance(w, MainWindow)]
+    assert len(windows) == 1
+    window = windows[0]
+    assert window.windowTitle() == "SerialPOS — Locked"
+    assert window.pin_dialog is not None and window.pin_dialog.isVisible()
+    window.close()
+    window.deleteLater()
+
+
+@pytest.fixture
+def problems(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """The messages run_gui would have shown in a message box."""
+    shown: list[str] = []
+
+    def record(_parent: QWidget | None, message: str, *, title: str = "") -> None:
+        shown.append(message)
+
+    monkeypatch.setattr(ui_app, "show_problem", record)
+    return shown
+
+
+def test_a_bad_store_is_a_message_not_a_traceback(qapp: QApplication, problems: list[str]) -> None:
+    assert ui_app.run_gui("nonsense-url", demo=True) == ui_app.EXIT_CANNOT_START
+    assert problems == ["'nonsense-url' is not a database URL"]
+
+
+def test_bad_settings_file_is_a_message(
+    qapp: QApplication, problems: list[str], tmp_path: Path
+) -> None:
+    (tmp_path / "settings.toml").write_text("shop = [", encoding="utf-8")
+    url = f"sqlite:///{tmp_path / 'shop.sqlite3'}"
+    assert ui_app.run_gui(url, demo=False) == ui_app.EXIT_CANNOT_START
+    assert len(problems) == 1 and "is not valid TOML" in problems[0]
+
+
+def test_style_sheet_ships_with_the_package() -> None:
+    assert "#SideBar" in ui_app.style_sheet()

@@ -1,0 +1,470 @@
+"""The print queue: jobs print once, in order, survive printer trouble and restarts."""
+
+from __future__ import annotations
+
+import itertools
+import json
+import threading
+import time
+from collections.abc import Callable, Iterator
+from pathlib import Path
+
+import pytest
+from fake_printer_server import FakePrinter
+
+from app.devices.print_queue import (
+    JobEvent,
+    JobId,
+    JobState,
+    PrintJob,
+    PrintQueue,
+    RetryPolicy,
+    write_atomic,
+)
+from app.devices.printers import PrinterConnection, PrinterOffline, PrinterTimeout
+from app.devices.settings import PrinterSettings
+
+FAST_RETRY = RetryPolicy(base_s=0.05, max_s=0.2, max_attempts=100, jitter=0.0)
+WAIT_S = 10.0
+
+
+@pytest.fixture
+def printer() -> Iterator[FakePrinter]:
+    with FakePrinter() as fake:
+        yield fake
+
+
+def till(fake: FakePrinter, timeout_s: float = 2.0) -> PrinterSettings:
+    return PrinterSettings(
+        name="till", backend="network", host="127.0.0.1", port=fake.port, timeout_s=timeout_s
+    )
+
+
+MakeQueue = Callable[..., PrintQueue]
+
+
+@pytest.fixture
+def make_queue(tmp_path: Path) -> Iterator[MakeQueue]:
+    queues: list[PrintQueue] = []
+
+    def make(*printers: PrinterSettings, start: bool = True, **kwargs: object) -> PrintQueue:
+        kwargs.setdefault("retry", FAST_RETRY)
+        kwargs.setdefault("fsync", True)
+        q = PrintQueue(tmp_path / "spool", printers, **kwargs)  # type: ignore[arg-type]
+        queues.append(q)
+        if start:
+            q.start()
+        return q
+
+    yield make
+    for q in queues:
+        assert q.stop(timeout_s=WAIT_S), "print queue threads did not end"
+
+
+def wait_until(condition: Callable[[], bool], timeout_s: float = WAIT_S) -> None:
+    deadline = time.monotonic() + timeout_s
+    while not condition():
+        assert time.monotonic() < deadline, "timed out waiting"
+        time.sleep(0.01)
+
+
+def state_of(q: PrintQueue, job_id: str) -> JobState | None:
+    job = q.job(job_id)
+    return job.state if job else None
+
+
+def current(q: PrintQueue, job_id: str) -> PrintJob:
+    job = q.job(job_id)
+    assert job is not None
+    return job
+
+
+def finished(q: PrintQueue, job_id: str) -> PrintJob:
+    job = q.wait(job_id, WAIT_S)
+    assert job is not None
+    return job
+
+
+def payload(n: int) -> bytes:
+    return f"\x1b@receipt {n}\n".encode() * 10
+
+
+# --- printing ------------------------------------------------------------------------------
+
+
+def test_jobs_print_once_each_in_order(printer: FakePrinter, make_queue: MakeQueue) -> None:
+    q = make_queue(till(printer))
+    ids = [q.submit("till", f"Receipt {n}", payload(n)) for n in range(5)]
+    for job_id in ids:
+        assert finished(q, job_id).state is JobState.DONE
+    assert printer.jobs == [payload(n) for n in range(5)]
+    job = q.job(ids[0])
+    assert job is not None and job.attempts == 1 and job.last_error == ""
+
+
+def test_submit_returns_at_once_and_never_raises_while_the_printer_hangs(
+    printer: FakePrinter,
+    make_queue: MakeQueue,
+) -> None:
+    printer.mode = "stall"
+    q = make_queue(till(printer, timeout_s=0.3))
+    started = time.monotonic()
+    ids = [q.submit("till", "Receipt", b"x" * 600_000) for _ in range(3)]
+    assert time.monotonic() - started < 1.0
+    wait_until(lambda: state_of(q, ids[0]) is JobState.RETRYING)
+    job = q.job(ids[0])
+    assert job is not None and "stopped taking data" in job.last_error
+    assert state_of(q, ids[1]) is JobState.QUEUED  # waits behind the first: order kept
+    q.cancel(ids[0]), q.cancel(ids[1]), q.cancel(ids[2])
+
+
+def test_job_prints_after_the_printer_comes_back(
+    printer: FakePrinter, make_queue: MakeQueue
+) -> None:
+    printer.mode = "refuse"
+    q = make_queue(till(printer))
+    first = q.submit("till", "Receipt 1", payload(1))
+    second = q.submit("till", "Receipt 2", payload(2))
+    wait_until(lambda: current(q, first).attempts >= 2)
+    job = q.job(first)
+    assert job is not None and job.state in (JobState.RETRYING, JobState.PRINTING)
+    assert "not reachable" in job.last_error
+    printer.mode = "record"
+    assert finished(q, second).state is JobState.DONE
+    assert printer.jobs == [payload(1), payload(2)]
+
+
+def test_connection_dropped_half_way_prints_the_whole_job_again(
+    printer: FakePrinter,
+    make_queue: MakeQueue,
+) -> None:
+    printer.mode = "drop"
+    q = make_queue(till(printer, timeout_s=5.0))
+    job_id = q.submit("till", "Receipt", payload(7))
+    wait_until(lambda: current(q, job_id).attempts >= 1)
+    assert "lost while printing" in current(q, job_id).last_error
+    printer.mode = "record"
+    assert finished(q, job_id).state is JobState.DONE
+    assert printer.jobs == [payload(7)]
+    assert printer.dropped and payload(7).startswith(printer.dropped[0])
+
+
+def test_cancelled_job_is_never_printed(printer: FakePrinter, make_queue: MakeQueue) -> None:
+    printer.mode = "refuse"
+    q = make_queue(till(printer))
+    first = q.submit("till", "Receipt 1", payload(1))
+    second = q.submit("till", "Receipt 2", payload(2))
+    wait_until(lambda: state_of(q, first) is JobState.RETRYING)
+    assert q.cancel(first)
+    wait_until(lambda: state_of(q, first) is JobState.CANCELLED)
+    printer.mode = "record"
+    assert finished(q, second).state is JobState.DONE
+    assert printer.jobs == [payload(2)]
+    assert not q.cancel(first) and not q.cancel(second)  # nothing left to cancel
+    assert not q.cancel("no-such-job")
+
+
+def test_failed_job_can_be_retried_by_hand(printer: FakePrinter, make_queue: MakeQueue) -> None:
+    printer.mode = "refuse"
+    policy = RetryPolicy(base_s=0.02, max_s=0.02, max_attempts=2, jitter=0.0)
+    q = make_queue(till(printer), retry=policy)
+    job_id = q.submit("till", "Label", payload(3), kind="label")
+    failed = q.wait(job_id, WAIT_S)
+    assert failed is not None and failed.state is JobState.FAILED and failed.attempts == 2
+    assert failed.kind == "label" and "not reachable" in failed.last_error
+    printer.mode = "record"
+    assert q.retry(job_id)
+    done = q.wait(job_id, WAIT_S)
+    assert done is not None and done.state is JobState.DONE
+    assert printer.jobs == [payload(3)]
+    assert not q.retry(job_id)  # a printed job is not retried (submit it again to reprint)
+
+
+def test_cancelled_job_can_be_retried_by_hand(make_queue: MakeQueue) -> None:
+    q = make_queue(PrinterSettings(name="demo", backend="dummy"), start=False)
+    job_id = q.submit("demo", "Receipt", b"abc")
+    assert q.cancel(job_id) and state_of(q, job_id) is JobState.CANCELLED
+    assert q.retry(job_id)
+    q.start()
+    assert finished(q, job_id).state is JobState.DONE
+
+
+def test_unknown_printer_fails_at_once_without_raising(make_queue: MakeQueue) -> None:
+    q = make_queue()
+    job_id = q.submit("nowhere", "Receipt", b"abc")
+    job = q.wait(job_id, WAIT_S)
+    assert job is not None and job.state is JobState.FAILED and job.attempts == 1
+    assert job.last_error == "No printer called nowhere is set up."
+
+
+def test_changing_the_printer_settings_retries_at_once(
+    printer: FakePrinter, make_queue: MakeQueue
+) -> None:
+    slow = RetryPolicy(base_s=60, max_s=60, max_attempts=5, jitter=0.0)
+    wrong = PrinterSettings(name="till", backend="network", host="127.0.0.1", port=1)
+    q = make_queue(wrong, retry=slow)
+    job_id = q.submit("till", "Receipt", payload(1))
+    wait_until(lambda: state_of(q, job_id) is JobState.RETRYING)  # next try in a minute...
+    q.set_printers([till(printer)])  # ... but the address was fixed
+    assert finished(q, job_id).state is JobState.DONE
+
+
+def test_backend_bug_fails_the_job_and_the_worker_lives_on(make_queue: MakeQueue) -> None:
+    calls: list[bytes] = []
+
+    class Buggy:
+        def send(self, data: bytes) -> None:
+            calls.append(data)
+            if len(calls) == 1:
+                raise ZeroDivisionError("oops")
+
+        def close(self) -> None:
+            pass
+
+    q = make_queue(PrinterSettings(name="p", backend="dummy"), connect=lambda s: Buggy())
+    first = q.submit("p", "A", b"a")
+    second = q.submit("p", "B", b"b")
+    assert finished(q, first).state is JobState.FAILED
+    assert finished(q, second).state is JobState.DONE
+
+
+class GatedConnection:
+    """A fake printer whose send() blocks until the test lets it finish (or fail)."""
+
+    def __init__(self) -> None:
+        self.entered = threading.Event()
+        self.release = threading.Event()
+        self.fail = False
+
+    def __call__(self, settings: PrinterSettings) -> PrinterConnection:
+        return self
+
+    def send(self, data: bytes) -> None:
+        self.entered.set()
+        assert self.release.wait(WAIT_S)
+        if self.fail:
+            raise PrinterTimeout("Printer p did not take the job in time.")
+
+    def close(self) -> None:
+        pass
+
+
+@pytest.mark.parametrize(("fails", "final"), [(True, JobState.CANCELLED), (False, JobState.DONE)])
+def test_cancel_while_printing_decides_when_the_send_ends(
+    make_queue: MakeQueue,
+    fails: bool,
+    final: JobState,
+) -> None:
+    gate = GatedConnection()
+    gate.fail = fails
+    q = make_queue(PrinterSettings(name="p", backend="dummy"), connect=gate)
+    job_id = q.submit("p", "Receipt", b"abc")
+    assert gate.entered.wait(WAIT_S)
+    assert state_of(q, job_id) is JobState.PRINTING
+    assert q.cancel(job_id)
+    gate.release.set()
+    assert finished(q, job_id).state is final
+
+
+# --- durability ----------------------------------------------------------------------------
+
+
+def test_queued_jobs_survive_a_restart(printer: FakePrinter, make_queue: MakeQueue) -> None:
+    printer.mode = "refuse"
+    first = make_queue(till(printer))
+    ids = [first.submit("till", f"Receipt {n}", payload(n)) for n in range(3)]
+    wait_until(lambda: state_of(first, ids[0]) is JobState.RETRYING)
+    assert first.stop(timeout_s=WAIT_S)
+
+    printer.mode = "record"
+    second = make_queue(till(printer))
+    assert [j.id for j in second.jobs()] == ids
+    assert finished(second, ids[-1]).state is JobState.DONE
+    assert printer.jobs == [payload(n) for n in range(3)]
+    new = second.submit("till", "Receipt 3", payload(3))  # numbering goes on after reload
+    assert current(second, new).seq > current(second, ids[-1]).seq
+
+
+def test_job_interrupted_while_printing_is_printed_again_after_a_crash(
+    printer: FakePrinter,
+    make_queue: MakeQueue,
+    tmp_path: Path,
+) -> None:
+    first = make_queue(till(printer), start=False)  # never started: plays the crashed run
+    job_id = first.submit("till", "Receipt", payload(1))
+    meta = tmp_path / "spool" / f"{job_id}.json"
+    crashed = json.loads(meta.read_text()) | {"state": "printing"}
+    meta.write_text(json.dumps(crashed))
+    (tmp_path / "spool" / ".half-written.json.1234.tmp").write_text("{")  # a torn write
+
+    second = make_queue(till(printer))
+    assert finished(second, job_id).state is JobState.DONE
+    assert printer.jobs == [payload(1)]
+    assert not list((tmp_path / "spool").glob("*.tmp"))
+
+
+def test_retry_time_far_in_the_future_is_brought_back_within_the_policy(
+    make_queue: MakeQueue, tmp_path: Path
+) -> None:
+    first = make_queue(start=False)
+    job_id = first.submit("p", "Receipt", b"abc")
+    meta = tmp_path / "spool" / f"{job_id}.json"
+    waiting = json.loads(meta.read_text()) | {
+        "state": "retrying",
+        "attempts": 1,
+        "next_attempt_at": time.time() + 3600,  # the clock was set back an hour
+    }
+    meta.write_text(json.dumps(waiting))
+    second = make_queue(PrinterSettings(name="p", backend="dummy"))
+    assert finished(second, job_id).state is JobState.DONE
+
+
+def test_damaged_spool_files_are_set_aside(make_queue: MakeQueue, tmp_path: Path) -> None:
+    spool = tmp_path / "spool"
+    spool.mkdir()
+    (spool / "garbage.json").write_text("{not json")
+    (spool / "orphan.job").write_bytes(b"submit crashed before its metadata")
+    lost = PrintJob(
+        id=JobId("lost"),
+        printer="p",
+        title="Receipt",
+        kind="receipt",
+        state=JobState.QUEUED,
+        seq=4,
+        size=3,
+        created_at=1.0,
+        updated_at=1.0,
+    )
+    write_atomic(spool / "lost.json", json.dumps(lost.to_dict()).encode())
+
+    q = make_queue(PrinterSettings(name="p", backend="dummy"), start=False)
+    assert (spool / "garbage.corrupt").exists() and not (spool / "orphan.job").exists()
+    job = q.job("lost")
+    assert job is not None and job.state is JobState.FAILED
+    assert job.last_error == "The print data was lost."
+    assert q.submit("p", "Next", b"x") and q.jobs()[-1].seq == 5
+
+
+def test_unusable_spool_directory_still_prints(tmp_path: Path) -> None:
+    not_a_dir = tmp_path / "file"
+    not_a_dir.write_text("")
+    q = PrintQueue(not_a_dir / "spool", [PrinterSettings(name="p", backend="dummy")])
+    assert not q.durable
+    with q:
+        job_id = q.submit("p", "Receipt", b"abc")
+        assert finished(q, job_id).state is JobState.DONE
+
+
+def test_spool_metadata_is_plain_json(make_queue: MakeQueue, tmp_path: Path) -> None:
+    q = make_queue(start=False)
+    job_id = q.submit("p", "Receipt 12", b"\x1b@abc", kind="receipt")
+    meta = json.loads((tmp_path / "spool" / f"{job_id}.json").read_text())
+    assert meta["state"] == "queued" and meta["title"] == "Receipt 12" and meta["size"] == 5
+    assert (tmp_path / "spool" / f"{job_id}.job").read_bytes() == b"\x1b@abc"
+    assert PrintJob.from_dict(meta) == q.job(job_id)
+
+
+# --- listeners, pruning, threads ---------------------------------------------------------------
+
+
+def test_listeners_hear_every_change_in_order(printer: FakePrinter, make_queue: MakeQueue) -> None:
+    printer.mode = "refuse"
+    q = make_queue(till(printer), start=False)
+    events: list[JobEvent] = []
+    q.add_listener(events.append)
+    q.add_listener(lambda event: 1 / 0)  # a broken listener does not silence the others
+    q.start()
+    job_id = q.submit("till", "Receipt", payload(1))
+    wait_until(lambda: current(q, job_id).attempts >= 2)
+    printer.mode = "record"
+    q.wait(job_id, WAIT_S)
+    wait_until(lambda: events[-1].job.state is JobState.DONE)
+    states = [e.job.state for e in events]
+    assert events[0].previous is None and states[0] is JobState.QUEUED
+    assert states[1:3] == [JobState.PRINTING, JobState.RETRYING]
+    assert states[-2:] == [JobState.PRINTING, JobState.DONE]
+    for before, after in itertools.pairwise(events):
+        assert after.previous is before.job.state  # nothing skipped, nothing reordered
+
+
+def test_unsubscribed_listener_hears_nothing(make_queue: MakeQueue) -> None:
+    q = make_queue(PrinterSettings(name="p", backend="dummy"))
+    events: list[JobEvent] = []
+    unsubscribe = q.add_listener(events.append)
+    unsubscribe()
+    q.wait(q.submit("p", "Receipt", b"abc"), WAIT_S)
+    q.stop()
+    assert events == []
+
+
+def test_finished_jobs_are_pruned_by_count(make_queue: MakeQueue, tmp_path: Path) -> None:
+    q = make_queue(PrinterSettings(name="p", backend="dummy"), keep_finished=2)
+    removed: list[JobEvent] = []
+    q.add_listener(lambda e: removed.append(e) if e.removed else None)
+    ids = [q.submit("p", f"R{n}", b"abc") for n in range(4)]
+    for job_id in ids:
+        q.wait(job_id, WAIT_S)
+    wait_until(lambda: len(q.jobs()) == 2)
+    assert [j.id for j in q.jobs()] == ids[2:]
+    assert len(list((tmp_path / "spool").glob("*.json"))) == 2
+    wait_until(lambda: {e.job.id for e in removed} == set(ids[:2]))
+
+
+def test_finished_jobs_are_pruned_by_age(make_queue: MakeQueue) -> None:
+    q = make_queue(PrinterSettings(name="p", backend="dummy"), keep_finished_s=0.2)
+    job_id = q.submit("p", "Receipt", b"abc")
+    q.wait(job_id, WAIT_S)
+    assert q.job(job_id) is not None  # still listed for a while
+    time.sleep(0.3)
+    q.prune()
+    assert q.job(job_id) is None
+
+
+def test_waiting_for_a_retry_does_not_busy_loop(
+    printer: FakePrinter, make_queue: MakeQueue
+) -> None:
+    printer.mode = "refuse"
+    policy = RetryPolicy(base_s=0.2, max_s=0.2, max_attempts=100, jitter=0.0)
+    q = make_queue(till(printer), retry=policy)
+    job_id = q.submit("till", "Receipt", payload(1))
+    wait_until(lambda: current(q, job_id).attempts >= 1)
+    cpu, wall = time.process_time(), time.monotonic()
+    time.sleep(1.0)
+    cpu, wall = time.process_time() - cpu, time.monotonic() - wall
+    attempts = current(q, job_id).attempts
+    assert attempts <= 8  # about one try per 0.2 s
+    assert cpu < 0.5 * wall
+
+
+def test_stop_ends_every_thread(make_queue: MakeQueue) -> None:
+    before = set(threading.enumerate())
+    q = make_queue(
+        PrinterSettings(name="p", backend="dummy"), PrinterSettings(name="q", backend="dummy")
+    )
+    q.wait(q.submit("p", "A", b"a"), WAIT_S)
+    q.wait(q.submit("q", "B", b"b"), WAIT_S)
+    ours = [t for t in threading.enumerate() if t not in before]
+    assert {t.name for t in ours} >= {"print-queue[p]", "print-queue[q]", "print-queue-events"}
+    assert q.stop(timeout_s=WAIT_S)
+    assert not [t for t in ours if t.is_alive()]
+    with pytest.raises(RuntimeError):
+        q.start()
+
+
+def test_submit_takes_bytes_only(make_queue: MakeQueue) -> None:
+    q = make_queue(start=False)
+    with pytest.raises(TypeError):
+        q.submit("p", "Receipt", "text")  # type: ignore[arg-type]
+
+
+def test_retry_policy_backs_off_exponentially_up_to_the_cap() -> None:
+    policy = RetryPolicy(base_s=1, max_s=10, max_attempts=5, jitter=0.0)
+    assert [policy.delay(n) for n in range(1, 7)] == [1, 2, 4, 8, 10, 10]
+    jittery = RetryPolicy(base_s=1, max_s=10, jitter=0.5)
+    assert jittery.delay(3, rand=lambda: 1.0) == 6.0
+    with pytest.raises(ValueError):
+        RetryPolicy(base_s=0)
+
+
+def test_offline_error_is_retryable() -> None:
+    assert PrinterOffline("x").retryable and PrinterTimeout("x").retryable
