@@ -91,8 +91,9 @@ def _cart_adder() -> tuple[str, Callable[[Any], object]]:
     """The Qt cart model if the POS view is built, else the plain cart it wraps."""
     try:
         os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
-        from app.ui.pos.cart_model import CartModel
         from PySide6.QtWidgets import QApplication
+
+        from app.ui.pos.cart_model import CartModel
 
         app = QApplication.instance() or QApplication([])
         model = CartModel(Cart())  # type: ignore[call-arg]

@@ -12,9 +12,9 @@ import pytest
 # Qt aborts without a display; every test runs offscreen.
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
-from app.db.uow import Store, open_store, sqlite_url  # noqa: E402
-from app.users import services as users  # noqa: E402
-from app.users.roles import Actor, Role  # noqa: E402
+from app.db.uow import Store, open_store, sqlite_url
+from app.users import services as users
+from app.users.roles import Actor, Role
 
 PINS = {"manager": "9999", "backoffice": "3333", "cashier": "1111", "service": "2222"}
 

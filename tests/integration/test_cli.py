@@ -56,10 +56,25 @@ def shop(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> Shop:
     for args in (
         ("location", "add", "Front"),
         ("location", "add", "Back"),
-        ("item", "add", "PH1", "Phone One", "--price", "499.00", "--cost", "350",
-         "--serialized", "--warranty-days", "365", "--serial-prefix", "P1-", "--serial-digits", "5"),
+        (
+            "item",
+            "add",
+            "PH1",
+            "Phone One",
+            "--price",
+            "499.00",
+            "--cost",
+            "350",
+            "--serialized",
+            "--warranty-days",
+            "365",
+            "--serial-prefix",
+            "P1-",
+            "--serial-digits",
+            "5",
+        ),
         ("item", "add", "CAB", "Cable", "--price", "9.99"),
-    ):  # fmt: skip
+    ):
         code, _, err = s(*args)
         assert code == 0, err
     return s
@@ -70,8 +85,18 @@ def test_init_twice_is_refused(shop: Shop) -> None:
 
 
 def test_receive_range_and_list_units_as_json(shop: Shop) -> None:
-    code, out, _ = shop("receive", "PH1", "--location", "Front", "--range", "SN0098...SN0102",
-                        "--expect", "5", "--supplier-warranty-days", "30")  # fmt: skip
+    code, out, _ = shop(
+        "receive",
+        "PH1",
+        "--location",
+        "Front",
+        "--range",
+        "SN0098...SN0102",
+        "--expect",
+        "5",
+        "--supplier-warranty-days",
+        "30",
+    )
     assert code == 0 and "received 5 x PH1 at Front" in out
     units = shop.json("serials", "--sku", "PH1")
     assert [u["serial"] for u in units] == ["SN0098", "SN0099", "SN0100", "SN0101", "SN0102"]
@@ -81,20 +106,35 @@ def test_receive_range_and_list_units_as_json(shop: Shop) -> None:
 
 
 def test_wrong_count_exits_2_and_changes_nothing(shop: Shop) -> None:
-    shop.refused("receive", "PH1", "--location", "Front", "--range", "1000...1008",
-                 "--expect", "10", match="expected 10 serials, got 9")  # fmt: skip
+    shop.refused(
+        "receive",
+        "PH1",
+        "--location",
+        "Front",
+        "--range",
+        "1000...1008",
+        "--expect",
+        "10",
+        match="expected 10 serials, got 9",
+    )
 
 
 def test_malformed_range_exits_2_and_changes_nothing(shop: Shop) -> None:
-    shop.refused("receive", "PH1", "--location", "Front", "--range", "SN10...XX20",
-                 match="prefix")  # fmt: skip
+    shop.refused("receive", "PH1", "--location", "Front", "--range", "SN10...XX20", match="prefix")
     shop.refused("receive", "PH1", "--location", "Front", "--range", "20...10", match="ascend")
 
 
 def test_duplicate_serials_named_in_one_line(shop: Shop) -> None:
     shop("receive", "PH1", "--location", "Front", "--serials", "A1,A2")
-    shop.refused("receive", "PH1", "--location", "Front", "--serials", "a1\nB7\nA2",
-                 match="PH1 already has serials: a1, A2")  # fmt: skip
+    shop.refused(
+        "receive",
+        "PH1",
+        "--location",
+        "Front",
+        "--serials",
+        "a1\nB7\nA2",
+        match="PH1 already has serials: a1, A2",
+    )
 
 
 def test_receive_from_csv_file(shop: Shop, tmp_path: Path) -> None:
@@ -111,8 +151,17 @@ def test_receive_from_csv_file(shop: Shop, tmp_path: Path) -> None:
 def test_csv_with_the_wrong_count_changes_nothing(shop: Shop, tmp_path: Path) -> None:
     sheet = tmp_path / "in.csv"
     sheet.write_text("serial\nC-1\nC-2\nC-3\n", encoding="utf-8")
-    shop.refused("receive", "PH1", "--location", "Back", "--csv", str(sheet), "--expect", "2",
-                 match="expected 2 serials, got 3")  # fmt: skip
+    shop.refused(
+        "receive",
+        "PH1",
+        "--location",
+        "Back",
+        "--csv",
+        str(sheet),
+        "--expect",
+        "2",
+        match="expected 2 serials, got 3",
+    )
 
 
 def test_generate_prints_the_new_serials(shop: Shop) -> None:
@@ -153,8 +202,17 @@ def test_write_off_by_back_office_with_manager_pin(shop: Shop) -> None:
 
 def test_cashier_cannot_receive_from_the_command_line(shop: Shop) -> None:
     shop("user", "add", "cash", "--role", "cashier", "--pin", "5050")
-    shop.refused("--as", "cash", "receive", "CAB", "--location", "Front", "--qty", "1",
-                 match="may not receive")  # fmt: skip
+    shop.refused(
+        "--as",
+        "cash",
+        "receive",
+        "CAB",
+        "--location",
+        "Front",
+        "--qty",
+        "1",
+        match="may not receive",
+    )
 
 
 def test_acting_user_is_required(shop: Shop) -> None:
@@ -185,17 +243,40 @@ def test_item_edit_flag_rule_from_the_command_line(shop: Shop) -> None:
 
 def test_python_dash_m_app_runs(tmp_path: Path) -> None:
     result = subprocess.run(
-        [sys.executable, "-m", "app", "--db", sqlite_url(tmp_path / "m.sqlite3"), "--as", "x", "stock"],
-        capture_output=True, text=True, timeout=60,
-    )  # fmt: skip
+        [
+            sys.executable,
+            "-m",
+            "app",
+            "--db",
+            sqlite_url(tmp_path / "m.sqlite3"),
+            "--as",
+            "x",
+            "stock",
+        ],
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
     assert result.returncode == 2 and result.stderr.strip() == "serialpos: no user named 'x'"
 
 
 def test_sell_prints_the_sale_number_then_the_receipt(shop: Shop) -> None:
     shop("receive", "PH1", "--location", "Front", "--serials", "S1,S2")
     shop("receive", "CAB", "--location", "Front", "--qty", "5")
-    code, out, err = shop("sell", "S1", "CAB", "CAB", "--pay", "card:OK42:100", "--pay", "cash",
-                          "--customer", "Jane Doe", "--location", "Front")  # fmt: skip
+    code, out, err = shop(
+        "sell",
+        "S1",
+        "CAB",
+        "CAB",
+        "--pay",
+        "card:OK42:100",
+        "--pay",
+        "cash",
+        "--customer",
+        "Jane Doe",
+        "--location",
+        "Front",
+    )
     assert code == 0, err
     lines = out.splitlines()
     assert lines[0] == "R-000001"
@@ -227,7 +308,15 @@ def test_refund_from_the_command_line(shop: Shop) -> None:
     )
     assert code == 0, err
     assert out.splitlines()[0] == "RF-000001" and "faulty" in out
-    shop.refused("refund", "R-000001", "S2", "--reason", "again", "--restock", "Front",
-                 match="already been refunded")  # fmt: skip
+    shop.refused(
+        "refund",
+        "R-000001",
+        "S2",
+        "--reason",
+        "again",
+        "--restock",
+        "Front",
+        match="already been refunded",
+    )
     statuses = {u["serial"]: u["status"] for u in shop.json("serials")}
     assert statuses == {"S1": "sold", "S2": "defective"}

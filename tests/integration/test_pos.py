@@ -28,9 +28,20 @@ def shop(store: Store, manager: Actor) -> Store:
     services.create_location(store, manager, name="Front")
     services.create_location(store, manager, name="Back")
     services.create_location(store, manager, name="Workshop", sellable=False)
-    services.create_item(store, manager, sku="PHONE", values=ItemFields(
-        name="Phone X", price=12000, cost=8000, serialized=True, warranty_days=365, tax_rate_bp=2000,
-        barcode="4006381333931"))  # fmt: skip
+    services.create_item(
+        store,
+        manager,
+        sku="PHONE",
+        values=ItemFields(
+            name="Phone X",
+            price=12000,
+            cost=8000,
+            serialized=True,
+            warranty_days=365,
+            tax_rate_bp=2000,
+            barcode="4006381333931",
+        ),
+    )
     services.create_item(
         store, manager, sku="CABLE", values=ItemFields(name="Cable", price=1000, tax_rate_bp=2000)
     )
@@ -51,8 +62,15 @@ def line_for(store: Store, actor: Actor, code: str) -> CartLine:
     return result.cart_line()
 
 
-def sell(store: Store, actor: Actor, *codes: str, tenders: tuple[TenderInput, ...] | None = None,
-         customer_id: int | None = None, sale_bp: int = 0, approver: Actor | None = None):  # type: ignore[no-untyped-def]  # fmt: skip
+def sell(
+    store: Store,
+    actor: Actor,
+    *codes: str,
+    tenders: tuple[TenderInput, ...] | None = None,
+    customer_id: int | None = None,
+    sale_bp: int = 0,
+    approver: Actor | None = None,
+):  # type: ignore[no-untyped-def]
     lines = tuple(line_for(store, actor, c) for c in codes)
     total = sum(ln.unit_price * ln.qty for ln in lines)
     checkout = Checkout(lines, tenders or (TenderInput(CASH, total),), customer_id, sale_bp)
@@ -154,8 +172,16 @@ def test_scan_product_barcode_lists_units_here(shop: Store, cashier: Actor) -> N
 # ---------------------------------------------------------------- refunds
 
 
-def refund(store: Store, actor: Actor, number: str, *serials: str, restock: str = "Front",
-           approver: Actor | None = None, reason: str = "changed mind", to_cash: bool = False):  # type: ignore[no-untyped-def]  # fmt: skip
+def refund(
+    store: Store,
+    actor: Actor,
+    number: str,
+    *serials: str,
+    restock: str = "Front",
+    approver: Actor | None = None,
+    reason: str = "changed mind",
+    to_cash: bool = False,
+):  # type: ignore[no-untyped-def]
     sale = pos.get_sale(store, actor, number)
     request = RefundRequest(number, pos.lines_for_serials(sale, serials), reason, restock, to_cash)
     return pos.refund_sale(store, actor, TILL, request, approver=approver)

@@ -50,9 +50,13 @@ def scan(store: Store, actor: Actor, code: str):  # type: ignore[no-untyped-def]
 
 @pytest.mark.parametrize(
     "code",
-    ["010950600013435221SN-1", "]C1010950600013435221SN-1", "(01)09506000134352(21)SN-1",
-     "010950600013435221SN-1\x1d10LOT7"],
-)  # fmt: skip
+    [
+        "010950600013435221SN-1",
+        "]C1010950600013435221SN-1",
+        "(01)09506000134352(21)SN-1",
+        "010950600013435221SN-1\x1d10LOT7",
+    ],
+)
 def test_gs1_element_string_finds_the_unit(shop: Store, cashier: Actor, code: str) -> None:
     result = scan(shop, cashier, code)
     assert (

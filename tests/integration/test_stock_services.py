@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from contextlib import contextmanager
 from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import date, timedelta
 
 import pytest
@@ -29,8 +29,15 @@ def refused(store: Store, error: type[UserError], match: str) -> Iterator[None]:
     assert dump_tables(store) == before, "a refused call changed the store"
 
 
-PHONE = ItemFields(name="Phone X", price=49900, cost=30000, serialized=True, warranty_days=365,
-                   serial_prefix="PX", serial_digits=4)  # fmt: skip
+PHONE = ItemFields(
+    name="Phone X",
+    price=49900,
+    cost=30000,
+    serialized=True,
+    warranty_days=365,
+    serial_prefix="PX",
+    serial_digits=4,
+)
 CABLE = ItemFields(name="USB cable", price=999, cost=200)
 
 
@@ -43,8 +50,16 @@ def shop(store: Store, manager: Actor) -> Store:
     return store
 
 
-def receive(store: Store, actor: Actor, text: str, *, sku: str = "PHONE", where: str = "Front",
-            expect: int | None = None, cost: int | None = None) -> list[str]:  # fmt: skip
+def receive(
+    store: Store,
+    actor: Actor,
+    text: str,
+    *,
+    sku: str = "PHONE",
+    where: str = "Front",
+    expect: int | None = None,
+    cost: int | None = None,
+) -> list[str]:
     rcv = Receiving(sku=sku, location=where, expect=expect, cost=cost, supplier_warranty_days=90)
     entries = parse_range(text) if "..." in text else parse_list(text)
     return services.receive_serials(store, actor, rcv, entries, method="list").serials
@@ -114,8 +129,12 @@ def test_item_edit_is_audited(shop: Store, manager: Actor) -> None:
 
 def test_range_keeps_prefix_and_zero_padding(shop: Store, manager: Actor) -> None:
     assert receive(shop, manager, "SN0098...SN0102") == [
-        "SN0098", "SN0099", "SN0100", "SN0101", "SN0102",
-    ]  # fmt: skip
+        "SN0098",
+        "SN0099",
+        "SN0100",
+        "SN0101",
+        "SN0102",
+    ]
 
 
 def test_count_must_equal_the_expected_quantity(shop: Store, manager: Actor) -> None:

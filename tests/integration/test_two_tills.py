@@ -44,7 +44,7 @@ def test_two_processes_sell_every_unit_exactly_once(
             stderr=subprocess.PIPE,
             text=True,
             cwd=ROOT,
-        )  # fmt: skip
+        )
         for n in (1, 2)
     ]
     outputs = [till.communicate(timeout=120) for till in tills]

@@ -53,7 +53,9 @@ line_inputs = st.lists(
 
 
 @given(line_inputs, st.integers(0, 10_000), st.booleans())
-def test_lines_always_add_up_to_the_totals(lines: list[LineInput], sale_bp: int, incl: bool) -> None:
+def test_lines_always_add_up_to_the_totals(
+    lines: list[LineInput], sale_bp: int, incl: bool
+) -> None:
     totals = compute_totals(lines, sale_discount_bp=sale_bp, prices_include_tax=incl)
     assert totals.total == sum(ln.total for ln in totals.lines)
     assert totals.tax == sum(ln.tax for ln in totals.lines)

@@ -58,7 +58,9 @@ def test_first_manager_only_on_an_empty_store(store: Store) -> None:
         (Role.BACK_OFFICE, Permission.WRITE_OFF, Permission.APPROVE),
     ],
 )
-def test_roles_grant_what_the_shop_expects(role: Role, allowed: Permission, denied: Permission) -> None:
+def test_roles_grant_what_the_shop_expects(
+    role: Role, allowed: Permission, denied: Permission
+) -> None:
     actor = Actor(1, "x", role)
     require(actor, allowed)
     with pytest.raises(PermissionDenied):
