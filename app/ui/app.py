@@ -12,9 +12,11 @@ from sqlalchemy.exc import SQLAlchemyError
 from app.config import Settings, load_settings
 from app.db.uow import Store, open_store
 from app.demo import ensure_demo_store
+from app.devices.settings import ScannerSettings
 from app.errors import UserError
 from app.ui.errors import install_exception_hook, show_problem
 from app.ui.main_window import MainWindow
+from app.ui.wedge_filter import WedgeFilter
 
 APP_NAME = "SerialPOS"
 EXIT_CANNOT_START = 2  # as the command line's exit status for bad input
@@ -60,6 +62,22 @@ class StoreUnavailable(UserError):
         super().__init__(f"cannot open the store {shown}: {reason}")
 
 
+def install_wedge(app: QApplication, window: MainWindow, settings: Settings) -> WedgeFilter:
+    """Keyboard-wedge scanners: every key press passes the decoder first; codes go to the
+    view on screen. A serial scanner's codes (DeviceBridge.codeScanned) go the same way."""
+    table = settings.scanner if settings.scanner.get("kind", "wedge") == "wedge" else {}
+    try:
+        scanner = ScannerSettings.from_dict(table)
+    except UserError as exc:
+        window.show_problem(f"scanner settings: {exc.message} (using the defaults)")
+        scanner = ScannerSettings()
+    wedge = WedgeFilter(scanner, parent=window)
+    app.installEventFilter(wedge)
+    wedge.scanned.connect(window.route_scan)
+    wedge.rejected.connect(window.show_problem)
+    return wedge
+
+
 def place_window(window: MainWindow) -> None:
     """A sensible first size, within the screen, at its top-left (no window manager may
     be there to place it, as on a kiosk till)."""
@@ -79,6 +97,7 @@ def run_gui(store_url: str, *, demo: bool = True) -> int:
         return EXIT_CANNOT_START
     try:
         window = MainWindow(store, settings.shop)
+        install_wedge(app, window, settings)
         place_window(window)
         window.start()
         return app.exec()

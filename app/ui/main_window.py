@@ -26,6 +26,8 @@ from app.config import ShopSettings
 from app.db.uow import Store
 from app.ui.dialogs.pin_dialog import PinDialog
 from app.ui.formatting import ShopFormat, actor_title
+from app.ui.pos.pos_view import PosView
+from app.ui.refund.refund_view import RefundView
 from app.ui.stock.stock_view import StockView
 from app.users.roles import ROLE_TITLES, Actor
 
@@ -134,8 +136,10 @@ class MainWindow(QMainWindow):
         self.pin_dialog: PinDialog | None = None
         fmt = ShopFormat(shop)
 
+        self.pos_view = PosView(store, fmt, shop)
+        self.refund_view = RefundView(store, fmt, shop)
         self.stock_view = StockView(store, fmt)
-        self.views: list[ShopView] = [self.stock_view]
+        self.views: list[ShopView] = [self.pos_view, self.refund_view, self.stock_view]
 
         self.side_bar = SideBar(shop.name)
         self.view_stack = QStackedWidget()
@@ -160,6 +164,9 @@ class MainWindow(QMainWindow):
         self.side_bar.nav.currentRowChanged.connect(self._show_view)
         self.side_bar.lock_button.clicked.connect(self.lock)
         self._build_status_bar()
+        self.pos_view.refund_requested.connect(self.open_refund)
+        for till_view in (self.pos_view, self.refund_view):
+            till_view.notice.connect(lambda text: self.statusBar().showMessage(text, 10_000))
         self._show_locked()
 
     # ------------------------------------------------------------ building
@@ -233,6 +240,23 @@ class MainWindow(QMainWindow):
             return
         self.view_stack.setCurrentIndex(row)
         self._set_title()
+        if self.actor is not None:
+            self.current_view().focus_search()  # keyboard first: the new view's scan field
+
+    def route_scan(self, code: str) -> None:
+        """A scanner's code (wedge or serial port) goes to the view on screen."""
+        if self.actor is None:
+            return  # locked: a scan opens nothing and types nothing into the PIN
+        handle_scan = getattr(self.current_view(), "handle_scan", None)
+        if handle_scan is None:
+            self.show_problem(f"{self.current_view().title} does not take scans: Ctrl+1 is POS")
+            return
+        handle_scan(code)
+
+    def open_refund(self, number: str) -> None:
+        """POS asked to refund a receipt scanned there (F10): Refund opens on that sale."""
+        self.side_bar.nav.setCurrentRow(self.views.index(self.refund_view))
+        self.refund_view.handle_scan(number)
 
     def show_problem(self, message: str) -> None:
         """A refused query or action, in the status bar until it goes stale."""

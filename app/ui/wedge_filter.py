@@ -26,7 +26,15 @@ from PySide6.QtGui import QKeyEvent
 from PySide6.QtWidgets import QApplication, QWidget
 from shiboken6 import isValid
 
-from app.devices.scanners.wedge import GS1_SEPARATOR, Code, Decision, Hold, Pass, Reject, WedgeDecoder
+from app.devices.scanners.wedge import (
+    GS1_SEPARATOR,
+    Code,
+    Decision,
+    Hold,
+    Pass,
+    Reject,
+    WedgeDecoder,
+)
 from app.devices.settings import ScannerSettings
 
 Clock = Callable[[], float]  # milliseconds from any monotonic clock
@@ -117,7 +125,11 @@ class WedgeFilter(QObject):
             return self._key_press(watched, event)  # type: ignore[arg-type]
         if kind == QEvent.Type.ShortcutOverride:
             return self._shortcut_override(watched, event)  # type: ignore[arg-type]
-        if kind == QEvent.Type.ApplicationDeactivate:
+        if kind == QEvent.Type.MouseButtonPress and self._decoder.holding:
+            # Scanners do not click: a person typed the held keys and now clicks (Log in
+            # right after the last digit of a PIN). Type them before the click lands.
+            self.flush()
+        elif kind == QEvent.Type.ApplicationDeactivate:
             self.flush()
         return False
 
@@ -135,13 +147,22 @@ class WedgeFilter(QObject):
         return self._apply(decision, watched, event)
 
     def _shortcut_override(self, watched: QObject, event: QKeyEvent) -> bool:
-        # Mid-burst, a character must reach the key filter as a key press, never fire a
-        # shortcut bound to that character.
+        """Qt asks the focused widget whether a key is a shortcut before the key press is
+        sent; a shortcut fires here and its key press never comes. While keys are held:"""
         if self._replaying or not self._decoder.holding or not isinstance(watched, QWidget):
             return False
-        if key_text(event) and event.text().isprintable():
+        if event.key() in _BARE_MODIFIERS:
+            return False
+        text = key_text(event)
+        if text and text.isprintable():
+            # A character in a burst reaches this filter as a key press; it never fires a
+            # shortcut bound to that character.
             event.accept()
             return True
+        if not text:
+            # F12 right after a typed "5": the decoder would type the held "5" on this key's
+            # press, but the shortcut acts first (opens the payment). Type it now.
+            self.flush()
         return False
 
     # ------------------------------------------------------------------ decisions
@@ -220,4 +241,3 @@ class WedgeFilter(QObject):
                     QCoreApplication.sendEvent(target, QKeyEvent(kind, key, modifiers, ch))
         finally:
             self._replaying = False
-

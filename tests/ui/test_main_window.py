@@ -43,11 +43,14 @@ def test_window_starts_locked_behind_the_pin_dialog(window: MainWindow) -> None:
     _pin_dialog(window)
 
 
-def test_right_pin_opens_the_stock_view(
+def test_right_pin_opens_the_till_and_stock_is_one_key_away(
     qtbot: QtBot, window: MainWindow, demo_store: Store
 ) -> None:
     _log_in(qtbot, window)
     assert window.pages.currentWidget() is window.work_area
+    assert window.view_stack.currentWidget() is window.pos_view  # the cashier's view first
+    assert window.windowTitle() == "SerialPOS — POS — manager"
+    window.side_bar.nav.setCurrentRow(window.views.index(window.stock_view))
     assert window.view_stack.currentWidget() is window.stock_view
     assert window.stock_view.units_page.model.rowCount() == DEMO_UNITS
     assert window.windowTitle() == "SerialPOS — Stock — manager"
@@ -76,6 +79,7 @@ def test_ctrl_l_locks_and_another_user_can_log_in(qtbot: QtBot, window: MainWind
 
 def test_ctrl_f_goes_to_the_search_box(qtbot: QtBot, window: MainWindow) -> None:
     _log_in(qtbot, window)
+    window.side_bar.nav.setCurrentRow(window.views.index(window.stock_view))
     page = window.stock_view.units_page
     page.table.setFocus()
     window.activateWindow()

@@ -77,7 +77,7 @@ class ApprovalDialog(QDialog):
         finally:
             QGuiApplication.restoreOverrideCursor()
         if not actor.can(Permission.APPROVE):
-            self._refuse(f"{actor.name} is not a manager and cannot approve")
+            self._refuse(f"only a manager can approve; that PIN is {actor.name}'s")
             return
         self.approver = actor
         self.accept()

@@ -127,6 +127,10 @@ class CustomerBox(QFrame):
         self._store = store
         self._actor: Actor | None = None
         self._customer_id: int | None = None
+        self._search_timer = QTimer(self)
+        self._search_timer.setSingleShot(True)
+        self._search_timer.setInterval(SEARCH_DELAY_MS)
+        self._search_timer.timeout.connect(self.search_now)
 
         title = QLabel("Customer   F4")
         title.setObjectName("CustomerTitle")
@@ -172,11 +176,6 @@ class CustomerBox(QFrame):
         self.message.setWordWrap(True)
         self.message.hide()
 
-        self._search_timer = QTimer(self)
-        self._search_timer.setSingleShot(True)
-        self._search_timer.setInterval(SEARCH_DELAY_MS)
-        self._search_timer.timeout.connect(self.search_now)
-
         heading = QHBoxLayout()
         heading.addWidget(title)
         heading.addStretch(1)
@@ -221,6 +220,7 @@ class CustomerBox(QFrame):
 
     def focus_search(self) -> None:
         self.add_form.hide()
+        self.search_edit.show()
         self.search_edit.setFocus()
         self.search_edit.selectAll()
 
@@ -231,6 +231,7 @@ class CustomerBox(QFrame):
         self.results.clear()
         self.results.hide()
         self.add_form.hide()
+        self.search_edit.show()
         self._say("")
         self.set_customer(None, "")
 
@@ -287,6 +288,7 @@ class CustomerBox(QFrame):
         self.results.clear()
         self.results.hide()
         self.add_form.hide()
+        self.search_edit.show()
         self._say("")
         self.set_customer(record.id, record.label)
         self.chosen.emit(record.id, record.label)
@@ -312,6 +314,7 @@ class CustomerBox(QFrame):
         self.results.hide()
         self._say("")
         self.add_form.start(self.search_edit.text())
+        self.search_edit.hide()  # what was searched for is in the form now
 
     def _add(self) -> None:
         if self._actor is None:
@@ -332,6 +335,7 @@ class CustomerBox(QFrame):
 
     def _cancel_add(self) -> None:
         self.add_form.hide()
+        self.search_edit.show()
         self._say("")
         self.search_edit.setFocus()
 

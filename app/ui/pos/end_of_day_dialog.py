@@ -107,7 +107,9 @@ class EndOfDayDialog(QDialog):
 
     @property
     def day(self) -> date:
-        return self.day_edit.date().toPython()  # type: ignore[no-any-return]
+        value = self.day_edit.date().toPython()
+        assert isinstance(value, date)
+        return value
 
     def show_day(self) -> None:
         try:

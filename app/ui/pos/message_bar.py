@@ -6,8 +6,12 @@ from PySide6.QtWidgets import QApplication, QLabel, QWidget
 
 
 def sentence(message: str) -> str:
-    """Service messages start in lower case ('unknown code ...'); on screen they are sentences."""
-    return message[:1].upper() + message[1:]
+    """Service messages start in lower case ('unknown code ...'); on screen they are
+    sentences. A message that starts with a serial or a name is left as it is."""
+    first = message.split(" ", 1)[0]
+    if first.isalpha() and first.islower():
+        return message[:1].upper() + message[1:]
+    return message
 
 
 class MessageBar(QLabel):

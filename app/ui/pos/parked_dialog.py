@@ -109,4 +109,3 @@ class ResumeDialog(QDialog):
         if 0 <= row < len(self._parked):
             self.chosen = self._parked[row]
             self.accept()
-

@@ -32,7 +32,7 @@ from app.pos.cart import TenderInput, TenderKind
 from app.ui.formatting import ShopFormat
 from app.ui.pos.customer_box import CustomerBox
 from app.ui.pos.keyed import key_button, keyed_action
-from app.ui.pos.message_bar import sentence
+from app.ui.pos.message_bar import MessageBar
 from app.users.roles import Actor
 
 RIGHT = Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter
@@ -103,7 +103,6 @@ class PaymentDialog(QDialog):
         self.tender_table.horizontalHeader().setStretchLastSection(True)
         self.tender_table.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
         self.tender_table.setSelectionBehavior(QTableWidget.SelectionBehavior.SelectRows)
-        self.tender_table.setMaximumHeight(120)
         self.tender_table.remove_requested.connect(self.remove_tender)
         self.tender_table.hide()
 
@@ -117,9 +116,7 @@ class PaymentDialog(QDialog):
         self.reference_edit.setPlaceholderText("Card approval code")
         self.reference_edit.returnPressed.connect(self.take_card)
 
-        self.message = QLabel()
-        self.message.setObjectName("DialogProblem")
-        self.message.setWordWrap(True)
+        self.message = MessageBar()
 
         self.customer_box = CustomerBox(store, host=self)
         self.customer_box.set_actor(actor)
@@ -214,6 +211,9 @@ class PaymentDialog(QDialog):
                     item.setTextAlignment(RIGHT)
                 self.tender_table.setItem(row, column, item)
         self.tender_table.setVisible(bool(self.tenders))
+        rows_height = sum(self.tender_table.rowHeight(r) for r in range(len(self.tenders)))
+        header = self.tender_table.horizontalHeader().sizeHint().height()
+        self.tender_table.setFixedHeight(min(160, header + rows_height + 4))
         self._show_change()
 
     def _typed_amount(self) -> int:
@@ -243,7 +243,7 @@ class PaymentDialog(QDialog):
         reference = self.reference_edit.text().strip()
         if not reference:
             self.reference_edit.setFocus()
-            self.message.setText("Type the card's approval code, then Enter")
+            self.message.show_info("type the card's approval code, then Enter")
             return
         self._take(TenderKind.CARD, reference)
 
@@ -258,12 +258,12 @@ class PaymentDialog(QDialog):
             return
         self.tenders.append(TenderInput(kind, amount, reference))
         self.reference_edit.clear()
-        self.message.clear()
+        self.message.clear_message()
         self._refresh()
         if self.paid >= self.total:
             self._try_complete()
         else:
-            self.message.setText(f"{self._fmt.money(self.due)} still to pay")
+            self.message.show_info(f"{self._fmt.money(self.due)} still to pay")
         self.amount_edit.setFocus()
 
     def _try_complete(self) -> None:
@@ -281,11 +281,11 @@ class PaymentDialog(QDialog):
     def remove_tender(self, row: int) -> None:
         del self.tenders[row]
         self._refresh()
-        self.message.clear()
+        self.message.clear_message()
         self.amount_edit.setFocus()
 
     def _refuse(self, message: str) -> None:
-        self.message.setText(sentence(message))
+        self.message.show_problem(message)
         self.amount_edit.setFocus()
         self.amount_edit.selectAll()
 

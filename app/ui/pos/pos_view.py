@@ -1,0 +1,782 @@
+"""The POS view: scan, see the cart and the total, take the money. Keyboard first.
+
+The scan field has the focus; a code and Enter (or a wedge scanner's burst, routed here by
+the window through `handle_scan`) is resolved by app.scan.resolve_scan and acted on. The
+cart is the domain's `Cart`; every rule (quantities, discounts, what may be sold) is the
+Cart's or the services', and their refusals are shown under the scan field, never raised.
+
+Dialogs open window-modal without blocking (`open()`), so the event loop and the scanner
+keep running; a scan that arrives while one is open goes to it if it takes scans (the
+serial picker), else it is refused with a message.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from PySide6.QtCore import QItemSelectionModel, Qt, Signal
+from PySide6.QtGui import QAction, QKeyEvent
+from PySide6.QtWidgets import (
+    QDialog,
+    QFrame,
+    QHBoxLayout,
+    QHeaderView,
+    QLineEdit,
+    QMessageBox,
+    QPushButton,
+    QStackedWidget,
+    QVBoxLayout,
+    QWidget,
+)
+
+from app.config import ShopSettings
+from app.customers.services import get_customer
+from app.db.uow import Store
+from app.errors import UserError
+from app.pos.cart import CartLine, TenderInput
+from app.pos.records import SaleRecord
+from app.pos.services import (
+    Checkout,
+    UnitUnavailable,
+    business_day,
+    complete_sale,
+    end_of_day,
+    list_parked,
+    park_sale,
+    recent_sales,
+    resume_sale,
+)
+from app.receipts import sale_receipt
+from app.scan import (
+    ItemScan,
+    SaleScan,
+    ScannedUnit,
+    ScanResult,
+    SerialChoice,
+    UnitScan,
+    UnknownScan,
+    resolve_scan,
+)
+from app.ui.formatting import ShopFormat
+from app.ui.pos import cart_model as cols
+from app.ui.pos.approval_dialog import ApprovalDialog
+from app.ui.pos.cart_model import CartModel
+from app.ui.pos.customer_box import CustomerBox
+from app.ui.pos.dialog_host import DialogHost
+from app.ui.pos.discount_dialog import DiscountDialog
+from app.ui.pos.end_of_day_dialog import EndOfDayDialog
+from app.ui.pos.history_dialog import SaleHistoryDialog
+from app.ui.pos.keyed import key_button, keyed_action
+from app.ui.pos.message_bar import MessageBar
+from app.ui.pos.parked_dialog import ParkDialog, ResumeDialog
+from app.ui.pos.payment_dialog import PaymentDialog, Refusal
+from app.ui.pos.receipt_preview import DonePanel
+from app.ui.pos.serial_picker import SerialPicker
+from app.ui.pos.till import needs_manager, percent_text, till_of
+from app.ui.pos.totals_panel import TotalsPanel
+from app.ui.widgets.tables import ShopTable
+from app.users.roles import Actor
+
+EMPTY_CART_TEXT = "Scan a serial or a product barcode to start a sale"
+SCAN_PLACEHOLDER = "Scan or type a serial, barcode, SKU or receipt number — then Enter"
+
+
+class ScanEdit(QLineEdit):
+    """The scan field. With nothing typed, + and − change the quantity of the highlighted
+    line and Delete removes it; Up and Down move through the cart from here."""
+
+    step = Signal(int)
+    remove = Signal()
+    browse = Signal(int)
+
+    def keyPressEvent(self, event: QKeyEvent) -> None:
+        key = event.key()
+        if not self.text():
+            if event.text() == "+":
+                self.step.emit(1)
+                return
+            if event.text() in ("-", "−"):
+                self.step.emit(-1)
+                return
+            if key == Qt.Key.Key_Delete:
+                self.remove.emit()
+                return
+        if key in (Qt.Key.Key_Up, Qt.Key.Key_Down):
+            self.browse.emit(-1 if key == Qt.Key.Key_Up else 1)
+            return
+        if key == Qt.Key.Key_Escape and self.text():
+            self.clear()
+            return
+        super().keyPressEvent(event)
+
+
+class CartTable(ShopTable):
+    """The cart's lines. + and − change the quantity; typing goes back to the scan field."""
+
+    step = Signal(int)
+    typed = Signal(str)
+
+    def keyPressEvent(self, event: QKeyEvent) -> None:
+        text = event.text()
+        if text == "+":
+            self.step.emit(1)
+            return
+        if text in ("-", "−"):
+            self.step.emit(-1)
+            return
+        if text and text.isprintable() and not text.isspace():
+            self.typed.emit(text)
+            return
+        super().keyPressEvent(event)
+
+
+class PosView(QWidget):
+    """The cashier's view. `handle_scan(code)` takes codes from wedge and serial scanners.
+
+    Signals:
+        problem(str): refusals outside the scan flow (the window's status bar shows them).
+        notice(str): the last sale's number and change, for the status bar.
+        sale_completed(SaleRecord): after each sale (the print queue and drawer kick).
+        refund_requested(str): the cashier asked to refund a receipt scanned here.
+    """
+
+    title = "POS"
+    problem = Signal(str)
+    notice = Signal(str)
+    sale_completed = Signal(object)
+    refund_requested = Signal(str)
+
+    def __init__(
+        self, store: Store, fmt: ShopFormat, shop: ShopSettings, parent: QWidget | None = None
+    ) -> None:
+        super().__init__(parent)
+        self.setObjectName("PosView")
+        self._store = store
+        self._fmt = fmt
+        self._shop = shop
+        self.till = till_of(shop)
+        self.actor: Actor | None = None
+        self.approver: Actor | None = None  # the manager who approved this sale's discount
+        self.dialogs = DialogHost(on_idle=self._back_from_dialog, busy_scan=self._scan_while_busy)
+        self._receipt_scanned = ""
+
+        self.cart_model = CartModel(fmt, prices_include_tax=shop.prices_include_tax, parent=self)
+        self.cart_model.changed.connect(self._cart_changed)
+        self._build()
+        self._cart_changed()
+        self.set_actor(None)
+
+    # ------------------------------------------------------------------ building
+
+    def _build(self) -> None:
+        self.scan_edit = ScanEdit()
+        self.scan_edit.setObjectName("ScanEdit")
+        self.scan_edit.setPlaceholderText(SCAN_PLACEHOLDER)
+        self.scan_edit.setClearButtonEnabled(True)
+        self.scan_edit.returnPressed.connect(self._scan_field_entered)
+        self.scan_edit.step.connect(self.step_qty)
+        self.scan_edit.remove.connect(self.remove_line)
+        self.scan_edit.browse.connect(self._move_current)
+        self.message = MessageBar()
+
+        self.cart_table = CartTable(empty_text=EMPTY_CART_TEXT)
+        self.cart_table.setObjectName("CartTable")
+        self.cart_table.setModel(self.cart_model)
+        self.cart_table.step.connect(self.step_qty)
+        self.cart_table.typed.connect(self._typed_in_cart)
+        header = self.cart_table.horizontalHeader()
+        header.setStretchLastSection(False)
+        # The figures always show whole; the item's name takes what is left.
+        for column in range(self.cart_model.columnCount()):
+            header.setSectionResizeMode(column, QHeaderView.ResizeMode.ResizeToContents)
+        header.setSectionResizeMode(cols.ITEM, QHeaderView.ResizeMode.Stretch)
+        self.cart_table.verticalHeader().setDefaultSectionSize(34)
+        self.last_sale = DonePanel()
+        self.cart_stack = QStackedWidget()
+        self.cart_stack.addWidget(self.cart_table)
+        self.cart_stack.addWidget(self.last_sale)
+
+        self.customer_box = CustomerBox(self._store, host=self)
+        self.customer_box.chosen.connect(self._customer_chosen)
+        self.customer_box.leave.connect(self.focus_search)
+        self.totals_panel = TotalsPanel(self._fmt, prices_include_tax=self._shop.prices_include_tax)
+
+        def act(text: str, key: str, slot: Callable[[], object], name: str = "") -> QPushButton:
+            action, button = keyed_action(self, text, key, slot, object_name=name)
+            self._actions.append(action)
+            return button
+
+        self._actions: list[QAction] = []
+        pay = act("Pay", "F12", self.pay, "PayButton")
+        history = act("History", "F9", self.show_history)
+        day = act("End of day", "Ctrl+E", self.show_end_of_day)
+        act("Customer", "F4", self.customer_box.focus_search)
+        remove = act("Remove line", "Del", self.remove_line)
+        # + and − are keys of the scan field and the cart, not shortcuts: a shortcut on a
+        # character could fire in the middle of a scanner's burst.
+        more = key_button("Qty +1", "+", lambda: self.step_qty(1))
+        less = key_button("Qty −1", "−", lambda: self.step_qty(-1))
+        self._key_buttons = (more, less)
+        line_discount = act("Line discount", "F8", self.ask_line_discount)
+        sale_discount = act("Sale discount", "Shift+F8", self.ask_sale_discount)
+        park = act("Park", "F6", self.park)
+        resume = act("Resume", "F7", self.resume)
+        void = act("Void sale", "F3", self.void_sale)
+        refund = act("Refund receipt", "F10", self._refund_scanned_receipt)
+        save = act("Save receipt PNG…", "Ctrl+S", self._save_last_receipt)
+        self.pay_button = pay
+        self.refund_button = refund
+        self.save_button = save
+        refund.hide()
+        save.hide()
+        self.last_sale.add_button(save)
+
+        top = QHBoxLayout()
+        top.addWidget(self.scan_edit, 1)
+        top.addWidget(history)
+        top.addWidget(day)
+        line_bar = QHBoxLayout()
+        for button in (remove, more, less, line_discount, sale_discount):
+            line_bar.addWidget(button)
+        line_bar.addStretch(1)
+        line_bar.addWidget(refund)
+        left = QVBoxLayout()
+        left.addWidget(self.cart_stack, 1)
+        left.addLayout(line_bar)
+
+        sale_bar = QHBoxLayout()
+        for button in (park, resume, void):
+            sale_bar.addWidget(button)
+        side = QFrame()
+        side.setObjectName("PosSide")
+        side.setFixedWidth(340)
+        side_layout = QVBoxLayout(side)
+        side_layout.setContentsMargins(0, 0, 0, 0)
+        side_layout.setSpacing(10)
+        side_layout.addWidget(self.customer_box)
+        side_layout.addStretch(1)
+        side_layout.addWidget(self.totals_panel)
+        side_layout.addWidget(pay)
+        side_layout.addLayout(sale_bar)
+
+        middle = QHBoxLayout()
+        middle.setSpacing(12)
+        middle.addLayout(left, 1)
+        middle.addWidget(side)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(14, 12, 14, 10)
+        layout.setSpacing(8)
+        layout.addLayout(top)
+        layout.addWidget(self.message)
+        layout.addLayout(middle, 1)
+
+    # ------------------------------------------------------------------ ShopView
+
+    def set_actor(self, actor: Actor | None) -> None:
+        """Log-in and lock. Locking keeps the open sale: the next cashier finds it as left."""
+        self.actor = actor
+        if actor is None:
+            self.dialogs.close()
+        for action in self._actions:
+            action.setEnabled(actor is not None)
+        for button in self._key_buttons:
+            button.setEnabled(actor is not None)
+        self.scan_edit.setEnabled(actor is not None)
+        self.cart_table.setEnabled(actor is not None)
+        self.customer_box.set_actor(actor)
+        self.message.clear_message()
+
+    def refresh(self) -> None:
+        """F5: the cart is this till's own; redraw it and its totals."""
+        self._cart_changed()
+
+    def focus_search(self) -> None:
+        self.scan_edit.setFocus()
+        self.scan_edit.selectAll()
+
+    # ------------------------------------------------------------------ scanning
+
+    def handle_scan(self, code: str) -> None:
+        """A code from any scanner (or the scan field): act on what it is."""
+        if self.actor is None:
+            return
+        if not self.dialogs.route_scan(code):
+            self._act_on(code)
+
+    def _scan_field_entered(self) -> None:
+        code = self.scan_edit.text()
+        self.scan_edit.clear()
+        if code.strip():
+            self.handle_scan(code)
+
+    def _act_on(self, code: str) -> None:
+        actor = self.actor
+        if actor is None:
+            return
+        try:
+            result = resolve_scan(self._store, actor, code, location=self.till.location)
+        except UserError as exc:
+            self.message.show_problem(exc.message)
+            return
+        self._show_cart()
+        self._dispatch(result)
+
+    def _dispatch(self, result: ScanResult) -> None:
+        self._set_receipt_scanned("")
+        match result:
+            case UnitScan(unit):
+                self.add_unit(unit)
+            case SerialChoice(units):
+                serial = units[0].serial
+                self._pick_unit(
+                    f"Several items have serial {serial}: which one is it?", units, with_item=True
+                )
+            case ItemScan(item, units_here, more_here) if item.serialized:
+                if not units_here:
+                    self.message.show_problem(
+                        f"no {item.name} in stock at {self.till.location}:"
+                        " scan the serial on the unit itself"
+                    )
+                    return
+                more = " (the first ones; scan or type the serial to find others)"
+                self._pick_unit(
+                    f"{item.name} ({item.sku}) — which unit?",
+                    units_here,
+                    note=f"In stock at {self.till.location}{more if more_here else ''}",
+                )
+            case ItemScan():
+                self._add_line(result.cart_line(), f"Added {result.item.name}")
+            case SaleScan(number):
+                self._set_receipt_scanned(number)
+                self.message.show_info(
+                    f"{number} is a receipt, not an item. To take something back from it,"
+                    " press F10 (Refund)."
+                )
+            case UnknownScan(_code, message):
+                self.message.show_problem(message)
+
+    def add_unit(self, unit: ScannedUnit) -> None:
+        """A scanned unit goes in the cart, unless the store says why it cannot be sold."""
+        if unit.reason:
+            self.message.show_problem(unit.reason)
+            return
+        self._add_line(unit.cart_line(), f"Added {unit.item.name} — {unit.serial}")
+
+    def _add_line(self, line: CartLine, said: str) -> None:
+        try:
+            row = self.cart_model.add(line)
+        except UserError as exc:
+            self.message.show_problem(exc.message)
+            return
+        self._select_row(row)
+        self.message.show_info(said)
+
+    def _pick_unit(
+        self,
+        title: str,
+        units: tuple[ScannedUnit, ...],
+        *,
+        with_item: bool = False,
+        note: str = "",
+    ) -> None:
+        picker = SerialPicker(title, units, with_item=with_item, note=note, parent=self)
+
+        def picked(dialog: SerialPicker) -> None:
+            if dialog.picked is not None:
+                self.add_unit(dialog.picked)
+            elif dialog.code is not None:
+                self._act_on(dialog.code)
+
+        self.dialogs.open(picker, picked, scan_sink=picker.take_scan)
+
+    # ------------------------------------------------------------------ the cart
+
+    def current_row(self) -> int:
+        """The highlighted line, else the last one scanned; -1 for an empty cart."""
+        index = self.cart_table.currentIndex()
+        if index.isValid():
+            return index.row()
+        return self.cart_model.rowCount() - 1
+
+    def _select_row(self, row: int) -> None:
+        if 0 <= row < self.cart_model.rowCount():
+            self.cart_table.selectionModel().setCurrentIndex(
+                self.cart_model.index(row, 0),
+                QItemSelectionModel.SelectionFlag.ClearAndSelect
+                | QItemSelectionModel.SelectionFlag.Rows,
+            )
+            self.cart_table.scrollTo(self.cart_model.index(row, 0))
+
+    def _move_current(self, step: int) -> None:
+        rows = self.cart_model.rowCount()
+        if rows:
+            self._select_row(max(0, min(rows - 1, self.current_row() + step)))
+
+    def remove_line(self) -> None:
+        row = self.current_row()
+        if row < 0:
+            self.message.show_problem("the cart is empty")
+            return
+        line = self.cart_model.remove(row)
+        self._select_row(min(row, self.cart_model.rowCount() - 1))
+        self.message.show_info(
+            f"Removed {line.name}" + (f" — {line.serial}" if line.serial else "")
+        )
+
+    def step_qty(self, delta: int) -> None:
+        row = self.current_row()
+        if row < 0:
+            self.message.show_problem("the cart is empty")
+            return
+        try:
+            self.cart_model.step_qty(row, delta)
+        except UserError as exc:
+            self.message.show_problem(exc.message)
+            return
+        line = self.cart_model.line(row)
+        self.message.show_info(f"{line.name}: quantity {line.qty}")
+
+    def ask_line_discount(self) -> None:
+        row = self.current_row()
+        if row < 0:
+            self.message.show_problem("the cart is empty: scan something first")
+            return
+        line = self.cart_model.line(row)
+        dialog = DiscountDialog(
+            f"Line discount — {line.name}", line.discount_bp, self.till.discount_limit_bp, self
+        )
+        self.dialogs.open(dialog, lambda d: self._discount(d.bp, row=row))
+
+    def ask_sale_discount(self) -> None:
+        if self.cart_model.is_empty():
+            self.message.show_problem("the cart is empty: scan something first")
+            return
+        dialog = DiscountDialog(
+            "Discount on the whole sale",
+            self.cart_model.cart.sale_discount_bp,
+            self.till.discount_limit_bp,
+            self,
+        )
+        self.dialogs.open(dialog, lambda d: self._discount(d.bp, row=None))
+
+    def _discount(self, bp: int, *, row: int | None) -> None:
+        """Applies a discount (the Cart checks it); above the limit a manager approves it,
+        and without approval it is taken back."""
+        cart = self.cart_model.cart
+        before = cart.sale_discount_bp if row is None else cart.lines[row].discount_bp
+
+        def apply(value: int) -> None:
+            if row is None:
+                self.cart_model.set_sale_discount(value)
+            else:
+                self.cart_model.set_line_discount(row, value)
+
+        try:
+            apply(bp)
+        except UserError as exc:
+            self.message.show_problem(exc.message)
+            return
+        what = "the sale" if row is None else cart.lines[row].name
+        said = f"{percent_text(bp)} off {what}" if bp else f"No discount on {what}"
+        if self.approver is not None or not self._needs_manager():
+            self.message.show_info(said)
+            return
+
+        def approved(approver: Actor | None) -> None:
+            if approver is None:
+                apply(before)
+                self.message.show_problem("the discount was not approved and was taken off")
+                return
+            self.approver = approver
+            self.message.show_info(f"{said} (approved by {approver.name})")
+
+        self._ask_approval(f"{percent_text(bp)} off {what}", approved)
+
+    def _needs_manager(self) -> bool:
+        assert self.actor is not None
+        return needs_manager(self.actor, self.till, self.cart_model.discounts_bp())
+
+    def _ask_approval(self, what: str, then: Callable[[Actor | None], None]) -> None:
+        limit = percent_text(self.till.discount_limit_bp)
+        dialog = ApprovalDialog(self._store, f"{what}: above {limit} a manager approves", self)
+        self.dialogs.open(dialog, lambda d: then(d.approver), on_reject=lambda: then(None))
+
+    def _customer_chosen(self, customer_id: int | None, label: str) -> None:
+        self.cart_model.set_customer(customer_id, label)
+        if customer_id is not None:
+            self.message.show_info(f"Customer: {label}")
+
+    def _cart_changed(self) -> None:
+        model = self.cart_model
+        cart = model.cart
+        self.totals_panel.show_totals(
+            model.totals(),
+            items=sum(line.qty for line in cart.lines),
+            sale_discount_bp=cart.sale_discount_bp,
+        )
+        self.customer_box.set_customer(cart.customer_id, cart.customer_label)
+        self.customer_box.set_attention(cart.has_serialized and cart.customer_id is None)
+        # Most sales have no discount: its column appears with the first one.
+        self.cart_table.setColumnHidden(
+            cols.DISCOUNT, not any(line.discount_bp for line in cart.lines)
+        )
+        if not model.is_empty():
+            self._show_cart()
+
+    def _typed_in_cart(self, text: str) -> None:
+        self.scan_edit.setFocus()
+        self.scan_edit.insert(text)
+
+    def _show_cart(self) -> None:
+        self.cart_stack.setCurrentWidget(self.cart_table)
+        self.save_button.hide()
+
+    # ------------------------------------------------------------------ paying
+
+    def pay(self) -> None:
+        """F12: the payment dialog; a big discount gets its manager's approval first."""
+        if self.actor is None:
+            return
+        if self.cart_model.is_empty():
+            self.message.show_problem("the cart is empty: scan something first")
+            return
+        if self.approver is None and self._needs_manager():
+
+            def approved(approver: Actor | None) -> None:
+                if approver is None:
+                    self.message.show_problem("a manager must approve the discount first")
+                    return
+                self.approver = approver
+                self._open_payment()
+
+            self._ask_approval("this sale's discount", approved)
+            return
+        self._open_payment()
+
+    def _open_payment(self) -> None:
+        assert self.actor is not None
+        cart = self.cart_model.cart
+        dialog = PaymentDialog(
+            self._store,
+            self.actor,
+            self._fmt,
+            self.cart_model.totals().total,
+            self._complete,
+            customer=(cart.customer_id, cart.customer_label),
+            customer_wanted=cart.has_serialized,
+            parent=self,
+        )
+        dialog.customer_chosen.connect(self._customer_chosen)
+
+        def scanned_while_paying(code: str) -> None:
+            dialog.message.show_problem(f"scanned {code.strip()}: finish the payment or Esc first")
+
+        self.dialogs.open(dialog, lambda _d: None, scan_sink=scanned_while_paying)
+
+    def _complete(self, tenders: tuple[TenderInput, ...]) -> Refusal | None:
+        """The payment dialog's last step: the sale, in one transaction, by the service."""
+        actor = self.actor
+        if actor is None:
+            return Refusal("nobody is logged in", keep_open=False)
+        cart = self.cart_model.cart
+        checkout = Checkout(
+            lines=self.cart_model.lines(),
+            tenders=tenders,
+            customer_id=cart.customer_id,
+            sale_discount_bp=cart.sale_discount_bp,
+        )
+        try:
+            sale = complete_sale(self._store, actor, self.till, checkout, approver=self.approver)
+        except UnitUnavailable as exc:
+            # Another till won that unit: drop its line, keep the rest, pay again.
+            self.cart_model.remove_unit(exc.unit_id)
+            self.message.show_problem(exc.message)
+            return Refusal(exc.message, keep_open=False)
+        except UserError as exc:
+            return Refusal(exc.message)
+        self._sale_done(sale)
+        return None
+
+    def _sale_done(self, sale: SaleRecord) -> None:
+        self.cart_model.clear()
+        self.customer_box.reset()
+        self.approver = None
+        money = self._fmt.money
+        change = f" — change {money(sale.change)}" if sale.change else ""
+        paid_by = ", ".join(f"{t.kind} {money(t.amount)}" for t in sale.tenders)
+        self.last_sale.show_done(
+            f"Change {money(sale.change)}" if sale.change else f"Paid {money(sale.total)}",
+            f"Sale {sale.number} — total {money(sale.total)}, paid by {paid_by}."
+            " Scan the next item to start a new sale.",
+            sale_receipt(self._shop, sale),
+        )
+        self.cart_stack.setCurrentWidget(self.last_sale)
+        self.save_button.show()
+        self.message.show_done(f"Sale {sale.number} completed{change}")
+        self.notice.emit(f"Sale {sale.number}{change}")
+        self.sale_completed.emit(sale)
+
+    def _save_last_receipt(self) -> None:
+        if self.cart_stack.currentWidget() is not self.last_sale:
+            self.message.show_problem("no receipt on screen to save")
+            return
+        try:
+            path = self.last_sale.preview.save_png()
+        except OSError as exc:
+            self.message.show_problem(f"could not save the receipt: {exc.strerror or exc}")
+            return
+        if path is not None:
+            self.message.show_info(f"Saved {path}")
+
+    # ------------------------------------------------------------------ park, resume, void
+
+    def park(self) -> None:
+        actor = self.actor
+        if actor is None:
+            return
+        if self.cart_model.is_empty():
+            self.message.show_problem("the cart is empty: nothing to park")
+            return
+        cart = self.cart_model.cart
+
+        def parked(dialog: ParkDialog) -> None:
+            try:
+                park_sale(
+                    self._store,
+                    actor,
+                    self.till,
+                    self.cart_model.lines(),
+                    label=dialog.label,
+                    customer_id=cart.customer_id,
+                    sale_discount_bp=cart.sale_discount_bp,
+                )
+            except UserError as exc:
+                self.message.show_problem(exc.message)
+                return
+            self._new_sale()
+            self.message.show_info(
+                f"Parked “{dialog.label.strip() or 'parked sale'}” — F7 resumes it"
+            )
+
+        self.dialogs.open(ParkDialog(cart.customer_label, self), parked)
+
+    def resume(self) -> None:
+        actor = self.actor
+        if actor is None:
+            return
+        if not self.cart_model.is_empty():
+            self.message.show_problem("finish, park or void the open sale before resuming another")
+            return
+        try:
+            waiting = list_parked(self._store, actor, self.till)
+        except UserError as exc:
+            self.message.show_problem(exc.message)
+            return
+        if not waiting:
+            self.message.show_info(f"No parked sales at {self.till.name}")
+            return
+
+        def chosen(dialog: ResumeDialog) -> None:
+            if dialog.chosen is None:
+                return
+            try:
+                parked = resume_sale(self._store, actor, dialog.chosen.id)
+                label = (
+                    get_customer(self._store, parked.customer_id).label
+                    if parked.customer_id is not None
+                    else ""
+                )
+            except UserError as exc:
+                self.message.show_problem(exc.message)
+                return
+            self.approver = None
+            self.cart_model.load(
+                parked.lines,
+                sale_discount_bp=parked.sale_discount_bp,
+                customer_id=parked.customer_id,
+                customer_label=label,
+            )
+            self._select_row(self.cart_model.rowCount() - 1)
+            self.message.show_info(f"Resumed “{parked.label}”")
+
+        self.dialogs.open(ResumeDialog(waiting, self._fmt, self), chosen)
+
+    def void_sale(self) -> None:
+        if self.cart_model.is_empty():
+            self.message.show_info("Nothing to void")
+            return
+        box = QMessageBox(
+            QMessageBox.Icon.Question,
+            "SerialPOS — Void sale",
+            "Void this sale? Every line and the customer are cleared.",
+            QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
+            self,
+        )
+        box.setDefaultButton(QMessageBox.StandardButton.No)
+
+        def voided(_box: QMessageBox) -> None:
+            self._new_sale()
+            self.message.show_info("Sale voided")
+
+        self.dialogs.open(box, voided, accept_result=QMessageBox.StandardButton.Yes.value)
+
+    def _new_sale(self) -> None:
+        self.cart_model.clear()
+        self.customer_box.reset()
+        self.approver = None
+
+    # ------------------------------------------------------------------ history, end of day
+
+    def show_history(self) -> None:
+        actor = self.actor
+        if actor is None:
+            return
+        try:
+            sales = recent_sales(self._store, actor, limit=50)
+        except UserError as exc:
+            self.message.show_problem(exc.message)
+            return
+        self.dialogs.open(SaleHistoryDialog(sales, self._shop, self._fmt, self), lambda _d: None)
+
+    def show_end_of_day(self) -> None:
+        actor = self.actor
+        if actor is None:
+            return
+        dialog = EndOfDayDialog(
+            self._shop,
+            lambda day: end_of_day(self._store, actor, self.till.name, day),
+            business_day(),
+            self,
+        )
+        self.dialogs.open(dialog, lambda _d: None)
+
+    # ------------------------------------------------------------------ refunds
+
+    def _set_receipt_scanned(self, number: str) -> None:
+        self._receipt_scanned = number
+        self.refund_button.setVisible(bool(number))
+
+    def _refund_scanned_receipt(self) -> None:
+        if not self._receipt_scanned:
+            self.message.show_info("Scan a receipt first, then F10 takes it to Refund")
+            return
+        number = self._receipt_scanned
+        self._set_receipt_scanned("")
+        self.message.clear_message()
+        self.refund_requested.emit(number)
+
+    # ------------------------------------------------------------------ dialogs
+
+    @property
+    def dialog(self) -> QDialog | None:
+        """The dialog open over the view, if any (tests drive it)."""
+        return self.dialogs.dialog
+
+    def _back_from_dialog(self) -> None:
+        # The till's window takes the keyboard back at once (some platforms leave no window
+        # active after a dialog closes), and the next key goes to the scan field.
+        self.window().activateWindow()
+        self.focus_search()
+
+    def _scan_while_busy(self, code: str) -> None:
+        self.message.show_problem(f"scanned {code.strip()} while a window is open: close it first")

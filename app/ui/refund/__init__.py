@@ -1,0 +1,1 @@
+"""The Refund view: take back units and quantities from a committed sale."""
