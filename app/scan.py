@@ -132,10 +132,15 @@ def resolve_scan(store: Store, actor: Actor, code: str, *, location: str) -> Sca
             return _item_scan(session, item, location)
         if _DOCUMENT.match(raw):
             number = raw.upper()
-            if session.scalar(select(Sale.id).where(Sale.number == number)) or session.scalar(
-                select(Refund.id).where(Refund.number == number)
-            ):
+            if session.scalar(select(Sale.id).where(Sale.number == number)):
                 return SaleScan(number)
+            refunded = session.scalar(
+                select(Sale.number)
+                .join(Refund, Refund.sale_id == Sale.id)
+                .where(Refund.number == number)
+            )
+            if refunded:
+                return UnknownScan(raw, f"{number} is a refund slip; its sale is {refunded}")
         return UnknownScan(raw, f"unknown code {shorten(raw)}")
 
 

@@ -14,6 +14,7 @@ from app.errors import InvalidInput
 from app.money import format_plain
 
 FULL = 10_000  # 100 % in basis points
+MAX_QTY = 9_999  # of one bulk line: more is a typo at a till
 
 
 def _div_half_up(numerator: int, denominator: int) -> int:
@@ -119,8 +120,11 @@ class TenderInput:
 
 
 def change_due(total: int, tenders: Sequence[TenderInput]) -> int:
-    """The cash to hand back; refuses short payment, card over-payment and empty tenders."""
+    """The cash to hand back; refuses short payment, card over-payment and empty tenders
+    (a sale that comes to nothing, say 100 % off, needs no payment)."""
     if not tenders:
+        if total == 0:
+            return 0
         raise InvalidInput("take a payment first")
     for tender in tenders:
         if tender.amount <= 0:
@@ -181,6 +185,8 @@ class Cart:
             return len(self.lines) - 1
         for index, existing in enumerate(self.lines):
             if existing.unit_id is None and existing.item_id == line.item_id:
+                if existing.qty + line.qty > MAX_QTY:
+                    raise InvalidInput(f"a quantity is between 1 and {MAX_QTY}")
                 self.lines[index] = _with(existing, qty=existing.qty + line.qty)
                 return index
         self.lines.append(line)
@@ -193,8 +199,8 @@ class Cart:
         line = self.lines[index]
         if line.unit_id is not None and qty != 1:
             raise InvalidInput("a serialized line is one unit: scan each unit")
-        if not 1 <= qty <= 9_999:
-            raise InvalidInput("a quantity is between 1 and 9999")
+        if not 1 <= qty <= MAX_QTY:
+            raise InvalidInput(f"a quantity is between 1 and {MAX_QTY}")
         self.lines[index] = _with(line, qty=qty)
 
     def set_line_discount(self, index: int, bp: int) -> None:

@@ -146,13 +146,22 @@ def _check_checkout(
         if line.unit_id is not None and line.qty != 1:
             raise InvalidInput(f"{line.serial}: a serialized line is one unit")
     check_discount(checkout.sale_discount_bp)
-    biggest = max([checkout.sale_discount_bp, *(line.discount_bp for line in checkout.lines)])
-    if biggest <= till.discount_limit_bp or actor.role is Role.MANAGER:
+    discounts = [checkout.sale_discount_bp, *(line.discount_bp for line in checkout.lines)]
+    if not needs_approval(actor, till, discounts):
         return None
     if approver is None or approver.role is not Role.MANAGER:
         limit = till.discount_limit_bp / 100
-        raise PermissionDenied(f"a discount above {limit:g} % needs a manager's approval")
+        raise ApprovalRequired(f"a discount above {limit:g} % needs a manager's approval")
     return approver
+
+
+class ApprovalRequired(PermissionDenied):
+    """Allowed with a manager's approval: the till asks for a manager's PIN and retries."""
+
+
+def needs_approval(actor: Actor, till: Till, discounts_bp: Sequence[int]) -> bool:
+    """Whether these discounts need a manager (the acting user not being one)."""
+    return max(discounts_bp, default=0) > till.discount_limit_bp and actor.role is not Role.MANAGER
 
 
 def complete_sale(

@@ -142,7 +142,7 @@ def test_bulk_cannot_go_below_zero(shop: Store, cashier: Actor) -> None:
 
 def test_big_discount_needs_a_manager(shop: Store, cashier: Actor, manager: Actor) -> None:
     before = dump_tables(shop)
-    with pytest.raises(PermissionDenied, match="above 10 % needs a manager"):
+    with pytest.raises(pos.ApprovalRequired, match="above 10 % needs a manager"):
         sell(shop, cashier, "P1", sale_bp=1500)
     assert dump_tables(shop) == before
     sale = sell(shop, cashier, "P1", sale_bp=1500, approver=manager)
@@ -291,3 +291,13 @@ def test_end_of_day_totals_by_tender(shop: Store, cashier: Actor, manager: Actor
     assert report.taken_by_tender == {"cash": 15000, "card": 12000} and report.change_given == 3000
     assert report.refunds == 1 and report.refunded_by_tender == {"cash": 12000}
     assert report.cash_expected == 15000 - 3000 - 12000
+
+
+def test_a_refund_slip_is_not_taken_for_a_sale(shop: Store, cashier: Actor, manager: Actor) -> None:
+    from app.scan import UnknownScan
+
+    sale = sell(shop, cashier, "P1")
+    slip = refund(shop, cashier, sale.number, "P1", approver=manager)
+    result = resolve_scan(shop, cashier, slip.number, location="Front")
+    assert isinstance(result, UnknownScan)
+    assert result.message == f"{slip.number} is a refund slip; its sale is {sale.number}"

@@ -111,3 +111,15 @@ def test_serialized_line_quantity_stays_one() -> None:
     cart = Cart([_unit(1)])
     with pytest.raises(InvalidInput, match="scan each unit"):
         cart.set_qty(0, 2)
+
+
+def test_a_free_sale_needs_no_payment() -> None:
+    assert change_due(0, []) == 0
+
+
+def test_scanning_a_bulk_item_again_keeps_the_quantity_cap() -> None:
+    cable = CartLine(2, "CB", "Cable", 999, 2000, qty=9_999)
+    cart = Cart([cable])
+    with pytest.raises(InvalidInput, match="between 1 and 9999"):
+        cart.add(CartLine(2, "CB", "Cable", 999, 2000))
+    assert cart.lines[0].qty == 9_999

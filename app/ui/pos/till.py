@@ -6,8 +6,8 @@ from decimal import Decimal, InvalidOperation
 
 from app.config import ShopSettings
 from app.errors import InvalidInput
-from app.pos.services import Till
-from app.users.roles import Actor, Permission
+from app.pos.services import Till, needs_approval
+from app.users.roles import Actor
 
 BP_PER_PERCENT = 100
 
@@ -41,12 +41,6 @@ def percent_text(bp: int) -> str:
 
 
 def needs_manager(actor: Actor, till: Till, discounts_bp: list[int]) -> bool:
-    """Whether to ask for a manager's PIN before the sale goes to the service.
-
-    complete_sale refuses a discount above the till's limit without a manager's approval
-    and says so in a PermissionDenied that cannot be told apart from other refusals; the
-    till asks for the PIN up front instead of after a refused payment.
-    """
-    return max(discounts_bp, default=0) > till.discount_limit_bp and not actor.can(
-        Permission.APPROVE
-    )
+    """Whether to ask for a manager's PIN before the sale goes to the service (the
+    service's own rule, asked up front rather than after a refused payment)."""
+    return needs_approval(actor, till, discounts_bp)
