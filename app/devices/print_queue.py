@@ -12,6 +12,9 @@ each written to a temporary file, fsynced and renamed over the old one, so a cra
 either the old or the new version. On start, a job found "printing" was interrupted by a
 crash and is queued again: a receipt printed twice beats a receipt lost.
 
+One queue owns a spool directory at a time (an advisory lock): a second queue on the same
+spool, e.g. the command line printing while the window is open, prints only its own jobs.
+
 Listeners (plain callables) get a `JobEvent` for every change, in order, on the queue's own
 event thread; app/ui/bridge.py turns them into Qt signals.
 """
@@ -236,8 +239,10 @@ class PrintQueue:
         self._started = False
         self._stopping = False
         self._next_seq = 1
+        self._lock_fd: int | None = None
         self._durable = self._prepare_dir()
-        if self._durable:
+        self._owner = self._durable and self._lock_spool()
+        if self._owner:
             with self._cond:
                 self._load_spool()
 
@@ -252,6 +257,11 @@ class PrintQueue:
     def durable(self) -> bool:
         """False if the spool directory could not be used: jobs then live in memory only."""
         return self._durable
+
+    @property
+    def spool_owner(self) -> bool:
+        """True if this queue looks after every job in the spool (see _lock_spool)."""
+        return self._owner
 
     def start(self) -> None:
         """Start the event thread and the printer workers. Call once."""
@@ -284,7 +294,12 @@ class PrintQueue:
             self._events.put(None)  # after the workers: their last events are delivered
             self._dispatcher.join(max(0.0, deadline - time.monotonic()))
             threads.append(self._dispatcher)
-        return not any(thread.is_alive() for thread in threads)
+        ended = not any(thread.is_alive() for thread in threads)
+        if ended:
+            # A worker still sending would record its job's outcome later: keep the spool
+            # until then (the process's exit releases it in any case).
+            self._unlock_spool()
+        return ended
 
     def __enter__(self) -> PrintQueue:
         self.start()
@@ -307,18 +322,21 @@ class PrintQueue:
         on_disk = self._store_payload(job_id, data)  # outside the lock: it may fsync
         with self._cond:
             now = time.time()
+            # Microseconds since the epoch, kept increasing: jobs from two processes sharing
+            # the spool (see _lock_spool) still sort in the order they were submitted.
+            seq = max(self._next_seq, time.time_ns() // 1000)
             job = PrintJob(
                 id=job_id,
                 printer=printer_name,
                 title=title,
                 kind=kind,
                 state=JobState.QUEUED,
-                seq=self._next_seq,
+                seq=seq,
                 size=len(data),
                 created_at=now,
                 updated_at=now,
             )
-            self._next_seq += 1
+            self._next_seq = seq + 1
             if not on_disk:
                 self._memory_payloads[job_id] = data
             self._jobs[job_id] = job
@@ -547,6 +565,37 @@ class PrintQueue:
             log.error("print spool %s unusable, jobs kept in memory only: %s", self._dir, exc)
             return False
         return True
+
+    def _lock_spool(self) -> bool:
+        """Take the spool for this queue; False if another live queue already has it.
+
+        The owner prints every job in the spool, including those a crash or an earlier
+        run left behind. A second queue on the same spool (the command line printing a
+        label while the window is open) only prints the jobs submitted to it, so no job
+        is printed by both. Its leftovers stay in the spool for the owner's next start.
+        """
+        try:
+            import fcntl
+        except ImportError:  # Windows: no advisory locks; assume one queue per spool
+            return True
+        try:
+            fd = os.open(self._dir / ".lock", os.O_RDWR | os.O_CREAT, 0o600)
+        except OSError as exc:
+            log.warning("cannot lock print spool %s: %s", self._dir, exc)
+            return True
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except OSError:
+            os.close(fd)
+            log.info("print spool %s is in use by another queue", self._dir)
+            return False
+        self._lock_fd = fd
+        return True
+
+    def _unlock_spool(self) -> None:
+        fd, self._lock_fd = self._lock_fd, None
+        if fd is not None:
+            os.close(fd)  # closing releases the flock
 
     def _store_payload(self, job_id: JobId, data: bytes) -> bool:
         if not self._durable:

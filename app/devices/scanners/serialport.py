@@ -88,6 +88,11 @@ def list_ports() -> list[tuple[str, str]]:
     return sorted((p.device, p.description or "") for p in serial.tools.list_ports.comports())
 
 
+def _clean(text: str) -> str:
+    """Drop control characters (but GS) and surrounding white space."""
+    return "".join(ch for ch in text if ch == GS1_SEPARATOR or not has_control_chars(ch)).strip()
+
+
 class CodeSplitter:
     """Bytes in, codes out: splits at the terminator and cleans up line noise.
 
@@ -106,6 +111,10 @@ class CodeSplitter:
         # UTF-8 needs up to 4 bytes a character; prefix, suffix and stray spaces on top.
         extra = len(settings.prefix.encode()) + len(settings.suffix.encode()) + 16
         self._max_bytes = settings.max_length * 4 + extra
+        # Compared after line noise is cleaned off, so clean them the same way (an STX
+        # prefix is a control character too).
+        self._prefix = _clean(settings.prefix)
+        self._suffix = _clean(settings.suffix)
         self._buffer = bytearray()
         self._discarding = False
 
@@ -151,11 +160,10 @@ class CodeSplitter:
             text = line.decode("utf-8")
         except UnicodeDecodeError:
             text = line.decode("latin-1")  # older scanners send ISO-8859-1
-        text = "".join(ch for ch in text if ch == GS1_SEPARATOR or not has_control_chars(ch))
-        text = text.strip()
+        text = _clean(text)
+        text = text.removeprefix(self._prefix) if self._prefix else text
+        text = text.removesuffix(self._suffix) if self._suffix else text
         settings = self._settings
-        text = text.removeprefix(settings.prefix) if settings.prefix else text
-        text = text.removesuffix(settings.suffix) if settings.suffix else text
         if not text:
             return None
         if len(text) > settings.max_length:

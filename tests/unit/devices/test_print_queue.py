@@ -296,6 +296,7 @@ def test_job_interrupted_while_printing_is_printed_again_after_a_crash(
     crashed = json.loads(meta.read_text()) | {"state": "printing"}
     meta.write_text(json.dumps(crashed))
     (tmp_path / "spool" / ".half-written.json.1234.tmp").write_text("{")  # a torn write
+    first.stop()  # the crashed process is gone: its hold on the spool with it
 
     second = make_queue(till(printer))
     assert finished(second, job_id).state is JobState.DONE
@@ -315,6 +316,7 @@ def test_retry_time_far_in_the_future_is_brought_back_within_the_policy(
         "next_attempt_at": time.time() + 3600,  # the clock was set back an hour
     }
     meta.write_text(json.dumps(waiting))
+    first.stop()
     second = make_queue(PrinterSettings(name="p", backend="dummy"))
     assert finished(second, job_id).state is JobState.DONE
 
@@ -342,7 +344,32 @@ def test_damaged_spool_files_are_set_aside(make_queue: MakeQueue, tmp_path: Path
     job = q.job("lost")
     assert job is not None and job.state is JobState.FAILED
     assert job.last_error == "The print data was lost."
-    assert q.submit("p", "Next", b"x") and q.jobs()[-1].seq == 5
+    assert q.submit("p", "Next", b"x") and q.jobs()[-1].seq > 4
+
+
+def test_a_second_queue_on_the_spool_prints_only_its_own_jobs(
+    printer: FakePrinter, make_queue: MakeQueue
+) -> None:
+    # The window's queue owns the spool; the command line prints a label meanwhile.
+    printer.mode = "refuse"
+    window = make_queue(till(printer))
+    receipt = window.submit("till", "Receipt", payload(1))
+    wait_until(lambda: state_of(window, receipt) is JobState.RETRYING)
+
+    cli = make_queue(till(printer), PrinterSettings(name="labels", backend="dummy"))
+    assert window.spool_owner and not cli.spool_owner
+    assert cli.jobs() == []  # the window's receipt is not the command line's business
+    label = cli.submit("labels", "Label", b"label")
+    assert finished(cli, label).state is JobState.DONE
+    printer.mode = "record"
+    assert cli.stop(timeout_s=WAIT_S)
+    assert finished(window, receipt).state is JobState.DONE
+    assert printer.jobs == [payload(1)]  # printed once, by the window's queue
+    assert window.stop(timeout_s=WAIT_S)
+
+    later = make_queue(start=False)  # the next owner sees both, in submission order
+    assert later.spool_owner
+    assert [j.id for j in later.jobs()] == [receipt, label]
 
 
 def test_unusable_spool_directory_still_prints(tmp_path: Path) -> None:

@@ -119,6 +119,7 @@ def test_short_line_is_reported() -> None:
 def test_custom_terminator_and_prefix_suffix() -> None:
     results = split([b"\x02SN42\x03", b"\x02SN43\x03"], terminator="\x03", prefix="\x02")
     assert results == ["SN42", "SN43"]
+    assert split([b"\x00]C1SN44#\r\n"], prefix="]C1", suffix="#") == ["SN44"]
 
 
 def test_latin1_scanner_is_understood() -> None:
