@@ -59,6 +59,8 @@ class Settings:
     printers: tuple[dict[str, Any], ...] = ()
     scanner: dict[str, Any] = field(default_factory=dict)
     label_size: str = "50x25"
+    receipt_printer: str = ""  # a printer's name: receipts, refund slips, drawer kick
+    label_printer: str = ""  # a printer's name: serial labels
 
 
 def _shop_from(table: dict[str, Any]) -> ShopSettings:
@@ -86,6 +88,8 @@ def load_settings(path: Path | None = None) -> Settings:
         printers=tuple(raw.get("printers", ())),
         scanner=dict(raw.get("scanner", {})),
         label_size=str(raw.get("label_size", "50x25")),
+        receipt_printer=str(raw.get("receipt_printer", "")),
+        label_printer=str(raw.get("label_printer", "")),
     )
 
 
@@ -98,6 +102,8 @@ def save_settings(settings: Settings, path: Path | None = None) -> None:
     shop["receipt_footer"] = list(settings.shop.receipt_footer)
     doc: dict[str, Any] = {
         "label_size": settings.label_size,
+        "receipt_printer": settings.receipt_printer,
+        "label_printer": settings.label_printer,
         "shop": shop,
         "printers": list(settings.printers),
         "scanner": settings.scanner,
