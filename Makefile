@@ -7,11 +7,13 @@ STAMP := $(VENV)/.installed
 # Qt needs these shared libraries even offscreen; a real window also needs the xcb ones.
 QT_LIBS := libegl1 libgl1 libx11-6 libdbus-1-3 libfontconfig1 libfreetype6 libglib2.0-0 \
            libxkbcommon0
-X_LIBS := xvfb xauth libxcb-cursor0 libxcb-icccm4 libxcb-image0 libxcb-keysyms1 \
+X_LIBS := libxcb-cursor0 libxcb-icccm4 libxcb-image0 libxcb-keysyms1 \
           libxcb-render-util0 libxcb-render0 libxcb-shape0 libxcb-util1 libxcb-xkb1 \
-          libxkbcommon-x11-0 xdotool imagemagick
+          libxkbcommon-x11-0
+# For looking at the screens without a desktop: a virtual screen, keys, screenshots.
+SHOT_TOOLS := xvfb xauth xdotool imagemagick
 
-.PHONY: run test test-pg bench lint system-libs screen-libs clean
+.PHONY: run test test-pg bench lint system-libs screen-libs screenshot-tools clean
 
 run: $(STAMP) screen-libs
 	$(BIN)/serialpos gui
@@ -44,6 +46,9 @@ system-libs:
 
 screen-libs:
 	@bash packaging/ensure-debs.sh $(X_LIBS)
+
+screenshot-tools: screen-libs
+	@bash packaging/ensure-debs.sh $(SHOT_TOOLS)
 
 clean:
 	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache

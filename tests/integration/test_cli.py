@@ -320,3 +320,14 @@ def test_refund_from_the_command_line(shop: Shop) -> None:
     )
     statuses = {u["serial"]: u["status"] for u in shop.json("serials")}
     assert statuses == {"S1": "sold", "S2": "defective"}
+
+
+def test_gui_without_a_screen_says_so(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    for name in ("DISPLAY", "WAYLAND_DISPLAY", "QT_QPA_PLATFORM"):
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.setattr(sys, "platform", "linux")
+    assert main(["--db", sqlite_url(tmp_path / "g.sqlite3"), "gui"]) == 2
+    assert "no screen to open the window on" in capsys.readouterr().err
+    assert not (tmp_path / "g.sqlite3").exists()
