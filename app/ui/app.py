@@ -16,6 +16,8 @@ from app.devices.settings import ScannerSettings
 from app.errors import UserError
 from app.ui.errors import install_exception_hook, show_problem
 from app.ui.main_window import MainWindow
+from app.ui.shop_devices import ShopDevices
+from app.ui.till_printing import TillPrinting
 from app.ui.wedge_filter import WedgeFilter
 
 APP_NAME = "SerialPOS"
@@ -95,11 +97,20 @@ def run_gui(store_url: str, *, demo: bool = True) -> int:
     except UserError as exc:
         show_problem(None, exc.message, title=f"{APP_NAME} — cannot start")
         return EXIT_CANNOT_START
+    devices = ShopDevices(settings)  # the print queue and a serial scanner, if set up
     try:
-        window = MainWindow(store, settings.shop)
+        window = MainWindow(store, settings.shop, devices=devices)
         install_wedge(app, window, settings)
+        printing = TillPrinting(devices, settings, parent=window)
+        window.pos_view.sale_completed.connect(printing.print_sale)
+        window.refund_view.refund_completed.connect(printing.print_refund)
+        printing.problem.connect(window.show_problem)
         place_window(window)
+        devices.start()
         window.start()
+        for problem in devices.startup_problems:  # bad [[printers]] or [scanner] tables
+            window.show_problem(problem)
         return app.exec()
     finally:
+        devices.stop()  # unsent jobs stay in the spool for the next start
         store.dispose()

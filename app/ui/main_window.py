@@ -9,6 +9,7 @@ from typing import Protocol
 from PySide6.QtCore import Qt, QTimer, SignalInstance
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
 from PySide6.QtWidgets import (
+    QApplication,
     QDialog,
     QFrame,
     QHBoxLayout,
@@ -27,7 +28,10 @@ from app.db.uow import Store
 from app.ui.dialogs.pin_dialog import PinDialog
 from app.ui.formatting import ShopFormat, actor_title
 from app.ui.pos.pos_view import PosView
+from app.ui.print_jobs_panel import PrintJobsPanel
 from app.ui.refund.refund_view import RefundView
+from app.ui.settings.settings_view import SettingsView
+from app.ui.shop_devices import ShopDevices
 from app.ui.stock.stock_view import StockView
 from app.users.roles import ROLE_TITLES, Actor
 
@@ -129,6 +133,8 @@ class MainWindow(QMainWindow):
         store: Store,
         shop: ShopSettings,
         parent: QWidget | None = None,
+        *,
+        devices: ShopDevices | None = None,
     ) -> None:
         super().__init__(parent)
         self.store = store
@@ -140,6 +146,12 @@ class MainWindow(QMainWindow):
         self.refund_view = RefundView(store, fmt, shop)
         self.stock_view = StockView(store, fmt)
         self.views: list[ShopView] = [self.pos_view, self.refund_view, self.stock_view]
+        self.devices = devices
+        if devices is not None:
+            self.stock_view.set_print_queue(devices.queue)
+            self.print_jobs = PrintJobsPanel(devices.queue, devices.bridge)
+            self.settings_view = SettingsView(devices)
+            self.views += [self.print_jobs, self.settings_view]
 
         self.side_bar = SideBar(shop.name)
         self.view_stack = QStackedWidget()
@@ -165,6 +177,10 @@ class MainWindow(QMainWindow):
         self.side_bar.lock_button.clicked.connect(self.lock)
         self._build_status_bar()
         self.pos_view.refund_requested.connect(self.open_refund)
+        if devices is not None:
+            devices.problem.connect(self.show_problem)
+            devices.bridge.scanRejected.connect(self.show_problem)
+            devices.bridge.codeScanned.connect(self.route_scan)
         for till_view in (self.pos_view, self.refund_view):
             till_view.notice.connect(lambda text: self.statusBar().showMessage(text, 10_000))
         self._show_locked()
@@ -182,7 +198,8 @@ class MainWindow(QMainWindow):
         self.search_action.setShortcut(QKeySequence.StandardKey.Find)
         self.search_action.triggered.connect(lambda: self.current_view().focus_search())
         self.refresh_action = QAction("&Refresh", self)
-        self.refresh_action.setShortcut(QKeySequence.StandardKey.Refresh)
+        # F5 only: on some desktops the standard Refresh is also Ctrl+R (Receive in Stock).
+        self.refresh_action.setShortcut(QKeySequence("F5"))
         self.refresh_action.triggered.connect(lambda: self.current_view().refresh())
 
         till = self.menuBar().addMenu("&Till")
@@ -244,9 +261,15 @@ class MainWindow(QMainWindow):
             self.current_view().focus_search()  # keyboard first: the new view's scan field
 
     def route_scan(self, code: str) -> None:
-        """A scanner's code (wedge or serial port) goes to the view on screen."""
+        """A scanner's code (wedge or serial port): to an open dialog that takes scans
+        (receiving, the serial picker), else to the view on screen."""
         if self.actor is None:
             return  # locked: a scan opens nothing and types nothing into the PIN
+        for target in (QApplication.activeModalWidget(), QApplication.activeWindow()):
+            handler = getattr(target, "handle_scan", None)
+            if target is not self and callable(handler):
+                handler(code)
+                return
         handle_scan = getattr(self.current_view(), "handle_scan", None)
         if handle_scan is None:
             self.show_problem(f"{self.current_view().title} does not take scans: Ctrl+1 is POS")

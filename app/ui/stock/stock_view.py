@@ -6,19 +6,32 @@ from __future__ import annotations
 from typing import Any
 
 from PySide6.QtCore import QItemSelectionModel, QModelIndex, Qt, Signal
-from PySide6.QtWidgets import QLabel, QSplitter, QTabWidget, QVBoxLayout, QWidget
+from PySide6.QtGui import QAction, QKeySequence
+from PySide6.QtWidgets import (
+    QHBoxLayout,
+    QLabel,
+    QPushButton,
+    QSplitter,
+    QTabWidget,
+    QVBoxLayout,
+    QWidget,
+)
 
 from app.db.uow import Store
+from app.devices.print_queue import PrintQueue
 from app.errors import UserError
 from app.stock import queries
 from app.stock.queries import UnitFilter
+from app.stock.records import UnitRecord
 from app.ui.formatting import ShopFormat
 from app.ui.models.units_model import UnitsTableModel
 from app.ui.stock.filter_bar import UnitFilterBar
 from app.ui.stock.history_panel import UnitHistoryPanel
+from app.ui.stock.labels_dialog import LabelsDialog, LabelSource
+from app.ui.stock.receive_dialog import ReceiveDialog
 from app.ui.stock.summaries import StockByLocationPanel, SummaryPanel, ValuationPanel
 from app.ui.widgets.tables import ColumnChooser, ShopTable, apply_column_defaults
-from app.users.roles import Actor
+from app.users.roles import Actor, Permission
 
 NO_MATCH_TEXT = "No units match"
 NO_UNITS_TEXT = "No serial units yet — received stock will appear here"
@@ -135,7 +148,8 @@ class SerialUnitsPage(QWidget):
 
 
 class StockView(QWidget):
-    """The stock manager's view: serial units, stock by location, valuation."""
+    """The stock manager's view: serial units, stock by location, valuation; receiving
+    (Ctrl+R) and serial labels."""
 
     title = "Stock"
     problem = Signal(str)
@@ -143,6 +157,12 @@ class StockView(QWidget):
     def __init__(self, store: Store, fmt: ShopFormat, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("StockView")
+        self._store = store
+        self._fmt = fmt
+        self._actor: Actor | None = None
+        self._print_queue: PrintQueue | None = None
+        self.receive_dialog: ReceiveDialog | None = None
+        self.labels_dialog: LabelsDialog | None = None
         self.units_page = SerialUnitsPage(store, fmt)
         self.by_location = StockByLocationPanel(store)
         self.valuation = ValuationPanel(store, fmt)
@@ -158,12 +178,47 @@ class StockView(QWidget):
 
         for part in (self.units_page, self.by_location, self.valuation):
             part.problem.connect(self.problem)
+        self.tabs.setCornerWidget(self._build_actions(), Qt.Corner.TopRightCorner)
 
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(self.tabs)
 
+    def _build_actions(self) -> QWidget:
+        # Shortcuts live with the view: they work while it is shown, whatever has focus in it.
+        self.receive_action = QAction("Receive…", self)
+        self.receive_action.setShortcut(QKeySequence("Ctrl+R"))
+        self.receive_action.setShortcutContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
+        self.receive_action.triggered.connect(self.open_receive)
+        self.addAction(self.receive_action)
+        self.receive_button = QPushButton("Receive…   Ctrl+R")
+        self.receive_button.setObjectName("ReceiveButton")
+        self.receive_button.clicked.connect(self.receive_action.trigger)
+        self.labels_button = QPushButton("Labels…")
+        self.labels_button.setToolTip("Print a label for the selected unit")
+        self.labels_button.clicked.connect(self.open_labels_for_selection)
+        corner = QWidget()
+        row = QHBoxLayout(corner)
+        row.setContentsMargins(0, 4, 12, 4)
+        row.addWidget(self.labels_button)
+        row.addWidget(self.receive_button)
+        return corner
+
+    def set_print_queue(self, queue: PrintQueue | None) -> None:
+        """The till's print queue, so labels can go to a printer (else only to files)."""
+        self._print_queue = queue
+
     def set_actor(self, actor: Actor | None) -> None:
+        self._actor = actor
+        # A hint only: the receiving service checks the role again.
+        may_receive = actor is not None and actor.can(Permission.RECEIVE)
+        self.receive_action.setEnabled(may_receive)
+        self.receive_button.setEnabled(may_receive)
+        self.labels_button.setEnabled(actor is not None)
+        if actor is None:
+            for dialog in (self.receive_dialog, self.labels_dialog):
+                if dialog is not None:
+                    dialog.reject()  # locking hides what was open
         self.units_page.set_actor(actor)
         for panel in self._summaries:
             panel.set_actor(actor)
@@ -177,6 +232,51 @@ class StockView(QWidget):
         """Ctrl+F: to the serial search box, from anywhere in the view."""
         self.tabs.setCurrentWidget(self.units_page)
         self.units_page.filter_bar.focus_search()
+
+    def open_receive(self) -> None:
+        """The Receive dialog, on the item of the selected unit if there is one."""
+        if self._actor is None:
+            return
+        if self.receive_dialog is not None and self.receive_dialog.isVisible():
+            self.receive_dialog.activateWindow()
+            return
+        unit = self._selected_unit()
+        dialog = ReceiveDialog(
+            self._store,
+            self._actor,
+            self._fmt,
+            print_queue=self._print_queue,
+            sku=unit.sku if unit is not None else "",
+            parent=self,
+        )
+        dialog.received.connect(self._received)
+        self.receive_dialog = dialog
+        dialog.open()
+
+    def open_labels_for_selection(self) -> None:
+        unit = self._selected_unit()
+        if self._actor is None:
+            return
+        if unit is None:
+            self.problem.emit("Select a unit in the list first.")
+            return
+        dialog = LabelsDialog(
+            self._store,
+            self._actor,
+            LabelSource.chosen([unit]),
+            print_queue=self._print_queue,
+            parent=self,
+        )
+        self.labels_dialog = dialog
+        dialog.open()
+
+    def _selected_unit(self) -> UnitRecord | None:
+        page = self.units_page
+        index = page.table.currentIndex()
+        return page.model.unit(index.row()) if index.isValid() else None
+
+    def _received(self, _result: object) -> None:
+        self.refresh()
 
     def _refresh_current_summary(self) -> None:
         current = self.tabs.currentWidget()

@@ -1,0 +1,352 @@
+"""The Settings view: the shop's printers and barcode scanner, saved in the settings file.
+
+Only a manager may change them; anyone else sees them read-only (and may still print a
+test page or test the scanner). Saving re-reads the settings file and replaces only the
+device tables and the label size, so the shop's other settings are kept as they are on
+disk, then hands the new settings to the running devices (print queue, scanner).
+"""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+from PySide6.QtCore import Signal
+from PySide6.QtGui import QHideEvent
+from PySide6.QtWidgets import (
+    QHBoxLayout,
+    QLabel,
+    QPushButton,
+    QTabWidget,
+    QVBoxLayout,
+    QWidget,
+)
+
+from app.config import Settings, config_path, load_settings, save_settings
+from app.devices.print_queue import JobEvent, JobState
+from app.devices.settings import DeviceSettingsError, PrinterSettings, parse_printers
+from app.errors import UserError
+from app.printing.documents import Receipt, ReceiptLine, TotalLine
+from app.printing.escpos import render_receipt
+from app.ui.settings.printers_page import PrintersPage
+from app.ui.settings.scanner_panel import ScannerForm, ScannerTest, check_scanner
+from app.ui.shop_devices import ShopDevices
+from app.ui.widgets.message_line import MessageLine
+from app.users.roles import Actor, Role
+
+READ_ONLY_NOTE = (
+    "Only a manager can change device settings. You can look, print a test page and "
+    "test the scanner."
+)
+MANAGER_ONLY = "Only a manager can change device settings."
+
+
+def printer_test_page(printer: PrinterSettings, shop_lines: tuple[str, ...], who: str) -> bytes:
+    """A short receipt saying which printer this is, with a barcode to scan."""
+    now = datetime.now()
+    where = {
+        "network": f"{printer.host}:{printer.port}",
+        "usb": f"USB {printer.usb_vendor_id:04x}:{printer.usb_product_id:04x}",
+        "serial": f"{printer.serial_port} at {printer.baudrate} baud",
+        "file": printer.path,
+        "cups": printer.cups_queue or "default CUPS queue",
+        "dummy": "dummy",
+    }.get(printer.backend, printer.backend)
+    receipt = Receipt(
+        store_lines=shop_lines,
+        title="Test page",
+        number=f"TEST-{now:%H%M%S}",
+        date=f"{now:%Y-%m-%d %H:%M}",
+        cashier=who,
+        lines=(ReceiptLine(f"Printer {printer.name}", 1, "", "OK"),),
+        totals=(
+            TotalLine("Connection", where),
+            TotalLine("Profile", f"{printer.profile}, {printer.paper_width_mm} mm"),
+        ),
+        footer_lines=("If this is readable and the barcode scans, the printer works.",),
+    )
+    return render_receipt(receipt, width_mm=printer.paper_width_mm, profile=printer.profile)
+
+
+class ScannerPage(QWidget):
+    """The scanner's settings on the left, the scanner test on the right."""
+
+    def __init__(self, devices: ShopDevices | None, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.form = ScannerForm()
+        self.error_line = MessageLine()
+        self.test = ScannerTest(devices)
+        left = QVBoxLayout()
+        left.addWidget(self.form, 1)
+        left.addWidget(self.error_line)
+        layout = QHBoxLayout(self)
+        layout.setContentsMargins(12, 12, 12, 12)
+        layout.setSpacing(18)
+        layout.addLayout(left, 3)
+        layout.addWidget(self.test, 2)
+
+
+class SettingsView(QWidget):
+    """Printers and scanner. A ShopView: title, problem, set_actor, refresh, focus_search.
+
+    Signals:
+        problem(str): shown in the window's status bar.
+        saved(Settings): the settings just written (the devices already use them).
+    """
+
+    title = "Settings"
+    problem = Signal(str)
+    saved = Signal(object)
+
+    def __init__(
+        self,
+        devices: ShopDevices | None,
+        *,
+        config_file: Path | None = None,
+        parent: QWidget | None = None,
+    ) -> None:
+        super().__init__(parent)
+        self.setObjectName("SettingsView")
+        self._devices = devices
+        self._config_file = config_file
+        self._actor: Actor | None = None
+        self._settings = Settings()
+        self._loaded: tuple[Any, ...] = ()
+        self._file_problem = ""
+        self._test_job = ""
+
+        heading = QLabel("Settings")
+        heading.setObjectName("ViewHeading")
+        self.read_only_note = QLabel(READ_ONLY_NOTE)
+        self.read_only_note.setObjectName("ReadOnlyNote")
+        self.read_only_note.setWordWrap(True)
+        self.printers_page = PrintersPage()
+        self.scanner_page = ScannerPage(devices)
+        self.tabs = QTabWidget()
+        self.tabs.setDocumentMode(True)
+        self.tabs.addTab(self.printers_page, "Printers")
+        self.tabs.addTab(self.scanner_page, "Scanner")
+        self.status_line = MessageLine(name="NoteLine")
+        self.revert_button = QPushButton("Revert")
+        self.revert_button.setToolTip("Forget the changes not saved yet")
+        self.save_button = QPushButton("Save settings")
+        self.save_button.setObjectName("PrimaryButton")
+
+        bottom = QHBoxLayout()
+        bottom.setContentsMargins(12, 0, 12, 10)
+        bottom.addWidget(self.status_line, 1)
+        bottom.addWidget(self.revert_button)
+        bottom.addWidget(self.save_button)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 10, 0, 0)
+        layout.setSpacing(6)
+        layout.addWidget(heading)
+        layout.addWidget(self.read_only_note)
+        layout.addWidget(self.tabs, 1)
+        layout.addLayout(bottom)
+
+        self.printers_page.edited.connect(self._edited)
+        self.printers_page.test_page_requested.connect(self.print_test_page)
+        self.scanner_page.form.edited.connect(self._scanner_edited)
+        self.scanner_page.test.start_button.clicked.connect(self.start_scanner_test)
+        self.save_button.clicked.connect(self.save)
+        self.revert_button.clicked.connect(self.revert)
+        if devices is not None:
+            devices.bridge.printJobChanged.connect(self._job_changed)
+        self.set_actor(None)
+
+    # --- ShopView ---------------------------------------------------------------------------
+
+    @property
+    def config_file(self) -> Path:
+        return self._config_file or config_path()
+
+    @property
+    def can_edit(self) -> bool:
+        # Shown read-only to the others. The settings file has no service of its own, so
+        # this view is the only check; a settings service taking the actor would be better.
+        return self._actor is not None and self._actor.role is Role.MANAGER
+
+    def set_actor(self, actor: Actor | None) -> None:
+        self._actor = actor
+        self.scanner_page.test.stop()
+        if actor is not None:
+            self.load()
+        self.setEnabled(actor is not None)
+        self.read_only_note.setVisible(actor is not None and not self.can_edit)
+        self.printers_page.set_editable(self.can_edit)
+        self.scanner_page.form.setEnabled(self.can_edit)
+        self._update_buttons()
+
+    def refresh(self) -> None:
+        """Read the settings file again, unless there are changes not saved yet."""
+        if self.is_dirty():
+            self.problem.emit("Settings have changes not saved yet: save or revert them first.")
+            return
+        self.load()
+
+    def focus_search(self) -> None:
+        self.printers_page.focus_list()
+
+    def handle_scan(self, code: str) -> None:
+        """A code from a keyboard-wedge scan routed to this view: show it in the test."""
+        self.scanner_page.test.show_code(code)
+
+    # --- loading and saving -----------------------------------------------------------------
+
+    def load(self) -> None:
+        """Show what the settings file holds (defaults if there is no file yet)."""
+        try:
+            self._settings = load_settings(self.config_file)
+            self._file_problem = ""
+        except UserError as exc:
+            self._settings = Settings()
+            self._file_problem = f"{exc.message} — fix or remove the file before saving here."
+        self.printers_page.set_tables(
+            [dict(t) for t in self._settings.printers], self._settings.label_size
+        )
+        self.scanner_page.form.set_table(self._settings.scanner)
+        self.scanner_page.test.show_kind(self.scanner_page.form.kind)
+        self.scanner_page.error_line.clear()
+        self._loaded = self._snapshot()
+        if self._file_problem:
+            self.status_line.show_error(self._file_problem)
+        else:
+            self.status_line.clear()
+        self._update_buttons()
+
+    def revert(self) -> None:
+        self.load()
+        self.status_line.show_note("Changes not saved were dropped.")
+
+    def is_dirty(self) -> bool:
+        return bool(self._loaded) and self._snapshot() != self._loaded
+
+    def save(self) -> bool:
+        """Check every printer and the scanner, write the file atomically, use the result."""
+        if not self.can_edit:
+            self.status_line.show_error(MANAGER_ONLY)
+            return False
+        if self._file_problem:
+            self.status_line.show_error(self._file_problem)
+            return False
+        try:
+            new = self._checked_settings()
+        except UserError as exc:  # a device setting, or the file turned unreadable
+            self.status_line.show_error(f"Not saved: {exc.message}")
+            return False
+        try:
+            save_settings(new, self.config_file)
+        except OSError as exc:
+            self.status_line.show_error(f"Could not write {self.config_file}: {exc.strerror}")
+            return False
+        self._settings = new
+        self._loaded = self._snapshot()
+        if self._devices is not None:
+            self._devices.apply(new)
+        self.status_line.show_note(f"Saved to {self.config_file}")
+        self._update_buttons()
+        self.saved.emit(new)
+        return True
+
+    def _checked_settings(self) -> Settings:
+        problem = self.printers_page.first_problem()
+        if problem:
+            raise DeviceSettingsError(problem)
+        tables = self.printers_page.tables()
+        parse_printers(tables)  # names unique, every table valid
+        scanner_table = self.scanner_page.form.table()
+        check_scanner(scanner_table)
+        # The file as it is now: keep whatever else changed in it since it was loaded.
+        on_disk = load_settings(self.config_file)
+        return replace(
+            on_disk,
+            printers=tuple(tables),
+            scanner=scanner_table,
+            label_size=self.printers_page.label_size(),
+        )
+
+    def _snapshot(self) -> tuple[Any, ...]:
+        try:
+            scanner: object = self.scanner_page.form.table()
+        except DeviceSettingsError as exc:
+            scanner = exc.message
+        return (self.printers_page.tables(), scanner, self.printers_page.label_size())
+
+    def _edited(self) -> None:
+        self._update_buttons()
+        if self.is_dirty():
+            self.status_line.show_note("Changes not saved yet")
+        elif not self._file_problem:
+            self.status_line.clear()
+
+    def _scanner_edited(self) -> None:
+        form = self.scanner_page.form
+        self.scanner_page.test.show_kind(form.kind)
+        try:
+            check_scanner(form.table())
+            self.scanner_page.error_line.clear()
+        except DeviceSettingsError as exc:
+            self.scanner_page.error_line.show_error(exc.message)
+        self._edited()
+
+    def _update_buttons(self) -> None:
+        dirty = self.is_dirty()
+        self.save_button.setEnabled(self.can_edit and dirty)
+        self.revert_button.setEnabled(self.can_edit and dirty)
+
+    # --- test page and scanner test ---------------------------------------------------------
+
+    def print_test_page(self, name: str) -> None:
+        """Save if need be, then queue a test page for the printer called `name`."""
+        line = self.printers_page.test_line
+        if self._devices is None:
+            line.show_error("Printing needs the till's print queue.")
+            return
+        if self.is_dirty() and not self.save():
+            line.show_error("Save the settings first: " + self.status_line.message)
+            return
+        printer = self._devices.printer(name)
+        if printer is None:
+            line.show_error(f"Printer {name!r} is not saved yet.")
+            return
+        shop = self._settings.shop
+        who = self._actor.name if self._actor is not None else ""
+        try:
+            payload = printer_test_page(printer, (shop.name, *shop.address_lines), who)
+        except (UserError, ValueError) as exc:
+            line.show_error(str(exc))
+            return
+        self._test_job = self._devices.queue.submit(
+            printer.name, f"Test page — {printer.name}", payload, kind="test"
+        )
+        line.show_note(f"Test page sent to {printer.name}…")
+
+    def _job_changed(self, event: object) -> None:
+        if not isinstance(event, JobEvent) or event.job.id != self._test_job or event.removed:
+            return
+        job, line = event.job, self.printers_page.test_line
+        if job.state is JobState.DONE:
+            line.show_note(f"Test page printed on {job.printer}.")
+        elif job.state is JobState.FAILED:
+            line.show_error(f"Test page failed: {job.last_error}")
+        elif job.state is JobState.RETRYING:
+            line.show_error(f"{job.last_error} Trying again…")
+        elif job.state is JobState.CANCELLED:
+            line.show_note("Test page cancelled.")
+
+    def start_scanner_test(self) -> None:
+        """Open the scanner as set in the form (saved or not) and show what it reads."""
+        try:
+            settings = check_scanner(self.scanner_page.form.table())
+        except DeviceSettingsError as exc:
+            self.scanner_page.error_line.show_error(exc.message)
+            return
+        self.scanner_page.test.start(settings)
+
+    def hideEvent(self, event: QHideEvent) -> None:
+        # Another view is shown: the till's reader gets its port back.
+        self.scanner_page.test.stop()
+        super().hideEvent(event)
