@@ -109,5 +109,8 @@ def save_settings(settings: Settings, path: Path | None = None) -> None:
         "scanner": settings.scanner,
     }
     tmp = path.with_suffix(".tmp")
-    tmp.write_text(tomli_w.dumps(doc), encoding="utf-8")
+    with tmp.open("w", encoding="utf-8") as out:
+        out.write(tomli_w.dumps(doc))
+        out.flush()
+        os.fsync(out.fileno())  # the new file is on disk before it replaces the old one
     os.replace(tmp, path)

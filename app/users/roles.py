@@ -28,6 +28,7 @@ class Permission(StrEnum):
     CONVERT = "convert"  # serialize / unserialize an item
     EXPORT = "export"
     MANAGE_USERS = "manage_users"
+    MANAGE_DEVICES = "manage_devices"  # printers, scanners, the settings file
     APPROVE = "approve"
 
 

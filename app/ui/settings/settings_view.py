@@ -24,7 +24,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app.config import Settings, config_path, load_settings, save_settings
+from app.config import Settings, config_path, load_settings
+from app.shop_settings import save_settings_as
 from app.devices.print_queue import JobEvent, JobState
 from app.devices.settings import DeviceSettingsError, PrinterSettings, parse_printers
 from app.errors import UserError
@@ -238,7 +239,8 @@ class SettingsView(QWidget):
             self.status_line.show_error(f"Not saved: {exc.message}")
             return False
         try:
-            save_settings(new, self.config_file)
+            assert self._actor is not None  # can_edit said so
+            save_settings_as(self._actor, new, self.config_file)
         except OSError as exc:
             self.status_line.show_error(f"Could not write {self.config_file}: {exc.strerror}")
             return False

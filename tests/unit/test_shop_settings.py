@@ -1,0 +1,26 @@
+"""Only a manager changes the settings file (devices, printers), whatever the screen allows."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from app.config import Settings, load_settings
+from app.errors import PermissionDenied
+from app.shop_settings import save_settings_as
+from app.users.roles import Actor, Role
+
+
+def test_a_manager_saves_settings(tmp_path: Path) -> None:
+    path = tmp_path / "settings.toml"
+    save_settings_as(Actor(1, "anna", Role.MANAGER), Settings(label_size="58mm"), path)
+    assert load_settings(path).label_size == "58mm"
+
+
+@pytest.mark.parametrize("role", [Role.CASHIER, Role.SERVICE, Role.BACK_OFFICE])
+def test_others_cannot_change_the_settings_file(tmp_path: Path, role: Role) -> None:
+    path = tmp_path / "settings.toml"
+    with pytest.raises(PermissionDenied, match="may not manage devices"):
+        save_settings_as(Actor(2, "tom", role), Settings(label_size="58mm"), path)
+    assert not path.exists()
