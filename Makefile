@@ -20,6 +20,8 @@ run: $(STAMP) screen-libs
 
 test: $(STAMP)
 	$(BIN)/lint-imports
+	$(BIN)/ruff check app tests bench
+	$(BIN)/mypy
 	QT_QPA_PLATFORM=offscreen $(BIN)/python -m pytest -n 2 -q tests
 
 # The same store tests on a throw-away PostgreSQL server (needs root to install and start it).

@@ -25,12 +25,12 @@ from PySide6.QtWidgets import (
 )
 
 from app.config import Settings, config_path, load_settings
-from app.shop_settings import save_settings_as
 from app.devices.print_queue import JobEvent, JobState
 from app.devices.settings import DeviceSettingsError, PrinterSettings, parse_printers
 from app.errors import UserError
 from app.printing.documents import Receipt, ReceiptLine, TotalLine
 from app.printing.escpos import render_receipt
+from app.shop_settings import save_settings_as
 from app.ui.settings.printers_page import PrintersPage
 from app.ui.settings.scanner_panel import ScannerForm, ScannerTest, check_scanner
 from app.ui.shop_devices import ShopDevices
