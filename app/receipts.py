@@ -21,6 +21,7 @@ from app.printing.documents import (
     TextRow,
     TotalLine,
     receipt_rows,
+    two_columns,
 )
 
 COLUMNS_80MM = 48
@@ -131,6 +132,19 @@ def day_report_lines(shop: ShopSettings, report: DayReport) -> list[tuple[str, s
         for kind, v in sorted(report.refunded_by_tender.items())
     ]
     rows.append(("Cash expected in drawer", money(report.cash_expected)))
+    return rows
+
+
+def day_report_rows(shop: ShopSettings, report: DayReport, columns: int) -> list[Row]:
+    """End of day laid out for the receipt roll: the same slip on screen and on paper."""
+    rows: list[Row] = [
+        TextRow(shop.name, bold=True, align="center"),
+        TextRow("END OF DAY", bold=True, align="center", tall=True),
+        FeedRow(),
+    ]
+    for label, value in day_report_lines(shop, report):
+        rows += [TextRow(line) for line in two_columns(label, value, columns)]
+    rows.append(FeedRow(2))
     return rows
 
 

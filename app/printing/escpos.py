@@ -158,6 +158,14 @@ def render_labels(
     return _render((label_rows(label, sheet.columns) for label in labels), sheet, native_barcodes)
 
 
+def render_rows(
+    rows: Sequence[Row], *, width_mm: int = 80, profile: str = DEFAULT_PROFILE
+) -> bytes:
+    """A document already laid out as rows (a report) as ESC/POS bytes, then a cut."""
+    sheet = paper(width_mm, profile)
+    return _render([rows], sheet, None)
+
+
 def drawer_kick(pin: int = 2) -> bytes:
     """The pulse that opens a cash drawer wired to connector pin 2 (usual) or 5."""
     if pin not in (2, 5):

@@ -104,6 +104,7 @@ def run_gui(store_url: str, *, demo: bool = True) -> int:
         printing = TillPrinting(devices, settings, parent=window)
         window.pos_view.sale_completed.connect(printing.print_sale)
         window.refund_view.refund_completed.connect(printing.print_refund)
+        window.pos_view.day_report_print_requested.connect(printing.print_day_report)
         printing.problem.connect(window.show_problem)
         place_window(window)
         devices.start()

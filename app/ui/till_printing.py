@@ -11,10 +11,10 @@ from PySide6.QtCore import QObject, Signal
 
 from app.config import Settings
 from app.devices.settings import PrinterSettings
-from app.pos.records import RefundRecord, SaleRecord
+from app.pos.records import DayReport, RefundRecord, SaleRecord
 from app.printing.documents import Receipt
-from app.printing.escpos import drawer_kick, render_receipt
-from app.receipts import refund_receipt, sale_receipt
+from app.printing.escpos import drawer_kick, paper, render_receipt, render_rows
+from app.receipts import day_report_rows, refund_receipt, sale_receipt
 from app.ui.shop_devices import ShopDevices
 
 CASH = "cash"
@@ -53,12 +53,26 @@ class TillPrinting(QObject):
         cash = any(t.kind == CASH for t in refund.tenders)
         return self._send(slip, f"Refund slip {refund.number}", open_drawer=cash)
 
-    def _send(self, receipt: Receipt, title: str, *, open_drawer: bool) -> str | None:
-        printer = self.receipt_printer()
+    def print_day_report(self, report: DayReport) -> str | None:
+        printer = self._printer()
         if printer is None:
-            if not self._said_no_printer:
-                self.problem.emit("Receipts are not printed: no printer is set up (Settings)")
-                self._said_no_printer = True
+            return None
+        sheet = paper(printer.paper_width_mm, printer.profile)
+        rows = day_report_rows(self.settings.shop, report, sheet.columns)
+        data = render_rows(rows, width_mm=printer.paper_width_mm, profile=printer.profile)
+        title = f"End of day {report.till} {report.day.isoformat()}"
+        return self.devices.queue.submit(printer.name, title, data, kind="report")
+
+    def _printer(self) -> PrinterSettings | None:
+        printer = self.receipt_printer()
+        if printer is None and not self._said_no_printer:
+            self.problem.emit("Receipts are not printed: no printer is set up (Settings)")
+            self._said_no_printer = True
+        return printer
+
+    def _send(self, receipt: Receipt, title: str, *, open_drawer: bool) -> str | None:
+        printer = self._printer()
+        if printer is None:
             return None
         data = render_receipt(receipt, width_mm=printer.paper_width_mm, profile=printer.profile)
         if open_drawer:

@@ -92,3 +92,21 @@ def test_no_printer_is_said_once_and_nothing_breaks(
         assert "no printer is set up" in said.args[0]
         with qtbot.assertNotEmitted(printing.problem):
             assert printing.print_sale(sale) is None
+
+
+def test_end_of_day_prints_on_the_receipt_printer(
+    qtbot: QtBot,
+    demo_store: Store,
+    demo_manager: Actor,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    use_tmp_config(monkeypatch, tmp_path)
+    sell_through_service(demo_store, demo_manager, "PX000004")
+    report = pos.end_of_day(demo_store, demo_manager, "TILL-1", pos.business_day())
+    with FakePrinter() as printer, running_devices(_settings(printer.port), tmp_path) as devices:
+        TillPrinting(devices, _settings(printer.port)).print_day_report(report)
+        (job,) = printer.wait_for_jobs(1)
+    text = [e.text for e in decode(job) if isinstance(e, Text)]
+    assert any("END OF DAY" in t for t in text)
+    assert any(t.startswith("Sales") and t.rstrip().endswith("1") for t in text)

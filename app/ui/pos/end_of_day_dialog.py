@@ -6,7 +6,7 @@ from collections.abc import Callable
 from datetime import date
 
 from PIL import Image
-from PySide6.QtCore import QDate, Qt
+from PySide6.QtCore import QDate, Qt, Signal
 from PySide6.QtWidgets import (
     QDateEdit,
     QDialog,
@@ -21,9 +21,8 @@ from PySide6.QtWidgets import (
 from app.config import ShopSettings
 from app.errors import UserError
 from app.pos.records import DayReport
-from app.printing.documents import FeedRow, Row, TextRow, two_columns
 from app.printing.raster import DEFAULT_DPI, roll_columns, rows_image
-from app.receipts import day_report_lines
+from app.receipts import day_report_lines, day_report_rows
 from app.ui.pos.keyed import key_button, keyed_action
 from app.ui.pos.message_bar import sentence
 from app.ui.pos.receipt_preview import ReceiptPreview
@@ -35,21 +34,17 @@ LoadReport = Callable[[date], DayReport]
 
 
 def day_report_image(shop: ShopSettings, report: DayReport) -> Image.Image:
-    """The report as the receipt printer would print it (the print queue takes it later)."""
+    """The report as the receipt printer prints it."""
     columns = roll_columns(PAPER_MM)
-    rows: list[Row] = [
-        TextRow(shop.name, bold=True, align="center"),
-        TextRow("END OF DAY", bold=True, align="center", tall=True),
-        FeedRow(),
-    ]
-    for label, value in day_report_lines(shop, report):
-        rows += [TextRow(line) for line in two_columns(label, value, columns)]
-    rows.append(FeedRow(2))
+    rows = day_report_rows(shop, report, columns)
     return rows_image(rows, width_mm=PAPER_MM, dpi=DEFAULT_DPI, columns=columns)
 
 
 class EndOfDayDialog(QDialog):
-    """Pick the day (today by default); the figures and the printable slip follow."""
+    """Pick the day (today by default); the figures and the printable slip follow.
+    `print_requested(DayReport)`: Print was pressed (the till sends it to its printer)."""
+
+    print_requested = Signal(object)
 
     def __init__(
         self,
@@ -85,6 +80,7 @@ class EndOfDayDialog(QDialog):
         self.message = QLabel()
         self.message.setObjectName("DialogHint")
         _save, save = keyed_action(self, "Save PNG…", "Ctrl+S", self.save_png)
+        _print, print_button = keyed_action(self, "Print", "Ctrl+P", self.print_report)
 
         top = QHBoxLayout()
         top.addWidget(title, 1)
@@ -96,6 +92,7 @@ class EndOfDayDialog(QDialog):
         buttons = QHBoxLayout()
         buttons.addWidget(self.message, 1)
         buttons.addWidget(save)
+        buttons.addWidget(print_button)
         buttons.addWidget(key_button("Close", "Esc", self.reject))
         layout = QVBoxLayout(self)
         layout.setContentsMargins(18, 16, 18, 14)
@@ -128,6 +125,11 @@ class EndOfDayDialog(QDialog):
         self.table.resizeColumnToContents(0)
         self.preview.show_image(day_report_image(self._shop, report), f"day-{self.day}")
         self.message.clear()
+
+    def print_report(self) -> None:
+        if self.report is not None:
+            self.print_requested.emit(self.report)
+            self.message.setText("Sent to the receipt printer (see Print jobs)")
 
     def save_png(self) -> None:
         try:

@@ -145,6 +145,7 @@ class PosView(QWidget):
     notice = Signal(str)
     sale_completed = Signal(object)
     refund_requested = Signal(str)
+    day_report_print_requested = Signal(object)  # DayReport: print it on the receipt printer
 
     def __init__(
         self, store: Store, fmt: ShopFormat, shop: ShopSettings, parent: QWidget | None = None
@@ -748,6 +749,7 @@ class PosView(QWidget):
             business_day(),
             self,
         )
+        dialog.print_requested.connect(self.day_report_print_requested)
         self.dialogs.open(dialog, lambda _d: None)
 
     # ------------------------------------------------------------------ refunds
