@@ -12,7 +12,7 @@ import json
 import os
 import sys
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import asdict
+from dataclasses import asdict, replace
 from datetime import date, datetime
 from pathlib import Path
 from typing import Any, NoReturn
@@ -180,9 +180,8 @@ def cmd_item_add(store: Store, args: argparse.Namespace) -> None:
 
 def cmd_item_edit(store: Store, args: argparse.Namespace) -> None:
     actor = _actor(store, args)
-    item = services.edit_item(store, actor, args.sku, _item_fields(args))
-    if args.deactivate:
-        item = services.deactivate_item(store, actor, args.sku)
+    values = replace(_item_fields(args), active=False if args.deactivate else None)
+    item = services.edit_item(store, actor, args.sku, values)
     print(f"updated item {item.sku}")
 
 
@@ -341,6 +340,8 @@ def write_units_csv(path: Path, units: Iterable[UnitRecord]) -> int:
                 writer.writerow(unit_json(unit))
                 count += 1
         os.replace(tmp, path)
+    except OSError as exc:
+        raise InvalidInput(f"cannot write {path}: {exc.strerror or exc}") from None
     finally:
         tmp.unlink(missing_ok=True)
     return count
@@ -421,20 +422,20 @@ def _tenders(pays: Sequence[str], total: int) -> tuple[TenderInput, ...]:
     )
 
 
-def _customer(store: Store, actor: Actor, name: str | None) -> int | None:
+def _customer(store: Store, actor: Actor, name: str | None) -> tuple[int | None, str | None]:
+    """(existing customer id, None), or (None, a new customer's name: added with the sale)."""
     if not name:
-        return None
+        return None, None
     wanted = name.strip().lower()
-    matches = [
-        c for c in customers.search_customers(store, actor, name) if c.name.lower() == wanted
-    ]
+    found = customers.search_customers(store, actor, name, limit=customers.MAX_RESULTS)
+    matches = [c for c in found if c.name.lower() == wanted]
     if len(matches) > 1:
         raise InvalidInput(
             f"several customers are called {name.strip()!r}; use the app to pick one"
         )
     if matches:
-        return matches[0].id
-    return customers.add_customer(store, actor, name=name).id
+        return matches[0].id, None
+    return None, name
 
 
 def cmd_sell(store: Store, args: argparse.Namespace) -> None:
@@ -443,8 +444,12 @@ def cmd_sell(store: Store, args: argparse.Namespace) -> None:
     till = _till(shop, args.location)
     cart = _cart_from_codes(store, actor, args.code, till.location)
     total = cart.totals(prices_include_tax=till.prices_include_tax).total
+    customer_id, new_customer = _customer(store, actor, args.customer)
     checkout = Checkout(
-        tuple(cart.lines), _tenders(args.pay, total), _customer(store, actor, args.customer)
+        tuple(cart.lines),
+        _tenders(args.pay, total),
+        customer_id=customer_id,
+        new_customer=new_customer,
     )
     sale = pos.complete_sale(store, actor, till, checkout)
     print(sale.number)
@@ -471,7 +476,10 @@ def cmd_receipt(store: Store, args: argparse.Namespace) -> None:
 
 def cmd_end_of_day(store: Store, args: argparse.Namespace) -> None:
     shop = config.load_settings().shop
-    day = date.fromisoformat(args.day) if args.day else pos.business_day()
+    try:
+        day = date.fromisoformat(args.day) if args.day else pos.business_day()
+    except ValueError:
+        raise InvalidInput(f"--day {args.day!r}: give a date as YYYY-MM-DD") from None
     report = pos.end_of_day(store, _actor(store, args), args.till or shop.till, day)
     if args.json:
         json.dump(asdict(report), sys.stdout, indent=1, default=str)

@@ -63,15 +63,33 @@ class Settings:
     label_printer: str = ""  # a printer's name: serial labels
 
 
-def _shop_from(table: dict[str, Any]) -> ShopSettings:
-    known = {k: v for k, v in table.items() if k in ShopSettings.__dataclass_fields__}
-    for key in ("address_lines", "receipt_footer"):
-        if key in known:
-            known[key] = tuple(str(x) for x in known[key])
-    try:
-        return replace(ShopSettings(), **known)
-    except TypeError as exc:
-        raise InvalidInput(f"settings [shop]: {exc}") from None
+def _shop_from(table: object) -> ShopSettings:
+    """[shop] checked field by field: a wrong type or a value out of range is one clear line."""
+    if not isinstance(table, dict):
+        raise InvalidInput("settings [shop] must be a table")
+    defaults = ShopSettings()
+    known: dict[str, Any] = {}
+    for key, value in table.items():
+        if key not in ShopSettings.__dataclass_fields__:
+            continue  # a newer version's setting: ignored, not fatal
+        expected = getattr(defaults, key)
+        if isinstance(expected, tuple):
+            if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+                raise InvalidInput(f"settings [shop] {key} must be a list of texts")
+            value = tuple(value)
+        elif type(value) is not type(expected):
+            raise InvalidInput(
+                f"settings [shop] {key} must be {type(expected).__name__}, not {value!r}"
+            )
+        known[key] = value
+    shop = replace(defaults, **known)
+    if not 1 <= len(shop.till) <= 20:
+        raise InvalidInput("settings [shop] till must be 1 to 20 characters")
+    if not 1 <= shop.max_range <= 1_000_000:
+        raise InvalidInput("settings [shop] max_range must be 1 to 1000000")
+    if not 0 <= shop.manager_discount_percent <= 100:
+        raise InvalidInput("settings [shop] manager_discount_percent must be 0 to 100")
+    return shop
 
 
 def load_settings(path: Path | None = None) -> Settings:

@@ -96,6 +96,10 @@ def write_labels(labels: Sequence[Label], path: Path, size: LabelSize) -> int:
     if not path.parent.is_dir():
         raise InvalidInput(f"folder {str(path.parent)!r} does not exist")
     tmp = path.with_name(path.name + ".part")
-    tmp.write_bytes(data)
-    tmp.replace(path)
+    try:
+        tmp.write_bytes(data)
+        tmp.replace(path)
+    except OSError as exc:
+        tmp.unlink(missing_ok=True)
+        raise InvalidInput(f"cannot write {path}: {exc.strerror or exc}") from None
     return len(data)

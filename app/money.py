@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 
 from babel.numbers import format_currency
@@ -9,13 +10,20 @@ from babel.numbers import format_currency
 from app.errors import InvalidInput
 
 MINOR_UNITS = 100
+_THOUSANDS = re.compile(r"^\d{1,3}(,\d{3})+(\.\d+)?$")
 # Amounts are INTEGER columns (32-bit on PostgreSQL): 21 million in major units is a typo.
 _MAX_AMOUNT = 2**31
 
 
 def parse_money(text: str, *, field: str = "amount") -> int:
     """'12.50' -> 1250. Refuses more than two decimals, negatives and nonsense."""
-    cleaned = text.strip().replace(",", "") if text.count(".") <= 1 else text.strip()
+    cleaned = text.strip()
+    if "," in cleaned:
+        # Only as thousands separators ("1,234.50"); "1,50" is a decimal comma we refuse
+        # rather than read as 150.
+        if not _THOUSANDS.match(cleaned):
+            raise InvalidInput(f"{field} {cleaned[:30]!r}: use a point for decimals, like 12.50")
+        cleaned = cleaned.replace(",", "")
     try:
         value = Decimal(cleaned)
     except InvalidOperation:

@@ -21,6 +21,7 @@ from app.pos.services import unsellable_reason
 from app.stock.ledger import UnitState
 from app.stock.models import Customer, Item, Location, SerialUnit, UnitStatus
 from app.stock.serials import MAX_SERIAL_LENGTH, serial_key
+from app.stock.services import barcode_key
 from app.text import has_control_chars, shorten
 from app.users.roles import Actor, Permission, require
 
@@ -161,14 +162,25 @@ def _gs1_serial(raw: str) -> tuple[str, str] | None:
 
 
 def _gs1_unit(session: Session, gtin14: str, serial: str, *, location: str) -> ScanResult | None:
-    candidates = {gtin14, gtin14.lstrip("0"), gtin14[1:], gtin14[2:]}
-    item = session.scalar(select(Item).where(Item.barcode.in_(candidates)))
-    if item is None:
+    """The unit with this serial under the item whose barcode is this GTIN (its EAN/UPC
+    form has fewer leading zeros)."""
+    key = barcode_key(gtin14)
+    items = [
+        item
+        for item in session.scalars(
+            select(Item)
+            .where(Item.active, Item.barcode.is_not(None))
+            .where(Item.barcode.in_({gtin14, key, key.zfill(12), key.zfill(13), key.zfill(8)}))
+        )
+        if item.barcode and barcode_key(item.barcode) == key
+    ]
+    if not items:
         return None
+    ids = {item.id for item in items}
     for unit in _units_by_serial(session, serial):
-        if unit.item.id == item.id:
+        if unit.item.id in ids:
             return UnitScan(unit)
-    return UnknownScan(serial, f"{item.sku} has no unit with serial {shorten(serial)}")
+    return UnknownScan(serial, f"{items[0].sku} has no unit with serial {shorten(serial)}")
 
 
 def _summary(item: Item) -> ItemSummary:

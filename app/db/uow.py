@@ -7,11 +7,11 @@ from contextlib import contextmanager
 from pathlib import Path
 
 from sqlalchemy import Engine
-from sqlalchemy.exc import OperationalError
+from sqlalchemy.exc import IntegrityError, OperationalError
 from sqlalchemy.orm import Session
 
 from app.db.engine import WRITE_OPTION, make_engine
-from app.errors import StoreUnavailable
+from app.errors import Conflict, StoreUnavailable
 
 
 class Store:
@@ -27,9 +27,17 @@ class Store:
 
     @contextmanager
     def write(self) -> Iterator[Session]:
-        """A write transaction: committed when the block ends, rolled back if it raises."""
-        with Session(self._write_engine, expire_on_commit=False) as session, session.begin():
-            yield session
+        """A write transaction: committed when the block ends, rolled back if it raises.
+
+        A unique or foreign-key clash with another till's write that committed first (on
+        PostgreSQL two writers do not wait for each other the way SQLite's lock makes them)
+        is a Conflict the user can retry, not a crash.
+        """
+        try:
+            with Session(self._write_engine, expire_on_commit=False) as session, session.begin():
+                yield session
+        except IntegrityError:
+            raise Conflict("another till changed the same records just now; try again") from None
 
     @contextmanager
     def read(self) -> Iterator[Session]:

@@ -37,7 +37,7 @@ from app.pos.records import (
 )
 from app.stock.ledger import UnitState, load_unit_states, move_unit
 from app.stock.lifecycle import Move
-from app.stock.models import Customer, Item, Location, Movement, UnitStatus
+from app.stock.models import Customer, Item, Location, Movement, SerialUnit, UnitStatus
 from app.stock.serials import serial_key
 from app.stock.services import change_bulk, get_location
 from app.text import clean_text
@@ -70,6 +70,7 @@ class Checkout:
     tenders: tuple[TenderInput, ...]
     customer_id: int | None = None
     sale_discount_bp: int = 0
+    new_customer: str | None = None  # a name to add as a customer with this sale, if it goes
 
 
 class UnitUnavailable(Conflict):
@@ -181,7 +182,7 @@ def complete_sale(
             till=till.name,
             business_day=day,
             user_id=actor.id,
-            customer_id=_customer_id(session, checkout.customer_id),
+            customer_id=_customer_id(session, checkout),
             location_id=location.id,
             prices_include_tax=till.prices_include_tax,
             sale_discount_bp=checkout.sale_discount_bp,
@@ -282,7 +283,7 @@ class _Selling:
         """Claims the unit for this sale; its customer warranty starts today."""
         if self.sellable is None:
             self.sellable = _sellable_locations(self.session)
-        unit = _claimable(self.session, units, line, self.sellable)
+        unit = _claimable(self.session, units, line, self.sellable, {item.id: item.serialized})
         day = self.sale.business_day
         warranty_end = day + timedelta(days=item.warranty_days) if item.warranty_days else None
         warranty = ("standard", day, warranty_end) if warranty_end else (None, None, None)
@@ -336,10 +337,18 @@ def _items(session: Session, lines: Sequence[CartLine]) -> dict[int, Item]:
     return items
 
 
-def _customer_id(session: Session, customer_id: int | None) -> int | None:
-    if customer_id is not None and session.get(Customer, customer_id) is None:
+def _customer_id(session: Session, checkout: Checkout) -> int | None:
+    """The sale's customer; a new one is added in the sale's own transaction, so a refused
+    sale leaves no customer behind."""
+    if checkout.new_customer is not None:
+        name = clean_text(checkout.new_customer, field="customer name", max_length=120)
+        customer = Customer(name=name, phone="", email="")
+        session.add(customer)
+        session.flush()
+        return customer.id
+    if checkout.customer_id is not None and session.get(Customer, checkout.customer_id) is None:
         raise NotFound("that customer no longer exists")
-    return customer_id
+    return checkout.customer_id
 
 
 def _sellable_locations(session: Session) -> set[int]:
@@ -347,12 +356,20 @@ def _sellable_locations(session: Session) -> set[int]:
 
 
 def _claimable(
-    session: Session, units: dict[int, UnitState], line: CartLine, sellable: set[int]
+    session: Session,
+    units: dict[int, UnitState],
+    line: CartLine,
+    sellable: set[int],
+    items_serialized: dict[int, bool],
 ) -> UnitState:
     assert line.unit_id is not None
     unit = units.get(line.unit_id)
     if unit is None or unit.item_id != line.item_id:
         raise UnitUnavailable(f"{line.serial} is not a unit of {line.sku}", line.unit_id)
+    if not items_serialized.get(unit.item_id, True):
+        raise UnitUnavailable(
+            f"{line.sku} is no longer serialized: sell it by quantity", line.unit_id
+        )
     reason = unsellable_reason(session, unit, unit.location_id in sellable)
     if reason:
         raise UnitUnavailable(reason + "; it was taken out of the cart", unit.id)
@@ -445,11 +462,12 @@ def find_sale_of_unit(store: Store, actor: Actor, serial: str) -> SaleRecord:
     """The sale in which this unit was sold last (scan the unit at the refund desk)."""
     require(actor, Permission.SELL)
     with store.read() as session:
+        # By the unit's own comparison key (indexed; the same case rule as everywhere).
         sale = session.scalar(
             select(Sale)
             .join(SaleLine, SaleLine.sale_id == Sale.id)
-            .join(Item, Item.id == SaleLine.item_id)
-            .where(func.lower(SaleLine.serial) == serial_key(serial))
+            .join(SerialUnit, SerialUnit.id == SaleLine.unit_id)
+            .where(SerialUnit.serial_key == serial_key(serial))
             .order_by(Sale.id.desc())
             .limit(1)
         )
@@ -584,6 +602,7 @@ def _refund_line(
         raise Conflict(f"{label} from {sale.number} has already been refunded")
     if not 1 <= qty <= left:
         raise InvalidInput(f"{label}: at most {left} can come back")
+    _check_form_unchanged(session, line)
     # Proportional share of what was paid, so refunding every unit returns the line total exactly.
     amount = _share(line.total, before + qty, line.qty) - _share(line.total, before, line.qty)
     line_tax = _share(line.tax, before + qty, line.qty) - _share(line.tax, before, line.qty)
@@ -632,6 +651,22 @@ def _refund_line(
         )
     )
     return amount, line_tax
+
+
+def _check_form_unchanged(session: Session, line: SaleLine) -> None:
+    """An item serialized or unserialized since the sale cannot take its stock back in the
+    old form (PRODUCT.md: past transactions are not rewritten): refuse and say why."""
+    serialized_now = session.get_one(Item, line.item_id).serialized
+    if line.unit_id is not None and not serialized_now:
+        raise Conflict(
+            f"{line.sku} has been counted by quantity since this sale, so {line.serial}"
+            " cannot be refunded here; receive it back as a quantity"
+        )
+    if line.unit_id is None and serialized_now:
+        raise Conflict(
+            f"{line.sku} has been serialized since this sale, so it cannot be refunded"
+            " here; receive the returned units with their serials"
+        )
 
 
 def _refund_tenders(

@@ -64,10 +64,16 @@ def location_record(location: Location) -> LocationRecord:
     return LocationRecord(location.id, location.name, location.sellable, location.active)
 
 
-def get_item(session: Session, sku: str, *, active: bool = True) -> Item:
-    item = session.scalar(select(Item).where(Item.sku == sku.strip()))
+def get_item(session: Session, sku: str, *, active: bool = True, lock: bool = False) -> Item:
+    """The item by SKU (case ignored). `lock`: hold its row until commit, so two writers
+    (PostgreSQL tills) receiving or converting the same item take turns."""
+    exact = select(Item).where(Item.sku == sku.strip())
+    loose = select(Item).where(func.lower(Item.sku) == sku.strip().lower())
+    if lock:
+        exact, loose = exact.with_for_update(), loose.with_for_update()
+    item = session.scalar(exact)
     if item is None:
-        item = session.scalar(select(Item).where(func.lower(Item.sku) == sku.strip().lower()))
+        item = session.scalar(loose)
     if item is None:
         raise NotFound(f"no item with SKU {sku.strip()!r}")
     if active and not item.active:
@@ -131,13 +137,17 @@ class ItemFields:
     serial_prefix: str | None = None
     serial_digits: int | None = None
     serial_random: bool | None = None
+    active: bool | None = None  # False: deactivate (refused while stock is on hand)
+
+
+NO_BARCODE = ""  # ItemFields(barcode="") clears the barcode; None leaves it as it is
 
 
 def _clean_fields(f: ItemFields) -> ItemFields:
     name = clean_text(f.name, field="item name", max_length=200) if f.name is not None else None
     barcode = f.barcode
     if barcode is not None:
-        barcode = clean_text(barcode, field="barcode", max_length=32, required=False) or None
+        barcode = clean_text(barcode, field="barcode", max_length=32, required=False)
         if barcode and not barcode.isalnum():
             raise InvalidInput(f"barcode {barcode!r} may hold only letters and digits")
     for label, value in (("price", f.price), ("cost", f.cost)):
@@ -147,18 +157,30 @@ def _clean_fields(f: ItemFields) -> ItemFields:
         raise InvalidInput("tax rate must be between 0 and 100 %")
     if f.warranty_days is not None and not 0 <= f.warranty_days <= 36_500:
         raise InvalidInput("warranty days must be between 0 and 36500")
-    if f.serial_prefix is not None or f.serial_digits is not None:
-        # Validates prefix and length together (SerialScheme refuses bad combinations).
-        SerialScheme(prefix=f.serial_prefix or "", digits=f.serial_digits or 6)
     return replace(f, name=name, barcode=barcode)
+
+
+def _check_scheme(item: Item) -> None:
+    """The item's scheme as it will be saved (new values over current ones) must work."""
+    SerialScheme(prefix=item.serial_prefix, digits=item.serial_digits, random=item.serial_random)
+
+
+def barcode_key(barcode: str) -> str:
+    """GTINs compare without their leading zeros (EAN-13 4006381333931 is GTIN-14
+    04006381333931); other barcodes compare as typed, case ignored."""
+    return barcode.lstrip("0") if barcode.isdigit() else barcode.lower()
 
 
 def _check_barcode_free(session: Session, barcode: str | None, item_id: int | None) -> None:
     if not barcode:
         return
-    other = session.scalar(select(Item.sku).where(Item.barcode == barcode, Item.id != item_id))
-    if other:
-        raise Conflict(f"barcode {barcode} already belongs to item {other}")
+    key = barcode_key(barcode)
+    others = session.execute(
+        select(Item.sku, Item.barcode).where(Item.barcode.is_not(None), Item.id != item_id)
+    )
+    for sku, other in others:
+        if other and barcode_key(other) == key:
+            raise Conflict(f"barcode {barcode} already belongs to item {sku}")
 
 
 def create_item(store: Store, actor: Actor, *, sku: str, values: ItemFields) -> ItemRecord:
@@ -176,6 +198,7 @@ def create_item(store: Store, actor: Actor, *, sku: str, values: ItemFields) -> 
         _check_barcode_free(session, values.barcode, None)
         item = Item(sku=sku, serial_next=1, active=True)
         _apply(item, values, defaults=True)
+        _check_scheme(item)
         session.add(item)
         session.flush()
         audit.record(session, actor, "item.create", sku, item.name)
@@ -195,8 +218,16 @@ def _apply(item: Item, values: ItemFields, *, defaults: bool = False) -> list[st
     }
     for f in fields(ItemFields):
         value = getattr(values, f.name)
+        if f.name == "active":
+            continue  # deactivating has its own rule: see _deactivate
         if value is None and defaults:
             value = base.get(f.name)
+        if f.name == "barcode" and value == NO_BARCODE:
+            value = None if item.barcode is not None else value
+            if value is None:
+                item.barcode = None
+                changed.append("barcode cleared")
+            continue
         if value is not None and getattr(item, f.name) != value:
             setattr(item, f.name, value)
             changed.append(f"{f.name}={value}")
@@ -219,6 +250,13 @@ def edit_item(store: Store, actor: Actor, sku: str, values: ItemFields) -> ItemR
                 )
         _check_barcode_free(session, values.barcode, item.id)
         changed = _apply(item, values)
+        _check_scheme(item)
+        if values.active is False and item.active:
+            _deactivate(session, item)
+            changed.append("deactivated")
+        elif values.active is True and not item.active:
+            item.active = True
+            changed.append("reactivated")
         if changed:
             audit.record(session, actor, "item.edit", item.sku, ", ".join(changed))
         return item_record(item)
@@ -229,12 +267,16 @@ def deactivate_item(store: Store, actor: Actor, sku: str) -> ItemRecord:
     require(actor, Permission.EDIT_ITEMS)
     with store.write() as session:
         item = get_item(session, sku, active=False)
-        on_hand = _on_hand(session, item.id)
-        if on_hand:
-            raise Conflict(f"{item.sku} still has {on_hand} on hand; move or write it off first")
-        item.active = False
+        _deactivate(session, item)
         audit.record(session, actor, "item.deactivate", item.sku)
         return item_record(item)
+
+
+def _deactivate(session: Session, item: Item) -> None:
+    on_hand = _on_hand(session, item.id)
+    if on_hand:
+        raise Conflict(f"{item.sku} still has {on_hand} on hand; move or write it off first")
+    item.active = False
 
 
 # ---------------------------------------------------------------- locations
@@ -393,7 +435,7 @@ def _generate_for(session: Session, item: Item, count: int) -> list[str]:
 
 
 def _receiving_targets(session: Session, rcv: Receiving) -> tuple[Item, Location]:
-    item = get_item(session, rcv.sku)
+    item = get_item(session, rcv.sku, lock=True)
     if not item.serialized:
         raise Conflict(f"{item.sku} is not serialized: receive a quantity instead")
     return item, get_location(session, rcv.location)
@@ -602,7 +644,7 @@ def serialize_item(store: Store, actor: Actor, sku: str) -> ConversionResult:
     """Turns a bulk item serialized: each unit on hand gets a serial from its scheme."""
     require(actor, Permission.CONVERT)
     with store.write() as session:
-        item = get_item(session, sku)
+        item = get_item(session, sku, lock=True)
         if item.serialized:
             raise Conflict(f"{item.sku} is already serialized")
         levels = session.scalars(
@@ -640,7 +682,7 @@ def unserialize_item(store: Store, actor: Actor, sku: str) -> ConversionResult:
     """Turns a serialized item bulk: in-stock units collapse to a quantity per location."""
     require(actor, Permission.CONVERT)
     with store.write() as session:
-        item = get_item(session, sku)
+        item = get_item(session, sku, lock=True)
         if not item.serialized:
             raise Conflict(f"{item.sku} is not serialized")
         elsewhere = session.scalar(

@@ -60,3 +60,36 @@ def test_two_processes_sell_every_unit_exactly_once(
         sales = s.scalar(select(func.count()).select_from(Movement).where(Movement.kind == "sale"))
         assert sales == UNITS
         assert set(s.scalars(select(SerialUnit.status))) == {"sold"}
+
+
+def test_two_back_offices_generating_serials_at_once_never_collide(
+    store: Store, store_url: str, manager: Actor
+) -> None:
+    import threading
+
+    from app.db.uow import open_store
+
+    services.create_location(store, manager, name="Back")
+    fields = ItemFields(name="Drill", price=100, serialized=True, serial_prefix="DR")
+    services.create_item(store, manager, sku="DR", values=fields)
+    errors: list[BaseException] = []
+
+    def back_office() -> None:
+        other = open_store(store_url, migrate=False)
+        try:
+            for _ in range(5):
+                services.generate_serials(other, manager, Receiving(sku="DR", location="Back"), 100)
+        except BaseException as exc:
+            errors.append(exc)
+        finally:
+            other.dispose()
+
+    workers = [threading.Thread(target=back_office) for _ in range(2)]
+    for w in workers:
+        w.start()
+    for w in workers:
+        w.join(120)
+    assert errors == []
+    with store.read() as s:
+        serials = list(s.scalars(select(SerialUnit.serial)))
+    assert len(serials) == 1000 and len(set(serials)) == 1000
