@@ -17,6 +17,8 @@ from datetime import date, datetime
 from pathlib import Path
 from typing import Any, NoReturn
 
+from sqlalchemy.engine import make_url
+
 from app import config
 from app.customers import services as customers
 from app.db.uow import Store, open_store
@@ -752,6 +754,16 @@ def build_parser() -> ArgumentParser:
     return parser
 
 
+def _check_store_exists(url: str, command: str) -> None:
+    """Only `init` makes a new SQLite store: a mistyped --db must not leave one behind."""
+    parsed = make_url(url) if "://" in url else None
+    if parsed is None or parsed.get_backend_name() != "sqlite" or command == "init":
+        return
+    database = parsed.database
+    if database and database != ":memory:" and not Path(database).expanduser().exists():
+        raise NotFound(f"no store at {database}; create it with 'serialpos init'")
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     try:
         args = build_parser().parse_args(argv)
@@ -760,6 +772,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             if args.command is None:
                 args.no_demo = False
             return cmd_gui(url, args)
+        _check_store_exists(url, args.command)
         store = open_store(url)
         try:
             handler: Handler = args.handler

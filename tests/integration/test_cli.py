@@ -242,21 +242,11 @@ def test_item_edit_flag_rule_from_the_command_line(shop: Shop) -> None:
 
 
 def test_python_dash_m_app_runs(tmp_path: Path) -> None:
-    result = subprocess.run(
-        [
-            sys.executable,
-            "-m",
-            "app",
-            "--db",
-            sqlite_url(tmp_path / "m.sqlite3"),
-            "--as",
-            "x",
-            "stock",
-        ],
-        capture_output=True,
-        text=True,
-        timeout=60,
-    )
+    db = sqlite_url(tmp_path / "m.sqlite3")
+    init = [sys.executable, "-m", "app", "--db", db, "init", "--manager", "m", "--pin", "1234"]
+    assert subprocess.run(init, capture_output=True, text=True, timeout=60).returncode == 0
+    stock = [sys.executable, "-m", "app", "--db", db, "--as", "x", "stock"]
+    result = subprocess.run(stock, capture_output=True, text=True, timeout=60)
     assert result.returncode == 2 and result.stderr.strip() == "serialpos: no user named 'x'"
 
 
@@ -331,3 +321,12 @@ def test_gui_without_a_screen_says_so(
     assert main(["--db", sqlite_url(tmp_path / "g.sqlite3"), "gui"]) == 2
     assert "no screen to open the window on" in capsys.readouterr().err
     assert not (tmp_path / "g.sqlite3").exists()
+
+
+def test_a_mistyped_store_path_creates_nothing(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    missing = tmp_path / "no" / "such.sqlite3"
+    assert main(["--db", sqlite_url(missing), "--as", "boss", "stock"]) == 2
+    assert "create it with 'serialpos init'" in capsys.readouterr().err
+    assert not missing.parent.exists()
