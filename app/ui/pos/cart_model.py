@@ -10,11 +10,12 @@ from collections.abc import Callable, Sequence
 from datetime import date, timedelta
 from typing import Any
 
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt, Signal
+from PySide6.QtCore import QModelIndex, QPersistentModelIndex, Qt, Signal
 
 from app.pos.cart import Cart, CartLine, LineTotals, Totals
 from app.pos.services import business_day
 from app.ui.formatting import ShopFormat
+from app.ui.models.headed import HeadedTableModel
 from app.ui.pos.till import percent_text
 
 AnyIndex = QModelIndex | QPersistentModelIndex
@@ -35,7 +36,7 @@ COLUMNS: tuple[tuple[str, Qt.AlignmentFlag], ...] = (
 ITEM, SERIAL, WARRANTY, QTY, PRICE, DISCOUNT, TOTAL = range(len(COLUMNS))
 
 
-class CartModel(QAbstractTableModel):
+class CartModel(HeadedTableModel):
     """The open sale's lines; `changed` fires after every change (totals, customer hint)."""
 
     changed = Signal()
@@ -155,22 +156,10 @@ class CartModel(QAbstractTableModel):
 
     # ------------------------------------------------------------------ Qt's table
 
-    def rowCount(self, parent: AnyIndex = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(self.cart.lines)
+    headings = COLUMNS
 
-    def columnCount(self, parent: AnyIndex = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(COLUMNS)
-
-    def headerData(
-        self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
-    ) -> Any:
-        if orientation != Qt.Orientation.Horizontal or not 0 <= section < len(COLUMNS):
-            return None
-        if role == Qt.ItemDataRole.DisplayRole:
-            return COLUMNS[section][0]
-        if role == Qt.ItemDataRole.TextAlignmentRole:
-            return COLUMNS[section][1]
-        return None
+    def row_total(self) -> int:
+        return len(self.cart.lines)
 
     def data(self, index: AnyIndex, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
         if not index.isValid() or index.row() >= len(self.cart.lines):

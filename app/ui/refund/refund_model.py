@@ -8,11 +8,12 @@ from __future__ import annotations
 
 from typing import Any
 
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
+from PySide6.QtCore import QModelIndex, QPersistentModelIndex, Qt
 from PySide6.QtGui import QBrush, QColor
 
 from app.pos.records import SaleLineRecord, SaleRecord
 from app.ui.formatting import ShopFormat
+from app.ui.models.headed import HeadedTableModel
 
 AnyIndex = QModelIndex | QPersistentModelIndex
 
@@ -37,7 +38,7 @@ def _same_serial(a: str, b: str) -> bool:
     return a.strip().casefold() == b.strip().casefold()
 
 
-class RefundLinesModel(QAbstractTableModel):
+class RefundLinesModel(HeadedTableModel):
     def __init__(self, fmt: ShopFormat, parent: Any = None) -> None:
         super().__init__(parent)
         self._fmt = fmt
@@ -118,22 +119,10 @@ class RefundLinesModel(QAbstractTableModel):
 
     # ------------------------------------------------------------------ Qt's table
 
-    def rowCount(self, parent: AnyIndex = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() or self.sale is None else len(self.sale.lines)
+    headings = COLUMNS
 
-    def columnCount(self, parent: AnyIndex = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(COLUMNS)
-
-    def headerData(
-        self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
-    ) -> Any:
-        if orientation != Qt.Orientation.Horizontal or not 0 <= section < len(COLUMNS):
-            return None
-        if role == Qt.ItemDataRole.DisplayRole:
-            return COLUMNS[section][0]
-        if role == Qt.ItemDataRole.TextAlignmentRole:
-            return COLUMNS[section][1]
-        return None
+    def row_total(self) -> int:
+        return 0 if self.sale is None else len(self.sale.lines)
 
     def flags(self, index: AnyIndex) -> Qt.ItemFlag:
         flags = super().flags(index)
