@@ -71,6 +71,7 @@ from app.ui.pos.message_bar import MessageBar
 from app.ui.pos.parked_dialog import ParkDialog, ResumeDialog
 from app.ui.pos.payment_dialog import PaymentDialog, Refusal
 from app.ui.pos.receipt_preview import DonePanel
+from app.ui.pos.scanning import TakesScans
 from app.ui.pos.serial_picker import SerialPicker
 from app.ui.pos.till import needs_manager, percent_text, till_of
 from app.ui.pos.totals_panel import TotalsPanel
@@ -130,7 +131,7 @@ class CartTable(ShopTable):
         super().keyPressEvent(event)
 
 
-class PosView(QWidget):
+class PosView(TakesScans, QWidget):
     """The cashier's view. `handle_scan(code)` takes codes from wedge and serial scanners.
 
     Signals:
@@ -297,20 +298,7 @@ class PosView(QWidget):
 
     # ------------------------------------------------------------------ scanning
 
-    def handle_scan(self, code: str) -> None:
-        """A code from any scanner (or the scan field): act on what it is."""
-        if self.actor is None:
-            return
-        if not self.dialogs.route_scan(code):
-            self._act_on(code)
-
-    def _scan_field_entered(self) -> None:
-        code = self.scan_edit.text()
-        self.scan_edit.clear()
-        if code.strip():
-            self.handle_scan(code)
-
-    def _act_on(self, code: str) -> None:
+    def act_on_scan(self, code: str) -> None:
         actor = self.actor
         if actor is None:
             return
@@ -386,7 +374,7 @@ class PosView(QWidget):
             if dialog.picked is not None:
                 self.add_unit(dialog.picked)
             elif dialog.code is not None:
-                self._act_on(dialog.code)
+                self.act_on_scan(dialog.code)
 
         self.dialogs.open(picker, picked, scan_sink=picker.take_scan)
 

@@ -46,6 +46,7 @@ from app.ui.pos.dialog_host import DialogHost
 from app.ui.pos.keyed import keyed_action
 from app.ui.pos.message_bar import MessageBar
 from app.ui.pos.receipt_preview import DonePanel
+from app.ui.pos.scanning import TakesScans
 from app.ui.pos.till import till_of
 from app.ui.refund import refund_model as cols
 from app.ui.refund.refund_model import RefundLinesModel
@@ -93,7 +94,7 @@ class RefundLinesTable(ShopTable):
         super().keyPressEvent(event)
 
 
-class RefundView(QWidget):
+class RefundView(TakesScans, QWidget):
     """Signals: problem(str) for the status bar; notice(str) after a refund;
     refund_completed(RefundRecord) for the print queue (the refund slip)."""
 
@@ -275,20 +276,7 @@ class RefundView(QWidget):
 
     # ------------------------------------------------------------------ finding the sale
 
-    def handle_scan(self, code: str) -> None:
-        """A receipt number or a unit's serial, from any scanner or the scan field."""
-        if self.actor is None:
-            return
-        if not self.dialogs.route_scan(code):
-            self._find(code)
-
-    def _scan_field_entered(self) -> None:
-        code = self.scan_edit.text()
-        self.scan_edit.clear()
-        if code.strip():
-            self.handle_scan(code)
-
-    def _find(self, code: str) -> None:
+    def act_on_scan(self, code: str) -> None:
         actor = self.actor
         assert actor is not None
         self.pages.setCurrentIndex(0)
