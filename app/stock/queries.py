@@ -258,7 +258,7 @@ def stock_by_location(store: Store, actor: Actor, *, sku: str | None = None) -> 
 
 def valuation(store: Store, actor: Actor) -> list[ValuationRow]:
     """Stock value by specific cost: each in-stock unit at its own cost, bulk at item cost."""
-    require(actor, Permission.VIEW_STOCK)
+    require(actor, Permission.VIEW_COSTS)
     with store.read() as session:
         units = (
             select(

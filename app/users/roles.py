@@ -17,6 +17,7 @@ class Role(StrEnum):
 
 class Permission(StrEnum):
     VIEW_STOCK = "view_stock"
+    VIEW_COSTS = "view_costs"  # what stock cost the shop: not a cashier's business
     SELL = "sell"
     REFUND = "refund"
     TICKETS = "tickets"
@@ -34,6 +35,7 @@ class Permission(StrEnum):
 
 _BACK_OFFICE = {
     Permission.VIEW_STOCK,
+    Permission.VIEW_COSTS,
     Permission.EDIT_ITEMS,
     Permission.EDIT_LOCATIONS,
     Permission.RECEIVE,

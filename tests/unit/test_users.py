@@ -76,3 +76,10 @@ def test_role_names_are_forgiving() -> None:
     assert parse_role("service-desk") is Role.SERVICE
     with pytest.raises(PermissionDenied, match="unknown role"):
         parse_role("owner")
+
+
+def test_a_cashier_does_not_see_what_stock_cost(store: Store, cashier: Actor) -> None:
+    from app.stock import queries
+
+    with pytest.raises(PermissionDenied, match="may not view costs"):
+        queries.valuation(store, cashier)
