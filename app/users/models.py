@@ -34,3 +34,12 @@ class AuditEntry(Base):
     subject: Mapped[str] = mapped_column(String(200))
     detail: Mapped[str] = mapped_column(Text, default="")
     approved_by: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+
+
+class PinFailure(Base):
+    """A wrong PIN typed at a till: too many in a short time lock PIN entry for a while."""
+
+    __tablename__ = "pin_failures"
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True)
+    at: Mapped[datetime] = mapped_column(default=utcnow, index=True)

@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
-from sqlalchemy import func, select
+from datetime import timedelta
+
+from sqlalchemy import delete, func, select
 from sqlalchemy.orm import Session
 
+from app.db.types import utcnow
 from app.db.uow import Store
 from app.errors import Conflict, InvalidInput, NotFound, PermissionDenied
 from app.text import clean_text
 from app.users import audit
-from app.users.models import User
+from app.users.models import PinFailure, User
 from app.users.pins import check_pin_format, hash_pin, verify_pin
 from app.users.roles import Actor, Permission, Role, require
 
@@ -79,17 +82,42 @@ def actor_by_name(store: Store, name: str) -> Actor:
         return _actor(user)
 
 
+# Four-digit PINs fall to guessing without a brake: after MAX_PIN_FAILURES wrong PINs within
+# PIN_WINDOW, PIN entry waits until the oldest of them is PIN_WINDOW old.
+MAX_PIN_FAILURES = 5
+PIN_WINDOW = timedelta(minutes=5)
+
+
 def actor_by_pin(store: Store, pin: str) -> Actor:
     """Log-in and approvals at the till: the PIN alone identifies the user."""
+    now = utcnow()
+    with store.read() as session:
+        recent = list(
+            session.scalars(
+                select(PinFailure.at)
+                .where(PinFailure.at > now - PIN_WINDOW)
+                .order_by(PinFailure.at)
+            )
+        )
+        if len(recent) >= MAX_PIN_FAILURES:
+            wait = max(1, int((recent[-MAX_PIN_FAILURES] + PIN_WINDOW - now).total_seconds()))
+            raise PermissionDenied(f"too many wrong PINs; try again in {wait} seconds")
+        if _is_pin(pin):
+            for user in session.scalars(select(User).where(User.active).order_by(User.id)):
+                if verify_pin(pin, user.pin_hash):
+                    return _actor(user)
+    with store.write() as session:
+        session.add(PinFailure(at=now))
+        session.execute(delete(PinFailure).where(PinFailure.at <= now - PIN_WINDOW))
+    raise PermissionDenied("wrong PIN")
+
+
+def _is_pin(pin: str) -> bool:
     try:
         check_pin_format(pin)
     except InvalidInput:
-        raise PermissionDenied("wrong PIN") from None
-    with store.read() as session:
-        for user in session.scalars(select(User).where(User.active).order_by(User.id)):
-            if verify_pin(pin, user.pin_hash):
-                return _actor(user)
-    raise PermissionDenied("wrong PIN")
+        return False
+    return True
 
 
 def list_users(store: Store) -> list[Actor]:

@@ -83,3 +83,21 @@ def test_a_cashier_does_not_see_what_stock_cost(store: Store, cashier: Actor) ->
 
     with pytest.raises(PermissionDenied, match="may not view costs"):
         queries.valuation(store, cashier)
+
+
+def test_wrong_pins_lock_pin_entry_for_a_while(
+    store: Store, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from datetime import timedelta
+
+    from app.users import services as user_services
+
+    for _ in range(user_services.MAX_PIN_FAILURES):
+        with pytest.raises(PermissionDenied, match="wrong PIN"):
+            users.actor_by_pin(store, "0000")
+    # Even the right PIN waits now: a guesser cannot tell a hit from the lock.
+    with pytest.raises(PermissionDenied, match="too many wrong PINs; try again in"):
+        users.actor_by_pin(store, PINS["cashier"])
+    later = user_services.utcnow() + user_services.PIN_WINDOW + timedelta(seconds=1)
+    monkeypatch.setattr(user_services, "utcnow", lambda: later)
+    assert users.actor_by_pin(store, PINS["cashier"]).name == "cashier"
