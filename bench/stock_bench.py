@@ -36,12 +36,12 @@ from pathlib import Path
 from typing import Any
 
 import sqlalchemy
-from sqlalchemy import Select, bindparam, select
+from sqlalchemy import Select, bindparam
 
 from app.db.types import utcnow
 from app.db.uow import Store, open_store, sqlite_url
 from app.stock import queries, services
-from app.stock.models import Customer, Item, Location, SerialUnit, UnitStatus
+from app.stock.models import SerialUnit, UnitStatus
 from app.stock.records import UnitRecord
 from app.stock.serials import parse_range, serial_key
 from app.users import services as users
@@ -58,7 +58,7 @@ PAGE_TARGET_MS = 50.0
 RECEIVE_TARGET_S = 1.0
 
 # The page of find_units / list_units as plain SQL: the same columns and joins as
-# app.stock.queries._unit_columns, so the floor runs the query the service runs.
+# app.stock.queries.unit_select, so the floor runs the query the service runs.
 _UNIT_SELECT = """
 SELECT u.id, u.item_id, i.sku, i.name, u.serial, u.asset_tag, u.status, l.name, c.name,
        u.cost, u.received_at, u.batch_id, u.supplier_warranty_end, u.warranty_type,
@@ -457,32 +457,9 @@ def measure_size(path: Path, manifest: Manifest, report: Report) -> None:
 
 
 def _lookup_select(key: Any) -> Select[*tuple[Any, ...]]:
-    """The find_units statement rebuilt from the models (same columns, joins and WHERE),
-    so the bench can time alternatives without touching app code."""
-    return (
-        select(
-            SerialUnit.id,
-            SerialUnit.item_id,
-            Item.sku,
-            Item.name,
-            SerialUnit.serial,
-            SerialUnit.asset_tag,
-            SerialUnit.status,
-            Location.name,
-            Customer.name,
-            SerialUnit.cost,
-            SerialUnit.received_at,
-            SerialUnit.batch_id,
-            SerialUnit.supplier_warranty_end,
-            SerialUnit.warranty_type,
-            SerialUnit.warranty_start,
-            SerialUnit.warranty_end,
-        )
-        .join(Item, Item.id == SerialUnit.item_id)
-        .outerjoin(Location, Location.id == SerialUnit.location_id)
-        .outerjoin(Customer, Customer.id == SerialUnit.customer_id)
-        .where(SerialUnit.serial_key == key)
-    )
+    """The find_units statement, built fresh (as it was before the fix) so the bench can
+    time alternatives without touching app code."""
+    return queries.unit_select().where(SerialUnit.serial_key == key)  # type: ignore[no-any-return]
 
 
 def lookup_what_ifs(b: Bench) -> str:

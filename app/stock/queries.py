@@ -46,7 +46,7 @@ from app.users.roles import Actor, Permission, require
 MAX_PAGE = 1_000
 
 
-def _unit_columns() -> Select:  # type: ignore[type-arg]
+def unit_select() -> Select:  # type: ignore[type-arg]
     return (
         select(
             SerialUnit.id,
@@ -73,7 +73,7 @@ def _unit_columns() -> Select:  # type: ignore[type-arg]
 
 
 # Built once: a fresh Select per call costs SQLAlchemy more than SQLite takes to answer.
-_UNITS_BY_KEY = _unit_columns().where(SerialUnit.serial_key == bindparam("key"))
+_UNITS_BY_KEY = unit_select().where(SerialUnit.serial_key == bindparam("key"))
 
 
 def find_units(store: Store, actor: Actor, serial: str) -> list[UnitRecord]:
@@ -104,7 +104,7 @@ def _next_key(prefix: str) -> str | None:
 
 
 def _filtered(session: Session, f: UnitFilter) -> Select:  # type: ignore[type-arg]
-    query = _unit_columns()
+    query = unit_select()
     if f.sku:
         query = query.where(SerialUnit.item_id == get_item(session, f.sku, active=False).id)
     if f.status:

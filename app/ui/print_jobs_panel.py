@@ -11,13 +11,14 @@ import time
 from datetime import datetime
 from typing import Any
 
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, QObject, Qt, QTimer, Signal
+from PySide6.QtCore import QModelIndex, QObject, Qt, QTimer, Signal
 from PySide6.QtGui import QColor
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
 
 from app.devices.print_queue import FINISHED_STATES, JobEvent, JobState, PrintJob, PrintQueue
 from app.ui.bridge import DeviceBridge
 from app.ui.models.columns import RIGHT, AnyIndex, Column, column_data
+from app.ui.models.headed import HeadedTableModel
 from app.ui.widgets.tables import ShopTable, apply_column_defaults
 from app.users.roles import Actor
 
@@ -68,12 +69,13 @@ JOB_COLUMNS: list[Column[PrintJob]] = [
 ]
 
 
-class JobsTableModel(QAbstractTableModel):
+class JobsTableModel(HeadedTableModel):
     """The queue's jobs, one row each, in the order they were sent."""
 
     def __init__(self, parent: QObject | None = None) -> None:
         super().__init__(parent)
         self.columns = JOB_COLUMNS
+        self.headings = self.headings_of(JOB_COLUMNS)
         self._jobs: list[PrintJob] = []
 
     # --- the queue's side ---------------------------------------------------------------
@@ -123,22 +125,8 @@ class JobsTableModel(QAbstractTableModel):
     def row_of(self, job_id: str) -> int:
         return next((row for row, job in enumerate(self._jobs) if job.id == job_id), -1)
 
-    def rowCount(self, parent: AnyIndex = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(self._jobs)
-
-    def columnCount(self, parent: AnyIndex = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(self.columns)
-
-    def headerData(
-        self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
-    ) -> Any:
-        if orientation == Qt.Orientation.Horizontal and 0 <= section < len(self.columns):
-            column = self.columns[section]
-            if role == Qt.ItemDataRole.DisplayRole:
-                return column.title
-            if role == Qt.ItemDataRole.TextAlignmentRole:
-                return column.align
-        return None
+    def row_total(self) -> int:
+        return len(self._jobs)
 
     def data(self, index: AnyIndex, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
         if not index.isValid():

@@ -6,7 +6,9 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any, Generic, TypeVar
 
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
+from PySide6.QtCore import QModelIndex, QPersistentModelIndex, Qt
+
+from app.ui.models.headed import HeadedTableModel
 
 R = TypeVar("R")
 
@@ -31,12 +33,13 @@ class Column(Generic[R]):
     tooltip: Callable[[R], str] | None = None
 
 
-class RecordTableModel(QAbstractTableModel, Generic[R]):
+class RecordTableModel(HeadedTableModel, Generic[R]):
     """A read-only table over a short list of records (summaries, one unit's history)."""
 
     def __init__(self, columns: list[Column[R]], parent: Any = None) -> None:
         super().__init__(parent)
         self.columns = columns
+        self.headings = self.headings_of(columns)
         self._records: list[R] = []
 
     def set_records(self, records: list[R]) -> None:
@@ -50,22 +53,8 @@ class RecordTableModel(QAbstractTableModel, Generic[R]):
     def record(self, row: int) -> R:
         return self._records[row]
 
-    def rowCount(self, parent: AnyIndex = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(self._records)
-
-    def columnCount(self, parent: AnyIndex = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(self.columns)
-
-    def headerData(
-        self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
-    ) -> Any:
-        if orientation == Qt.Orientation.Horizontal and 0 <= section < len(self.columns):
-            column = self.columns[section]
-            if role == Qt.ItemDataRole.DisplayRole:
-                return column.title
-            if role == Qt.ItemDataRole.TextAlignmentRole:
-                return column.align
-        return None
+    def row_total(self) -> int:
+        return len(self._records)
 
     def data(self, index: AnyIndex, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
         if not index.isValid():

@@ -16,6 +16,11 @@ class HeadedTableModel(QAbstractTableModel):
 
     headings: Sequence[Heading] = ()
 
+    @staticmethod
+    def headings_of(columns: Sequence[Any]) -> list[Heading]:
+        """Headings from Column descriptions (app/ui/models/columns.py)."""
+        return [(c.title, c.align) for c in columns]
+
     def row_total(self) -> int:
         raise NotImplementedError
 
