@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+import logging
+import threading
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -12,6 +14,15 @@ from sqlalchemy.orm import Session
 
 from app.db.engine import WRITE_OPTION, make_engine
 from app.errors import Conflict, StoreUnavailable
+from app.events import Event, Listener
+
+log = logging.getLogger(__name__)
+_EVENTS = "serialpos.events"
+
+
+def record(session: Session, *events: Event) -> None:
+    """Note what this transaction changed; delivered to the store's listeners after commit."""
+    session.info.setdefault(_EVENTS, []).extend(events)
 
 
 class Store:
@@ -20,6 +31,43 @@ class Store:
     def __init__(self, engine: Engine) -> None:
         self.engine = engine
         self._write_engine = engine.execution_options(**{WRITE_OPTION: True})
+        self._listeners: list[Listener] = []
+        self._lock = threading.Lock()
+        self._captured = threading.local()
+
+    @contextmanager
+    def capture(self) -> Iterator[list[Event]]:
+        """Collects the events committed on this thread inside the block: what one call
+        changed (the window's operations tell the views from this)."""
+        stack: list[list[Event]] = self._captured.__dict__.setdefault("stack", [])
+        events: list[Event] = []
+        stack.append(events)
+        try:
+            yield events
+        finally:
+            stack.remove(events)
+
+    def listen(self, listener: Listener) -> None:
+        """Call `listener(events)` after every committed write that recorded events (on the
+        thread that wrote). A listener's failure is logged; it never undoes the write."""
+        with self._lock:
+            self._listeners.append(listener)
+
+    def unlisten(self, listener: Listener) -> None:
+        with self._lock:
+            if listener in self._listeners:
+                self._listeners.remove(listener)
+
+    def _deliver(self, events: Sequence[Event]) -> None:
+        for captured in self._captured.__dict__.get("stack", []):
+            captured.extend(events)
+        with self._lock:
+            listeners = list(self._listeners)
+        for listener in listeners:
+            try:
+                listener(events)
+            except Exception:  # an effect's bug must not turn a committed sale into an error
+                log.exception("after-commit listener %r failed", listener)
 
     @property
     def is_sqlite(self) -> bool:
@@ -34,10 +82,14 @@ class Store:
         is a Conflict the user can retry, not a crash.
         """
         try:
-            with Session(self._write_engine, expire_on_commit=False) as session, session.begin():
-                yield session
+            with Session(self._write_engine, expire_on_commit=False) as session:
+                with session.begin():
+                    yield session
+                events: list[Event] = session.info.pop(_EVENTS, [])
         except IntegrityError:
             raise Conflict("another till changed the same records just now; try again") from None
+        if events:
+            self._deliver(events)
 
     @contextmanager
     def read(self) -> Iterator[Session]:
