@@ -526,7 +526,7 @@ def cmd_labels(store: Store, args: argparse.Namespace) -> None:
         written = label_files.write_labels(made, Path(args.out), size)
         print(f"wrote {len(made)} labels to {args.out} ({written:,} bytes)")
         return
-    from app.print_jobs import printer_named, send_and_wait
+    from app.effects.printers import printer_named, send_and_wait
     from app.printing.escpos import render_labels
 
     printer = printer_named(settings, args.printer)

@@ -14,6 +14,7 @@ from datetime import date, datetime, timedelta
 from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
 
+from app.db import uow
 from app.db.uow import Store
 from app.errors import Conflict, InvalidInput, NotFound, PermissionDenied
 from app.pos.cart import (
@@ -26,6 +27,7 @@ from app.pos.cart import (
     check_discount,
     compute_totals,
 )
+from app.pos.events import RefundCompleted, SaleCompleted
 from app.pos.models import Counter, ParkedSale, Refund, RefundLine, Sale, SaleLine, Tender
 from app.pos.records import (
     DayReport,
@@ -251,7 +253,9 @@ def complete_sale(
                 approver=approved_by,
             )
         session.flush()
-        return _sale_record(session, sale)
+        record = _sale_record(session, sale)
+        uow.record(session, SaleCompleted(record))
+        return record
 
 
 def _price(items: dict[int, Item], till: Till, checkout: Checkout) -> Totals:
@@ -566,7 +570,9 @@ def refund_sale(
             session, actor, "sale.refund", number, f"{sale.number}: {reason}", approver=approved_by
         )
         session.flush()
-        return _refund_record(session, refund, sale)
+        slip = _refund_record(session, refund, sale)
+        uow.record(session, RefundCompleted(slip))
+        return slip
 
 
 def get_location_name(session: Session, location_id: int) -> str:

@@ -13,11 +13,11 @@ from app.config import Settings, load_settings
 from app.db.uow import Store, open_store
 from app.demo import ensure_demo_store
 from app.devices.settings import ScannerSettings
+from app.effects.handlers import Effects
 from app.errors import UserError
 from app.ui.errors import install_exception_hook, show_problem
 from app.ui.main_window import MainWindow
 from app.ui.shop_devices import ShopDevices
-from app.ui.till_printing import TillPrinting
 from app.ui.wedge_filter import WedgeFilter
 
 APP_NAME = "SerialPOS"
@@ -101,11 +101,12 @@ def run_gui(store_url: str, *, demo: bool = True) -> int:
     try:
         window = MainWindow(store, settings.shop, devices=devices)
         install_wedge(app, window, settings)
-        printing = TillPrinting(devices, settings, parent=window)
-        window.pos_view.sale_completed.connect(printing.print_sale)
-        window.refund_view.refund_completed.connect(printing.print_refund)
-        window.pos_view.day_report_print_requested.connect(printing.print_day_report)
-        printing.problem.connect(window.show_problem)
+        # After-commit effects, as on the command line: a committed sale prints its receipt
+        # from whichever thread wrote it; a problem reaches the window through a signal.
+        effects = Effects(settings, devices.queue, problem=devices.problem.emit)
+        store.listen(effects)
+        devices.settings_applied.connect(effects.apply)
+        window.pos_view.day_report_print_requested.connect(effects.print_day_report)
         place_window(window)
         devices.start()
         window.start()

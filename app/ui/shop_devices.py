@@ -16,24 +16,11 @@ from PySide6.QtCore import QObject, Signal
 from app.config import Settings
 from app.devices.print_queue import PrintQueue
 from app.devices.scanners.serialport import SerialScanner
-from app.devices.settings import (
-    DeviceSettingsError,
-    PrinterSettings,
-    ScannerSettings,
-    parse_printers,
-)
-from app.print_jobs import spool_dir
+from app.devices.settings import DeviceSettingsError, PrinterSettings, ScannerSettings
+from app.effects.printers import spool_dir, usable_printers
 from app.ui.bridge import DeviceBridge
 
 log = logging.getLogger(__name__)
-
-
-def usable_printers(settings: Settings) -> tuple[tuple[PrinterSettings, ...], str]:
-    """The printers of `settings`, and a problem to show if the file's tables are bad."""
-    try:
-        return parse_printers(settings.printers), ""
-    except DeviceSettingsError as exc:
-        return (), f"Printers not used: {exc.message}. Fix them in Settings."
 
 
 def usable_scanner(settings: Settings) -> tuple[ScannerSettings, str]:
@@ -52,6 +39,7 @@ class ShopDevices(QObject):
     """
 
     problem = Signal(str)
+    settings_applied = Signal(object)  # Settings: after apply(), for the effects
 
     def __init__(
         self,
@@ -107,6 +95,7 @@ class ShopDevices(QObject):
         for problem in (printer_problem, scanner_problem):
             if problem:
                 self.problem.emit(problem)
+        self.settings_applied.emit(settings)
 
     def printer(self, name: str) -> PrinterSettings | None:
         return next((p for p in self.printers if p.name == name), None)

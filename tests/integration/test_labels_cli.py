@@ -121,7 +121,7 @@ def test_an_offline_printer_keeps_the_job_for_later(shop: Shop, tmp_path: Path) 
         assert spooled, "the job must survive in the spool"
         printer.mode = "record"
         from app.config import load_settings
-        from app.print_jobs import open_queue
+        from app.effects.printers import open_queue
 
         queue = open_queue(load_settings())  # the next queue (the app's) prints it
         try:

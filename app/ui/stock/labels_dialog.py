@@ -40,6 +40,7 @@ from app.config import Settings, load_settings
 from app.db.uow import Store
 from app.devices.print_queue import PrintQueue
 from app.devices.settings import PrinterSettings
+from app.effects.printers import usable_printers
 from app.errors import UserError
 from app.printing import raster
 from app.printing.documents import LABEL_SIZES, Label, label_rows
@@ -47,7 +48,6 @@ from app.printing.escpos import paper, render_labels
 from app.stock import queries
 from app.stock.queries import UnitFilter
 from app.stock.records import ItemRecord, UnitRecord
-from app.ui.shop_devices import usable_printers
 from app.ui.widgets.message_line import MessageLine
 from app.ui.workers import BackgroundTask, TaskProgress, TaskRunner
 from app.users.roles import Actor
