@@ -526,17 +526,10 @@ def cmd_labels(store: Store, args: argparse.Namespace) -> None:
         written = label_files.write_labels(made, Path(args.out), size)
         print(f"wrote {len(made)} labels to {args.out} ({written:,} bytes)")
         return
-    from app.effects.printers import printer_named, send_and_wait
-    from app.printing.escpos import render_labels
+    from app.effects.command_line import printing_for_command
 
-    printer = printer_named(settings, args.printer)
-    payload = render_labels(made, width_mm=printer.paper_width_mm, profile=printer.profile)
-    job = send_and_wait(
-        settings, printer.name, f"{len(made)} labels {args.sku}", payload, kind="labels"
-    )
-    state = job.state.value if job else "queued"
-    problem = f" ({job.last_error})" if job and job.last_error else ""
-    print(f"{len(made)} labels to {printer.name}: {state}{problem}")
+    with printing_for_command(store, settings, say=print) as effects:
+        effects.print_labels(made, printer=args.printer, title=f"{len(made)} labels {args.sku}")
 
 
 def _no_display() -> bool:

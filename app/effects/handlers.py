@@ -20,13 +20,14 @@ from app.effects.printers import Purpose, choose_printer
 from app.events import Event
 from app.pos.events import RefundCompleted, SaleCompleted
 from app.pos.records import DayReport, RefundRecord, SaleRecord, TenderRecord
-from app.printing.documents import Receipt
-from app.printing.escpos import drawer_kick, paper, render_receipt, render_rows
+from app.printing.documents import Label, Receipt
+from app.printing.escpos import drawer_kick, paper, render_labels, render_receipt, render_rows
 from app.receipts import day_report_rows, refund_receipt, sale_receipt
 
 log = logging.getLogger(__name__)
 CASH = "cash"
 NO_PRINTER = "Receipts are not printed: no printer is set up (Settings)"
+NO_LABEL_PRINTER = "Labels are not printed: no printer is set up (Settings)"
 
 
 class JobSink(Protocol):
@@ -101,6 +102,17 @@ class Effects:
         data = render_rows(rows, width_mm=printer.paper_width_mm, profile=printer.profile)
         title = f"End of day {report.till} {report.day.isoformat()}"
         return self._submit(printer, title, data, kind="report")
+
+    def print_labels(
+        self, labels: Sequence[Label], *, printer: str | None = None, title: str = ""
+    ) -> str | None:
+        """Serial labels as ESC/POS on the label printer (or the one named)."""
+        target = choose_printer(self.settings, Purpose.LABELS, name=printer)
+        if target is None:
+            self._say_once(NO_LABEL_PRINTER)
+            return None
+        data = render_labels(labels, width_mm=target.paper_width_mm, profile=target.profile)
+        return self._submit(target, title or f"{len(labels)} labels", data, kind="labels")
 
     # ------------------------------------------------------------ plumbing
 

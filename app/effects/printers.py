@@ -84,3 +84,11 @@ def wait_for_jobs(
         timeout = printers[job.printer].timeout_s if job and job.printer in printers else 5.0
         states.append(queue.wait(job_id, timeout_s=timeout + 2.0))
     return states
+
+
+def job_report(job: PrintJob | None, fallback_printer: str = "") -> str:
+    """One line for the command line: where the job went and how far it got."""
+    if job is None:
+        return f"{fallback_printer}: queued"
+    problem = f" ({job.last_error})" if job.last_error else ""
+    return f"{job.title} to {job.printer}: {job.state.value}{problem}"

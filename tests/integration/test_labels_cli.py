@@ -106,7 +106,7 @@ def test_labels_go_to_a_network_printer(shop: Shop, tmp_path: Path) -> None:
         _network_printer(tmp_path / "settings.toml", printer.port)
         code, out, err = shop("labels", "PH1", "--all-in-stock", "--printer", "labels")
         assert code == 0, err
-        assert "5 labels to Labels: done" in out
+        assert "5 labels PH1 to Labels: done" in out
         (job,) = printer.wait_for_jobs(1)
     assert sorted(e.text for e in decode(job) if isinstance(e, Barcode)) == sorted(SERIALS)
 

@@ -1,0 +1,35 @@
+"""The command line prints like the till: the same effects on a queue opened for one command.
+
+`printing_for_command` listens to the store while the command runs, so a sale made with
+`--print` queues its receipt (and the drawer kick for cash) exactly as the window does;
+on the way out it gives each printer a moment and reports where every job stands. A job
+the printer did not take stays in the spool: the next queue to start prints it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+
+from app.config import Settings
+from app.db.uow import Store
+from app.effects.handlers import Effects
+from app.effects.printers import job_report, open_queue, wait_for_jobs
+
+
+@contextmanager
+def printing_for_command(
+    store: Store, settings: Settings, *, say: Callable[[str], None]
+) -> Iterator[Effects]:
+    """Effects attached to `store` for one command; `say` gets one line per job (and
+    the problem, if nothing could be printed)."""
+    queue = open_queue(settings)
+    effects = Effects(settings, queue, problem=say)
+    store.listen(effects)
+    try:
+        yield effects
+        for job in wait_for_jobs(queue, settings, effects.submitted):
+            say(job_report(job))
+    finally:
+        store.unlisten(effects)
+        queue.stop(timeout_s=2.0)
