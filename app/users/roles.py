@@ -31,6 +31,7 @@ class Permission(StrEnum):
     MANAGE_USERS = "manage_users"
     MANAGE_DEVICES = "manage_devices"  # printers, scanners, the settings file
     APPROVE = "approve"
+    MANAGE_STORE = "manage_store"  # backups and restores: every PIN hash is in them
 
 
 _BACK_OFFICE = {
