@@ -12,8 +12,13 @@ X_LIBS := libxcb-cursor0 libxcb-icccm4 libxcb-image0 libxcb-keysyms1 \
           libxkbcommon-x11-0
 # For looking at the screens without a desktop: a virtual screen, keys, screenshots.
 SHOT_TOOLS := xvfb xauth xdotool imagemagick
+# PyInstaller checks shared libraries with objdump (binutils); libusb is bundled into the
+# build when the build machine has it (python-escpos' USB printers).
+BUILD_TOOLS := binutils libusb-1.0-0
+DIST_STAMP := $(VENV)/.installed-dist
 
-.PHONY: run test test-pg bench lint system-libs screen-libs screenshot-tools clean
+.PHONY: run test test-pg bench lint dist install-desktop system-libs screen-libs screenshot-tools \
+        build-tools clean
 
 run: $(STAMP) screen-libs
 	$(BIN)/serialpos gui
@@ -36,6 +41,29 @@ lint: $(STAMP)
 bench: $(STAMP)
 	$(BIN)/python -m bench
 
+# The one-folder app in dist/serialpos/ (packaging/serialpos.spec), then two starts that
+# prove it works: the version, and the window opened offscreen on a new demo store.
+dist: $(DIST_STAMP) screen-libs build-tools
+	rm -rf build/pyinstaller dist/serialpos
+	$(BIN)/pyinstaller --noconfirm --log-level WARN --distpath dist --workpath build/pyinstaller \
+		packaging/serialpos.spec
+	cp packaging/install-desktop.sh packaging/serialpos.desktop packaging/99-serialpos.rules \
+		resources/serialpos.svg dist/serialpos/
+	dist/serialpos/serialpos --version
+	smoke=$$(mktemp -d) && SERIALPOS_CONFIG=$$smoke/settings.toml QT_QPA_PLATFORM=offscreen \
+		dist/serialpos/serialpos --db sqlite:///$$smoke/smoke.sqlite3 gui --smoke \
+		&& rm -rf $$smoke
+	@du -sh dist/serialpos
+
+# The application menu entry and icon for this user (Exec: the built app); as root also
+# the udev rule for scanners and printers.
+install-desktop:
+	bash packaging/install-desktop.sh
+
+$(DIST_STAMP): $(STAMP)
+	$(BIN)/python -m pip install -q -e '.[dev,dist]'
+	touch $@
+
 $(STAMP): pyproject.toml | system-libs
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install -q --upgrade pip
@@ -49,8 +77,11 @@ system-libs:
 screen-libs:
 	@bash packaging/ensure-debs.sh $(X_LIBS)
 
+build-tools:
+	@bash packaging/ensure-debs.sh $(BUILD_TOOLS)
+
 screenshot-tools: screen-libs
 	@bash packaging/ensure-debs.sh $(SHOT_TOOLS)
 
 clean:
-	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache
+	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache build dist

@@ -19,7 +19,7 @@ from typing import Any, NoReturn
 
 from sqlalchemy.engine import make_url
 
-from app import config
+from app import __version__, config
 from app.customers import services as customers
 from app.db.uow import Store, open_store
 from app.errors import Conflict, InvalidInput, NotFound, UserError
@@ -545,8 +545,10 @@ def cmd_gui(store_url: str, args: argparse.Namespace) -> int:
             "no screen to open the window on (DISPLAY is not set): run it on the desktop,"
             " or use the subcommands (serialpos --help)"
         )
-    from app.ui.app import run_gui
+    from app.ui.app import run_gui, smoke_test
 
+    if getattr(args, "smoke", False):  # `serialpos` alone has no gui options
+        return smoke_test(store_url)
     return run_gui(store_url, demo=not args.no_demo)
 
 
@@ -587,6 +589,7 @@ Handler = Callable[[Store, argparse.Namespace], None]
 
 def build_parser() -> ArgumentParser:
     parser = ArgumentParser(prog="serialpos", description="SerialPOS back office")
+    parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
     parser.add_argument("--db", help="SQLAlchemy URL (default: SERIALPOS_DB or the local store)")
     parser.add_argument("--as", dest="as_user", help="acting user (default: SERIALPOS_USER)")
     sub = parser.add_subparsers(dest="command", parser_class=ArgumentParser)
@@ -594,6 +597,9 @@ def build_parser() -> ArgumentParser:
     gui = sub.add_parser("gui", help="open the window")
     gui.add_argument(
         "--no-demo", action="store_true", help="do not fill a new store with demo data"
+    )
+    gui.add_argument(
+        "--smoke", action="store_true", help="open the store and the window, then exit (checks)"
     )
 
     p = sub.add_parser("init", help="create the store and its first manager")

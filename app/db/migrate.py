@@ -10,6 +10,8 @@ from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
 from sqlalchemy import Engine
 
+# Alembic reads env.py and versions/*.py from disk. Frozen (PyInstaller), __file__ is
+# sys._MEIPASS/app/db/migrate.pyc and packaging/serialpos.spec puts the folder beside it.
 MIGRATIONS = Path(__file__).with_name("migrations")
 
 

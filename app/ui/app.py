@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import sys
+import time
 from importlib import resources
 
-from PySide6.QtCore import QCoreApplication
+from PySide6.QtCore import QCoreApplication, QEvent, QEventLoop
 from PySide6.QtWidgets import QApplication
 from sqlalchemy.exc import SQLAlchemyError
 
@@ -23,6 +24,7 @@ from app.ui.wedge_filter import WedgeFilter
 APP_NAME = "SerialPOS"
 EXIT_CANNOT_START = 2  # as the command line's exit status for bad input
 WINDOW_SIZE = (1280, 760)
+SMOKE_SECONDS = 0.5
 
 
 def style_sheet() -> str:
@@ -116,3 +118,29 @@ def run_gui(store_url: str, *, demo: bool = True) -> int:
     finally:
         devices.stop()  # unsent jobs stay in the spool for the next start
         store.dispose()
+
+
+def smoke_test(store_url: str) -> int:
+    """`serialpos gui --smoke`: proves a build starts. Opens (creates, migrates, fills with
+    demo data) the store, shows the main window, lets it run briefly, closes and exits."""
+    app = make_application()
+    try:
+        store, settings = open_shop(store_url, demo=True)
+    except UserError as exc:
+        print(f"serialpos: {exc.message}", file=sys.stderr)
+        return EXIT_CANNOT_START
+    try:
+        window = MainWindow(store, settings.shop)
+        place_window(window)
+        window.start()  # shown, locked, asking for a PIN
+        deadline = time.monotonic() + SMOKE_SECONDS
+        while time.monotonic() < deadline:
+            app.processEvents(QEventLoop.ProcessEventsFlag.AllEvents, 50)
+            time.sleep(0.01)
+        window.close()
+        window.deleteLater()
+        QCoreApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete)
+    finally:
+        store.dispose()
+    print(f"smoke test passed: {store_url.split('@')[-1]}")
+    return 0
