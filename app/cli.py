@@ -24,9 +24,11 @@ from app.customers import services as customers
 from app.db.uow import Store, open_store
 from app.errors import Conflict, InvalidInput, NotFound, UserError
 from app.money import format_plain, parse_money
-from app.pos import services as pos
 from app.pos.cart import Cart, TenderInput, TenderKind
-from app.pos.services import Checkout, RefundRequest, Till
+from app.pos.checkout import Checkout, Till, complete_sale
+from app.pos.day import business_day, end_of_day
+from app.pos.refunds import RefundRequest, lines_for_serials, refund_sale
+from app.pos.sales import get_sale
 from app.receipts import day_report_lines, receipt_text, refund_receipt, sale_receipt
 from app.scan import ItemScan, SaleScan, SerialChoice, UnitScan, resolve_scan
 from app.stock import queries, serials, services
@@ -453,7 +455,7 @@ def cmd_sell(store: Store, args: argparse.Namespace) -> None:
         customer_id=customer_id,
         new_customer=new_customer,
     )
-    sale = pos.complete_sale(store, actor, till, checkout)
+    sale = complete_sale(store, actor, till, checkout)
     print(sale.number)
     print(receipt_text(sale_receipt(shop, sale)))
 
@@ -462,27 +464,27 @@ def cmd_refund(store: Store, args: argparse.Namespace) -> None:
     actor = _actor(store, args)
     shop = config.load_settings().shop
     approver = users.actor_by_pin(store, args.approve_pin) if args.approve_pin else None
-    sale = pos.get_sale(store, actor, args.sale)
+    sale = get_sale(store, actor, args.sale)
     request = RefundRequest(
-        sale.number, pos.lines_for_serials(sale, args.serial), args.reason, args.restock, args.cash
+        sale.number, lines_for_serials(sale, args.serial), args.reason, args.restock, args.cash
     )
-    refund = pos.refund_sale(store, actor, _till(shop, None), request, approver=approver)
+    refund = refund_sale(store, actor, _till(shop, None), request, approver=approver)
     print(refund.number)
     print(receipt_text(refund_receipt(shop, refund)))
 
 
 def cmd_receipt(store: Store, args: argparse.Namespace) -> None:
-    sale = pos.get_sale(store, _actor(store, args), args.sale)
+    sale = get_sale(store, _actor(store, args), args.sale)
     print(receipt_text(sale_receipt(config.load_settings().shop, sale, reprint=True)))
 
 
 def cmd_end_of_day(store: Store, args: argparse.Namespace) -> None:
     shop = config.load_settings().shop
     try:
-        day = date.fromisoformat(args.day) if args.day else pos.business_day()
+        day = date.fromisoformat(args.day) if args.day else business_day()
     except ValueError:
         raise InvalidInput(f"--day {args.day!r}: give a date as YYYY-MM-DD") from None
-    report = pos.end_of_day(store, _actor(store, args), args.till or shop.till, day)
+    report = end_of_day(store, _actor(store, args), args.till or shop.till, day)
     if args.json:
         json.dump(asdict(report), sys.stdout, indent=1, default=str)
         print()

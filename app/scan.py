@@ -16,8 +16,8 @@ from sqlalchemy.orm import Session
 
 from app.db.uow import Store
 from app.pos.cart import CartLine
+from app.pos.checkout import unsellable_reason
 from app.pos.models import Refund, Sale
-from app.pos.services import unsellable_reason
 from app.stock.ledger import UnitState
 from app.stock.models import Customer, Item, Location, SerialUnit, UnitStatus
 from app.stock.serials import MAX_SERIAL_LENGTH, serial_key

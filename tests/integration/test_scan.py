@@ -95,13 +95,13 @@ def test_bulk_barcode_adds_one(shop: Store, cashier: Actor) -> None:
 
 
 def test_receipt_number(shop: Store, cashier: Actor) -> None:
-    from app.pos import services as pos
     from app.pos.cart import TenderInput, TenderKind
+    from app.pos.checkout import Checkout, Till, complete_sale
 
     line = scan(shop, cashier, "SN-1").unit.cart_line()
-    till = pos.Till("T1", "Front")
-    sale = pos.complete_sale(
-        shop, cashier, till, pos.Checkout((line,), (TenderInput(TenderKind.CASH, 100),))
+    till = Till("T1", "Front")
+    sale = complete_sale(
+        shop, cashier, till, Checkout((line,), (TenderInput(TenderKind.CASH, 100),))
     )
     assert scan(shop, cashier, sale.number.lower()) == SaleScan(sale.number)
     assert isinstance(scan(shop, cashier, "R-999999"), UnknownScan)

@@ -10,8 +10,8 @@ from pytestqt.qtbot import QtBot
 from app.config import ShopSettings
 from app.db.uow import Store
 from app.pos.cart import TenderInput, TenderKind
+from app.pos.checkout import Checkout, complete_sale
 from app.pos.records import SaleRecord
-from app.pos.services import Checkout, complete_sale
 from app.scan import UnitScan, resolve_scan
 from app.ui.formatting import ShopFormat
 from app.ui.pos.pos_view import PosView

@@ -22,7 +22,7 @@ from PySide6.QtCore import Qt
 from pytestqt.qtbot import QtBot
 
 from app.db.uow import Store
-from app.pos.services import recent_sales
+from app.pos.sales import recent_sales
 from app.stock.queries import find_units
 from app.stock.serials import SerialEntry
 from app.stock.services import Receiving, receive_serials

@@ -24,8 +24,9 @@ from pytestqt.qtbot import QtBot
 
 from app.db.uow import Store
 from app.pos.cart import TenderInput, TenderKind
+from app.pos.checkout import Checkout, complete_sale
 from app.pos.records import SaleRecord
-from app.pos.services import Checkout, complete_sale, get_sale
+from app.pos.sales import get_sale
 from app.scan import ItemScan, resolve_scan
 from app.stock.queries import find_units
 from app.ui.pos.approval_dialog import ApprovalDialog

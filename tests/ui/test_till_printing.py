@@ -10,7 +10,9 @@ from pytestqt.qtbot import QtBot
 from app.config import Settings
 from app.db.uow import Store
 from app.devices.print_queue import JobState
-from app.pos import services as pos
+from app.pos.checkout import Till
+from app.pos.day import business_day, end_of_day
+from app.pos.refunds import RefundRequest, refund_sale
 from app.ui.till_printing import TillPrinting
 from app.users.roles import Actor
 from tests.support.escpos_decode import Barcode, DrawerKick, Text, decode
@@ -63,11 +65,11 @@ def test_refund_slip_of_a_cash_sale_opens_the_drawer(
 ) -> None:
     use_tmp_config(monkeypatch, tmp_path)
     sale = sell_through_service(demo_store, demo_manager, "PX000002")
-    till = pos.Till("TILL-1", "Front store")
-    request = pos.RefundRequest(
+    till = Till("TILL-1", "Front store")
+    request = RefundRequest(
         sale.number, ((sale.lines[0].id, 1),), "faulty", "defective", to_cash=False
     )
-    refund = pos.refund_sale(demo_store, demo_manager, till, request, approver=None)
+    refund = refund_sale(demo_store, demo_manager, till, request, approver=None)
     with FakePrinter() as printer, running_devices(_settings(printer.port), tmp_path) as devices:
         TillPrinting(devices, _settings(printer.port)).print_refund(refund)
         (job,) = printer.wait_for_jobs(1)
@@ -103,7 +105,7 @@ def test_end_of_day_prints_on_the_receipt_printer(
 ) -> None:
     use_tmp_config(monkeypatch, tmp_path)
     sell_through_service(demo_store, demo_manager, "PX000004")
-    report = pos.end_of_day(demo_store, demo_manager, "TILL-1", pos.business_day())
+    report = end_of_day(demo_store, demo_manager, "TILL-1", business_day())
     with FakePrinter() as printer, running_devices(_settings(printer.port), tmp_path) as devices:
         TillPrinting(devices, _settings(printer.port)).print_day_report(report)
         (job,) = printer.wait_for_jobs(1)

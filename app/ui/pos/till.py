@@ -6,7 +6,7 @@ from decimal import Decimal, InvalidOperation
 
 from app.config import ShopSettings
 from app.errors import InvalidInput
-from app.pos.services import Till, needs_approval
+from app.pos.checkout import Till, needs_approval
 from app.users.roles import Actor
 
 BP_PER_PERCENT = 100
