@@ -31,9 +31,13 @@ from app.pos.refunds import RefundRequest, lines_for_serials, refund_sale
 from app.pos.sales import get_sale
 from app.receipts import day_report_lines, receipt_text, refund_receipt, sale_receipt
 from app.scan import ItemScan, SaleScan, SerialChoice, UnitScan, resolve_scan
-from app.stock import queries, serials, services
+from app.stock import queries, serials
+from app.stock.conversion import serialize_item, unserialize_item
+from app.stock.items import ItemFields, create_item, edit_item
+from app.stock.locations import create_location
+from app.stock.moves import transfer_units, write_off
+from app.stock.receiving import Receiving, generate_serials, receive_quantity, receive_serials
 from app.stock.records import HistoryEntry, StockRow, UnitRecord
-from app.stock.services import ItemFields, Receiving
 from app.users import services as users
 from app.users.roles import Actor, parse_role
 
@@ -178,14 +182,14 @@ def _item_fields(args: argparse.Namespace) -> ItemFields:
 
 
 def cmd_item_add(store: Store, args: argparse.Namespace) -> None:
-    item = services.create_item(store, _actor(store, args), sku=args.sku, values=_item_fields(args))
+    item = create_item(store, _actor(store, args), sku=args.sku, values=_item_fields(args))
     print(f"added item {item.sku}")
 
 
 def cmd_item_edit(store: Store, args: argparse.Namespace) -> None:
     actor = _actor(store, args)
     values = replace(_item_fields(args), active=False if args.deactivate else None)
-    item = services.edit_item(store, actor, args.sku, values)
+    item = edit_item(store, actor, args.sku, values)
     print(f"updated item {item.sku}")
 
 
@@ -216,7 +220,7 @@ def _scheme_text(prefix: str, digits: int, random: bool) -> str:
 
 def cmd_item_convert(store: Store, args: argparse.Namespace) -> None:
     actor = _actor(store, args)
-    convert = services.serialize_item if args.command == "serialize" else services.unserialize_item
+    convert = serialize_item if args.command == "serialize" else unserialize_item
     result = convert(store, actor, args.sku)
     for location, qty in result.qty_by_location.items():
         print(f"{location}: {qty}")
@@ -226,7 +230,7 @@ def cmd_item_convert(store: Store, args: argparse.Namespace) -> None:
 
 
 def cmd_location_add(store: Store, args: argparse.Namespace) -> None:
-    loc = services.create_location(
+    loc = create_location(
         store, _actor(store, args), name=args.name, sellable=not args.not_sellable
     )
     print(f"added location {loc.name}")
@@ -256,12 +260,12 @@ def cmd_receive(store: Store, args: argparse.Namespace) -> None:
         expect=args.expect,
     )
     if args.qty is not None:
-        result = services.receive_quantity(store, actor, rcv, args.qty)
+        result = receive_quantity(store, actor, rcv, args.qty)
     elif args.generate is not None:
-        result = services.generate_serials(store, actor, rcv, args.generate)
+        result = generate_serials(store, actor, rcv, args.generate)
     else:
         entries, method = _entries(args, config.load_settings().shop.max_range)
-        result = services.receive_serials(store, actor, rcv, entries, method=method)
+        result = receive_serials(store, actor, rcv, entries, method=method)
     if args.json:
         json.dump(asdict(result), sys.stdout, indent=1, ensure_ascii=False)
         print()
@@ -295,7 +299,7 @@ def cmd_history(store: Store, args: argparse.Namespace) -> None:
 
 
 def cmd_transfer(store: Store, args: argparse.Namespace) -> None:
-    moved = services.transfer_units(
+    moved = transfer_units(
         store, _actor(store, args), args.serial, to_location=args.to, sku=args.sku
     )
     print(f"moved {len(moved)} unit{'s' if len(moved) != 1 else ''} to {args.to.strip()}")
@@ -304,7 +308,7 @@ def cmd_transfer(store: Store, args: argparse.Namespace) -> None:
 def cmd_write_off(store: Store, args: argparse.Namespace) -> None:
     actor = _actor(store, args)
     approver = users.actor_by_pin(store, args.approve_pin) if args.approve_pin else None
-    serial = services.write_off(
+    serial = write_off(
         store, actor, args.serial, reason=args.reason, sku=args.sku, approver=approver
     )
     print(f"wrote off {serial}")

@@ -30,10 +30,10 @@ from app.pos.records import (
     SaleRecord,
 )
 from app.pos.sales import sale_record
-from app.stock.ledger import UnitState, load_unit_states, move_unit
+from app.stock.ledger import UnitState, load_unit_states, move_bulk, move_unit
 from app.stock.lifecycle import Move
-from app.stock.models import Customer, Item, Location, Movement, UnitStatus
-from app.stock.services import change_bulk, get_location
+from app.stock.lookups import get_location
+from app.stock.models import Customer, Item, Location, UnitStatus
 from app.text import clean_text
 from app.users import audit
 from app.users.roles import Actor, Permission, Role, require
@@ -291,20 +291,18 @@ class _Selling:
         if item.serialized:
             raise InvalidInput(f"{item.sku} is serialized: scan the unit's serial")
         try:
-            change_bulk(self.session, item.id, self.location.id, -line.qty)
-        except Conflict as exc:
-            raise Conflict(f"{item.sku}: {exc} ({self.location.name})") from None
-        self.session.add(
-            Movement(
-                user_id=self.actor.id,
-                kind=Move.SALE.value,
-                item_id=item.id,
-                qty=line.qty,
+            move_bulk(
+                self.session,
+                self.actor,
+                item.id,
+                line.qty,
+                Move.SALE,
                 from_location_id=self.location.id,
                 customer_id=self.sale.customer_id,
                 document=self.sale.number,
             )
-        )
+        except Conflict as exc:
+            raise Conflict(f"{item.sku}: {exc} ({self.location.name})") from None
 
 
 def _items(session: Session, lines: Sequence[CartLine]) -> dict[int, Item]:

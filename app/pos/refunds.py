@@ -23,11 +23,11 @@ from app.pos.records import (
     TenderRecord,
 )
 from app.pos.sales import customer_name, sale_by_number, user_name
-from app.stock.ledger import load_unit_states, move_unit
+from app.stock.ledger import load_unit_states, move_bulk, move_unit
 from app.stock.lifecycle import Move
-from app.stock.models import Item, Location, Movement, UnitStatus
+from app.stock.lookups import get_location
+from app.stock.models import Item, Location, UnitStatus
 from app.stock.serials import serial_key
-from app.stock.services import change_bulk, get_location
 from app.text import clean_text
 from app.users import audit
 from app.users.roles import Actor, Permission, require_approval
@@ -171,18 +171,15 @@ def _refund_line(
             warranty=(None, None, None),
         )
     else:
-        if restock_id is not None:
-            change_bulk(session, line.item_id, restock_id, qty)
-        session.add(
-            Movement(
-                user_id=actor.id,
-                kind=Move.REFUND.value if restock_id else Move.REFUND_DEFECTIVE.value,
-                item_id=line.item_id,
-                qty=qty,
-                to_location_id=restock_id,
-                document=refund.number,
-                reason=refund.reason,
-            )
+        move_bulk(
+            session,
+            actor,
+            line.item_id,
+            qty,
+            Move.REFUND if restock_id else Move.REFUND_DEFECTIVE,
+            to_location_id=restock_id,
+            document=refund.number,
+            reason=refund.reason,
         )
     session.add(
         RefundLine(

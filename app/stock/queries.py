@@ -14,6 +14,7 @@ from sqlalchemy.orm import Session, aliased
 from app.db.uow import Store
 from app.errors import InvalidInput
 from app.stock.lifecycle import describe_state
+from app.stock.lookups import get_item, get_location, item_record, location_record, one_unit
 from app.stock.models import (
     Customer,
     Item,
@@ -33,13 +34,6 @@ from app.stock.records import (
     ValuationRow,
 )
 from app.stock.serials import serial_key
-from app.stock.services import (
-    get_item,
-    get_location,
-    item_record,
-    location_record,
-    one_unit,
-)
 from app.users.models import User
 from app.users.roles import Actor, Permission, require
 

@@ -16,9 +16,11 @@ from app.pos.parking import list_parked, park_sale, resume_sale
 from app.pos.refunds import RefundRequest, lines_for_serials, refund_sale
 from app.pos.sales import find_sale_of_unit, get_sale
 from app.scan import ItemScan, UnitScan, resolve_scan
-from app.stock import queries, services
+from app.stock import queries
+from app.stock.items import ItemFields, create_item
+from app.stock.locations import create_location
+from app.stock.receiving import Receiving, receive_quantity, receive_serials
 from app.stock.serials import parse_list
-from app.stock.services import ItemFields, Receiving
 from app.users.roles import Actor
 from tests.conftest import dump_tables
 
@@ -28,10 +30,10 @@ CASH, CARD = TenderKind.CASH, TenderKind.CARD
 
 @pytest.fixture
 def shop(store: Store, manager: Actor) -> Store:
-    services.create_location(store, manager, name="Front")
-    services.create_location(store, manager, name="Back")
-    services.create_location(store, manager, name="Workshop", sellable=False)
-    services.create_item(
+    create_location(store, manager, name="Front")
+    create_location(store, manager, name="Back")
+    create_location(store, manager, name="Workshop", sellable=False)
+    create_item(
         store,
         manager,
         sku="PHONE",
@@ -45,15 +47,15 @@ def shop(store: Store, manager: Actor) -> Store:
             barcode="4006381333931",
         ),
     )
-    services.create_item(
+    create_item(
         store, manager, sku="CABLE", values=ItemFields(name="Cable", price=1000, tax_rate_bp=2000)
     )
     rcv = Receiving(sku="PHONE", location="Front")
-    services.receive_serials(store, manager, rcv, parse_list("P1,P2,P3,P4"), method="list")
-    services.receive_serials(
+    receive_serials(store, manager, rcv, parse_list("P1,P2,P3,P4"), method="list")
+    receive_serials(
         store, manager, Receiving(sku="PHONE", location="Workshop"), parse_list("W1"), method="list"
     )
-    services.receive_quantity(store, manager, Receiving(sku="CABLE", location="Front"), 10)
+    receive_quantity(store, manager, Receiving(sku="CABLE", location="Front"), 10)
     return store
 
 

@@ -15,9 +15,12 @@ from app.pos.records import SaleRecord
 from app.pos.refunds import RefundRequest, refund_sale
 from app.pos.sales import find_sale_of_unit
 from app.scan import UnitScan, resolve_scan
-from app.stock import queries, services
+from app.stock import queries
+from app.stock.conversion import serialize_item, unserialize_item
+from app.stock.items import ItemFields, create_item
+from app.stock.locations import create_location
+from app.stock.receiving import Receiving, receive_quantity, receive_serials
 from app.stock.serials import parse_list
-from app.stock.services import ItemFields, Receiving
 from app.users.roles import Actor
 from tests.conftest import dump_tables
 from tests.integration.test_cli import Shop
@@ -104,14 +107,14 @@ def test_bad_shop_settings_are_one_line(tmp_path: Path) -> None:
 
 @pytest.fixture
 def demo(store, manager):  # type: ignore[no-untyped-def]
-    services.create_location(store, manager, name="Front")
+    create_location(store, manager, name="Front")
     fields = ItemFields(name="Phone", price=100, serialized=True, barcode="4006381333931")
-    services.create_item(store, manager, sku="PH", values=fields)
-    services.create_item(store, manager, sku="CB", values=ItemFields(name="Cable", price=10))
-    services.receive_serials(
+    create_item(store, manager, sku="PH", values=fields)
+    create_item(store, manager, sku="CB", values=ItemFields(name="Cable", price=10))
+    receive_serials(
         store, manager, Receiving("PH", "Front"), parse_list("ÄB1,P2"), method="list"
     )
-    services.receive_quantity(store, manager, Receiving("CB", "Front"), 5)
+    receive_quantity(store, manager, Receiving("CB", "Front"), 5)
     return store
 
 
@@ -141,7 +144,7 @@ def test_gs1_scan_with_the_ean_padded_to_gtin14(demo, manager: Actor) -> None:  
 
 def test_refund_after_unserialize_is_refused_with_the_reason(demo, manager: Actor) -> None:  # type: ignore[no-untyped-def]
     sale = _sell(demo, manager, "P2")
-    services.unserialize_item(demo, manager, "PH")
+    unserialize_item(demo, manager, "PH")
     request = RefundRequest(sale.number, ((sale.lines[0].id, 1),), "faulty", "Front")
     with refused(demo, Conflict, "counted by quantity since this sale"):
         refund_sale(demo, manager, Till("T1", "Front"), request, approver=None)
@@ -149,7 +152,7 @@ def test_refund_after_unserialize_is_refused_with_the_reason(demo, manager: Acto
 
 def test_refund_of_bulk_after_serialize_is_refused_with_the_reason(demo, manager: Actor) -> None:  # type: ignore[no-untyped-def]
     sale = _sell(demo, manager, "CB")
-    services.serialize_item(demo, manager, "CB")
+    serialize_item(demo, manager, "CB")
     request = RefundRequest(sale.number, ((sale.lines[0].id, 1),), "faulty", "Front")
     with refused(demo, Conflict, "serialized since this sale"):
         refund_sale(demo, manager, Till("T1", "Front"), request, approver=None)

@@ -38,16 +38,10 @@ from app.devices.print_queue import PrintQueue
 from app.errors import UserError
 from app.money import parse_money
 from app.stock import queries, serials
+from app.stock.lookups import DuplicateSerials, existing_keys
+from app.stock.receiving import Receiving, generate_serials, receive_quantity, receive_serials
 from app.stock.records import ItemRecord, LocationRecord, ReceiveResult
 from app.stock.serials import SerialEntry, SerialScheme
-from app.stock.services import (
-    DuplicateSerials,
-    Receiving,
-    existing_keys,
-    generate_serials,
-    receive_quantity,
-    receive_serials,
-)
 from app.ui.formatting import ShopFormat
 from app.ui.models.columns import AnyIndex
 from app.ui.stock.labels_dialog import LabelsDialog, LabelSource
