@@ -24,12 +24,12 @@ from app.customers import services as customers
 from app.db.uow import Store, open_store
 from app.errors import Conflict, InvalidInput, NotFound, UserError
 from app.money import format_plain, parse_money
+from app.paperwork.receipts import day_report_lines, receipt_text, refund_receipt, sale_receipt
 from app.pos.cart import Cart, TenderInput, TenderKind
 from app.pos.checkout import Checkout, Till, complete_sale
 from app.pos.day import business_day, end_of_day
 from app.pos.refunds import RefundRequest, lines_for_serials, refund_sale
 from app.pos.sales import get_sale
-from app.receipts import day_report_lines, receipt_text, refund_receipt, sale_receipt
 from app.scan import ItemScan, SaleScan, SerialChoice, UnitScan, resolve_scan
 from app.stock import queries, serials
 from app.stock.conversion import serialize_item, unserialize_item
@@ -520,7 +520,7 @@ def _units_to_label(store: Store, actor: Actor, args: argparse.Namespace) -> lis
 
 
 def cmd_labels(store: Store, args: argparse.Namespace) -> None:
-    from app import labels as label_files
+    from app.paperwork import labels as label_files
 
     actor = _actor(store, args)
     settings = config.load_settings()

@@ -14,13 +14,14 @@ from biip.gs1_messages import GS1Message
 from sqlalchemy import bindparam, func, select
 from sqlalchemy.orm import Session
 
+from app.customers.models import Customer
 from app.db.uow import Store
 from app.pos.cart import CartLine
 from app.pos.checkout import unsellable_reason
 from app.pos.models import Refund, Sale
 from app.stock.items import barcode_key
 from app.stock.ledger import UnitState
-from app.stock.models import Customer, Item, Location, SerialUnit, UnitStatus
+from app.stock.models import Item, Location, SerialUnit, UnitStatus
 from app.stock.serials import MAX_SERIAL_LENGTH, serial_key
 from app.text import has_control_chars, shorten
 from app.users.roles import Actor, Permission, require

@@ -13,6 +13,7 @@ from datetime import date, timedelta
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
+from app.customers.models import Customer
 from app.db.uow import Store
 from app.errors import Conflict, InvalidInput, NotFound, PermissionDenied
 from app.pos.cart import (
@@ -33,7 +34,7 @@ from app.pos.sales import sale_record
 from app.stock.ledger import UnitState, load_unit_states, move_bulk, move_unit
 from app.stock.lifecycle import Move
 from app.stock.lookups import get_location
-from app.stock.models import Customer, Item, Location, UnitStatus
+from app.stock.models import Item, Location, UnitStatus
 from app.text import clean_text
 from app.users import audit
 from app.users.roles import Actor, Permission, Role, require

@@ -5,6 +5,7 @@ from __future__ import annotations
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from app.customers.models import Customer
 from app.db.uow import Store
 from app.errors import NotFound
 from app.pos.models import Refund, RefundLine, Sale, SaleLine, Tender
@@ -13,7 +14,7 @@ from app.pos.records import (
     SaleRecord,
     TenderRecord,
 )
-from app.stock.models import Customer, Location, SerialUnit
+from app.stock.models import Location, SerialUnit
 from app.stock.serials import serial_key
 from app.users.models import User
 from app.users.roles import Actor, Permission, require

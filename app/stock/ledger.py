@@ -15,9 +15,10 @@ from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 from sqlalchemy.sql.elements import ColumnElement
 
+from app.customers.models import Customer
 from app.errors import Conflict
 from app.stock.lifecycle import Move, target_status
-from app.stock.models import Customer, Location, Movement, SerialUnit, StockLevel, UnitStatus
+from app.stock.models import Location, Movement, SerialUnit, StockLevel, UnitStatus
 from app.users.roles import Actor
 
 

@@ -15,6 +15,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapped, mapped_column
 
+import app.customers.models  # noqa: F401  (units and the ledger refer to the customers table)
 from app.db.base import Base
 from app.db.types import BigId, key_string, utcnow
 
@@ -61,16 +62,6 @@ class Location(Base):
     name: Mapped[str] = mapped_column(String(64), unique=True)
     sellable: Mapped[bool] = mapped_column(default=True)
     active: Mapped[bool] = mapped_column(default=True)
-
-
-class Customer(Base):
-    __tablename__ = "customers"
-
-    id: Mapped[int] = mapped_column(primary_key=True)
-    name: Mapped[str] = mapped_column(String(120), index=True)
-    phone: Mapped[str] = mapped_column(String(40), default="")
-    email: Mapped[str] = mapped_column(String(120), default="")
-    created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
 
 class ReceivingBatch(Base):

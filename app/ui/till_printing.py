@@ -11,10 +11,10 @@ from PySide6.QtCore import QObject, Signal
 
 from app.config import Settings
 from app.devices.settings import PrinterSettings
+from app.paperwork.receipts import day_report_rows, refund_receipt, sale_receipt
 from app.pos.records import DayReport, RefundRecord, SaleRecord
 from app.printing.documents import Receipt
 from app.printing.escpos import drawer_kick, paper, render_receipt, render_rows
-from app.receipts import day_report_rows, refund_receipt, sale_receipt
 from app.ui.shop_devices import ShopDevices
 
 CASH = "cash"

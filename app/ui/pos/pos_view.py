@@ -33,13 +33,13 @@ from app.config import ShopSettings
 from app.customers.services import get_customer
 from app.db.uow import Store
 from app.errors import UserError
+from app.paperwork.receipts import sale_receipt
 from app.pos.cart import CartLine, TenderInput
 from app.pos.checkout import Checkout, UnitUnavailable, complete_sale
 from app.pos.day import business_day, end_of_day
 from app.pos.parking import list_parked, park_sale, resume_sale
 from app.pos.records import SaleRecord
 from app.pos.sales import recent_sales
-from app.receipts import sale_receipt
 from app.scan import (
     ItemScan,
     SaleScan,

@@ -29,10 +29,10 @@ from PySide6.QtWidgets import (
 from app.config import ShopSettings
 from app.db.uow import Store
 from app.errors import UserError
+from app.paperwork.receipts import refund_receipt
 from app.pos.records import RefundRecord, SaleRecord
 from app.pos.refunds import DEFECTIVE, RefundRequest, refund_sale
 from app.pos.sales import find_sale_of_unit, get_sale
-from app.receipts import refund_receipt
 from app.scan import ItemScan, SaleScan, SerialChoice, UnitScan, UnknownScan, resolve_scan
 from app.stock.queries import list_locations
 from app.ui.formatting import ShopFormat

@@ -30,12 +30,12 @@ from app.devices.settings import DeviceSettingsError, PrinterSettings, parse_pri
 from app.errors import UserError
 from app.printing.documents import Receipt, ReceiptLine, TotalLine
 from app.printing.escpos import render_receipt
-from app.shop_settings import save_settings_as
 from app.ui.settings.printers_page import PrintersPage
 from app.ui.settings.scanner_panel import ScannerForm, ScannerTest, check_scanner
 from app.ui.shop_devices import ShopDevices
 from app.ui.widgets.message_line import MessageLine
 from app.users.roles import Actor, Role
+from app.users.settings import save_settings_as
 
 READ_ONLY_NOTE = (
     "Only a manager can change device settings. You can look, print a test page and "

@@ -37,6 +37,7 @@ from app.db.uow import Store
 from app.devices.print_queue import PrintQueue
 from app.errors import UserError
 from app.money import parse_money
+from app.paperwork.labels import LabelSource
 from app.stock import queries, serials
 from app.stock.lookups import DuplicateSerials, existing_keys
 from app.stock.receiving import Receiving, generate_serials, receive_quantity, receive_serials
@@ -44,7 +45,7 @@ from app.stock.records import ItemRecord, LocationRecord, ReceiveResult
 from app.stock.serials import SerialEntry, SerialScheme
 from app.ui.formatting import ShopFormat
 from app.ui.models.columns import AnyIndex
-from app.ui.stock.labels_dialog import LabelsDialog, LabelSource
+from app.ui.stock.labels_dialog import LabelsDialog
 from app.ui.stock.serial_input import GENERATE, ParsedSerials, SerialInput
 from app.ui.widgets.message_line import MessageLine
 from app.ui.workers import BackgroundTask, TaskProgress, TaskRunner
