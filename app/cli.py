@@ -15,22 +15,23 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import asdict, replace
 from datetime import date, datetime
 from pathlib import Path
-from typing import Any, NoReturn
+from typing import Any, NoReturn, TextIO
 
 from sqlalchemy.engine import make_url
 
 from app import config
 from app.customers import services as customers
 from app.db.uow import Store, open_store
-from app.errors import Conflict, InvalidInput, NotFound, UserError
-from app.money import format_plain, parse_money
+from app.errors import InvalidInput, NotFound, UserError
+from app.files import write_atomically
+from app.money import format_plain, parse_money, parse_percent
 from app.paperwork.receipts import day_report_lines, receipt_text, refund_receipt, sale_receipt
 from app.pos.cart import Cart, TenderInput, TenderKind
 from app.pos.checkout import Checkout, Till, complete_sale
 from app.pos.day import business_day, end_of_day
 from app.pos.refunds import RefundRequest, lines_for_serials, refund_sale
 from app.pos.sales import get_sale
-from app.scan import ItemScan, SaleScan, SerialChoice, UnitScan, resolve_scan
+from app.scan import AddLine, PickUnit, ReceiptScanned, Refuse, resolve_scan, sale_step
 from app.stock import queries, serials
 from app.stock.conversion import serialize_item, unserialize_item
 from app.stock.items import ItemFields, create_item, edit_item
@@ -142,9 +143,7 @@ def _read_text_file(path: str, what: str) -> str:
 
 
 def _tax_bp(text: str | None) -> int | None:
-    if text is None:
-        return None
-    return parse_money(text.rstrip("%"), field="tax rate")  # 20.5 -> 2050 basis points
+    return None if text is None else parse_percent(text, what="a tax rate")
 
 
 # ---------------------------------------------------------------- commands
@@ -338,20 +337,20 @@ EXPORT_COLUMNS = (
 
 def write_units_csv(path: Path, units: Iterable[UnitRecord]) -> int:
     """Streams units to CSV through a temporary file: a failed export leaves no half file."""
-    tmp = path.with_name(path.name + ".part")
     count = 0
+
+    def write(out: TextIO) -> None:
+        nonlocal count
+        writer = csv.DictWriter(out, fieldnames=EXPORT_COLUMNS)
+        writer.writeheader()
+        for unit in units:
+            writer.writerow(unit_json(unit))
+            count += 1
+
     try:
-        with tmp.open("w", newline="", encoding="utf-8") as out:
-            writer = csv.DictWriter(out, fieldnames=EXPORT_COLUMNS)
-            writer.writeheader()
-            for unit in units:
-                writer.writerow(unit_json(unit))
-                count += 1
-        os.replace(tmp, path)
+        write_atomically(path, write)
     except OSError as exc:
         raise InvalidInput(f"cannot write {path}: {exc.strerror or exc}") from None
-    finally:
-        tmp.unlink(missing_ok=True)
     return count
 
 
@@ -380,30 +379,17 @@ def _till(shop: config.ShopSettings, location: str | None) -> Till:
 
 
 def _cart_from_codes(store: Store, actor: Actor, codes: Sequence[str], location: str) -> Cart:
-    """Each code resolved like a scan at the till; anything but a sellable line is refused."""
+    """Each code resolved like a scan at the till; anything but a sellable line is refused
+    (there is no one to ask which unit was meant)."""
     cart = Cart()
     for code in codes:
-        result = resolve_scan(store, actor, code, location=location)
-        if isinstance(result, UnitScan):
-            if result.unit.reason:
-                raise Conflict(result.unit.reason)
-            cart.add(result.unit.cart_line())
-        elif isinstance(result, ItemScan) and not result.item.serialized:
-            cart.add(result.cart_line())
-        elif isinstance(result, ItemScan):
-            here = ", ".join(u.serial for u in result.units_here[:10]) or "none"
-            raise InvalidInput(
-                f"{result.item.sku} is serialized: give the unit's serial (here: {here})"
-            )
-        elif isinstance(result, SerialChoice):
-            skus = ", ".join(sorted(u.item.sku for u in result.units))
-            raise InvalidInput(
-                f"{code.strip()} is a serial of several items ({skus}): scan its GS1 code"
-            )
-        elif isinstance(result, SaleScan):
-            raise InvalidInput(f"{result.number} is a receipt, not something to sell")
-        else:
-            raise InvalidInput(result.message)
+        match sale_step(resolve_scan(store, actor, code, location=location), location=location):
+            case AddLine(line, _said):
+                cart.add(line)
+            case PickUnit(unpicked=message) | Refuse(message):
+                raise InvalidInput(message)
+            case ReceiptScanned(number):
+                raise InvalidInput(f"{number} is a receipt, not something to sell")
     return cart
 
 

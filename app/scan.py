@@ -108,6 +108,90 @@ class UnknownScan:
 ScanResult = UnitScan | SerialChoice | ItemScan | SaleScan | UnknownScan
 
 
+# ---------------------------------------------------------------- what a scan means for a sale
+
+
+@dataclass(frozen=True)
+class AddLine:
+    """The code is something to sell: this line goes in the cart; `said` tells the cashier."""
+
+    line: CartLine
+    said: str
+
+
+@dataclass(frozen=True)
+class PickUnit:
+    """Several units fit the code: the cashier picks one. Where nobody can be asked (the
+    command line), `unpicked` says what to give instead."""
+
+    title: str
+    units: tuple[ScannedUnit, ...]
+    unpicked: str
+    with_item: bool = False
+    note: str = ""
+
+
+@dataclass(frozen=True)
+class Refuse:
+    """Nothing can go in the cart, and why."""
+
+    message: str
+
+
+@dataclass(frozen=True)
+class ReceiptScanned:
+    """A receipt's number: not something to sell (the refund desk takes it)."""
+
+    number: str
+
+
+SaleStep = AddLine | PickUnit | Refuse | ReceiptScanned
+
+
+def sale_step(result: ScanResult, *, location: str) -> SaleStep:
+    """What a scanned code does to a sale at a till selling from `location`: decided here
+    once for the window, the command line and the tests."""
+    match result:
+        case UnitScan(unit):
+            if unit.reason:
+                return Refuse(unit.reason)
+            return AddLine(unit.cart_line(), f"Added {unit.item.name} — {unit.serial}")
+        case SerialChoice(units):
+            serial = units[0].serial
+            skus = ", ".join(sorted(u.item.sku for u in units))
+            return PickUnit(
+                f"Several items have serial {serial}: which one is it?",
+                units,
+                f"{serial} is a serial of several items ({skus}): scan its GS1 code",
+                with_item=True,
+            )
+        case ItemScan(item, units_here, more_here) if item.serialized:
+            return _pick_from_item(item, units_here, more_here, location)
+        case ItemScan(item):
+            return AddLine(result.cart_line(), f"Added {item.name}")
+        case SaleScan(number):
+            return ReceiptScanned(number)
+        case UnknownScan(_code, message):
+            return Refuse(message)
+    raise AssertionError(f"unhandled scan {result!r}")  # pragma: no cover
+
+
+def _pick_from_item(
+    item: ItemSummary, units_here: tuple[ScannedUnit, ...], more_here: bool, location: str
+) -> SaleStep:
+    """A serialized item's barcode names no unit: one of those in stock here, if any."""
+    if not units_here:
+        return Refuse(f"no {item.name} in stock at {location}: scan the serial on the unit itself")
+    more = " (the first ones; scan or type the serial to find others)"
+    here = ", ".join(u.serial for u in units_here[:10])
+    return PickUnit(
+        f"{item.name} ({item.sku}) — which unit?",
+        units_here,
+        f"{item.sku} is serialized: give the unit's serial (here: {here})",
+        note=f"In stock at {location}{more if more_here else ''}",
+    )
+
+
 def resolve_scan(store: Store, actor: Actor, code: str, *, location: str) -> ScanResult:
     """What a code is, with everything the view needs to act on it."""
     require(actor, Permission.VIEW_STOCK)

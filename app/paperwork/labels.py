@@ -16,6 +16,7 @@ from PIL import Image
 from app.config import ShopSettings
 from app.db.uow import Store
 from app.errors import InvalidInput
+from app.files import write_atomically
 from app.money import format_money
 from app.printing import escpos, raster, sheets, zpl
 from app.printing.documents import LABEL_SIZES, Label, LabelSize, Symbology, label_rows
@@ -102,12 +103,9 @@ def write_labels(labels: Sequence[Label], path: Path, size: LabelSize) -> int:
     data = render_labels(labels, path.suffix, size)
     if not path.parent.is_dir():
         raise InvalidInput(f"folder {str(path.parent)!r} does not exist")
-    tmp = path.with_name(path.name + ".part")
     try:
-        tmp.write_bytes(data)
-        tmp.replace(path)
+        write_atomically(path, data)
     except OSError as exc:
-        tmp.unlink(missing_ok=True)
         raise InvalidInput(f"cannot write {path}: {exc.strerror or exc}") from None
     return len(data)
 

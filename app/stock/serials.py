@@ -24,6 +24,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from app.errors import InvalidInput
+from app.text import control_char_at
 
 __all__ = [
     "MAX_ASSET_TAG_LENGTH",
@@ -75,8 +76,6 @@ assert len(RANDOM_ALPHABET) == 1 << _BITS_PER_SYMBOL == len(set(RANDOM_ALPHABET)
 _TRIM_CHARS = " \t\n\r" + "".join(
     chr(c) for c in range(0x80, 0x3000 + 1) if unicodedata.category(chr(c)) == "Zs"
 )
-# Control, format, separator-line/paragraph, private use, surrogate, unassigned.
-_BAD_CATEGORIES = frozenset({"Cc", "Cf", "Zl", "Zp", "Co", "Cs", "Cn"})
 _PLAIN_ASCII = re.compile(r"[\x20-\x7e]*")  # fast path: printable ASCII needs no lookups
 _LINE_BREAKS = frozenset("\n\r\x0b\x0c\x85\u2028\u2029")
 
@@ -154,18 +153,18 @@ def _clean(raw: str, where: str, what: str = "", limit: int = MAX_SERIAL_LENGTH)
             f"{label} {_show(text)} is too long: {len(text):,} characters (limit {limit})"
         )
     if _PLAIN_ASCII.fullmatch(text) is None:
-        for index, char in enumerate(text, start=1):
+        at = control_char_at(text)
+        if at is not None:
+            char, index = text[at], at + 1
             if char in _LINE_BREAKS:
                 raise InvalidInput(
                     f"{label} {_show(text)} contains a line break at character {index}"
                 )
-            category = unicodedata.category(char)
-            if category in _BAD_CATEGORIES:
-                kind = "an unassigned character" if category == "Cn" else "a control character"
-                raise InvalidInput(
-                    f"{label} {_show(text)} contains {kind} (U+{ord(char):04X}) "
-                    f"at character {index}"
-                )
+            unassigned = unicodedata.category(char) == "Cn"
+            kind = "an unassigned character" if unassigned else "a control character"
+            raise InvalidInput(
+                f"{label} {_show(text)} contains {kind} (U+{ord(char):04X}) at character {index}"
+            )
         # Lowering can lengthen text (U+0130 -> "i" + dot); the key column is as long as
         # the serial column, so the key must fit too.
         if len(serial_key(text)) > limit:

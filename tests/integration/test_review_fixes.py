@@ -14,7 +14,7 @@ from app.pos.checkout import Checkout, Till, complete_sale
 from app.pos.records import SaleRecord
 from app.pos.refunds import RefundRequest, refund_sale
 from app.pos.sales import find_sale_of_unit
-from app.scan import UnitScan, resolve_scan
+from app.scan import AddLine, UnitScan, resolve_scan, sale_step
 from app.stock import queries
 from app.stock.conversion import serialize_item, unserialize_item
 from app.stock.items import ItemFields, create_item
@@ -121,8 +121,9 @@ def demo(store, manager):  # type: ignore[no-untyped-def]
 def _sell(store, actor: Actor, *codes: str) -> SaleRecord:  # type: ignore[no-untyped-def]
     lines = []
     for code in codes:
-        found = resolve_scan(store, actor, code, location="Front")
-        lines.append(found.unit.cart_line() if isinstance(found, UnitScan) else found.cart_line())  # type: ignore[union-attr]
+        step = sale_step(resolve_scan(store, actor, code, location="Front"), location="Front")
+        assert isinstance(step, AddLine), step
+        lines.append(step.line)
     total = sum(line.unit_price for line in lines)
     return complete_sale(
         store,

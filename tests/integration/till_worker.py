@@ -14,7 +14,7 @@ from app.db.uow import open_store
 from app.errors import UserError
 from app.pos.cart import TenderInput, TenderKind
 from app.pos.checkout import Checkout, Till, UnitUnavailable, complete_sale
-from app.scan import UnitScan, resolve_scan
+from app.scan import AddLine, resolve_scan, sale_step
 from app.users.services import actor_by_name
 
 
@@ -36,8 +36,9 @@ def main(url: str, till_name: str, seed: int, barrier: Path, units: int) -> None
         lines = []
         for code in picked:
             result = resolve_scan(store, cashier, code, location="Front")
-            if isinstance(result, UnitScan) and result.unit.reason is None:
-                lines.append(result.unit.cart_line())
+            step = sale_step(result, location="Front")
+            if isinstance(step, AddLine):  # a unit the other till sold already is skipped
+                lines.append(step.line)
         while lines:
             total = sum(line.unit_price for line in lines)
             checkout = Checkout(tuple(lines), (TenderInput(TenderKind.CASH, total),))

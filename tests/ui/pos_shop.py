@@ -12,7 +12,7 @@ from app.db.uow import Store
 from app.pos.cart import TenderInput, TenderKind
 from app.pos.checkout import Checkout, complete_sale
 from app.pos.records import SaleRecord
-from app.scan import UnitScan, resolve_scan
+from app.scan import AddLine, resolve_scan, sale_step
 from app.ui.formatting import ShopFormat
 from app.ui.pos.pos_view import PosView
 from app.ui.pos.till import till_of
@@ -80,8 +80,9 @@ def sell_through_service(store: Store, actor: Actor, *serials: str) -> SaleRecor
     lines = []
     for serial in serials:
         found = resolve_scan(store, actor, serial, location=SHOP.till_location)
-        assert isinstance(found, UnitScan)
-        lines.append(found.unit.cart_line())
+        step = sale_step(found, location=SHOP.till_location)
+        assert isinstance(step, AddLine), step
+        lines.append(step.line)
     total = sum(line.unit_price for line in lines)
     checkout = Checkout(tuple(lines), (TenderInput(TenderKind.CASH, total),))
     return complete_sale(store, actor, till_of(SHOP), checkout)

@@ -33,6 +33,7 @@ from app.config import ShopSettings
 from app.customers.services import get_customer
 from app.db.uow import Store
 from app.errors import UserError
+from app.money import percent_text
 from app.paperwork.receipts import sale_receipt
 from app.pos.cart import CartLine, TenderInput
 from app.pos.checkout import Checkout, UnitUnavailable, complete_sale
@@ -41,14 +42,16 @@ from app.pos.parking import list_parked, park_sale, resume_sale
 from app.pos.records import SaleRecord
 from app.pos.sales import recent_sales
 from app.scan import (
-    ItemScan,
-    SaleScan,
+    AddLine,
+    PickUnit,
+    ReceiptScanned,
+    Refuse,
+    SaleStep,
     ScannedUnit,
     ScanResult,
-    SerialChoice,
     UnitScan,
-    UnknownScan,
     resolve_scan,
+    sale_step,
 )
 from app.ui.formatting import ShopFormat
 from app.ui.pos import cart_model as cols
@@ -66,7 +69,7 @@ from app.ui.pos.payment_dialog import PaymentDialog, Refusal
 from app.ui.pos.receipt_preview import DonePanel
 from app.ui.pos.scanning import TakesScans
 from app.ui.pos.serial_picker import SerialPicker
-from app.ui.pos.till import needs_manager, percent_text, till_of
+from app.ui.pos.till import needs_manager, till_of
 from app.ui.pos.totals_panel import TotalsPanel
 from app.ui.widgets.tables import ShopTable
 from app.users.roles import Actor
@@ -305,44 +308,26 @@ class PosView(TakesScans, QWidget):
 
     def _dispatch(self, result: ScanResult) -> None:
         self._set_receipt_scanned("")
-        match result:
-            case UnitScan(unit):
-                self.add_unit(unit)
-            case SerialChoice(units):
-                serial = units[0].serial
-                self._pick_unit(
-                    f"Several items have serial {serial}: which one is it?", units, with_item=True
-                )
-            case ItemScan(item, units_here, more_here) if item.serialized:
-                if not units_here:
-                    self.message.show_problem(
-                        f"no {item.name} in stock at {self.till.location}:"
-                        " scan the serial on the unit itself"
-                    )
-                    return
-                more = " (the first ones; scan or type the serial to find others)"
-                self._pick_unit(
-                    f"{item.name} ({item.sku}) — which unit?",
-                    units_here,
-                    note=f"In stock at {self.till.location}{more if more_here else ''}",
-                )
-            case ItemScan():
-                self._add_line(result.cart_line(), f"Added {result.item.name}")
-            case SaleScan(number):
+        self._take(sale_step(result, location=self.till.location))
+
+    def _take(self, step: SaleStep) -> None:
+        match step:
+            case AddLine(line, said):
+                self._add_line(line, said)
+            case PickUnit(title, units, _unpicked, with_item, note):
+                self._pick_unit(title, units, with_item=with_item, note=note)
+            case ReceiptScanned(number):
                 self._set_receipt_scanned(number)
                 self.message.show_info(
                     f"{number} is a receipt, not an item. To take something back from it,"
                     " press F10 (Refund)."
                 )
-            case UnknownScan(_code, message):
+            case Refuse(message):
                 self.message.show_problem(message)
 
     def add_unit(self, unit: ScannedUnit) -> None:
         """A scanned unit goes in the cart, unless the store says why it cannot be sold."""
-        if unit.reason:
-            self.message.show_problem(unit.reason)
-            return
-        self._add_line(unit.cart_line(), f"Added {unit.item.name} — {unit.serial}")
+        self._take(sale_step(UnitScan(unit), location=self.till.location))
 
     def _add_line(self, line: CartLine, said: str) -> None:
         try:
