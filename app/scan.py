@@ -16,6 +16,7 @@ from sqlalchemy.orm import Session
 
 from app.customers.models import Customer
 from app.db.uow import Store
+from app.ids import CustomerId, ItemId, LocationId, UnitId
 from app.pos.cart import CartLine
 from app.pos.checkout import unsellable_reason
 from app.pos.models import Refund, Sale
@@ -35,7 +36,7 @@ _DOCUMENT = re.compile(r"^(R|RF)-\d{6,}$", re.IGNORECASE)
 
 @dataclass(frozen=True)
 class ItemSummary:
-    id: int
+    id: ItemId
     sku: str
     name: str
     price: int
@@ -48,10 +49,10 @@ class ItemSummary:
 class ScannedUnit:
     """A unit found by a scan; `reason` says why it cannot be sold (None: it can)."""
 
-    unit_id: int
+    unit_id: UnitId
     item: ItemSummary
     serial: str
-    status: str
+    status: UnitStatus
     location: str | None
     reason: str | None
 
@@ -270,7 +271,7 @@ def _gs1_unit(session: Session, gtin14: str, serial: str, *, location: str) -> S
 
 def _summary(item: Item) -> ItemSummary:
     return ItemSummary(
-        item.id,
+        ItemId(item.id),
         item.sku,
         item.name,
         item.price,
@@ -299,18 +300,19 @@ def _scanned(
     sellable: bool | None,
     customer: str | None,
 ) -> ScannedUnit:
+    unit_id = UnitId(unit.id)
     state = UnitState(
-        unit.id,
-        unit.item_id,
+        unit_id,
+        ItemId(unit.item_id),
         unit.serial,
         unit.status,
-        unit.location_id,
+        None if unit.location_id is None else LocationId(unit.location_id),
         loc,
-        unit.customer_id,
+        None if unit.customer_id is None else CustomerId(unit.customer_id),
         customer,
     )
     reason = unsellable_reason(session, state, bool(sellable))
-    return ScannedUnit(unit.id, _summary(item), unit.serial, unit.status, loc, reason)
+    return ScannedUnit(unit_id, _summary(item), unit.serial, unit.status, loc, reason)
 
 
 def _units_by_serial(session: Session, serial: str) -> list[ScannedUnit]:

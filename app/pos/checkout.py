@@ -16,6 +16,7 @@ from sqlalchemy.orm import Session
 from app.customers.models import Customer
 from app.db.uow import Store
 from app.errors import Conflict, InvalidInput, NotFound, PermissionDenied
+from app.ids import UnitId
 from app.pos.cart import (
     CartLine,
     LineInput,
@@ -260,7 +261,7 @@ class _Selling:
     sellable: set[int] | None = None
 
     def sell_unit(
-        self, item: Item, line: CartLine, units: dict[int, UnitState]
+        self, item: Item, line: CartLine, units: dict[UnitId, UnitState]
     ) -> tuple[str, date | None]:
         """Claims the unit for this sale; its customer warranty starts today."""
         if self.sellable is None:
@@ -337,7 +338,7 @@ def _sellable_locations(session: Session) -> set[int]:
 
 def _claimable(
     session: Session,
-    units: dict[int, UnitState],
+    units: dict[UnitId, UnitState],
     line: CartLine,
     sellable: set[int],
     items_serialized: dict[int, bool],

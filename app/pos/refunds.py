@@ -10,6 +10,7 @@ from sqlalchemy.orm import Session
 
 from app.db.uow import Store
 from app.errors import Conflict, InvalidInput, NotFound
+from app.ids import SaleLineId
 from app.pos.cart import (
     TenderKind,
 )
@@ -36,18 +37,30 @@ DEFECTIVE = "defective"
 
 
 @dataclass(frozen=True)
+class RefundLineRequest:
+    """One line of the sale coming back, and how many of it."""
+
+    sale_line_id: SaleLineId
+    qty: int
+
+
+@dataclass(frozen=True)
 class RefundRequest:
     sale_number: str
-    lines: tuple[tuple[int, int], ...]  # (sale line id, quantity coming back)
+    lines: tuple[RefundLineRequest, ...]
     reason: str
     restock: str  # a sellable location's name, or "defective"
     to_cash: bool = False  # else back to the original tenders
 
 
-def lines_for_serials(sale: SaleRecord, serials: Sequence[str]) -> tuple[tuple[int, int], ...]:
+def lines_for_serials(
+    sale: SaleRecord, serials: Sequence[str]
+) -> tuple[RefundLineRequest, ...]:
     """Picks the sale lines of the given serials; no serials: everything still refundable."""
     if not serials:
-        chosen = tuple((ln.id, ln.refundable_qty) for ln in sale.lines if ln.refundable_qty > 0)
+        chosen = tuple(
+            RefundLineRequest(ln.id, ln.refundable_qty) for ln in sale.lines if ln.refundable_qty
+        )
         if not chosen:
             raise Conflict(f"everything on {sale.number} has been refunded already")
         return chosen
@@ -57,7 +70,7 @@ def lines_for_serials(sale: SaleRecord, serials: Sequence[str]) -> tuple[tuple[i
         line = next((ln for ln in sale.lines if ln.serial and serial_key(ln.serial) == key), None)
         if line is None:
             raise NotFound(f"{serial.strip()} is not on sale {sale.number}")
-        picked.append((line.id, 1))
+        picked.append(RefundLineRequest(line.id, 1))
     return tuple(picked)
 
 
@@ -74,7 +87,7 @@ def refund_sale(
     reason = clean_text(request.reason, field="reason", max_length=200)
     if not request.lines:
         raise InvalidInput("choose what comes back")
-    if len({line_id for line_id, _ in request.lines}) != len(request.lines):
+    if len({line.sale_line_id for line in request.lines}) != len(request.lines):
         raise InvalidInput("a line is chosen twice")
     with store.write() as session:
         sale = sale_by_number(session, request.sale_number)
@@ -99,8 +112,10 @@ def refund_sale(
         session.add(refund)
         session.flush()
         total = tax = 0
-        for line_id, qty in request.lines:
-            amount, line_tax = _refund_line(session, actor, sale, refund, line_id, qty, restock_id)
+        for wanted in request.lines:
+            amount, line_tax = _refund_line(
+                session, actor, sale, refund, wanted.sale_line_id, wanted.qty, restock_id
+            )
             total += amount
             tax += line_tax
         refund.total, refund.tax = total, tax

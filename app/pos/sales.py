@@ -8,6 +8,7 @@ from sqlalchemy.orm import Session
 from app.customers.models import Customer
 from app.db.uow import Store
 from app.errors import NotFound
+from app.ids import SaleLineId
 from app.pos.models import Refund, RefundLine, Sale, SaleLine, Tender
 from app.pos.records import (
     SaleLineRecord,
@@ -31,7 +32,7 @@ def sale_record(session: Session, sale: Sale) -> SaleRecord:
     )
     lines = [
         SaleLineRecord(
-            id=ln.id,
+            id=SaleLineId(ln.id),
             line_no=ln.line_no,
             sku=ln.sku,
             description=ln.description,

@@ -17,6 +17,7 @@ from sqlalchemy.sql.elements import ColumnElement
 
 from app.customers.models import Customer
 from app.errors import Conflict
+from app.ids import CustomerId, ItemId, LocationId, UnitId
 from app.stock.lifecycle import Move, target_status
 from app.stock.models import Location, Movement, SerialUnit, StockLevel, UnitStatus
 from app.users.roles import Actor
@@ -26,13 +27,13 @@ from app.users.roles import Actor
 class UnitState:
     """A unit as read at the start of a move: what the conditional update checks against."""
 
-    id: int
-    item_id: int
+    id: UnitId
+    item_id: ItemId
     serial: str
-    status: str
-    location_id: int | None
+    status: UnitStatus
+    location_id: LocationId | None
     location: str | None
-    customer_id: int | None
+    customer_id: CustomerId | None
     customer: str | None
 
 

@@ -9,6 +9,7 @@ from sqlalchemy import bindparam, func, select
 from sqlalchemy.orm import Session
 
 from app.errors import Conflict, NotFound
+from app.ids import LocationId
 from app.stock import serials as serial_entry
 from app.stock.ledger import UnitState, unit_state_query
 from app.stock.models import (
@@ -41,7 +42,9 @@ def item_record(item: Item) -> ItemRecord:
 
 
 def location_record(location: Location) -> LocationRecord:
-    return LocationRecord(location.id, location.name, location.sellable, location.active)
+    return LocationRecord(
+        LocationId(location.id), location.name, location.sellable, location.active
+    )
 
 
 def get_item(session: Session, sku: str, *, active: bool = True, lock: bool = False) -> Item:

@@ -15,6 +15,7 @@ from sqlalchemy.orm import Session
 from app.db.types import utcnow
 from app.db.uow import Store
 from app.errors import Conflict, InvalidInput
+from app.ids import BatchId
 from app.money import format_plain
 from app.stock import serials as serial_entry
 from app.stock.ledger import move_bulk
@@ -88,7 +89,7 @@ def receive_serials(
             raise DuplicateSerials(f"{item.sku} already has serials", taken)
         batch_id = insert_units(session, actor, item, location, rcv, entries, method)
         return ReceiveResult(
-            batch_id, item.sku, location.name, len(entries), [e.serial for e in entries]
+            BatchId(batch_id), item.sku, location.name, len(entries), [e.serial for e in entries]
         )
 
 
@@ -103,7 +104,7 @@ def generate_serials(store: Store, actor: Actor, rcv: Receiving, count: int) -> 
         made = generate_for(session, item, count)
         entries = [SerialEntry(s) for s in made]
         batch_id = insert_units(session, actor, item, location, rcv, entries, "generate")
-        return ReceiveResult(batch_id, item.sku, location.name, count, made)
+        return ReceiveResult(BatchId(batch_id), item.sku, location.name, count, made)
 
 
 def generate_for(session: Session, item: Item, count: int) -> list[str]:

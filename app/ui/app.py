@@ -1,4 +1,4 @@
-"""Starting the window: `serialpos` / `serialpos gui` end here (app.cli.cmd_gui)."""
+"""Starting the window: `serialpos` / `serialpos gui` end here (app.cli.gui.cmd_gui)."""
 
 from __future__ import annotations
 

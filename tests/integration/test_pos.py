@@ -13,7 +13,7 @@ from app.pos.cart import CartLine, TenderInput, TenderKind
 from app.pos.checkout import ApprovalRequired, Checkout, Till, UnitUnavailable, complete_sale
 from app.pos.day import end_of_day
 from app.pos.parking import list_parked, park_sale, resume_sale
-from app.pos.refunds import RefundRequest, lines_for_serials, refund_sale
+from app.pos.refunds import RefundLineRequest, RefundRequest, lines_for_serials, refund_sale
 from app.pos.sales import find_sale_of_unit, get_sale
 from app.scan import ItemScan, UnitScan, resolve_scan
 from app.stock import queries
@@ -259,7 +259,8 @@ def test_partial_bulk_refund_and_original_card_tender(
     cable = line_for(shop, cashier, "CABLE")
     lines = (CartLine(**{**cable.__dict__, "qty": 3}),)
     sale = complete_sale(shop, cashier, TILL, Checkout(lines, (TenderInput(CARD, 3000, "C9"),)))
-    request = RefundRequest(sale.number, ((sale.lines[0].id, 2),), "two too many", "Front")
+    two_back = (RefundLineRequest(sale.lines[0].id, 2),)
+    request = RefundRequest(sale.number, two_back, "two too many", "Front")
     back = refund_sale(shop, cashier, TILL, request, approver=manager)
     assert back.total == 2000 and [(t.kind, t.reference) for t in back.tenders] == [("card", "C9")]
     assert get_sale(shop, cashier, sale.number).lines[0].refundable_qty == 1

@@ -12,7 +12,7 @@ from app.money import parse_money
 from app.pos.cart import TenderInput, TenderKind
 from app.pos.checkout import Checkout, Till, complete_sale
 from app.pos.records import SaleRecord
-from app.pos.refunds import RefundRequest, refund_sale
+from app.pos.refunds import RefundLineRequest, RefundRequest, refund_sale
 from app.pos.sales import find_sale_of_unit
 from app.scan import AddLine, UnitScan, resolve_scan, sale_step
 from app.stock import queries
@@ -146,7 +146,8 @@ def test_gs1_scan_with_the_ean_padded_to_gtin14(demo, manager: Actor) -> None:  
 def test_refund_after_unserialize_is_refused_with_the_reason(demo, manager: Actor) -> None:  # type: ignore[no-untyped-def]
     sale = _sell(demo, manager, "P2")
     unserialize_item(demo, manager, "PH")
-    request = RefundRequest(sale.number, ((sale.lines[0].id, 1),), "faulty", "Front")
+    line = RefundLineRequest(sale.lines[0].id, 1)
+    request = RefundRequest(sale.number, (line,), "faulty", "Front")
     with refused(demo, Conflict, "counted by quantity since this sale"):
         refund_sale(demo, manager, Till("T1", "Front"), request, approver=None)
 
@@ -154,7 +155,8 @@ def test_refund_after_unserialize_is_refused_with_the_reason(demo, manager: Acto
 def test_refund_of_bulk_after_serialize_is_refused_with_the_reason(demo, manager: Actor) -> None:  # type: ignore[no-untyped-def]
     sale = _sell(demo, manager, "CB")
     serialize_item(demo, manager, "CB")
-    request = RefundRequest(sale.number, ((sale.lines[0].id, 1),), "faulty", "Front")
+    line = RefundLineRequest(sale.lines[0].id, 1)
+    request = RefundRequest(sale.number, (line,), "faulty", "Front")
     with refused(demo, Conflict, "serialized since this sale"):
         refund_sale(demo, manager, Till("T1", "Front"), request, approver=None)
 

@@ -12,7 +12,7 @@ from app.db.uow import Store
 from app.devices.print_queue import JobState
 from app.pos.checkout import Till
 from app.pos.day import business_day, end_of_day
-from app.pos.refunds import RefundRequest, refund_sale
+from app.pos.refunds import RefundLineRequest, RefundRequest, refund_sale
 from app.ui.till_printing import TillPrinting
 from app.users.roles import Actor
 from tests.support.escpos_decode import Barcode, DrawerKick, Text, decode
@@ -67,7 +67,7 @@ def test_refund_slip_of_a_cash_sale_opens_the_drawer(
     sale = sell_through_service(demo_store, demo_manager, "PX000002")
     till = Till("TILL-1", "Front store")
     request = RefundRequest(
-        sale.number, ((sale.lines[0].id, 1),), "faulty", "defective", to_cash=False
+        sale.number, (RefundLineRequest(sale.lines[0].id, 1),), "faulty", "defective", to_cash=False
     )
     refund = refund_sale(demo_store, demo_manager, till, request, approver=None)
     with FakePrinter() as printer, running_devices(_settings(printer.port), tmp_path) as devices:
