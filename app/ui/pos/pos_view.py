@@ -63,7 +63,6 @@ from app.ui.pos.discount_dialog import DiscountDialog
 from app.ui.pos.end_of_day_dialog import EndOfDayDialog
 from app.ui.pos.history_dialog import SaleHistoryDialog
 from app.ui.pos.keyed import key_button, keyed_action
-from app.ui.pos.message_bar import MessageBar
 from app.ui.pos.parked_dialog import ParkDialog, ResumeDialog
 from app.ui.pos.payment_dialog import PaymentDialog, Refusal
 from app.ui.pos.receipt_preview import DonePanel
@@ -71,6 +70,7 @@ from app.ui.pos.scanning import TakesScans
 from app.ui.pos.serial_picker import SerialPicker
 from app.ui.pos.till import needs_manager, till_of
 from app.ui.pos.totals_panel import TotalsPanel
+from app.ui.widgets.message_line import MessageLine
 from app.ui.widgets.tables import ShopTable
 from app.users.roles import Actor
 
@@ -175,7 +175,7 @@ class PosView(TakesScans, QWidget):
         self.scan_edit.step.connect(self.step_qty)
         self.scan_edit.remove.connect(self.remove_line)
         self.scan_edit.browse.connect(self._move_current)
-        self.message = MessageBar()
+        self.message = MessageLine(till=True)
 
         self.cart_table = CartTable(empty_text=EMPTY_CART_TEXT)
         self.cart_table.setObjectName("CartTable")
@@ -282,7 +282,7 @@ class PosView(TakesScans, QWidget):
         self.scan_edit.setEnabled(actor is not None)
         self.cart_table.setEnabled(actor is not None)
         self.customer_box.set_actor(actor)
-        self.message.clear_message()
+        self.message.clear()
 
     def refresh(self) -> None:
         """F5: the cart is this till's own; redraw it and its totals."""
@@ -730,7 +730,7 @@ class PosView(TakesScans, QWidget):
             return
         number = self._receipt_scanned
         self._set_receipt_scanned("")
-        self.message.clear_message()
+        self.message.clear()
         self.refund_requested.emit(number)
 
     # ------------------------------------------------------------------ dialogs

@@ -203,7 +203,7 @@ class LabelsDialog(QDialog):
         self._load_items()
         problem = settings_problem or printers_problem
         if problem:
-            self.error_line.show_error(problem)
+            self.error_line.show_problem(problem)
         self.update_preview()
         self.resize(760, 600)
 
@@ -348,7 +348,7 @@ class LabelsDialog(QDialog):
         try:
             items = queries.list_items(self._store, self._actor, include_inactive=True)
         except UserError as exc:
-            self.error_line.show_error(exc.message)
+            self.error_line.show_problem(exc.message)
             return
         self._items = {item.sku: item for item in items}
         skus = {u.sku for u in self.source.units} or {
@@ -430,7 +430,7 @@ class LabelsDialog(QDialog):
             self.preview.clear_images()
             message = exc.message if isinstance(exc, UserError) else str(exc)
             self.preview_note.setText("")
-            self.error_line.show_error(message)
+            self.error_line.show_problem(message)
             self._preview_ok = False
             self._check()
             return
@@ -459,7 +459,7 @@ class LabelsDialog(QDialog):
         elif not self.to_printer:
             problem = self._file_problem()
         if problem and self._preview_ok:
-            self.error_line.show_error(problem)
+            self.error_line.show_problem(problem)
         elif self._preview_ok and not self.runner.busy and not self.outcome:
             self.error_line.clear()
         self.go_button.setEnabled(not problem and not self.runner.busy)
@@ -551,9 +551,9 @@ class LabelsDialog(QDialog):
         if not self.outcome:
             return
         if self.outcome_failed:
-            self.error_line.show_error(self.outcome)
+            self.error_line.show_problem(self.outcome)
         else:
-            self.error_line.show_note(self.outcome)
+            self.error_line.show_info(self.outcome)
 
     def _finished(self) -> None:
         self._set_running(False)

@@ -178,7 +178,7 @@ class SerialInput(QTabWidget):
         self._timer.stop()
         result = self._parse()
         if result.error:
-            self.error_line.show_error(result.error)
+            self.error_line.show_problem(result.error)
         else:
             self.error_line.clear()
         self.parsed.emit(result)
