@@ -45,7 +45,8 @@ from app.db.uow import open_store, sqlite_url
 from app.stock.lifecycle import Move
 from app.stock.locations import create_location
 from app.stock.models import SerialUnit, UnitStatus
-from app.stock.serials import RANDOM_ALPHABET, serial_key
+from app.stock.serial_schemes import RANDOM_ALPHABET
+from app.stock.serials import serial_key
 from app.users import services as users
 from app.users.roles import Role
 

@@ -14,6 +14,7 @@ from app.db.uow import Store
 from app.errors import InvalidInput, NotFound
 from app.stock import serials
 from app.stock.receiving import Receiving, generate_serials, receive_quantity, receive_serials
+from app.stock.serial_csv import parse_csv
 
 MAX_CSV_BYTES = 20_000_000
 
@@ -36,7 +37,7 @@ def _entries(args: argparse.Namespace, limit: int) -> tuple[list[serials.SerialE
         return serials.parse_list(text), "list"
     if args.range is not None:
         return serials.parse_range(args.range, limit=limit), "range"
-    return serials.parse_csv(_read_text_file(args.csv, "CSV file")), "csv"
+    return parse_csv(_read_text_file(args.csv, "CSV file")), "csv"
 
 
 def cmd_receive(store: Store, args: argparse.Namespace) -> None:

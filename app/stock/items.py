@@ -19,7 +19,7 @@ from app.stock.models import (
     UnitStatus,
 )
 from app.stock.records import ItemRecord
-from app.stock.serials import SerialScheme
+from app.stock.serial_schemes import SerialScheme
 from app.text import clean_text
 from app.users import audit
 from app.users.roles import Actor, Permission, require

@@ -30,7 +30,8 @@ from app.stock.models import (
     UnitStatus,
 )
 from app.stock.records import ReceiveResult
-from app.stock.serials import SerialEntry, SerialScheme, serial_key
+from app.stock.serial_schemes import SerialScheme, generate
+from app.stock.serials import SerialEntry, serial_key
 from app.users.roles import Actor, Permission, require
 
 MAX_QTY = 1_000_000
@@ -111,7 +112,7 @@ def generate_for(session: Session, item: Item, count: int) -> list[str]:
     scheme = SerialScheme(
         prefix=item.serial_prefix, digits=item.serial_digits, random=item.serial_random
     )
-    made, next_number = serial_entry.generate(
+    made, next_number = generate(
         scheme,
         count,
         next_number=item.serial_next,

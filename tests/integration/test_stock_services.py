@@ -21,7 +21,8 @@ from app.stock.models import Movement, SerialUnit
 from app.stock.moves import transfer_units, write_off
 from app.stock.queries import UnitFilter
 from app.stock.receiving import Receiving, generate_serials, receive_quantity, receive_serials
-from app.stock.serials import SerialEntry, parse_csv, parse_list, parse_range
+from app.stock.serial_csv import parse_csv
+from app.stock.serials import SerialEntry, parse_list, parse_range
 from app.users.roles import Actor
 from tests.conftest import dump_tables
 

@@ -42,7 +42,8 @@ from app.stock import queries, serials
 from app.stock.lookups import DuplicateSerials, existing_keys
 from app.stock.receiving import Receiving, generate_serials, receive_quantity, receive_serials
 from app.stock.records import ItemRecord, LocationRecord, ReceiveResult
-from app.stock.serials import SerialEntry, SerialScheme
+from app.stock.serial_schemes import SerialScheme, generate
+from app.stock.serials import SerialEntry
 from app.ui.formatting import ShopFormat
 from app.ui.models.columns import AnyIndex
 from app.ui.stock.labels_dialog import LabelsDialog
@@ -68,7 +69,7 @@ def generated_preview(store: Store, item: ItemRecord, count: int) -> tuple[list[
         return [], f"{count:,} random serials like {scheme.pattern}, drawn when you press Receive"
     shown = min(count, PREVIEW_LIMIT)
     with store.read() as session:
-        made, _next = serials.generate(
+        made, _next = generate(
             scheme,
             shown,
             next_number=item.serial_next,
