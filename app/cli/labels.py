@@ -10,6 +10,7 @@ from app.cli.common import ArgumentParser, Subcommands, acting_user
 from app.db.uow import Store
 from app.errors import NotFound
 from app.stock import queries, serials
+from app.stock.models import UnitStatus
 from app.stock.records import UnitRecord
 from app.users.roles import Actor
 
@@ -31,7 +32,7 @@ def _units_to_label(store: Store, actor: Actor, args: argparse.Namespace) -> lis
     unit_filter = queries.UnitFilter(
         sku=args.sku,
         batch_id=args.received_batch,
-        status=None if args.received_batch is not None else "in_stock",
+        status=None if args.received_batch is not None else UnitStatus.IN_STOCK,
     )
     return list(queries.iter_units(store, actor, unit_filter))
 
