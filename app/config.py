@@ -16,6 +16,7 @@ import tomli_w
 from platformdirs import user_config_dir, user_data_dir
 
 from app.errors import InvalidInput
+from app.files import write_atomically
 
 APP_NAME = "SerialPOS"
 
@@ -126,9 +127,4 @@ def save_settings(settings: Settings, path: Path | None = None) -> None:
         "printers": list(settings.printers),
         "scanner": settings.scanner,
     }
-    tmp = path.with_suffix(".tmp")
-    with tmp.open("w", encoding="utf-8") as out:
-        out.write(tomli_w.dumps(doc))
-        out.flush()
-        os.fsync(out.fileno())  # the new file is on disk before it replaces the old one
-    os.replace(tmp, path)
+    write_atomically(path, tomli_w.dumps(doc), durable=True)

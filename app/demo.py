@@ -7,9 +7,10 @@ services, so demo data obeys the same rules as real data.
 from __future__ import annotations
 
 from app.db.uow import Store
-from app.stock import services as stock
+from app.stock.items import ItemFields, create_item
+from app.stock.locations import create_location
+from app.stock.receiving import Receiving, generate_serials, receive_quantity, receive_serials
 from app.stock.serials import parse_range
-from app.stock.services import ItemFields, Receiving
 from app.users import services as users
 from app.users.roles import Actor, Role
 
@@ -39,7 +40,7 @@ def seed_demo(store: Store, manager: Actor) -> None:
         if name not in existing:
             users.add_user(store, manager, name=name, role=role, pin=pin)
     for location in LOCATIONS:
-        stock.create_location(store, manager, name=location)
+        create_location(store, manager, name=location)
     for sku, name, price, cost, barcode, serialized, days, prefix, tax in ITEMS:
         fields = ItemFields(
             name=name,
@@ -52,14 +53,14 @@ def seed_demo(store: Store, manager: Actor) -> None:
             serial_digits=6,
             tax_rate_bp=tax,
         )
-        stock.create_item(store, manager, sku=sku, values=fields)
+        create_item(store, manager, sku=sku, values=fields)
         front = Receiving(sku=sku, location=LOCATIONS[0], supplier_warranty_days=days)
         if serialized:
-            stock.generate_serials(store, manager, front, 12)
+            generate_serials(store, manager, front, 12)
         else:
-            stock.receive_quantity(store, manager, front, 40)
+            receive_quantity(store, manager, front, 40)
     back = Receiving(sku="PH-X200", location=LOCATIONS[1], cost=35500, supplier_warranty_days=365)
-    stock.receive_serials(store, manager, back, parse_range("SN0098...SN0102"), method="range")
+    receive_serials(store, manager, back, parse_range("SN0098...SN0102"), method="range")
 
 
 def ensure_demo_store(store: Store) -> bool:

@@ -36,3 +36,10 @@ class Conflict(UserError):
 
 class StoreUnavailable(UserError):
     """The store cannot be opened: the server is down, the folder is not writable."""
+
+    @classmethod
+    def at(cls, where: str, error: BaseException) -> StoreUnavailable:
+        """The one-line message for a store that failed to open: where, and the driver's first
+        line of why (a database error carries the driver's own in `.orig`)."""
+        reason = str(getattr(error, "orig", None) or error).strip().splitlines()[0]
+        return cls(f"cannot open the store {where}: {reason}")

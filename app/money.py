@@ -10,6 +10,7 @@ from babel.numbers import format_currency
 from app.errors import InvalidInput
 
 MINOR_UNITS = 100
+BP_PER_PERCENT = 100  # rates and discounts are basis points: 12.5 % is 1250
 _THOUSANDS = re.compile(r"^\d{1,3}(,\d{3})+(\.\d+)?$")
 # Amounts are INTEGER columns (32-bit on PostgreSQL): 21 million in major units is a typo.
 _MAX_AMOUNT = 2**31
@@ -52,3 +53,21 @@ def format_plain(minor: int) -> str:
 def format_money(minor: int, *, currency: str = "USD", locale: str = "en_US") -> str:
     """1250 -> '$12.50' in the shop's currency and locale."""
     return format_currency(to_decimal(minor), currency, locale=locale)
+
+
+def parse_percent(text: str, *, what: str = "a discount") -> int:
+    """'12.5' or '12,5 %' -> 1250 basis points; blank is 0. The range is the caller's rule."""
+    cleaned = text.strip().rstrip("%").strip().replace(",", ".")
+    try:
+        value = Decimal(cleaned or "0")
+    except InvalidOperation:
+        raise InvalidInput(f"{text.strip()[:20]!r} is not a percentage like 10 or 12.5") from None
+    bp = value * BP_PER_PERCENT
+    if not bp.is_finite() or bp != bp.to_integral_value():
+        raise InvalidInput(f"{what} has at most two decimals")
+    return int(bp)
+
+
+def percent_text(bp: int) -> str:
+    """1250 -> '12.5 %', 1000 -> '10 %'."""
+    return f"{Decimal(bp) / BP_PER_PERCENT:f}".rstrip("0").rstrip(".") + " %"

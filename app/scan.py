@@ -14,14 +14,16 @@ from biip.gs1_messages import GS1Message
 from sqlalchemy import bindparam, func, select
 from sqlalchemy.orm import Session
 
+from app.customers.models import Customer
 from app.db.uow import Store
+from app.ids import CustomerId, ItemId, LocationId, UnitId
 from app.pos.cart import CartLine
+from app.pos.checkout import unsellable_reason
 from app.pos.models import Refund, Sale
-from app.pos.services import unsellable_reason
+from app.stock.items import barcode_key
 from app.stock.ledger import UnitState
-from app.stock.models import Customer, Item, Location, SerialUnit, UnitStatus
+from app.stock.models import Item, Location, SerialUnit, UnitStatus
 from app.stock.serials import MAX_SERIAL_LENGTH, serial_key
-from app.stock.services import barcode_key
 from app.text import has_control_chars, shorten
 from app.users.roles import Actor, Permission, require
 
@@ -34,7 +36,7 @@ _DOCUMENT = re.compile(r"^(R|RF)-\d{6,}$", re.IGNORECASE)
 
 @dataclass(frozen=True)
 class ItemSummary:
-    id: int
+    id: ItemId
     sku: str
     name: str
     price: int
@@ -47,10 +49,10 @@ class ItemSummary:
 class ScannedUnit:
     """A unit found by a scan; `reason` says why it cannot be sold (None: it can)."""
 
-    unit_id: int
+    unit_id: UnitId
     item: ItemSummary
     serial: str
-    status: str
+    status: UnitStatus
     location: str | None
     reason: str | None
 
@@ -105,6 +107,90 @@ class UnknownScan:
 
 
 ScanResult = UnitScan | SerialChoice | ItemScan | SaleScan | UnknownScan
+
+
+# ---------------------------------------------------------------- what a scan means for a sale
+
+
+@dataclass(frozen=True)
+class AddLine:
+    """The code is something to sell: this line goes in the cart; `said` tells the cashier."""
+
+    line: CartLine
+    said: str
+
+
+@dataclass(frozen=True)
+class PickUnit:
+    """Several units fit the code: the cashier picks one. Where nobody can be asked (the
+    command line), `unpicked` says what to give instead."""
+
+    title: str
+    units: tuple[ScannedUnit, ...]
+    unpicked: str
+    with_item: bool = False
+    note: str = ""
+
+
+@dataclass(frozen=True)
+class Refuse:
+    """Nothing can go in the cart, and why."""
+
+    message: str
+
+
+@dataclass(frozen=True)
+class ReceiptScanned:
+    """A receipt's number: not something to sell (the refund desk takes it)."""
+
+    number: str
+
+
+SaleStep = AddLine | PickUnit | Refuse | ReceiptScanned
+
+
+def sale_step(result: ScanResult, *, location: str) -> SaleStep:
+    """What a scanned code does to a sale at a till selling from `location`: decided here
+    once for the window, the command line and the tests."""
+    match result:
+        case UnitScan(unit):
+            if unit.reason:
+                return Refuse(unit.reason)
+            return AddLine(unit.cart_line(), f"Added {unit.item.name} — {unit.serial}")
+        case SerialChoice(units):
+            serial = units[0].serial
+            skus = ", ".join(sorted(u.item.sku for u in units))
+            return PickUnit(
+                f"Several items have serial {serial}: which one is it?",
+                units,
+                f"{serial} is a serial of several items ({skus}): scan its GS1 code",
+                with_item=True,
+            )
+        case ItemScan(item, units_here, more_here) if item.serialized:
+            return _pick_from_item(item, units_here, more_here, location)
+        case ItemScan(item):
+            return AddLine(result.cart_line(), f"Added {item.name}")
+        case SaleScan(number):
+            return ReceiptScanned(number)
+        case UnknownScan(_code, message):
+            return Refuse(message)
+    raise AssertionError(f"unhandled scan {result!r}")  # pragma: no cover
+
+
+def _pick_from_item(
+    item: ItemSummary, units_here: tuple[ScannedUnit, ...], more_here: bool, location: str
+) -> SaleStep:
+    """A serialized item's barcode names no unit: one of those in stock here, if any."""
+    if not units_here:
+        return Refuse(f"no {item.name} in stock at {location}: scan the serial on the unit itself")
+    more = " (the first ones; scan or type the serial to find others)"
+    here = ", ".join(u.serial for u in units_here[:10])
+    return PickUnit(
+        f"{item.name} ({item.sku}) — which unit?",
+        units_here,
+        f"{item.sku} is serialized: give the unit's serial (here: {here})",
+        note=f"In stock at {location}{more if more_here else ''}",
+    )
 
 
 def resolve_scan(store: Store, actor: Actor, code: str, *, location: str) -> ScanResult:
@@ -185,7 +271,7 @@ def _gs1_unit(session: Session, gtin14: str, serial: str, *, location: str) -> S
 
 def _summary(item: Item) -> ItemSummary:
     return ItemSummary(
-        item.id,
+        ItemId(item.id),
         item.sku,
         item.name,
         item.price,
@@ -214,18 +300,19 @@ def _scanned(
     sellable: bool | None,
     customer: str | None,
 ) -> ScannedUnit:
+    unit_id = UnitId(unit.id)
     state = UnitState(
-        unit.id,
-        unit.item_id,
+        unit_id,
+        ItemId(unit.item_id),
         unit.serial,
         unit.status,
-        unit.location_id,
+        None if unit.location_id is None else LocationId(unit.location_id),
         loc,
-        unit.customer_id,
+        None if unit.customer_id is None else CustomerId(unit.customer_id),
         customer,
     )
     reason = unsellable_reason(session, state, bool(sellable))
-    return ScannedUnit(unit.id, _summary(item), unit.serial, unit.status, loc, reason)
+    return ScannedUnit(unit_id, _summary(item), unit.serial, unit.status, loc, reason)
 
 
 def _units_by_serial(session: Session, serial: str) -> list[ScannedUnit]:

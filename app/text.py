@@ -6,11 +6,20 @@ import unicodedata
 
 from app.errors import InvalidInput
 
-_BAD_CATEGORIES = {"Cc", "Cf", "Cs", "Co", "Cn", "Zl", "Zp"}
+# Control, format, surrogate, private use, unassigned, line and paragraph separators: never
+# part of a name, a reason or a serial (a stray ESC or newline would reach a printer or a CSV).
+CONTROL_CATEGORIES = frozenset({"Cc", "Cf", "Cs", "Co", "Cn", "Zl", "Zp"})
+
+
+def control_char_at(text: str) -> int | None:
+    """Where the first control character is in `text` (0-based), or None."""
+    return next(
+        (i for i, ch in enumerate(text) if unicodedata.category(ch) in CONTROL_CATEGORIES), None
+    )
 
 
 def has_control_chars(text: str) -> bool:
-    return any(unicodedata.category(ch) in _BAD_CATEGORIES for ch in text)
+    return control_char_at(text) is not None
 
 
 def shorten(text: str, limit: int = 30) -> str:

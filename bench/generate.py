@@ -7,7 +7,7 @@ the stdlib sqlite3 module, because going through `receive_serials` a million tim
 take an hour. The rows are the ones the services write:
 
 * one receiving batch per item, its units `in_stock` at the batch's location, one
-  `receive` movement per unit with `document = 'batch:<id>'` (as `_insert_units` does);
+  `receive` movement per unit with `document = 'batch:<id>'` (as `insert_units` does);
 * later moves as `move_unit` writes them (sale, refund_defective, to_vendor, write_off,
   transfer): the unit row carries the final state, each move has its ledger row, and a
   write-off has its audit row;
@@ -42,10 +42,11 @@ from sqlalchemy.dialects import sqlite as sqlite_dialect
 from app.db.migrate import head_revision
 from app.db.types import utcnow
 from app.db.uow import open_store, sqlite_url
-from app.stock import services as stock
 from app.stock.lifecycle import Move
+from app.stock.locations import create_location
 from app.stock.models import SerialUnit, UnitStatus
-from app.stock.serials import RANDOM_ALPHABET, serial_key
+from app.stock.serial_schemes import RANDOM_ALPHABET
+from app.stock.serials import serial_key
 from app.users import services as users
 from app.users.roles import Role
 
@@ -436,7 +437,7 @@ def _set_up_through_services(path: Path) -> tuple[dict[str, int], dict[str, int]
         )
         users.add_user(store, manager, name=CASHIER[0], role=Role.CASHIER, pin=CASHIER[1])
         locations = {
-            name: stock.create_location(store, manager, name=name, sellable=sellable).id
+            name: create_location(store, manager, name=name, sellable=sellable).id
             for name, sellable, _ in LOCATIONS
         }
         user_ids = {a.name: a.id for a in users.list_users(store)}
@@ -527,7 +528,7 @@ def _load(
         _unit_rows(plans, rng, now, user_ids, sellable, later),
     )
     log(f"  units written ({time.perf_counter() - started:.1f} s)")
-    # The receive ledger exactly as _insert_units writes it: one INSERT ... SELECT from the
+    # The receive ledger exactly as insert_units writes it: one INSERT ... SELECT from the
     # units, in unit order, at the batch's time, by the batch's user, into its location.
     conn.execute(
         f"INSERT INTO movements ({_MOVE_COLUMNS}) "

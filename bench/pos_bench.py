@@ -22,8 +22,8 @@ from pathlib import Path
 from typing import Any
 
 from app.db.uow import Store, open_store, sqlite_url
-from app.pos import services as pos
 from app.pos.cart import TenderInput, TenderKind
+from app.pos.checkout import Checkout, Till, complete_sale
 from app.scan import UnitScan, resolve_scan
 from app.users import services as users
 from bench.generate import CASHIER, DEFAULT_UNITS, OUT_DIR, cached_store
@@ -139,15 +139,15 @@ def measure_scans(
 def measure_sales(
     store: Store, actor: Any, serials: list[str], location: str, report: Report
 ) -> None:
-    till = pos.Till("TILL-B", location)
+    till = Till("TILL-B", location)
     times = []
     for serial in serials:
         result = resolve_scan(store, actor, serial, location=location)
         assert isinstance(result, UnitScan)
         line = result.unit.cart_line()
-        checkout = pos.Checkout((line,), (TenderInput(TenderKind.CASH, line.unit_price),))
+        checkout = Checkout((line,), (TenderInput(TenderKind.CASH, line.unit_price),))
         started = time.perf_counter()
-        pos.complete_sale(store, actor, till, checkout)
+        complete_sale(store, actor, till, checkout)
         times.append((time.perf_counter() - started) * 1000)
     times.sort()
     report.add(

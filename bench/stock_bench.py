@@ -1,7 +1,7 @@
 """Stock benchmarks on a million-unit store: the service path beside the raw-SQLite floor.
 
 Every SerialPOS number goes through the public functions a till or the back office calls
-(`queries.find_units`, `queries.list_units`, `services.receive_serials`) with a real
+(`queries.find_units`, `queries.list_units`, `receive_serials`) with a real
 `Actor`, so it includes permission checks, SQLAlchemy, the unit of work and building the
 returned records. The floor does the same SQL with the stdlib sqlite3 module on the same
 file: the gap between the two columns is what our Python layers cost.
@@ -40,8 +40,9 @@ from sqlalchemy import Select, bindparam
 
 from app.db.types import utcnow
 from app.db.uow import Store, open_store, sqlite_url
-from app.stock import queries, services
+from app.stock import queries
 from app.stock.models import SerialUnit, UnitStatus
+from app.stock.receiving import Receiving, receive_serials
 from app.stock.records import UnitRecord
 from app.stock.serials import parse_range, serial_key
 from app.users import services as users
@@ -387,8 +388,8 @@ def _range_text(prefix: str, run: int) -> str:
 
 def _receive_service(b: Bench, text: str) -> None:
     """What the receiving screen does with a typed range: parse it, receive it."""
-    rcv = services.Receiving(sku=b.manifest.bench_sku, location=b.manifest.bench_location)
-    result = services.receive_serials(b.store, b.actor, rcv, parse_range(text), method="range")
+    rcv = Receiving(sku=b.manifest.bench_sku, location=b.manifest.bench_location)
+    result = receive_serials(b.store, b.actor, rcv, parse_range(text), method="range")
     if result.qty != RECEIVE_COUNT:
         raise RuntimeError(f"received {result.qty}, expected {RECEIVE_COUNT}")
 

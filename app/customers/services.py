@@ -6,9 +6,9 @@ from dataclasses import dataclass
 
 from sqlalchemy import func, or_, select
 
+from app.customers.models import Customer
 from app.db.uow import Store
 from app.errors import Conflict, InvalidInput
-from app.stock.models import Customer
 from app.text import clean_text
 from app.users.roles import Actor, Permission, require
 

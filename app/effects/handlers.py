@@ -18,11 +18,11 @@ from app.config import Settings
 from app.devices.settings import DeviceSettingsError, PrinterSettings
 from app.effects.printers import Purpose, choose_printer
 from app.events import Event
+from app.paperwork.receipts import day_report_rows, refund_receipt, sale_receipt
 from app.pos.events import RefundCompleted, SaleCompleted
 from app.pos.records import DayReport, RefundRecord, SaleRecord, TenderRecord
 from app.printing.documents import Label, Receipt
 from app.printing.escpos import drawer_kick, paper, render_labels, render_receipt, render_rows
-from app.receipts import day_report_rows, refund_receipt, sale_receipt
 
 log = logging.getLogger(__name__)
 CASH = "cash"

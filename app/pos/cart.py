@@ -11,6 +11,7 @@ from dataclasses import dataclass, replace
 from enum import StrEnum
 
 from app.errors import InvalidInput
+from app.ids import ItemId, UnitId
 from app.money import format_plain
 
 FULL = 10_000  # 100 % in basis points
@@ -148,13 +149,13 @@ def change_due(total: int, tenders: Sequence[TenderInput]) -> int:
 class CartLine:
     """A line in the till's cart. Display fields travel with it; checkout re-reads prices."""
 
-    item_id: int
+    item_id: ItemId
     sku: str
     name: str
     unit_price: int
     tax_rate_bp: int
     qty: int = 1
-    unit_id: int | None = None
+    unit_id: UnitId | None = None
     serial: str | None = None
     warranty_days: int = 0
     discount_bp: int = 0

@@ -5,6 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
+from app.ids import SaleLineId
+
 
 @dataclass(frozen=True)
 class TenderRecord:
@@ -15,7 +17,7 @@ class TenderRecord:
 
 @dataclass(frozen=True)
 class SaleLineRecord:
-    id: int
+    id: SaleLineId
     line_no: int
     sku: str
     description: str

@@ -1,7 +1,8 @@
-"""Moving a serial unit: a conditional update of its row plus its ledger row, together.
+"""Moving stock: the change to a unit or a bulk level plus its ledger row, together.
 
 Every service that changes a unit (transfer, write-off, sale, refund, ticket parts) goes
-through `move_unit`, so the status rules and the claim check live in one place.
+through `move_unit`, so the status rules and the claim check live in one place; every
+change to a bulk quantity goes through `move_bulk`, so no level moves without its row.
 """
 
 from __future__ import annotations
@@ -14,9 +15,11 @@ from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 from sqlalchemy.sql.elements import ColumnElement
 
+from app.customers.models import Customer
 from app.errors import Conflict
+from app.ids import CustomerId, ItemId, LocationId, UnitId
 from app.stock.lifecycle import Move, target_status
-from app.stock.models import Customer, Location, Movement, SerialUnit, UnitStatus
+from app.stock.models import Location, Movement, SerialUnit, StockLevel, UnitStatus
 from app.users.roles import Actor
 
 
@@ -24,13 +27,13 @@ from app.users.roles import Actor
 class UnitState:
     """A unit as read at the start of a move: what the conditional update checks against."""
 
-    id: int
-    item_id: int
+    id: UnitId
+    item_id: ItemId
     serial: str
-    status: str
-    location_id: int | None
+    status: UnitStatus
+    location_id: LocationId | None
     location: str | None
-    customer_id: int | None
+    customer_id: CustomerId | None
     customer: str | None
 
 
@@ -114,3 +117,49 @@ def _same_location(location_id: int | None) -> ColumnElement[bool]:
     if location_id is None:
         return SerialUnit.location_id.is_(None)
     return SerialUnit.location_id == location_id
+
+def change_bulk(session: Session, item_id: int, location_id: int, delta: int) -> int:
+    """Adds `delta` (may be negative) to a bulk level; refuses to go below zero."""
+    level = session.get(StockLevel, (item_id, location_id), with_for_update=True)
+    if level is None:
+        level = StockLevel(item_id=item_id, location_id=location_id, qty=0)
+        session.add(level)
+    if level.qty + delta < 0:
+        raise Conflict(f"only {level.qty} in stock there")
+    level.qty += delta
+    session.flush()
+    return level.qty
+
+
+def move_bulk(
+    session: Session,
+    actor: Actor,
+    item_id: int,
+    qty: int,
+    move: Move,
+    *,
+    from_location_id: int | None = None,
+    to_location_id: int | None = None,
+    document: str | None = None,
+    reason: str | None = None,
+    customer_id: int | None = None,
+) -> None:
+    """Moves `qty` of a bulk item out of one location and/or into another, with its ledger
+    row; Conflict (nothing changed) if the source holds less than that."""
+    if from_location_id is not None:
+        change_bulk(session, item_id, from_location_id, -qty)
+    if to_location_id is not None:
+        change_bulk(session, item_id, to_location_id, qty)
+    session.add(
+        Movement(
+            user_id=actor.id,
+            kind=move.value,
+            item_id=item_id,
+            qty=qty,
+            from_location_id=from_location_id,
+            to_location_id=to_location_id,
+            customer_id=customer_id,
+            document=document,
+            reason=reason,
+        )
+    )

@@ -77,7 +77,7 @@ def describe_state(status: str, location: str | None, customer: str | None) -> s
 
 
 def target_status(
-    move: Move, serial: str, status: str, location: str | None, customer: str | None
+    move: Move, serial: str, status: S, location: str | None, customer: str | None
 ) -> S:
     """The status the move leads to, or Conflict saying where the unit is and why not."""
     starts, ends = MOVES[move]

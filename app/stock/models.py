@@ -15,8 +15,9 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapped, mapped_column
 
+import app.customers.models  # noqa: F401  (units and the ledger refer to the customers table)
 from app.db.base import Base
-from app.db.types import BigId, key_string, utcnow
+from app.db.types import BigId, EnumString, key_string, utcnow
 
 
 class UnitStatus(StrEnum):
@@ -63,16 +64,6 @@ class Location(Base):
     active: Mapped[bool] = mapped_column(default=True)
 
 
-class Customer(Base):
-    __tablename__ = "customers"
-
-    id: Mapped[int] = mapped_column(primary_key=True)
-    name: Mapped[str] = mapped_column(String(120), index=True)
-    phone: Mapped[str] = mapped_column(String(40), default="")
-    email: Mapped[str] = mapped_column(String(120), default="")
-    created_at: Mapped[datetime] = mapped_column(default=utcnow)
-
-
 class ReceivingBatch(Base):
     """One receiving: which item, where, how many, how the serials were entered."""
 
@@ -98,7 +89,7 @@ class SerialUnit(Base):
     serial: Mapped[str] = mapped_column(String(64))  # as entered, trimmed
     serial_key: Mapped[str] = mapped_column(key_string(64))  # for comparing: case ignored
     asset_tag: Mapped[str | None] = mapped_column(String(64))
-    status: Mapped[str] = mapped_column(String(16))
+    status: Mapped[UnitStatus] = mapped_column(EnumString(UnitStatus, 16))
     location_id: Mapped[int | None] = mapped_column(ForeignKey("locations.id"))
     customer_id: Mapped[int | None] = mapped_column(ForeignKey("customers.id"))
     cost: Mapped[int] = mapped_column(default=0)  # specific cost, minor units

@@ -11,18 +11,12 @@ from dataclasses import dataclass
 from sqlalchemy import Select, and_, bindparam, func, or_, select, union_all
 from sqlalchemy.orm import Session, aliased
 
+from app.customers.models import Customer
 from app.db.uow import Store
 from app.errors import InvalidInput
 from app.stock.lifecycle import describe_state
-from app.stock.models import (
-    Customer,
-    Item,
-    Location,
-    Movement,
-    SerialUnit,
-    StockLevel,
-    UnitStatus,
-)
+from app.stock.lookups import get_item, get_location, item_record, location_record, one_unit
+from app.stock.models import Item, Location, Movement, SerialUnit, StockLevel, UnitStatus
 from app.stock.records import (
     HistoryEntry,
     ItemRecord,
@@ -33,13 +27,6 @@ from app.stock.records import (
     ValuationRow,
 )
 from app.stock.serials import serial_key
-from app.stock.services import (
-    get_item,
-    get_location,
-    item_record,
-    location_record,
-    one_unit,
-)
 from app.users.models import User
 from app.users.roles import Actor, Permission, require
 

@@ -5,10 +5,13 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
+from app.ids import BatchId, ItemId, LocationId, UnitId
+from app.stock.models import UnitStatus
+
 
 @dataclass(frozen=True)
 class ItemRecord:
-    id: int
+    id: ItemId
     sku: str
     name: str
     price: int
@@ -26,7 +29,7 @@ class ItemRecord:
 
 @dataclass(frozen=True)
 class LocationRecord:
-    id: int
+    id: LocationId
     name: str
     sellable: bool
     active: bool
@@ -34,18 +37,18 @@ class LocationRecord:
 
 @dataclass(frozen=True)
 class UnitRecord:
-    id: int
-    item_id: int
+    id: UnitId
+    item_id: ItemId
     sku: str
     item_name: str
     serial: str
     asset_tag: str | None
-    status: str
+    status: UnitStatus
     location: str | None
     customer: str | None
     cost: int
     received_at: datetime
-    batch_id: int | None
+    batch_id: BatchId | None
     supplier_warranty_end: date | None
     warranty_type: str | None
     warranty_start: date | None
@@ -90,7 +93,7 @@ class ValuationRow:
 
 @dataclass(frozen=True)
 class ReceiveResult:
-    batch_id: int | None
+    batch_id: BatchId | None
     sku: str
     location: str
     qty: int

@@ -1,4 +1,4 @@
-"""Starting the window: `serialpos` / `serialpos gui` end here (app.cli.cmd_gui)."""
+"""Starting the window: `serialpos` / `serialpos gui` end here (app.cli.gui.cmd_gui)."""
 
 from __future__ import annotations
 
@@ -15,7 +15,7 @@ from app.db.uow import Store, open_store
 from app.demo import ensure_demo_store
 from app.devices.settings import ScannerSettings
 from app.effects.handlers import Effects
-from app.errors import UserError
+from app.errors import StoreUnavailable, UserError
 from app.ui.errors import install_exception_hook, show_problem
 from app.ui.main_window import MainWindow
 from app.ui.shop_devices import ShopDevices
@@ -51,19 +51,11 @@ def open_shop(store_url: str, *, demo: bool) -> tuple[Store, Settings]:
         store = open_store(store_url)
     except SQLAlchemyError as exc:
         # A server that is down or a file we may not write: say so, not a traceback.
-        raise StoreUnavailable(store_url, exc) from exc
+        shown = store_url.split("@")[-1]  # never show a password from the URL
+        raise StoreUnavailable.at(shown, exc) from exc
     if demo:
         ensure_demo_store(store)
     return store, settings
-
-
-class StoreUnavailable(UserError):
-    """The store could not be opened (server unreachable, file not writable)."""
-
-    def __init__(self, url: str, error: SQLAlchemyError) -> None:
-        reason = str(getattr(error, "orig", None) or error).strip().splitlines()[0]
-        shown = url.split("@")[-1]  # never show a password from the URL
-        super().__init__(f"cannot open the store {shown}: {reason}")
 
 
 def install_wedge(app: QApplication, window: MainWindow, settings: Settings) -> WedgeFilter:

@@ -16,7 +16,9 @@ from app.db import backup
 from app.db.migrate import alembic_config, current_revision, head_revision
 from app.db.uow import Store, open_store, sqlite_url
 from app.errors import InvalidInput, PermissionDenied
-from app.stock.services import ItemFields, Receiving, create_item, create_location, generate_serials
+from app.stock.items import ItemFields, create_item
+from app.stock.locations import create_location
+from app.stock.receiving import Receiving, generate_serials
 from app.users import maintenance
 from app.users.roles import Actor, Role
 from app.users.services import add_user, create_first_manager

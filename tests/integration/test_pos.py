@@ -9,13 +9,18 @@ import pytest
 from app.customers.services import add_customer
 from app.db.uow import Store
 from app.errors import Conflict, InvalidInput, NotFound, PermissionDenied
-from app.pos import services as pos
 from app.pos.cart import CartLine, TenderInput, TenderKind
-from app.pos.services import Checkout, RefundRequest, Till, UnitUnavailable
+from app.pos.checkout import ApprovalRequired, Checkout, Till, UnitUnavailable, complete_sale
+from app.pos.day import end_of_day
+from app.pos.parking import list_parked, park_sale, resume_sale
+from app.pos.refunds import RefundLineRequest, RefundRequest, lines_for_serials, refund_sale
+from app.pos.sales import find_sale_of_unit, get_sale
 from app.scan import ItemScan, UnitScan, resolve_scan
-from app.stock import queries, services
+from app.stock import queries
+from app.stock.items import ItemFields, create_item
+from app.stock.locations import create_location
+from app.stock.receiving import Receiving, receive_quantity, receive_serials
 from app.stock.serials import parse_list
-from app.stock.services import ItemFields, Receiving
 from app.users.roles import Actor
 from tests.conftest import dump_tables
 
@@ -25,10 +30,10 @@ CASH, CARD = TenderKind.CASH, TenderKind.CARD
 
 @pytest.fixture
 def shop(store: Store, manager: Actor) -> Store:
-    services.create_location(store, manager, name="Front")
-    services.create_location(store, manager, name="Back")
-    services.create_location(store, manager, name="Workshop", sellable=False)
-    services.create_item(
+    create_location(store, manager, name="Front")
+    create_location(store, manager, name="Back")
+    create_location(store, manager, name="Workshop", sellable=False)
+    create_item(
         store,
         manager,
         sku="PHONE",
@@ -42,15 +47,15 @@ def shop(store: Store, manager: Actor) -> Store:
             barcode="4006381333931",
         ),
     )
-    services.create_item(
+    create_item(
         store, manager, sku="CABLE", values=ItemFields(name="Cable", price=1000, tax_rate_bp=2000)
     )
     rcv = Receiving(sku="PHONE", location="Front")
-    services.receive_serials(store, manager, rcv, parse_list("P1,P2,P3,P4"), method="list")
-    services.receive_serials(
+    receive_serials(store, manager, rcv, parse_list("P1,P2,P3,P4"), method="list")
+    receive_serials(
         store, manager, Receiving(sku="PHONE", location="Workshop"), parse_list("W1"), method="list"
     )
-    services.receive_quantity(store, manager, Receiving(sku="CABLE", location="Front"), 10)
+    receive_quantity(store, manager, Receiving(sku="CABLE", location="Front"), 10)
     return store
 
 
@@ -74,7 +79,7 @@ def sell(
     lines = tuple(line_for(store, actor, c) for c in codes)
     total = sum(ln.unit_price * ln.qty for ln in lines)
     checkout = Checkout(lines, tenders or (TenderInput(CASH, total),), customer_id, sale_bp)
-    return pos.complete_sale(store, actor, TILL, checkout, approver=approver)
+    return complete_sale(store, actor, TILL, checkout, approver=approver)
 
 
 def test_sale_moves_units_to_sold_with_customer_and_warranty(shop: Store, cashier: Actor) -> None:
@@ -120,7 +125,7 @@ def test_the_losing_till_gets_a_clear_message_and_nothing_changes(
     sell(shop, cashier, "P2")  # the other till was quicker with P2
     before = dump_tables(shop)
     with pytest.raises(UnitUnavailable, match="P2 was sold on") as caught:
-        pos.complete_sale(shop, cashier, TILL, Checkout(mine, (TenderInput(CASH, 24000),)))
+        complete_sale(shop, cashier, TILL, Checkout(mine, (TenderInput(CASH, 24000),)))
     assert caught.value.unit_id == mine[1].unit_id
     assert dump_tables(shop) == before
 
@@ -128,7 +133,7 @@ def test_the_losing_till_gets_a_clear_message_and_nothing_changes(
 def test_same_unit_twice_in_one_sale_is_refused(shop: Store, cashier: Actor) -> None:
     line = line_for(shop, cashier, "P1")
     with pytest.raises(InvalidInput, match="P1 is already in this sale"):
-        pos.complete_sale(shop, cashier, TILL, Checkout((line, line), (TenderInput(CASH, 24000),)))
+        complete_sale(shop, cashier, TILL, Checkout((line, line), (TenderInput(CASH, 24000),)))
 
 
 def test_bulk_cannot_go_below_zero(shop: Store, cashier: Actor) -> None:
@@ -136,13 +141,13 @@ def test_bulk_cannot_go_below_zero(shop: Store, cashier: Actor) -> None:
     lines = (CartLine(**{**cable.__dict__, "qty": 11}),)
     before = dump_tables(shop)
     with pytest.raises(Conflict, match="only 10 in stock"):
-        pos.complete_sale(shop, cashier, TILL, Checkout(lines, (TenderInput(CASH, 11000),)))
+        complete_sale(shop, cashier, TILL, Checkout(lines, (TenderInput(CASH, 11000),)))
     assert dump_tables(shop) == before
 
 
 def test_big_discount_needs_a_manager(shop: Store, cashier: Actor, manager: Actor) -> None:
     before = dump_tables(shop)
-    with pytest.raises(pos.ApprovalRequired, match="above 10 % needs a manager"):
+    with pytest.raises(ApprovalRequired, match="above 10 % needs a manager"):
         sell(shop, cashier, "P1", sale_bp=1500)
     assert dump_tables(shop) == before
     sale = sell(shop, cashier, "P1", sale_bp=1500, approver=manager)
@@ -182,9 +187,9 @@ def refund(
     reason: str = "changed mind",
     to_cash: bool = False,
 ):  # type: ignore[no-untyped-def]
-    sale = pos.get_sale(store, actor, number)
-    request = RefundRequest(number, pos.lines_for_serials(sale, serials), reason, restock, to_cash)
-    return pos.refund_sale(store, actor, TILL, request, approver=approver)
+    sale = get_sale(store, actor, number)
+    request = RefundRequest(number, lines_for_serials(sale, serials), reason, restock, to_cash)
+    return refund_sale(store, actor, TILL, request, approver=approver)
 
 
 def test_refund_restocks_the_unit_and_ends_its_warranty(
@@ -237,7 +242,7 @@ def test_refunded_unit_can_be_sold_again(shop: Store, cashier: Actor, manager: A
     first = sell(shop, cashier, "P1")
     refund(shop, cashier, first.number, "P1", approver=manager)
     second = sell(shop, cashier, "P1")
-    assert pos.find_sale_of_unit(shop, cashier, "P1").number == second.number
+    assert find_sale_of_unit(shop, cashier, "P1").number == second.number
 
 
 def test_old_sale_cannot_refund_a_resold_unit(shop: Store, cashier: Actor, manager: Actor) -> None:
@@ -253,17 +258,18 @@ def test_partial_bulk_refund_and_original_card_tender(
 ) -> None:
     cable = line_for(shop, cashier, "CABLE")
     lines = (CartLine(**{**cable.__dict__, "qty": 3}),)
-    sale = pos.complete_sale(shop, cashier, TILL, Checkout(lines, (TenderInput(CARD, 3000, "C9"),)))
-    request = RefundRequest(sale.number, ((sale.lines[0].id, 2),), "two too many", "Front")
-    back = pos.refund_sale(shop, cashier, TILL, request, approver=manager)
+    sale = complete_sale(shop, cashier, TILL, Checkout(lines, (TenderInput(CARD, 3000, "C9"),)))
+    two_back = (RefundLineRequest(sale.lines[0].id, 2),)
+    request = RefundRequest(sale.number, two_back, "two too many", "Front")
+    back = refund_sale(shop, cashier, TILL, request, approver=manager)
     assert back.total == 2000 and [(t.kind, t.reference) for t in back.tenders] == [("card", "C9")]
-    assert pos.get_sale(shop, cashier, sale.number).lines[0].refundable_qty == 1
+    assert get_sale(shop, cashier, sale.number).lines[0].refundable_qty == 1
 
 
 def test_serial_not_on_the_sale_is_refused(shop: Store, cashier: Actor) -> None:
     sale = sell(shop, cashier, "P1")
     with pytest.raises(NotFound, match="P3 is not on sale R-000001"):
-        pos.lines_for_serials(pos.get_sale(shop, cashier, sale.number), ["P3"])
+        lines_for_serials(get_sale(shop, cashier, sale.number), ["P3"])
 
 
 # ---------------------------------------------------------------- park, end of day
@@ -271,22 +277,22 @@ def test_serial_not_on_the_sale_is_refused(shop: Store, cashier: Actor) -> None:
 
 def test_park_and_resume(shop: Store, cashier: Actor) -> None:
     lines = [line_for(shop, cashier, "P1"), line_for(shop, cashier, "CABLE")]
-    parked_id = pos.park_sale(
+    parked_id = park_sale(
         shop, cashier, TILL, lines, label="man in blue coat", sale_discount_bp=500
     )
-    assert [p.label for p in pos.list_parked(shop, cashier, TILL)] == ["man in blue coat"]
-    cart = pos.resume_sale(shop, cashier, parked_id)
+    assert [p.label for p in list_parked(shop, cashier, TILL)] == ["man in blue coat"]
+    cart = resume_sale(shop, cashier, parked_id)
     assert list(cart.lines) == lines and cart.sale_discount_bp == 500
-    assert pos.list_parked(shop, cashier, TILL) == []
+    assert list_parked(shop, cashier, TILL) == []
     with pytest.raises(NotFound):
-        pos.resume_sale(shop, cashier, parked_id)
+        resume_sale(shop, cashier, parked_id)
 
 
 def test_end_of_day_totals_by_tender(shop: Store, cashier: Actor, manager: Actor) -> None:
     sell(shop, cashier, "P1", tenders=(TenderInput(CASH, 15000),))
     second = sell(shop, cashier, "P2", tenders=(TenderInput(CARD, 12000, "A"),))
     refund(shop, cashier, second.number, "P2", approver=manager, to_cash=True)
-    report = pos.end_of_day(shop, cashier, TILL.name, date.today())
+    report = end_of_day(shop, cashier, TILL.name, date.today())
     assert report.sales == 2 and report.net_sales == 24000
     assert report.taken_by_tender == {"cash": 15000, "card": 12000} and report.change_given == 3000
     assert report.refunds == 1 and report.refunded_by_tender == {"cash": 12000}

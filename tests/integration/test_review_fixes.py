@@ -9,12 +9,18 @@ import pytest
 from app.config import load_settings
 from app.errors import Conflict, InvalidInput
 from app.money import parse_money
-from app.pos import services as pos
 from app.pos.cart import TenderInput, TenderKind
-from app.scan import UnitScan, resolve_scan
-from app.stock import queries, services
+from app.pos.checkout import Checkout, Till, complete_sale
+from app.pos.records import SaleRecord
+from app.pos.refunds import RefundLineRequest, RefundRequest, refund_sale
+from app.pos.sales import find_sale_of_unit
+from app.scan import AddLine, UnitScan, resolve_scan, sale_step
+from app.stock import queries
+from app.stock.conversion import serialize_item, unserialize_item
+from app.stock.items import ItemFields, create_item
+from app.stock.locations import create_location
+from app.stock.receiving import Receiving, receive_quantity, receive_serials
 from app.stock.serials import parse_list
-from app.stock.services import ItemFields, Receiving
 from app.users.roles import Actor
 from tests.conftest import dump_tables
 from tests.integration.test_cli import Shop
@@ -101,34 +107,35 @@ def test_bad_shop_settings_are_one_line(tmp_path: Path) -> None:
 
 @pytest.fixture
 def demo(store, manager):  # type: ignore[no-untyped-def]
-    services.create_location(store, manager, name="Front")
+    create_location(store, manager, name="Front")
     fields = ItemFields(name="Phone", price=100, serialized=True, barcode="4006381333931")
-    services.create_item(store, manager, sku="PH", values=fields)
-    services.create_item(store, manager, sku="CB", values=ItemFields(name="Cable", price=10))
-    services.receive_serials(
+    create_item(store, manager, sku="PH", values=fields)
+    create_item(store, manager, sku="CB", values=ItemFields(name="Cable", price=10))
+    receive_serials(
         store, manager, Receiving("PH", "Front"), parse_list("ÄB1,P2"), method="list"
     )
-    services.receive_quantity(store, manager, Receiving("CB", "Front"), 5)
+    receive_quantity(store, manager, Receiving("CB", "Front"), 5)
     return store
 
 
-def _sell(store, actor: Actor, *codes: str) -> pos.SaleRecord:  # type: ignore[no-untyped-def]
+def _sell(store, actor: Actor, *codes: str) -> SaleRecord:  # type: ignore[no-untyped-def]
     lines = []
     for code in codes:
-        found = resolve_scan(store, actor, code, location="Front")
-        lines.append(found.unit.cart_line() if isinstance(found, UnitScan) else found.cart_line())  # type: ignore[union-attr]
+        step = sale_step(resolve_scan(store, actor, code, location="Front"), location="Front")
+        assert isinstance(step, AddLine), step
+        lines.append(step.line)
     total = sum(line.unit_price for line in lines)
-    return pos.complete_sale(
+    return complete_sale(
         store,
         actor,
-        pos.Till("T1", "Front"),
-        pos.Checkout(tuple(lines), (TenderInput(CASH, total),)),
+        Till("T1", "Front"),
+        Checkout(tuple(lines), (TenderInput(CASH, total),)),
     )
 
 
 def test_scanning_a_unit_finds_its_sale_whatever_the_letters(demo, manager: Actor) -> None:  # type: ignore[no-untyped-def]
     sale = _sell(demo, manager, "ÄB1")
-    assert pos.find_sale_of_unit(demo, manager, "äb1").number == sale.number
+    assert find_sale_of_unit(demo, manager, "äb1").number == sale.number
 
 
 def test_gs1_scan_with_the_ean_padded_to_gtin14(demo, manager: Actor) -> None:  # type: ignore[no-untyped-def]
@@ -138,18 +145,20 @@ def test_gs1_scan_with_the_ean_padded_to_gtin14(demo, manager: Actor) -> None:  
 
 def test_refund_after_unserialize_is_refused_with_the_reason(demo, manager: Actor) -> None:  # type: ignore[no-untyped-def]
     sale = _sell(demo, manager, "P2")
-    services.unserialize_item(demo, manager, "PH")
-    request = pos.RefundRequest(sale.number, ((sale.lines[0].id, 1),), "faulty", "Front")
+    unserialize_item(demo, manager, "PH")
+    line = RefundLineRequest(sale.lines[0].id, 1)
+    request = RefundRequest(sale.number, (line,), "faulty", "Front")
     with refused(demo, Conflict, "counted by quantity since this sale"):
-        pos.refund_sale(demo, manager, pos.Till("T1", "Front"), request, approver=None)
+        refund_sale(demo, manager, Till("T1", "Front"), request, approver=None)
 
 
 def test_refund_of_bulk_after_serialize_is_refused_with_the_reason(demo, manager: Actor) -> None:  # type: ignore[no-untyped-def]
     sale = _sell(demo, manager, "CB")
-    services.serialize_item(demo, manager, "CB")
-    request = pos.RefundRequest(sale.number, ((sale.lines[0].id, 1),), "faulty", "Front")
+    serialize_item(demo, manager, "CB")
+    line = RefundLineRequest(sale.lines[0].id, 1)
+    request = RefundRequest(sale.number, (line,), "faulty", "Front")
     with refused(demo, Conflict, "serialized since this sale"):
-        pos.refund_sale(demo, manager, pos.Till("T1", "Front"), request, approver=None)
+        refund_sale(demo, manager, Till("T1", "Front"), request, approver=None)
 
 
 def test_a_clash_on_commit_is_a_conflict_not_a_crash(demo, manager: Actor) -> None:  # type: ignore[no-untyped-def]

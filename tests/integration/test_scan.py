@@ -8,37 +8,38 @@ from hypothesis import strategies as st
 
 from app.db.uow import Store
 from app.scan import ItemScan, SaleScan, SerialChoice, UnitScan, UnknownScan, resolve_scan
-from app.stock import services
+from app.stock.items import ItemFields, create_item
+from app.stock.locations import create_location
+from app.stock.receiving import Receiving, receive_serials
 from app.stock.serials import parse_list
-from app.stock.services import ItemFields, Receiving
 from app.users.roles import Actor
 from tests.conftest import dump_tables
 
 
 @pytest.fixture
 def shop(store: Store, manager: Actor) -> Store:
-    services.create_location(store, manager, name="Front")
-    services.create_location(store, manager, name="Back")
+    create_location(store, manager, name="Front")
+    create_location(store, manager, name="Back")
     for sku, barcode in (("PHONE", "09506000134352"), ("TAB", None)):
         fields = ItemFields(name=sku.title(), price=100, serialized=True, barcode=barcode)
-        services.create_item(store, manager, sku=sku, values=fields)
-    services.create_item(
+        create_item(store, manager, sku=sku, values=fields)
+    create_item(
         store,
         manager,
         sku="CABLE",
         values=ItemFields(name="Cable", price=5, barcode="4006381333931"),
     )
-    services.receive_serials(
+    receive_serials(
         store,
         manager,
         Receiving(sku="PHONE", location="Front"),
         parse_list("SN-1,SN-2,SHARED"),
         method="list",
     )
-    services.receive_serials(
+    receive_serials(
         store, manager, Receiving(sku="PHONE", location="Back"), parse_list("SN-9"), method="list"
     )
-    services.receive_serials(
+    receive_serials(
         store, manager, Receiving(sku="TAB", location="Front"), parse_list("shared"), method="list"
     )
     return store
@@ -95,13 +96,13 @@ def test_bulk_barcode_adds_one(shop: Store, cashier: Actor) -> None:
 
 
 def test_receipt_number(shop: Store, cashier: Actor) -> None:
-    from app.pos import services as pos
     from app.pos.cart import TenderInput, TenderKind
+    from app.pos.checkout import Checkout, Till, complete_sale
 
     line = scan(shop, cashier, "SN-1").unit.cart_line()
-    till = pos.Till("T1", "Front")
-    sale = pos.complete_sale(
-        shop, cashier, till, pos.Checkout((line,), (TenderInput(TenderKind.CASH, 100),))
+    till = Till("T1", "Front")
+    sale = complete_sale(
+        shop, cashier, till, Checkout((line,), (TenderInput(TenderKind.CASH, 100),))
     )
     assert scan(shop, cashier, sale.number.lower()) == SaleScan(sale.number)
     assert isinstance(scan(shop, cashier, "R-999999"), UnknownScan)

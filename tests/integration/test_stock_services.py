@@ -11,11 +11,18 @@ from sqlalchemy import func, select
 
 from app.db.uow import Store
 from app.errors import Conflict, InvalidInput, NotFound, PermissionDenied, UserError
-from app.stock import queries, services
+from app.stock import queries
+from app.stock import receiving as stock_receiving
+from app.stock.conversion import serialize_item, unserialize_item
+from app.stock.items import ItemFields, create_item, deactivate_item, edit_item
+from app.stock.locations import create_location
+from app.stock.lookups import DuplicateSerials
 from app.stock.models import Movement, SerialUnit
+from app.stock.moves import transfer_units, write_off
 from app.stock.queries import UnitFilter
-from app.stock.serials import SerialEntry, parse_csv, parse_list, parse_range
-from app.stock.services import DuplicateSerials, ItemFields, Receiving
+from app.stock.receiving import Receiving, generate_serials, receive_quantity, receive_serials
+from app.stock.serial_csv import parse_csv
+from app.stock.serials import SerialEntry, parse_list, parse_range
 from app.users.roles import Actor
 from tests.conftest import dump_tables
 
@@ -43,10 +50,10 @@ CABLE = ItemFields(name="USB cable", price=999, cost=200)
 
 @pytest.fixture
 def shop(store: Store, manager: Actor) -> Store:
-    services.create_location(store, manager, name="Front")
-    services.create_location(store, manager, name="Back")
-    services.create_item(store, manager, sku="PHONE", values=PHONE)
-    services.create_item(store, manager, sku="CABLE", values=CABLE)
+    create_location(store, manager, name="Front")
+    create_location(store, manager, name="Back")
+    create_item(store, manager, sku="PHONE", values=PHONE)
+    create_item(store, manager, sku="CABLE", values=CABLE)
     return store
 
 
@@ -62,7 +69,7 @@ def receive(
 ) -> list[str]:
     rcv = Receiving(sku=sku, location=where, expect=expect, cost=cost, supplier_warranty_days=90)
     entries = parse_range(text) if "..." in text else parse_list(text)
-    return services.receive_serials(store, actor, rcv, entries, method="list").serials
+    return receive_serials(store, actor, rcv, entries, method="list").serials
 
 
 def unit(store: Store, actor: Actor, serial: str):  # type: ignore[no-untyped-def]
@@ -75,51 +82,51 @@ def unit(store: Store, actor: Actor, serial: str):  # type: ignore[no-untyped-de
 
 def test_sku_is_unique_ignoring_case(shop: Store, manager: Actor) -> None:
     with refused(shop, Conflict, "already exists"):
-        services.create_item(shop, manager, sku="phone", values=PHONE)
+        create_item(shop, manager, sku="phone", values=PHONE)
 
 
 def test_item_name_with_control_characters_is_refused(shop: Store, manager: Actor) -> None:
     with refused(shop, InvalidInput, "control character"):
-        services.create_item(shop, manager, sku="X1", values=ItemFields(name="a\x07b", price=1))
+        create_item(shop, manager, sku="X1", values=ItemFields(name="a\x07b", price=1))
 
 
 def test_product_barcode_belongs_to_one_item(shop: Store, manager: Actor) -> None:
-    services.edit_item(shop, manager, "PHONE", ItemFields(barcode="4006381333931"))
+    edit_item(shop, manager, "PHONE", ItemFields(barcode="4006381333931"))
     with refused(shop, Conflict, "already belongs to item PHONE"):
-        services.edit_item(shop, manager, "CABLE", ItemFields(barcode="4006381333931"))
+        edit_item(shop, manager, "CABLE", ItemFields(barcode="4006381333931"))
 
 
 def test_serialized_flag_cannot_flip_while_units_on_hand(shop: Store, manager: Actor) -> None:
     receive(shop, manager, "A1")
     with refused(shop, Conflict, "serialize procedure|unserialize procedure"):
-        services.edit_item(shop, manager, "PHONE", ItemFields(serialized=False))
+        edit_item(shop, manager, "PHONE", ItemFields(serialized=False))
 
 
 def test_serialized_flag_cannot_flip_while_bulk_on_hand(shop: Store, manager: Actor) -> None:
-    services.receive_quantity(shop, manager, Receiving(sku="CABLE", location="Front"), 5)
+    receive_quantity(shop, manager, Receiving(sku="CABLE", location="Front"), 5)
     with refused(shop, Conflict, "has 5 on hand"):
-        services.edit_item(shop, manager, "CABLE", ItemFields(serialized=True))
+        edit_item(shop, manager, "CABLE", ItemFields(serialized=True))
 
 
 def test_serialized_flag_flips_when_nothing_on_hand(shop: Store, manager: Actor) -> None:
-    item = services.edit_item(shop, manager, "CABLE", ItemFields(serialized=True))
+    item = edit_item(shop, manager, "CABLE", ItemFields(serialized=True))
     assert item.serialized
 
 
 def test_item_with_stock_cannot_be_deactivated(shop: Store, manager: Actor) -> None:
     receive(shop, manager, "A1")
     with refused(shop, Conflict, "still has 1 on hand"):
-        services.deactivate_item(shop, manager, "PHONE")
+        deactivate_item(shop, manager, "PHONE")
 
 
 def test_deactivated_item_cannot_be_received(shop: Store, manager: Actor) -> None:
-    services.deactivate_item(shop, manager, "CABLE")
+    deactivate_item(shop, manager, "CABLE")
     with refused(shop, Conflict, "deactivated"):
-        services.receive_quantity(shop, manager, Receiving(sku="CABLE", location="Front"), 1)
+        receive_quantity(shop, manager, Receiving(sku="CABLE", location="Front"), 1)
 
 
 def test_item_edit_is_audited(shop: Store, manager: Actor) -> None:
-    services.edit_item(shop, manager, "PHONE", ItemFields(price=45000))
+    edit_item(shop, manager, "PHONE", ItemFields(price=45000))
     rows = dump_tables(shop)["audit_log"]
     assert any("item.edit" in row and "price=45000" in row for row in rows)
 
@@ -168,7 +175,7 @@ def test_leading_zeros_are_significant(shop: Store, manager: Actor) -> None:
 
 
 def test_same_serial_may_exist_under_two_items(shop: Store, manager: Actor) -> None:
-    services.create_item(shop, manager, sku="TAB", values=PHONE)
+    create_item(shop, manager, sku="TAB", values=PHONE)
     receive(shop, manager, "SHARED1")
     receive(shop, manager, "shared1", sku="TAB")
     assert {u.sku for u in queries.find_units(shop, manager, "SHARED1")} == {"PHONE", "TAB"}
@@ -194,27 +201,27 @@ def test_unit_cost_defaults_to_item_cost(shop: Store, manager: Actor) -> None:
 def test_csv_rows_bring_asset_tags_and_costs(shop: Store, manager: Actor) -> None:
     entries = parse_csv("serial,asset_tag,cost\nC1,AT-1,10.50\nC2,AT-2,11\n")
     rcv = Receiving(sku="PHONE", location="Front")
-    services.receive_serials(shop, manager, rcv, entries, method="csv")
+    receive_serials(shop, manager, rcv, entries, method="csv")
     assert (unit(shop, manager, "C1").asset_tag, unit(shop, manager, "C1").cost) == ("AT-1", 1050)
     assert unit(shop, manager, "C2").cost == 1100
 
 
 def test_generated_serials_follow_the_scheme_and_advance(shop: Store, manager: Actor) -> None:
     rcv = Receiving(sku="PHONE", location="Front")
-    first = services.generate_serials(shop, manager, rcv, 3).serials
-    second = services.generate_serials(shop, manager, rcv, 2).serials
+    first = generate_serials(shop, manager, rcv, 3).serials
+    second = generate_serials(shop, manager, rcv, 2).serials
     assert first + second == ["PX0001", "PX0002", "PX0003", "PX0004", "PX0005"]
 
 
 def test_generated_serials_never_collide_with_existing(shop: Store, manager: Actor) -> None:
     receive(shop, manager, "PX0002, px0003")
-    made = services.generate_serials(shop, manager, Receiving(sku="PHONE", location="Front"), 3)
+    made = generate_serials(shop, manager, Receiving(sku="PHONE", location="Front"), 3)
     assert made.serials == ["PX0001", "PX0004", "PX0005"]
 
 
 def test_random_serials_are_unique_and_unambiguous(shop: Store, manager: Actor) -> None:
-    services.edit_item(shop, manager, "PHONE", ItemFields(serial_random=True, serial_digits=8))
-    made = services.generate_serials(shop, manager, Receiving(sku="PHONE", location="Front"), 200)
+    edit_item(shop, manager, "PHONE", ItemFields(serial_random=True, serial_digits=8))
+    made = generate_serials(shop, manager, Receiving(sku="PHONE", location="Front"), 200)
     assert len({s.lower() for s in made.serials}) == 200
     assert all(s.startswith("PX") and not set(s[2:]) & set("01OI") for s in made.serials)
 
@@ -226,7 +233,7 @@ def test_bulk_item_cannot_take_serials(shop: Store, manager: Actor) -> None:
 
 def test_serialized_item_cannot_take_a_bare_quantity(shop: Store, manager: Actor) -> None:
     with refused(shop, Conflict, "enter the serial of each unit"):
-        services.receive_quantity(shop, manager, Receiving(sku="PHONE", location="Front"), 3)
+        receive_quantity(shop, manager, Receiving(sku="PHONE", location="Front"), 3)
 
 
 def test_unknown_location_is_refused(shop: Store, manager: Actor) -> None:
@@ -244,14 +251,14 @@ def test_receiving_writes_one_ledger_row_per_unit(shop: Store, manager: Actor) -
 def test_crash_mid_receive_leaves_nothing(
     shop: Store, manager: Actor, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    real_insert = services.insert
+    real_insert = stock_receiving.insert
 
     def failing_insert(table):  # type: ignore[no-untyped-def]
         if table is Movement:
             raise RuntimeError("power cut")
         return real_insert(table)
 
-    monkeypatch.setattr(services, "insert", failing_insert)
+    monkeypatch.setattr(stock_receiving, "insert", failing_insert)
     before = dump_tables(shop)
     with pytest.raises(RuntimeError):
         receive(shop, manager, "1...10")
@@ -269,7 +276,7 @@ def test_cashier_cannot_receive(shop: Store, cashier: Actor) -> None:
 def test_cashier_cannot_write_off(shop: Store, manager: Actor, cashier: Actor) -> None:
     receive(shop, manager, "Q1")
     with refused(shop, PermissionDenied, "may not write off"):
-        services.write_off(shop, cashier, "Q1", reason="broken")
+        write_off(shop, cashier, "Q1", reason="broken")
 
 
 def test_back_office_write_off_needs_a_manager(
@@ -277,10 +284,10 @@ def test_back_office_write_off_needs_a_manager(
 ) -> None:
     receive(shop, manager, "Q1")
     with refused(shop, PermissionDenied, "needs a manager's approval"):
-        services.write_off(shop, backoffice, "Q1", reason="broken")
+        write_off(shop, backoffice, "Q1", reason="broken")
     with refused(shop, PermissionDenied, "is not a manager"):
-        services.write_off(shop, backoffice, "Q1", reason="broken", approver=backoffice)
-    services.write_off(shop, backoffice, "Q1", reason="broken", approver=manager)
+        write_off(shop, backoffice, "Q1", reason="broken", approver=backoffice)
+    write_off(shop, backoffice, "Q1", reason="broken", approver=manager)
     assert unit(shop, manager, "Q1").status == "adjusted_out"
 
 
@@ -289,7 +296,7 @@ def test_back_office_write_off_needs_a_manager(
 
 def test_transfer_moves_units_and_records_it(shop: Store, manager: Actor) -> None:
     receive(shop, manager, "T1, T2")
-    services.transfer_units(shop, manager, ["T1", "t2"], to_location="Back")
+    transfer_units(shop, manager, ["T1", "t2"], to_location="Back")
     assert {unit(shop, manager, s).location for s in ("T1", "T2")} == {"Back"}
     assert [h.kind for h in queries.unit_history(shop, manager, "T1")] == ["receive", "transfer"]
 
@@ -297,41 +304,41 @@ def test_transfer_moves_units_and_records_it(shop: Store, manager: Actor) -> Non
 def test_transfer_is_all_or_nothing(shop: Store, manager: Actor) -> None:
     receive(shop, manager, "T1")
     with refused(shop, NotFound, "no unit with serial NOPE"):
-        services.transfer_units(shop, manager, ["T1", "NOPE"], to_location="Back")
+        transfer_units(shop, manager, ["T1", "NOPE"], to_location="Back")
 
 
 def test_written_off_unit_cannot_move_and_says_where_it_is(shop: Store, manager: Actor) -> None:
     receive(shop, manager, "W1")
-    services.write_off(shop, manager, "W1", reason="water damage")
+    write_off(shop, manager, "W1", reason="water damage")
     with refused(shop, Conflict, "W1 was written off: cannot transfer it"):
-        services.transfer_units(shop, manager, ["W1"], to_location="Back")
+        transfer_units(shop, manager, ["W1"], to_location="Back")
     with refused(shop, Conflict, "cannot write it off"):
-        services.write_off(shop, manager, "W1", reason="again")
+        write_off(shop, manager, "W1", reason="again")
 
 
 def test_write_off_needs_a_reason(shop: Store, manager: Actor) -> None:
     receive(shop, manager, "W1")
     with refused(shop, InvalidInput, "reason is required"):
-        services.write_off(shop, manager, "W1", reason="   ")
+        write_off(shop, manager, "W1", reason="   ")
 
 
 def test_ambiguous_serial_asks_for_the_sku(shop: Store, manager: Actor) -> None:
-    services.create_item(shop, manager, sku="TAB", values=PHONE)
+    create_item(shop, manager, sku="TAB", values=PHONE)
     receive(shop, manager, "DUP")
     receive(shop, manager, "DUP", sku="TAB")
     with refused(shop, Conflict, "several items \\(PHONE, TAB\\); give the SKU"):
-        services.write_off(shop, manager, "DUP", reason="x")
-    services.write_off(shop, manager, "DUP", reason="x", sku="TAB")
+        write_off(shop, manager, "DUP", reason="x")
+    write_off(shop, manager, "DUP", reason="x", sku="TAB")
 
 
 # ---------------------------------------------------------------- serialize / unserialize
 
 
 def test_serialize_gives_each_bulk_unit_a_serial(shop: Store, manager: Actor) -> None:
-    services.edit_item(shop, manager, "CABLE", ItemFields(serial_prefix="CB", serial_digits=3))
+    edit_item(shop, manager, "CABLE", ItemFields(serial_prefix="CB", serial_digits=3))
     for where, qty in (("Front", 2), ("Back", 3)):
-        services.receive_quantity(shop, manager, Receiving(sku="CABLE", location=where), qty)
-    result = services.serialize_item(shop, manager, "CABLE")
+        receive_quantity(shop, manager, Receiving(sku="CABLE", location=where), qty)
+    result = serialize_item(shop, manager, "CABLE")
     assert result.qty_by_location == {"Front": 2, "Back": 3}
     assert "not rewritten" in result.warning
     assert sorted(result.serials) == ["CB001", "CB002", "CB003", "CB004", "CB005"]
@@ -342,7 +349,7 @@ def test_serialize_gives_each_bulk_unit_a_serial(shop: Store, manager: Actor) ->
 def test_unserialize_collapses_in_stock_units_to_quantities(shop: Store, manager: Actor) -> None:
     receive(shop, manager, "U1, U2")
     receive(shop, manager, "U3", where="Back")
-    result = services.unserialize_item(shop, manager, "PHONE")
+    result = unserialize_item(shop, manager, "PHONE")
     assert result.qty_by_location == {"Front": 2, "Back": 1}
     rows = {(r.location, r.qty, r.serialized) for r in queries.stock_by_location(shop, manager)}
     assert rows == {("Front", 2, False), ("Back", 1, False)}
@@ -354,9 +361,9 @@ def test_unserialize_collapses_in_stock_units_to_quantities(shop: Store, manager
 
 def test_replaying_the_ledger_gives_each_units_state(shop: Store, manager: Actor) -> None:
     receive(shop, manager, "L1, L2, L3, L4")
-    services.transfer_units(shop, manager, ["L1", "L2"], to_location="Back")
-    services.write_off(shop, manager, "L2", reason="lost")
-    services.transfer_units(shop, manager, ["L1"], to_location="Front")
+    transfer_units(shop, manager, ["L1", "L2"], to_location="Back")
+    write_off(shop, manager, "L2", reason="lost")
+    transfer_units(shop, manager, ["L1"], to_location="Front")
     with shop.read() as s:
         state = {u.id: (u.status, u.location_id) for u in s.scalars(select(SerialUnit))}
         replayed: dict[int, tuple[str | None, int | None]] = {}
@@ -387,7 +394,7 @@ def test_unit_list_pages_cover_every_unit_once(shop: Store, manager: Actor) -> N
 def test_unit_list_filters(shop: Store, manager: Actor) -> None:
     receive(shop, manager, "SN-A1, SN-A2, SN-B1, XX-A1")
     receive(shop, manager, "SN-C9", where="Back")
-    services.write_off(shop, manager, "SN-A2", reason="x")
+    write_off(shop, manager, "SN-A2", reason="x")
 
     def serials(f: UnitFilter) -> list[str]:
         return [u.serial for u in queries.list_units(shop, manager, f).units]
@@ -404,14 +411,14 @@ def test_unit_list_filters(shop: Store, manager: Actor) -> None:
 def test_valuation_uses_each_units_specific_cost(shop: Store, manager: Actor) -> None:
     receive(shop, manager, "V1", cost=10000)
     receive(shop, manager, "V2", cost=12500)
-    services.receive_quantity(shop, manager, Receiving(sku="CABLE", location="Front"), 4)
+    receive_quantity(shop, manager, Receiving(sku="CABLE", location="Front"), 4)
     rows = {r.sku: (r.qty, r.value) for r in queries.valuation(shop, manager)}
     assert rows == {"PHONE": (2, 22500), "CABLE": (4, 800)}
 
 
 def test_history_names_who_did_what(shop: Store, manager: Actor, backoffice: Actor) -> None:
     receive(shop, backoffice, "H1")
-    services.write_off(shop, backoffice, "H1", reason="cracked", approver=manager)
+    write_off(shop, backoffice, "H1", reason="cracked", approver=manager)
     history = queries.unit_history(shop, manager, "h1")
     assert [(h.kind, h.user, h.reason) for h in history] == [
         ("receive", "backoffice", None),
@@ -434,7 +441,7 @@ def test_sequence_of_entries_over_the_limit_is_refused(shop: Store, manager: Act
     entries = [SerialEntry(f"E{n}") for n in range(100_001)]
     rcv = Receiving(sku="PHONE", location="Front")
     with refused(shop, InvalidInput, "over the limit"):
-        services.receive_serials(shop, manager, rcv, entries, method="list")
+        receive_serials(shop, manager, rcv, entries, method="list")
 
 
 def test_blank_or_odd_prefixes_do_not_break_the_list(shop: Store, manager: Actor) -> None:

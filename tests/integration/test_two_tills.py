@@ -10,10 +10,11 @@ from sqlalchemy import func, select
 
 from app.db.uow import Store
 from app.pos.models import SaleLine
-from app.stock import services
+from app.stock.items import ItemFields, create_item
+from app.stock.locations import create_location
 from app.stock.models import Movement, SerialUnit
+from app.stock.receiving import Receiving, generate_serials, receive_serials
 from app.stock.serials import parse_range
-from app.stock.services import ItemFields, Receiving
 from app.users.roles import Actor
 
 WORKER = Path(__file__).with_name("till_worker.py")
@@ -24,11 +25,11 @@ UNITS = 240
 def test_two_processes_sell_every_unit_exactly_once(
     store: Store, store_url: str, manager: Actor, tmp_path: Path
 ) -> None:
-    services.create_location(store, manager, name="Front")
-    services.create_item(
+    create_location(store, manager, name="Front")
+    create_item(
         store, manager, sku="PH", values=ItemFields(name="Phone", price=100, serialized=True)
     )
-    services.receive_serials(
+    receive_serials(
         store,
         manager,
         Receiving(sku="PH", location="Front"),
@@ -69,16 +70,16 @@ def test_two_back_offices_generating_serials_at_once_never_collide(
 
     from app.db.uow import open_store
 
-    services.create_location(store, manager, name="Back")
+    create_location(store, manager, name="Back")
     fields = ItemFields(name="Drill", price=100, serialized=True, serial_prefix="DR")
-    services.create_item(store, manager, sku="DR", values=fields)
+    create_item(store, manager, sku="DR", values=fields)
     errors: list[BaseException] = []
 
     def back_office() -> None:
         other = open_store(store_url, migrate=False)
         try:
             for _ in range(5):
-                services.generate_serials(other, manager, Receiving(sku="DR", location="Back"), 100)
+                generate_serials(other, manager, Receiving(sku="DR", location="Back"), 100)
         except BaseException as exc:
             errors.append(exc)
         finally:

@@ -12,16 +12,16 @@ from pathlib import Path
 
 from app.db.uow import open_store
 from app.errors import UserError
-from app.pos import services as pos
 from app.pos.cart import TenderInput, TenderKind
-from app.scan import UnitScan, resolve_scan
+from app.pos.checkout import Checkout, Till, UnitUnavailable, complete_sale
+from app.scan import AddLine, resolve_scan, sale_step
 from app.users.services import actor_by_name
 
 
 def main(url: str, till_name: str, seed: int, barrier: Path, units: int) -> None:
     store = open_store(url, migrate=False)
     cashier = actor_by_name(store, "cashier")
-    till = pos.Till(till_name, "Front")
+    till = Till(till_name, "Front")
     serials = [f"R{n:03d}" for n in range(units)]
     random.Random(seed).shuffle(serials)
     sold: list[str] = []
@@ -36,14 +36,15 @@ def main(url: str, till_name: str, seed: int, barrier: Path, units: int) -> None
         lines = []
         for code in picked:
             result = resolve_scan(store, cashier, code, location="Front")
-            if isinstance(result, UnitScan) and result.unit.reason is None:
-                lines.append(result.unit.cart_line())
+            step = sale_step(result, location="Front")
+            if isinstance(step, AddLine):  # a unit the other till sold already is skipped
+                lines.append(step.line)
         while lines:
             total = sum(line.unit_price for line in lines)
-            checkout = pos.Checkout(tuple(lines), (TenderInput(TenderKind.CASH, total),))
+            checkout = Checkout(tuple(lines), (TenderInput(TenderKind.CASH, total),))
             try:
-                pos.complete_sale(store, cashier, till, checkout)
-            except pos.UnitUnavailable as lost:  # keep the rest of the cart, as the till does
+                complete_sale(store, cashier, till, checkout)
+            except UnitUnavailable as lost:  # keep the rest of the cart, as the till does
                 lines = [line for line in lines if line.unit_id != lost.unit_id]
                 lost_claims += 1
                 continue

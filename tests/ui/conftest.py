@@ -16,7 +16,7 @@ from demo_shop import EXTRA_PHONES
 from app.config import ShopSettings
 from app.db.uow import Store, open_store
 from app.demo import DEMO_MANAGER, ensure_demo_store
-from app.stock.services import Receiving, generate_serials
+from app.stock.receiving import Receiving, generate_serials
 from app.ui.formatting import ShopFormat
 from app.users.roles import Actor
 from app.users.services import actor_by_name

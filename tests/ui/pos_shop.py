@@ -9,10 +9,10 @@ from pytestqt.qtbot import QtBot
 
 from app.config import ShopSettings
 from app.db.uow import Store
-from app.pos.cart import TenderInput, TenderKind
+from app.pos.cart import CartLine, TenderInput, TenderKind
+from app.pos.checkout import Checkout, complete_sale
 from app.pos.records import SaleRecord
-from app.pos.services import Checkout, complete_sale
-from app.scan import UnitScan, resolve_scan
+from app.scan import AddLine, resolve_scan, sale_step
 from app.ui.formatting import ShopFormat
 from app.ui.pos.pos_view import PosView
 from app.ui.pos.till import till_of
@@ -75,13 +75,25 @@ def press(qtbot: QtBot, key: Qt.Key, modifier: Qt.KeyboardModifier | None = None
         qtbot.keyClick(focused, key, modifier)
 
 
-def sell_through_service(store: Store, actor: Actor, *serials: str) -> SaleRecord:
-    """Another till sells these units (paid in cash) while this test's till looks on."""
+def cart_lines(store: Store, actor: Actor, *serials: str) -> list[CartLine]:
+    """The cart lines these serials make when scanned at the till."""
     lines = []
     for serial in serials:
         found = resolve_scan(store, actor, serial, location=SHOP.till_location)
-        assert isinstance(found, UnitScan)
-        lines.append(found.unit.cart_line())
+        step = sale_step(found, location=SHOP.till_location)
+        assert isinstance(step, AddLine), step
+        lines.append(step.line)
+    return lines
+
+
+def sell_lines(store: Store, actor: Actor, lines: list[CartLine]) -> SaleRecord:
+    """Completes a cash sale of these lines at the till, as the payment dialog would."""
     total = sum(line.unit_price for line in lines)
     checkout = Checkout(tuple(lines), (TenderInput(TenderKind.CASH, total),))
     return complete_sale(store, actor, till_of(SHOP), checkout)
+
+
+def sell_through_service(store: Store, actor: Actor, *serials: str) -> SaleRecord:
+    """Another till sells these units (paid in cash) while this test's till looks on."""
+    return sell_lines(store, actor, cart_lines(store, actor, *serials))
+

@@ -15,12 +15,15 @@ from app.devices.print_queue import JobState, PrintQueue
 from app.effects.handlers import NO_PRINTER, Effects
 from app.effects.printers import Purpose, choose_printer, shop_printers
 from app.errors import NotFound, UserError
-from app.pos import services as pos
+from app.pos.checkout import Till
+from app.pos.day import business_day, end_of_day
 from app.pos.events import SaleCompleted
+from app.pos.refunds import RefundLineRequest, RefundRequest, refund_sale
+from app.pos.sales import get_sale
 from app.users.roles import Actor
 from tests.support.escpos_decode import Barcode, DrawerKick, Text, decode
 from tests.ui.device_support import quick_queue
-from tests.ui.pos_shop import sell_through_service
+from tests.ui.pos_shop import cart_lines, sell_lines, sell_through_service
 from tests.unit.devices.fake_printer_server import FakePrinter
 
 
@@ -73,11 +76,12 @@ def test_a_committed_cash_sale_prints_its_receipt_after_opening_the_drawer(
 def test_a_refused_sale_prints_nothing(
     demo_store: Store, demo_manager: Actor, tmp_path: Path
 ) -> None:
+    stale = cart_lines(demo_store, demo_manager, "PX000001")  # scanned, then sold elsewhere
     sell_through_service(demo_store, demo_manager, "PX000001")
     with printing(_settings(1), tmp_path) as (_queue, fx):
         demo_store.listen(fx)
         with pytest.raises(UserError, match="was sold"):
-            sell_through_service(demo_store, demo_manager, "PX000001")  # sold already
+            sell_lines(demo_store, demo_manager, stale)
         assert fx.submitted == []
 
 
@@ -97,13 +101,13 @@ def test_refund_slip_of_a_cash_sale_opens_the_drawer(
     demo_store: Store, demo_manager: Actor, tmp_path: Path
 ) -> None:
     sale = sell_through_service(demo_store, demo_manager, "PX000002")
-    till = pos.Till("TILL-1", "Front store")
-    request = pos.RefundRequest(
-        sale.number, ((sale.lines[0].id, 1),), "faulty", "defective", to_cash=False
+    till = Till("TILL-1", "Front store")
+    request = RefundRequest(
+        sale.number, (RefundLineRequest(sale.lines[0].id, 1),), "faulty", "defective"
     )
     with FakePrinter() as printer, printing(_settings(printer.port), tmp_path) as (_q, fx):
         demo_store.listen(fx)
-        refund = pos.refund_sale(demo_store, demo_manager, till, request, approver=None)
+        refund = refund_sale(demo_store, demo_manager, till, request, approver=None)
         (job,) = printer.wait_for_jobs(1)
     events = decode(job)
     assert any(isinstance(e, DrawerKick) for e in events)
@@ -119,7 +123,7 @@ def test_no_printer_is_said_once_and_the_sale_stands(
         sell_through_service(demo_store, demo_manager, "PX000004")
         assert fx.said == [NO_PRINTER]
         assert fx.submitted == []
-    assert pos.get_sale(demo_store, demo_manager, first.number).number == first.number
+    assert get_sale(demo_store, demo_manager, first.number).number == first.number
 
 
 def test_a_failing_effect_never_undoes_the_sale(demo_store: Store, demo_manager: Actor) -> None:
@@ -128,14 +132,14 @@ def test_a_failing_effect_never_undoes_the_sale(demo_store: Store, demo_manager:
 
     demo_store.listen(broken)
     sale = sell_through_service(demo_store, demo_manager, "PX000005")
-    assert pos.get_sale(demo_store, demo_manager, sale.number).total == sale.total
+    assert get_sale(demo_store, demo_manager, sale.number).total == sale.total
 
 
 def test_end_of_day_prints_on_the_receipt_printer(
     demo_store: Store, demo_manager: Actor, tmp_path: Path
 ) -> None:
     sell_through_service(demo_store, demo_manager, "PX000004")
-    report = pos.end_of_day(demo_store, demo_manager, "TILL-1", pos.business_day())
+    report = end_of_day(demo_store, demo_manager, "TILL-1", business_day())
     with FakePrinter() as printer, printing(_settings(printer.port), tmp_path) as (_q, fx):
         fx.print_day_report(report)
         (job,) = printer.wait_for_jobs(1)

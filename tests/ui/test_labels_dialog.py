@@ -22,10 +22,11 @@ from app.db.uow import Store
 from app.devices.print_queue import PrintQueue
 from app.devices.printers import dummy_output
 from app.devices.settings import parse_printers
+from app.paperwork.labels import CHUNK, LabelSource
+from app.stock.receiving import Receiving, generate_serials
 from app.stock.records import ReceiveResult
-from app.stock.services import Receiving, generate_serials
 from app.ui.stock import labels_dialog
-from app.ui.stock.labels_dialog import CHUNK, LabelsDialog, LabelSource
+from app.ui.stock.labels_dialog import LabelsDialog
 from app.users.roles import Actor
 from tests.support.escpos_decode import Barcode, decode
 from tests.unit.printing.pdf_sheet_reader import read_pdf

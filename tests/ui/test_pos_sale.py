@@ -22,10 +22,10 @@ from PySide6.QtCore import Qt
 from pytestqt.qtbot import QtBot
 
 from app.db.uow import Store
-from app.pos.services import recent_sales
+from app.pos.sales import recent_sales
 from app.stock.queries import find_units
+from app.stock.receiving import Receiving, receive_serials
 from app.stock.serials import SerialEntry
-from app.stock.services import Receiving, receive_serials
 from app.ui.pos.approval_dialog import ApprovalDialog
 from app.ui.pos.cart_model import DISCOUNT, QTY, SERIAL, TOTAL, WARRANTY
 from app.ui.pos.discount_dialog import DiscountDialog

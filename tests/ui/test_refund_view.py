@@ -24,8 +24,10 @@ from pytestqt.qtbot import QtBot
 
 from app.db.uow import Store
 from app.pos.cart import TenderInput, TenderKind
+from app.pos.checkout import Checkout, complete_sale
 from app.pos.records import SaleRecord
-from app.pos.services import Checkout, complete_sale, get_sale
+from app.pos.refunds import RefundLineRequest
+from app.pos.sales import get_sale
 from app.scan import ItemScan, resolve_scan
 from app.stock.queries import find_units
 from app.ui.pos.approval_dialog import ApprovalDialog
@@ -94,7 +96,7 @@ def test_scanning_the_unit_finds_its_sale_with_its_line_chosen(
     assert refund.lines_model.sale is not None
     assert refund.lines_model.sale.number == sale.number
     laptop_row = refund.lines_model.row_of_serial(LAPTOP)
-    assert refund.lines_model.chosen() == ((sale.lines[laptop_row].id, 1),)
+    assert refund.lines_model.chosen() == (RefundLineRequest(sale.lines[laptop_row].id, 1),)
     assert refund.reason_edit.hasFocus()
     qtbot.keyClicks(refund.reason_edit, "Dead on arrival")
     refund.restock_combo.setCurrentIndex(refund.restock_combo.findData("defective"))
@@ -163,7 +165,7 @@ def test_bulk_quantity_comes_back_in_part(
     type_code(qtbot, refund.scan_edit, sold.number)
     press(qtbot, Qt.Key.Key_Space)  # all three...
     press(qtbot, Qt.Key.Key_Minus)  # ...less one
-    assert refund.lines_model.chosen() == ((sold.lines[0].id, 2),)
+    assert refund.lines_model.chosen() == (RefundLineRequest(sold.lines[0].id, 2),)
     press(qtbot, Qt.Key.Key_Tab)
     qtbot.keyClicks(refund.reason_edit, "Too many")
     press(qtbot, Qt.Key.Key_F12)

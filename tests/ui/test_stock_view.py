@@ -9,7 +9,7 @@ from pytestqt.qtbot import QtBot
 
 from app.db.uow import Store
 from app.stock import queries
-from app.stock.services import transfer_units
+from app.stock.moves import transfer_units
 from app.ui.formatting import ShopFormat
 from app.ui.stock.stock_view import NO_MATCH_TEXT, StockView
 from app.users.roles import Actor

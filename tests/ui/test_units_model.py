@@ -8,8 +8,8 @@ from pytestqt.qtbot import QtBot
 
 from app.config import ShopSettings
 from app.db.uow import Store
+from app.stock.moves import write_off
 from app.stock.queries import UnitFilter
-from app.stock.services import write_off
 from app.ui.formatting import ShopFormat
 from app.ui.models.units_model import UNIT_ROLE, UnitsTableModel
 from app.users.roles import Actor

@@ -18,7 +18,8 @@ import pytest
 
 from app.db.migrate import current_revision, head_revision
 from app.db.uow import open_store, sqlite_url
-from app.stock import queries, services
+from app.stock import queries
+from app.stock.receiving import Receiving, receive_serials
 from app.stock.serials import parse_range, serial_key
 from app.users import services as users
 
@@ -205,10 +206,10 @@ def test_generated_rows_are_shaped_like_service_rows(
     store = open_store(sqlite_url(copy))
     try:
         manager = users.actor_by_name(store, "manager")
-        rcv = services.Receiving(
+        rcv = Receiving(
             sku=manifest.bench_sku, location=manifest.bench_location, supplier_warranty_days=30
         )
-        batch = services.receive_serials(
+        batch = receive_serials(
             store, manager, rcv, parse_range("BX000001...BX000020"), method="range"
         ).batch_id
     finally:

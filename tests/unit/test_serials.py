@@ -14,20 +14,18 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from app.errors import InvalidInput
+from app.stock.serial_csv import parse_csv
+from app.stock.serial_schemes import RANDOM_ALPHABET, SerialScheme, generate
 from app.stock.serials import (
     MAX_INPUT_CHARS,
     MAX_RANGE,
     MAX_SERIAL_LENGTH,
     MAX_SERIALS,
-    RANDOM_ALPHABET,
     SerialEntry,
-    SerialScheme,
     check_count,
     clean_serial,
     duplicate_asset_tags,
     duplicates,
-    generate,
-    parse_csv,
     parse_list,
     parse_range,
     serial_key,

@@ -8,8 +8,8 @@ import pytest
 
 from app.config import Settings, load_settings
 from app.errors import PermissionDenied
-from app.shop_settings import save_settings_as
 from app.users.roles import Actor, Role
+from app.users.settings import save_settings_as
 
 
 def test_a_manager_saves_settings(tmp_path: Path) -> None:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from alembic import context
 
+import app.customers.models
 import app.pos.models
 import app.stock.models
 import app.users.models  # noqa: F401  (registers the tables on Base.metadata)

@@ -2,18 +2,15 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import QRegularExpression, Qt
+from PySide6.QtCore import Qt
 from PySide6.QtGui import (
     QCloseEvent,
-    QGuiApplication,
-    QRegularExpressionValidator,
     QShowEvent,
 )
 from PySide6.QtWidgets import (
     QDialog,
     QHBoxLayout,
     QLabel,
-    QLineEdit,
     QPushButton,
     QVBoxLayout,
     QWidget,
@@ -21,9 +18,8 @@ from PySide6.QtWidgets import (
 
 from app.db.uow import Store
 from app.errors import UserError
-from app.users.pins import MAX_PIN
+from app.ui.widgets.pin_field import PinField
 from app.users.roles import Actor
-from app.users.services import actor_by_pin
 
 
 class PinDialog(QDialog):
@@ -50,13 +46,7 @@ class PinDialog(QDialog):
         self.message_label.setObjectName("PinMessage")
         self.message_label.setAlignment(Qt.AlignmentFlag.AlignCenter)
 
-        self.pin_edit = QLineEdit()
-        self.pin_edit.setObjectName("PinEdit")
-        self.pin_edit.setEchoMode(QLineEdit.EchoMode.Password)
-        self.pin_edit.setMaxLength(MAX_PIN)
-        self.pin_edit.setValidator(QRegularExpressionValidator(QRegularExpression(r"\d*"), self))
-        self.pin_edit.setAlignment(Qt.AlignmentFlag.AlignCenter)
-        self.pin_edit.setPlaceholderText("PIN")
+        self.pin_edit = PinField("PIN")
         self.pin_edit.textEdited.connect(lambda _text: self.message_label.clear())
 
         self.quit_button = QPushButton("Quit")
@@ -104,19 +94,14 @@ class PinDialog(QDialog):
         if not pin:
             self.message_label.setText("Type your PIN, then press Enter")
             return
-        # PIN checks are deliberately slow hashes: show that the till is working on it.
-        QGuiApplication.setOverrideCursor(Qt.CursorShape.WaitCursor)
         try:
-            actor = actor_by_pin(self._store, pin)
+            actor = self.pin_edit.whose(self._store)
         except UserError as exc:
             self._refuse(exc.message)
             return
-        finally:
-            QGuiApplication.restoreOverrideCursor()
         self.actor = actor
         self.accept()
 
     def _refuse(self, reason: str) -> None:
-        self.pin_edit.clear()
-        self.pin_edit.setFocus()
+        self.pin_edit.try_again()
         self.message_label.setText(f"{reason[:1].upper()}{reason[1:]} — try again")

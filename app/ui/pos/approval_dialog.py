@@ -2,17 +2,14 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import QRegularExpression, Qt
-from PySide6.QtGui import QGuiApplication, QRegularExpressionValidator
-from PySide6.QtWidgets import QDialog, QHBoxLayout, QLabel, QLineEdit, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QDialog, QHBoxLayout, QLabel, QVBoxLayout, QWidget
 
 from app.db.uow import Store
 from app.errors import UserError
 from app.ui.pos.keyed import key_button
-from app.ui.pos.message_bar import sentence
-from app.users.pins import MAX_PIN
+from app.ui.widgets.message_line import sentence
+from app.ui.widgets.pin_field import PinField
 from app.users.roles import Actor, Permission
-from app.users.services import actor_by_pin
 
 
 class ApprovalDialog(QDialog):
@@ -33,13 +30,7 @@ class ApprovalDialog(QDialog):
         title.setObjectName("DialogTitle")
         reason = QLabel(sentence(what))
         reason.setWordWrap(True)
-        self.pin_edit = QLineEdit()
-        self.pin_edit.setObjectName("PinEdit")
-        self.pin_edit.setEchoMode(QLineEdit.EchoMode.Password)
-        self.pin_edit.setMaxLength(MAX_PIN)
-        self.pin_edit.setValidator(QRegularExpressionValidator(QRegularExpression(r"\d*"), self))
-        self.pin_edit.setAlignment(Qt.AlignmentFlag.AlignCenter)
-        self.pin_edit.setPlaceholderText("Manager's PIN")
+        self.pin_edit = PinField("Manager's PIN")
         self.pin_edit.returnPressed.connect(self.approve)
         self.message = QLabel()
         self.message.setObjectName("DialogProblem")
@@ -68,14 +59,11 @@ class ApprovalDialog(QDialog):
         if not pin:
             self.message.setText("The manager types their PIN, then Enter")
             return
-        QGuiApplication.setOverrideCursor(Qt.CursorShape.WaitCursor)  # PIN hashes are slow
         try:
-            actor = actor_by_pin(self._store, pin)
+            actor = self.pin_edit.whose(self._store)
         except UserError as exc:
             self._refuse(exc.message)
             return
-        finally:
-            QGuiApplication.restoreOverrideCursor()
         if not actor.can(Permission.APPROVE):
             self._refuse(f"only a manager can approve; that PIN is {actor.name}'s")
             return
@@ -83,6 +71,5 @@ class ApprovalDialog(QDialog):
         self.accept()
 
     def _refuse(self, reason: str) -> None:
-        self.pin_edit.clear()
-        self.pin_edit.setFocus()
+        self.pin_edit.try_again()
         self.message.setText(f"{sentence(reason)} — try again")

@@ -12,11 +12,11 @@ from typing import Any
 
 from PySide6.QtCore import QModelIndex, QPersistentModelIndex, Qt, Signal
 
+from app.money import percent_text
 from app.pos.cart import Cart, CartLine, LineTotals, Totals
-from app.pos.services import business_day
+from app.pos.day import business_day
 from app.ui.formatting import ShopFormat
 from app.ui.models.headed import HeadedTableModel
-from app.ui.pos.till import percent_text
 
 AnyIndex = QModelIndex | QPersistentModelIndex
 

@@ -25,7 +25,7 @@ from app.customers.services import CustomerRecord, add_customer, search_customer
 from app.db.uow import Store
 from app.errors import UserError
 from app.ui.pos.keyed import keyed_action
-from app.ui.pos.message_bar import sentence
+from app.ui.widgets.message_line import sentence
 from app.users.roles import Actor
 
 SEARCH_DELAY_MS = 150  # a name's keystrokes, not one query per key

@@ -6,9 +6,9 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QDialog, QHBoxLayout, QLabel, QLineEdit, QVBoxLayout, QWidget
 
 from app.errors import UserError
+from app.money import parse_percent, percent_text
 from app.ui.pos.keyed import key_button
-from app.ui.pos.message_bar import sentence
-from app.ui.pos.till import parse_percent, percent_text
+from app.ui.widgets.message_line import sentence
 
 
 class DiscountDialog(QDialog):

@@ -20,12 +20,12 @@ from PySide6.QtWidgets import (
 
 from app.config import ShopSettings
 from app.errors import UserError
+from app.paperwork.receipts import day_report_lines, day_report_rows
 from app.pos.records import DayReport
 from app.printing.raster import DEFAULT_DPI, roll_columns, rows_image
-from app.receipts import day_report_lines, day_report_rows
 from app.ui.pos.keyed import key_button, keyed_action
-from app.ui.pos.message_bar import sentence
 from app.ui.pos.receipt_preview import ReceiptPreview
+from app.ui.widgets.message_line import sentence
 
 RIGHT = Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter
 PAPER_MM = 80

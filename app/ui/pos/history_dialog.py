@@ -16,12 +16,12 @@ from PySide6.QtWidgets import (
 )
 
 from app.config import ShopSettings
+from app.paperwork.receipts import sale_receipt
 from app.pos.records import SaleRecord
-from app.receipts import sale_receipt
 from app.ui.formatting import ShopFormat
 from app.ui.pos.keyed import key_button, keyed_action
-from app.ui.pos.message_bar import sentence
 from app.ui.pos.receipt_preview import ReceiptPreview
+from app.ui.widgets.message_line import sentence
 
 RIGHT = Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter
 COLUMNS = ("Receipt", "Time", "Till", "Cashier", "Customer", "Total")

@@ -15,7 +15,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app.pos.services import ParkedCart
+from app.pos.parking import ParkedCart
 from app.ui.formatting import ShopFormat
 from app.ui.pos.keyed import key_button
 

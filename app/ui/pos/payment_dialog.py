@@ -32,7 +32,7 @@ from app.pos.cart import TenderInput, TenderKind
 from app.ui.formatting import ShopFormat
 from app.ui.pos.customer_box import CustomerBox
 from app.ui.pos.keyed import key_button, keyed_action
-from app.ui.pos.message_bar import MessageBar
+from app.ui.widgets.message_line import MessageLine
 from app.users.roles import Actor
 
 RIGHT = Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter
@@ -116,7 +116,7 @@ class PaymentDialog(QDialog):
         self.reference_edit.setPlaceholderText("Card approval code")
         self.reference_edit.returnPressed.connect(self.take_card)
 
-        self.message = MessageBar()
+        self.message = MessageLine(till=True)
 
         self.customer_box = CustomerBox(store, host=self)
         self.customer_box.set_actor(actor)
@@ -258,7 +258,7 @@ class PaymentDialog(QDialog):
             return
         self.tenders.append(TenderInput(kind, amount, reference))
         self.reference_edit.clear()
-        self.message.clear_message()
+        self.message.clear()
         self._refresh()
         if self.paid >= self.total:
             self._try_complete()
@@ -281,7 +281,7 @@ class PaymentDialog(QDialog):
     def remove_tender(self, row: int) -> None:
         del self.tenders[row]
         self._refresh()
-        self.message.clear_message()
+        self.message.clear()
         self.amount_edit.setFocus()
 
     def _refuse(self, message: str) -> None:

@@ -33,29 +33,25 @@ from app.config import ShopSettings
 from app.customers.services import get_customer
 from app.db.uow import Store
 from app.errors import UserError
+from app.money import percent_text
+from app.paperwork.receipts import sale_receipt
 from app.pos.cart import CartLine, TenderInput
+from app.pos.checkout import Checkout, UnitUnavailable, complete_sale
+from app.pos.day import business_day, end_of_day
+from app.pos.parking import list_parked, park_sale, resume_sale
 from app.pos.records import SaleRecord
-from app.pos.services import (
-    Checkout,
-    UnitUnavailable,
-    business_day,
-    complete_sale,
-    end_of_day,
-    list_parked,
-    park_sale,
-    recent_sales,
-    resume_sale,
-)
-from app.receipts import sale_receipt
+from app.pos.sales import recent_sales
 from app.scan import (
-    ItemScan,
-    SaleScan,
+    AddLine,
+    PickUnit,
+    ReceiptScanned,
+    Refuse,
+    SaleStep,
     ScannedUnit,
     ScanResult,
-    SerialChoice,
     UnitScan,
-    UnknownScan,
     resolve_scan,
+    sale_step,
 )
 from app.ui.formatting import ShopFormat
 from app.ui.pos import cart_model as cols
@@ -67,14 +63,14 @@ from app.ui.pos.discount_dialog import DiscountDialog
 from app.ui.pos.end_of_day_dialog import EndOfDayDialog
 from app.ui.pos.history_dialog import SaleHistoryDialog
 from app.ui.pos.keyed import key_button, keyed_action
-from app.ui.pos.message_bar import MessageBar
 from app.ui.pos.parked_dialog import ParkDialog, ResumeDialog
 from app.ui.pos.payment_dialog import PaymentDialog, Refusal
 from app.ui.pos.receipt_preview import DonePanel
 from app.ui.pos.scanning import TakesScans
 from app.ui.pos.serial_picker import SerialPicker
-from app.ui.pos.till import needs_manager, percent_text, till_of
+from app.ui.pos.till import needs_manager, till_of
 from app.ui.pos.totals_panel import TotalsPanel
+from app.ui.widgets.message_line import MessageLine
 from app.ui.widgets.tables import ShopTable
 from app.users.roles import Actor
 
@@ -179,7 +175,7 @@ class PosView(TakesScans, QWidget):
         self.scan_edit.step.connect(self.step_qty)
         self.scan_edit.remove.connect(self.remove_line)
         self.scan_edit.browse.connect(self._move_current)
-        self.message = MessageBar()
+        self.message = MessageLine(till=True)
 
         self.cart_table = CartTable(empty_text=EMPTY_CART_TEXT)
         self.cart_table.setObjectName("CartTable")
@@ -286,7 +282,7 @@ class PosView(TakesScans, QWidget):
         self.scan_edit.setEnabled(actor is not None)
         self.cart_table.setEnabled(actor is not None)
         self.customer_box.set_actor(actor)
-        self.message.clear_message()
+        self.message.clear()
 
     def refresh(self) -> None:
         """F5: the cart is this till's own; redraw it and its totals."""
@@ -312,44 +308,26 @@ class PosView(TakesScans, QWidget):
 
     def _dispatch(self, result: ScanResult) -> None:
         self._set_receipt_scanned("")
-        match result:
-            case UnitScan(unit):
-                self.add_unit(unit)
-            case SerialChoice(units):
-                serial = units[0].serial
-                self._pick_unit(
-                    f"Several items have serial {serial}: which one is it?", units, with_item=True
-                )
-            case ItemScan(item, units_here, more_here) if item.serialized:
-                if not units_here:
-                    self.message.show_problem(
-                        f"no {item.name} in stock at {self.till.location}:"
-                        " scan the serial on the unit itself"
-                    )
-                    return
-                more = " (the first ones; scan or type the serial to find others)"
-                self._pick_unit(
-                    f"{item.name} ({item.sku}) — which unit?",
-                    units_here,
-                    note=f"In stock at {self.till.location}{more if more_here else ''}",
-                )
-            case ItemScan():
-                self._add_line(result.cart_line(), f"Added {result.item.name}")
-            case SaleScan(number):
+        self._take(sale_step(result, location=self.till.location))
+
+    def _take(self, step: SaleStep) -> None:
+        match step:
+            case AddLine(line, said):
+                self._add_line(line, said)
+            case PickUnit(title, units, _unpicked, with_item, note):
+                self._pick_unit(title, units, with_item=with_item, note=note)
+            case ReceiptScanned(number):
                 self._set_receipt_scanned(number)
                 self.message.show_info(
                     f"{number} is a receipt, not an item. To take something back from it,"
                     " press F10 (Refund)."
                 )
-            case UnknownScan(_code, message):
+            case Refuse(message):
                 self.message.show_problem(message)
 
     def add_unit(self, unit: ScannedUnit) -> None:
         """A scanned unit goes in the cart, unless the store says why it cannot be sold."""
-        if unit.reason:
-            self.message.show_problem(unit.reason)
-            return
-        self._add_line(unit.cart_line(), f"Added {unit.item.name} — {unit.serial}")
+        self._take(sale_step(UnitScan(unit), location=self.till.location))
 
     def _add_line(self, line: CartLine, said: str) -> None:
         try:
@@ -752,7 +730,7 @@ class PosView(TakesScans, QWidget):
             return
         number = self._receipt_scanned
         self._set_receipt_scanned("")
-        self.message.clear_message()
+        self.message.clear()
         self.refund_requested.emit(number)
 
     # ------------------------------------------------------------------ dialogs

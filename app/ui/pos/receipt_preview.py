@@ -20,7 +20,7 @@ from PySide6.QtWidgets import (
 from app.printing.documents import Receipt
 from app.printing.raster import receipt_image, to_png
 from app.ui.pos.keyed import key_button, keyed_action
-from app.ui.pos.message_bar import sentence
+from app.ui.widgets.message_line import sentence
 
 MIN_WIDTH = 320  # pixels: narrower than this a receipt is no longer readable
 

@@ -12,6 +12,7 @@ from PySide6.QtCore import QModelIndex, QPersistentModelIndex, Qt
 from PySide6.QtGui import QBrush, QColor
 
 from app.pos.records import SaleLineRecord, SaleRecord
+from app.pos.refunds import RefundLineRequest
 from app.ui.formatting import ShopFormat
 from app.ui.models.headed import HeadedTableModel
 
@@ -74,18 +75,18 @@ class RefundLinesModel(HeadedTableModel):
     def returning(self, row: int) -> int:
         return self._returning.get(self.line(row).id, 0)
 
-    def chosen(self) -> tuple[tuple[int, int], ...]:
-        """(sale line id, quantity) for every line coming back, in the sale's order."""
+    def chosen(self) -> tuple[RefundLineRequest, ...]:
+        """Every line coming back, with its quantity, in the sale's order."""
         if self.sale is None:
             return ()
         return tuple(
-            (ln.id, self._returning[ln.id])
+            RefundLineRequest(ln.id, self._returning[ln.id])
             for ln in self.sale.lines
             if self._returning.get(ln.id, 0) > 0
         )
 
     def units_chosen(self) -> int:
-        return sum(qty for _line, qty in self.chosen())
+        return sum(line.qty for line in self.chosen())
 
     # ------------------------------------------------------------------ choosing
 

@@ -29,27 +29,22 @@ from PySide6.QtWidgets import (
 from app.config import ShopSettings
 from app.db.uow import Store
 from app.errors import UserError
+from app.paperwork.receipts import refund_receipt
 from app.pos.records import RefundRecord, SaleRecord
-from app.pos.services import (
-    DEFECTIVE,
-    RefundRequest,
-    find_sale_of_unit,
-    get_sale,
-    refund_sale,
-)
-from app.receipts import refund_receipt
+from app.pos.refunds import DEFECTIVE, RefundRequest, refund_sale
+from app.pos.sales import find_sale_of_unit, get_sale
 from app.scan import ItemScan, SaleScan, SerialChoice, UnitScan, UnknownScan, resolve_scan
 from app.stock.queries import list_locations
 from app.ui.formatting import ShopFormat
 from app.ui.pos.approval_dialog import ApprovalDialog
 from app.ui.pos.dialog_host import DialogHost
 from app.ui.pos.keyed import keyed_action
-from app.ui.pos.message_bar import MessageBar
 from app.ui.pos.receipt_preview import DonePanel
 from app.ui.pos.scanning import TakesScans
 from app.ui.pos.till import till_of
 from app.ui.refund import refund_model as cols
 from app.ui.refund.refund_model import RefundLinesModel
+from app.ui.widgets.message_line import MessageLine
 from app.ui.widgets.tables import ShopTable
 from app.users.roles import Actor, Permission
 
@@ -129,7 +124,7 @@ class RefundView(TakesScans, QWidget):
         self.scan_edit.setClearButtonEnabled(True)
         self.scan_edit.returnPressed.connect(self._scan_field_entered)
         self.scan_edit.down.connect(self.focus_lines)
-        self.message = MessageBar()
+        self.message = MessageLine(till=True)
         self.sale_label = QLabel()
         self.sale_label.setObjectName("RefundSale")
         self.sale_label.setWordWrap(True)
@@ -237,7 +232,7 @@ class RefundView(TakesScans, QWidget):
         self._load_restock_choices()
         if actor is None:
             self.clear_sale()
-            self.message.clear_message()
+            self.message.clear()
 
     def refresh(self) -> None:
         """F5: the restock places, and the open sale as the store has it now."""

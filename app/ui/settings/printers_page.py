@@ -227,10 +227,10 @@ class PrintersPage(QWidget):
     def _show_problem(self, row: int) -> None:
         problem = self._problem(row) if 0 <= row < len(self._tables) else ""
         if problem:
-            self.error_line.show_error(problem)
+            self.error_line.show_problem(problem)
         elif 0 <= row < len(self._tables) and self.form.ignored_keys:
             keys = ", ".join(repr(k) for k in self.form.ignored_keys)
-            self.error_line.show_note(f"Unknown setting {keys} in the file is dropped on save")
+            self.error_line.show_info(f"Unknown setting {keys} in the file is dropped on save")
         else:
             self.error_line.clear()
         self._update_buttons()

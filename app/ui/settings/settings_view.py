@@ -30,12 +30,12 @@ from app.devices.settings import DeviceSettingsError, PrinterSettings, parse_pri
 from app.errors import UserError
 from app.printing.documents import Receipt, ReceiptLine, TotalLine
 from app.printing.escpos import render_receipt
-from app.shop_settings import save_settings_as
 from app.ui.settings.printers_page import PrintersPage
 from app.ui.settings.scanner_panel import ScannerForm, ScannerTest, check_scanner
 from app.ui.shop_devices import ShopDevices
 from app.ui.widgets.message_line import MessageLine
 from app.users.roles import Actor, Role
+from app.users.settings import save_settings_as
 
 READ_ONLY_NOTE = (
     "Only a manager can change device settings. You can look, print a test page and "
@@ -213,14 +213,14 @@ class SettingsView(QWidget):
         self.scanner_page.error_line.clear()
         self._loaded = self._snapshot()
         if self._file_problem:
-            self.status_line.show_error(self._file_problem)
+            self.status_line.show_problem(self._file_problem)
         else:
             self.status_line.clear()
         self._update_buttons()
 
     def revert(self) -> None:
         self.load()
-        self.status_line.show_note("Changes not saved were dropped.")
+        self.status_line.show_info("Changes not saved were dropped.")
 
     def is_dirty(self) -> bool:
         return bool(self._loaded) and self._snapshot() != self._loaded
@@ -228,27 +228,27 @@ class SettingsView(QWidget):
     def save(self) -> bool:
         """Check every printer and the scanner, write the file atomically, use the result."""
         if not self.can_edit:
-            self.status_line.show_error(MANAGER_ONLY)
+            self.status_line.show_problem(MANAGER_ONLY)
             return False
         if self._file_problem:
-            self.status_line.show_error(self._file_problem)
+            self.status_line.show_problem(self._file_problem)
             return False
         try:
             new = self._checked_settings()
         except UserError as exc:  # a device setting, or the file turned unreadable
-            self.status_line.show_error(f"Not saved: {exc.message}")
+            self.status_line.show_problem(f"Not saved: {exc.message}")
             return False
         try:
             assert self._actor is not None  # can_edit said so
             save_settings_as(self._actor, new, self.config_file)
         except OSError as exc:
-            self.status_line.show_error(f"Could not write {self.config_file}: {exc.strerror}")
+            self.status_line.show_problem(f"Could not write {self.config_file}: {exc.strerror}")
             return False
         self._settings = new
         self._loaded = self._snapshot()
         if self._devices is not None:
             self._devices.apply(new)
-        self.status_line.show_note(f"Saved to {self.config_file}")
+        self.status_line.show_info(f"Saved to {self.config_file}")
         self._update_buttons()
         self.saved.emit(new)
         return True
@@ -280,7 +280,7 @@ class SettingsView(QWidget):
     def _edited(self) -> None:
         self._update_buttons()
         if self.is_dirty():
-            self.status_line.show_note("Changes not saved yet")
+            self.status_line.show_info("Changes not saved yet")
         elif not self._file_problem:
             self.status_line.clear()
 
@@ -291,7 +291,7 @@ class SettingsView(QWidget):
             check_scanner(form.table())
             self.scanner_page.error_line.clear()
         except DeviceSettingsError as exc:
-            self.scanner_page.error_line.show_error(exc.message)
+            self.scanner_page.error_line.show_problem(exc.message)
         self._edited()
 
     def _update_buttons(self) -> None:
@@ -305,46 +305,46 @@ class SettingsView(QWidget):
         """Save if need be, then queue a test page for the printer called `name`."""
         line = self.printers_page.test_line
         if self._devices is None:
-            line.show_error("Printing needs the till's print queue.")
+            line.show_problem("Printing needs the till's print queue.")
             return
         if self.is_dirty() and not self.save():
-            line.show_error("Save the settings first: " + self.status_line.message)
+            line.show_problem("Save the settings first: " + self.status_line.message)
             return
         printer = self._devices.printer(name)
         if printer is None:
-            line.show_error(f"Printer {name!r} is not saved yet.")
+            line.show_problem(f"Printer {name!r} is not saved yet.")
             return
         shop = self._settings.shop
         who = self._actor.name if self._actor is not None else ""
         try:
             payload = printer_test_page(printer, (shop.name, *shop.address_lines), who)
         except (UserError, ValueError) as exc:
-            line.show_error(str(exc))
+            line.show_problem(str(exc))
             return
         self._test_job = self._devices.queue.submit(
             printer.name, f"Test page — {printer.name}", payload, kind="test"
         )
-        line.show_note(f"Test page sent to {printer.name}…")
+        line.show_info(f"Test page sent to {printer.name}…")
 
     def _job_changed(self, event: object) -> None:
         if not isinstance(event, JobEvent) or event.job.id != self._test_job or event.removed:
             return
         job, line = event.job, self.printers_page.test_line
         if job.state is JobState.DONE:
-            line.show_note(f"Test page printed on {job.printer}.")
+            line.show_info(f"Test page printed on {job.printer}.")
         elif job.state is JobState.FAILED:
-            line.show_error(f"Test page failed: {job.last_error}")
+            line.show_problem(f"Test page failed: {job.last_error}")
         elif job.state is JobState.RETRYING:
-            line.show_error(f"{job.last_error} Trying again…")
+            line.show_problem(f"{job.last_error} Trying again…")
         elif job.state is JobState.CANCELLED:
-            line.show_note("Test page cancelled.")
+            line.show_info("Test page cancelled.")
 
     def start_scanner_test(self) -> None:
         """Open the scanner as set in the form (saved or not) and show what it reads."""
         try:
             settings = check_scanner(self.scanner_page.form.table())
         except DeviceSettingsError as exc:
-            self.scanner_page.error_line.show_error(exc.message)
+            self.scanner_page.error_line.show_problem(exc.message)
             return
         self.scanner_page.test.start(settings)
 

@@ -2,14 +2,14 @@
 
 To a printer, the labels go through the print queue as ESC/POS, one job per chunk of
 labels, so a long run starts printing at once and a printer that jams loses one chunk,
-not the whole run. To a file: a PDF sheet, a PNG strip or ZPL (app.labels.write_labels).
+not the whole run. To a file: a PDF sheet, a PNG strip or ZPL (app.paperwork.labels.write_labels).
 Everything after the preview runs on a worker thread in chunks, with a progress bar and
 a Cancel that stops between chunks: the window stays responsive for thousands of labels.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Final
@@ -35,24 +35,23 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app import labels as label_files
 from app.config import Settings, load_settings
 from app.db.uow import Store
 from app.devices.print_queue import PrintQueue
 from app.devices.settings import PrinterSettings
 from app.effects.printers import usable_printers
 from app.errors import UserError
+from app.paperwork import labels as label_files
+from app.paperwork.labels import CHUNK, LabelSource
 from app.printing import raster
-from app.printing.documents import LABEL_SIZES, Label, label_rows
-from app.printing.escpos import paper, render_labels
+from app.printing.documents import LABEL_SIZES, Label
+from app.printing.escpos import render_labels
 from app.stock import queries
-from app.stock.queries import UnitFilter
 from app.stock.records import ItemRecord, UnitRecord
 from app.ui.widgets.message_line import MessageLine
 from app.ui.workers import BackgroundTask, TaskProgress, TaskRunner
 from app.users.roles import Actor
 
-CHUNK: Final = 50  # labels per print job, and per step between which Cancel is heard
 PREVIEW_LABELS: Final = 3
 FILE_FORMATS: Final = (
     (".pdf", "PDF label sheet (A4)"),
@@ -62,68 +61,12 @@ FILE_FORMATS: Final = (
 CODE128, GS1_128 = "code128", "gs1-128"
 
 
-@dataclass(frozen=True)
-class LabelSource:
-    """Which units get labels: a received batch (read page by page), or units in hand."""
-
-    title: str
-    count: int
-    batch_id: int | None = None
-    units: tuple[UnitRecord, ...] = ()
-
-    @classmethod
-    def batch(cls, batch_id: int, count: int, sku: str) -> LabelSource:
-        return cls(f"batch {batch_id} · {sku}", count, batch_id=batch_id)
-
-    @classmethod
-    def chosen(cls, units: Sequence[UnitRecord]) -> LabelSource:
-        skus = sorted({u.sku for u in units})
-        title = f"{len(units)} unit{'s' if len(units) != 1 else ''} · {', '.join(skus[:3])}"
-        return cls(title, len(units), units=tuple(units))
-
-    def pages(self, store: Store, actor: Actor, size: int) -> Iterator[list[UnitRecord]]:
-        """The units, `size` at a time (a batch is read by key, never all at once)."""
-        if self.batch_id is None:
-            for start in range(0, len(self.units), size):
-                yield list(self.units[start : start + size])
-            return
-        wanted = UnitFilter(batch_id=self.batch_id)
-        after: tuple[str, int] | None = None
-        while True:
-            page = queries.list_units(store, actor, wanted, limit=size, after=after)
-            if page.units:
-                yield page.units
-            if page.next_after is None:
-                return
-            after = page.next_after
-
-    def first(self, store: Store, actor: Actor, count: int) -> list[UnitRecord]:
-        return next(self.pages(store, actor, count), [])
-
-
-def label_size_of(printer: PrinterSettings) -> str | None:
-    """The label renderers' name for a printer's label size ("58x30" -> "58mm")."""
-    width, height = printer.label_size_mm()
-    return next(
-        (n for n, s in LABEL_SIZES.items() if (s.width_mm, s.height_mm) == (width, height)), None
-    )
-
-
 def pixmap_of(image: Image.Image) -> QPixmap:
     """A Pillow image on screen (labels are greyscale)."""
     grey = image.convert("L")
     data = grey.tobytes()
     qimage = QImage(data, grey.width, grey.height, grey.width, QImage.Format.Format_Grayscale8)
     return QPixmap.fromImage(qimage.copy())  # copy: `data` is freed when this returns
-
-
-def roll_label_image(label: Label, printer: PrinterSettings) -> Image.Image:
-    """A label as a receipt printer prints it: the same rows as its ESC/POS bytes."""
-    sheet = paper(printer.paper_width_mm, printer.profile)
-    rows = label_rows(label, sheet.columns)
-    return raster.rows_image(
-        rows, width_mm=printer.paper_width_mm, dpi=sheet.dpi, columns=sheet.columns
-    )
 
 
 class LabelPreview(QScrollArea):
@@ -260,7 +203,7 @@ class LabelsDialog(QDialog):
         self._load_items()
         problem = settings_problem or printers_problem
         if problem:
-            self.error_line.show_error(problem)
+            self.error_line.show_problem(problem)
         self.update_preview()
         self.resize(760, 600)
 
@@ -405,7 +348,7 @@ class LabelsDialog(QDialog):
         try:
             items = queries.list_items(self._store, self._actor, include_inactive=True)
         except UserError as exc:
-            self.error_line.show_error(exc.message)
+            self.error_line.show_problem(exc.message)
             return
         self._items = {item.sku: item for item in items}
         skus = {u.sku for u in self.source.units} or {
@@ -450,7 +393,7 @@ class LabelsDialog(QDialog):
     def _printer_changed(self) -> None:
         printer = self.printer()
         if printer is not None and self.to_printer:
-            name = label_size_of(printer)
+            name = label_files.size_name_of(*printer.label_size_mm())
             if name is not None:
                 self.size_combo.setCurrentIndex(self.size_combo.findData(name))
         self._check()
@@ -478,7 +421,7 @@ class LabelsDialog(QDialog):
             labels = label_files.labels_for(self._settings.shop, units, self._items, gs1=self.gs1)
             size = label_files.label_size(self.size_name)
             images = [
-                roll_label_image(label, printer)
+                label_files.roll_label_image(label, printer.paper_width_mm, printer.profile)
                 if printer is not None
                 else raster.label_image(label, size)
                 for label in labels
@@ -487,7 +430,7 @@ class LabelsDialog(QDialog):
             self.preview.clear_images()
             message = exc.message if isinstance(exc, UserError) else str(exc)
             self.preview_note.setText("")
-            self.error_line.show_error(message)
+            self.error_line.show_problem(message)
             self._preview_ok = False
             self._check()
             return
@@ -516,7 +459,7 @@ class LabelsDialog(QDialog):
         elif not self.to_printer:
             problem = self._file_problem()
         if problem and self._preview_ok:
-            self.error_line.show_error(problem)
+            self.error_line.show_problem(problem)
         elif self._preview_ok and not self.runner.busy and not self.outcome:
             self.error_line.clear()
         self.go_button.setEnabled(not problem and not self.runner.busy)
@@ -608,9 +551,9 @@ class LabelsDialog(QDialog):
         if not self.outcome:
             return
         if self.outcome_failed:
-            self.error_line.show_error(self.outcome)
+            self.error_line.show_problem(self.outcome)
         else:
-            self.error_line.show_note(self.outcome)
+            self.error_line.show_info(self.outcome)
 
     def _finished(self) -> None:
         self._set_running(False)

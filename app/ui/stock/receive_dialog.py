@@ -37,20 +37,16 @@ from app.db.uow import Store
 from app.devices.print_queue import PrintQueue
 from app.errors import UserError
 from app.money import parse_money
+from app.paperwork.labels import LabelSource
 from app.stock import queries, serials
+from app.stock.lookups import DuplicateSerials, existing_keys
+from app.stock.receiving import Receiving, generate_serials, receive_quantity, receive_serials
 from app.stock.records import ItemRecord, LocationRecord, ReceiveResult
-from app.stock.serials import SerialEntry, SerialScheme
-from app.stock.services import (
-    DuplicateSerials,
-    Receiving,
-    existing_keys,
-    generate_serials,
-    receive_quantity,
-    receive_serials,
-)
+from app.stock.serial_schemes import SerialScheme, generate
+from app.stock.serials import SerialEntry
 from app.ui.formatting import ShopFormat
 from app.ui.models.columns import AnyIndex
-from app.ui.stock.labels_dialog import LabelsDialog, LabelSource
+from app.ui.stock.labels_dialog import LabelsDialog
 from app.ui.stock.serial_input import GENERATE, ParsedSerials, SerialInput
 from app.ui.widgets.message_line import MessageLine
 from app.ui.workers import BackgroundTask, TaskProgress, TaskRunner
@@ -73,7 +69,7 @@ def generated_preview(store: Store, item: ItemRecord, count: int) -> tuple[list[
         return [], f"{count:,} random serials like {scheme.pattern}, drawn when you press Receive"
     shown = min(count, PREVIEW_LIMIT)
     with store.read() as session:
-        made, _next = serials.generate(
+        made, _next = generate(
             scheme,
             shown,
             next_number=item.serial_next,
@@ -348,7 +344,7 @@ class ReceiveDialog(QDialog):
             items = queries.list_items(self._store, self._actor)
             locations = queries.list_locations(self._store, self._actor)
         except UserError as exc:
-            self.error_line.show_error(exc.message)
+            self.error_line.show_problem(exc.message)
             return
         self.form.set_choices(items, locations, sku=sku)
 
@@ -370,7 +366,7 @@ class ReceiveDialog(QDialog):
         self._check_timer.stop()
         self._problem = self._find_problem()
         if self._problem:
-            self.error_line.show_error(self._problem)
+            self.error_line.show_problem(self._problem)
         else:
             self.error_line.clear()
         self.receive_button.setEnabled(not self._problem and not self.runner.busy)
@@ -386,7 +382,7 @@ class ReceiveDialog(QDialog):
             form.cost()
             form.cost_line.clear()
         except UserError as exc:
-            form.cost_line.show_error(exc.message)
+            form.cost_line.show_problem(exc.message)
             return exc.message
         if not item.serialized:
             self.preview_model.set_serials([])
@@ -408,14 +404,14 @@ class ReceiveDialog(QDialog):
             serials.check_count(entries, quantity)
         except UserError as exc:
             problem = f"{exc.message} (the quantity is {quantity:,})"
-            line.show_error(problem)
+            line.show_problem(problem)
             return problem
         repeated = serials.duplicates(entries) or serials.duplicate_asset_tags(entries)
         if repeated:
             problem = f"Repeated in the input: {', '.join(repeated[:10])}"
             if len(repeated) > 10:
                 problem += f" and {len(repeated) - 10:,} more"
-            line.show_error(problem)
+            line.show_problem(problem)
             return problem
         line.clear()
         return ""
@@ -426,7 +422,7 @@ class ReceiveDialog(QDialog):
             made, note = generated_preview(self._store, item, self.form.quantity)
         except UserError as exc:
             self._show_preview([], 0)
-            line.show_error(exc.message)
+            line.show_problem(exc.message)
             return exc.message
         self.serial_input.set_scheme_text(note)
         self._show_preview(made, self.form.quantity)
@@ -511,10 +507,10 @@ class ReceiveDialog(QDialog):
         )
         self.duplicates_box.show()
         self.preview_model.mark_clashing(error.serials)
-        self.error_line.show_error(error.message)
+        self.error_line.show_problem(error.message)
 
     def _failed(self, message: str) -> None:
-        self.error_line.show_error(message)
+        self.error_line.show_problem(message)
 
     def _work_finished(self) -> None:
         self._set_busy(False)
@@ -562,7 +558,7 @@ class ReceiveDialog(QDialog):
     def reject(self) -> None:
         if self.runner.busy:
             # One transaction: it finishes (or changes nothing) in a moment; wait for it.
-            self.error_line.show_note("Receiving… the dialog closes when it is done.")
+            self.error_line.show_info("Receiving… the dialog closes when it is done.")
             return
         super().reject()
 

@@ -29,6 +29,7 @@ from PySide6.QtWidgets import (
 
 from app.errors import InvalidInput, UserError
 from app.stock import serials
+from app.stock.serial_csv import parse_csv
 from app.stock.serials import SerialEntry
 from app.ui.widgets.message_line import MessageLine
 
@@ -178,7 +179,7 @@ class SerialInput(QTabWidget):
         self._timer.stop()
         result = self._parse()
         if result.error:
-            self.error_line.show_error(result.error)
+            self.error_line.show_problem(result.error)
         else:
             self.error_line.clear()
         self.parsed.emit(result)
@@ -211,7 +212,7 @@ class SerialInput(QTabWidget):
         if cached_path != path_text:
             text = read_csv_file(Path(path_text))
             self._csv_cache = (path_text, text)
-        return ParsedSerials(CSV, serials.parse_csv(text))
+        return ParsedSerials(CSV, parse_csv(text))
 
     def _choose_csv(self) -> None:
         path, _filter = QFileDialog.getOpenFileName(

@@ -20,6 +20,7 @@ from PySide6.QtWidgets import (
 from app.db.uow import Store
 from app.devices.print_queue import PrintQueue
 from app.errors import UserError
+from app.paperwork.labels import LabelSource
 from app.stock import queries
 from app.stock.queries import UnitFilter
 from app.stock.records import UnitRecord
@@ -27,7 +28,7 @@ from app.ui.formatting import ShopFormat
 from app.ui.models.units_model import UnitsTableModel
 from app.ui.stock.filter_bar import UnitFilterBar
 from app.ui.stock.history_panel import UnitHistoryPanel
-from app.ui.stock.labels_dialog import LabelsDialog, LabelSource
+from app.ui.stock.labels_dialog import LabelsDialog
 from app.ui.stock.receive_dialog import ReceiveDialog
 from app.ui.stock.summaries import StockByLocationPanel, SummaryPanel, ValuationPanel
 from app.ui.widgets.tables import ColumnChooser, ShopTable, apply_column_defaults

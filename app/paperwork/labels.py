@@ -1,25 +1,33 @@
 """Serial labels: units from the store -> `Label` documents -> a file or a printer's bytes.
 
-Like app/receipts.py this sits between the domain and printing, which may not know each
+Like app/paperwork/receipts.py this sits between the domain and printing, which may not know each
 other (ARCHITECTURE.md rules 2 and 4).
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass
 from pathlib import Path
+from typing import Final
 
 from PIL import Image
 
 from app.config import ShopSettings
+from app.db.uow import Store
 from app.errors import InvalidInput
+from app.files import write_atomically
 from app.money import format_money
 from app.printing import escpos, raster, sheets, zpl
-from app.printing.documents import LABEL_SIZES, Label, LabelSize, Symbology
+from app.printing.documents import LABEL_SIZES, Label, LabelSize, Symbology, label_rows
+from app.stock import queries
+from app.stock.queries import UnitFilter
 from app.stock.records import ItemRecord, UnitRecord
+from app.users.roles import Actor
 
 FORMATS = (".png", ".pdf", ".zpl", ".bin")
 MAX_PNG_LABELS = 200  # a strip of labels in one image; more is a job for the PDF sheet
+CHUNK: Final = 50  # labels per print job, and per step between which Cancel is heard
 
 
 def label_size(name: str) -> LabelSize:
@@ -95,11 +103,62 @@ def write_labels(labels: Sequence[Label], path: Path, size: LabelSize) -> int:
     data = render_labels(labels, path.suffix, size)
     if not path.parent.is_dir():
         raise InvalidInput(f"folder {str(path.parent)!r} does not exist")
-    tmp = path.with_name(path.name + ".part")
     try:
-        tmp.write_bytes(data)
-        tmp.replace(path)
+        write_atomically(path, data)
     except OSError as exc:
-        tmp.unlink(missing_ok=True)
         raise InvalidInput(f"cannot write {path}: {exc.strerror or exc}") from None
     return len(data)
+
+
+@dataclass(frozen=True)
+class LabelSource:
+    """Which units get labels: a received batch (read page by page), or units in hand."""
+
+    title: str
+    count: int
+    batch_id: int | None = None
+    units: tuple[UnitRecord, ...] = ()
+
+    @classmethod
+    def batch(cls, batch_id: int, count: int, sku: str) -> LabelSource:
+        return cls(f"batch {batch_id} · {sku}", count, batch_id=batch_id)
+
+    @classmethod
+    def chosen(cls, units: Sequence[UnitRecord]) -> LabelSource:
+        skus = sorted({u.sku for u in units})
+        title = f"{len(units)} unit{'s' if len(units) != 1 else ''} · {', '.join(skus[:3])}"
+        return cls(title, len(units), units=tuple(units))
+
+    def pages(self, store: Store, actor: Actor, size: int) -> Iterator[list[UnitRecord]]:
+        """The units, `size` at a time (a batch is read by key, never all at once)."""
+        if self.batch_id is None:
+            for start in range(0, len(self.units), size):
+                yield list(self.units[start : start + size])
+            return
+        wanted = UnitFilter(batch_id=self.batch_id)
+        after: tuple[str, int] | None = None
+        while True:
+            page = queries.list_units(store, actor, wanted, limit=size, after=after)
+            if page.units:
+                yield page.units
+            if page.next_after is None:
+                return
+            after = page.next_after
+
+    def first(self, store: Store, actor: Actor, count: int) -> list[UnitRecord]:
+        return next(self.pages(store, actor, count), [])
+
+
+def size_name_of(width_mm: float, height_mm: float) -> str | None:
+    """The label renderers' name for a printer's label size (58 x 30 mm -> "58mm")."""
+    return next(
+        (n for n, s in LABEL_SIZES.items() if (s.width_mm, s.height_mm) == (width_mm, height_mm)),
+        None,
+    )
+
+
+def roll_label_image(label: Label, width_mm: int, profile: str) -> Image.Image:
+    """A label as a receipt printer prints it: the same rows as its ESC/POS bytes."""
+    sheet = escpos.paper(width_mm, profile)
+    rows = label_rows(label, sheet.columns)
+    return raster.rows_image(rows, width_mm=width_mm, dpi=sheet.dpi, columns=sheet.columns)

@@ -1,0 +1,113 @@
+"""What every command shares: the parser that reports in one line, output as a table or
+JSON, who is acting, and amounts and rates as people type them.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import sys
+from collections.abc import Callable, Sequence
+from datetime import date, datetime
+from typing import Any, NoReturn
+
+from app.db.uow import Store
+from app.errors import InvalidInput
+from app.money import format_plain, parse_money, parse_percent
+from app.stock.records import HistoryEntry, StockRow, UnitRecord
+from app.users import services as users
+from app.users.roles import Actor
+
+EXIT_BAD_INPUT = 2
+
+
+class ArgumentParser(argparse.ArgumentParser):
+    """argparse, but a usage error is one line on stderr like every other error."""
+
+    def error(self, message: str) -> NoReturn:
+        raise InvalidInput(f"{self.prog}: {message}")
+
+
+def plain(value: Any) -> Any:
+    if isinstance(value, datetime):
+        return value.isoformat(sep=" ", timespec="seconds")
+    if isinstance(value, date):
+        return value.isoformat()
+    return value
+
+
+def unit_json(unit: UnitRecord) -> dict[str, Any]:
+    return {
+        "sku": unit.sku,
+        "item": unit.item_name,
+        "serial": unit.serial,
+        "asset_tag": unit.asset_tag,
+        "status": unit.status,
+        "location": unit.location,
+        "customer": unit.customer,
+        "cost": format_plain(unit.cost),
+        "received": plain(unit.received_at),
+        "batch": unit.batch_id,
+        "supplier_warranty_end": plain(unit.supplier_warranty_end),
+        "warranty_type": unit.warranty_type,
+        "warranty_start": plain(unit.warranty_start),
+        "warranty_end": plain(unit.warranty_end),
+    }
+
+
+def history_json(entry: HistoryEntry) -> dict[str, Any]:
+    return {
+        "at": plain(entry.at),
+        "kind": entry.kind,
+        "from": entry.from_state,
+        "to": entry.to_state,
+        "user": entry.user,
+        "document": entry.document,
+        "reason": entry.reason,
+    }
+
+
+def stock_json(row: StockRow) -> dict[str, Any]:
+    return {"sku": row.sku, "name": row.name, "location": row.location, "qty": row.qty}
+
+
+def print_table(rows: Sequence[dict[str, Any]], columns: Sequence[str]) -> None:
+    """Aligned columns for people; --json is for scripts."""
+    cells = [[("" if r.get(c) is None else str(plain(r.get(c)))) for c in columns] for r in rows]
+    widths = [max([len(c), *(len(row[i]) for row in cells)]) for i, c in enumerate(columns)]
+    print("  ".join(c.upper().ljust(w) for c, w in zip(columns, widths, strict=True)).rstrip())
+    for row in cells:
+        print("  ".join(v.ljust(w) for v, w in zip(row, widths, strict=True)).rstrip())
+
+
+def emit(args: argparse.Namespace, rows: Sequence[dict[str, Any]], columns: Sequence[str]) -> None:
+    if args.json:
+        json.dump(list(rows), sys.stdout, indent=1, ensure_ascii=False)
+        print()
+    else:
+        print_table(rows, columns)
+
+
+def acting_user(store: Store, args: argparse.Namespace) -> Actor:
+    name = args.as_user or os.environ.get("SERIALPOS_USER")
+    if not name:
+        raise InvalidInput("say who is acting: --as USER (before the subcommand) or SERIALPOS_USER")
+    return users.actor_by_name(store, name)
+
+
+def parse_amount(text: str | None, field: str) -> int | None:
+    return None if text is None else parse_money(text, field=field)
+
+
+def parse_tax_rate(text: str | None) -> int | None:
+    return None if text is None else parse_percent(text, what="a tax rate")
+
+
+def add_listing(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--json", action="store_true", help="machine-readable output")
+
+
+Handler = Callable[[Store, argparse.Namespace], None]
+# What each area's register(sub) adds its subcommands to.
+Subcommands = argparse._SubParsersAction

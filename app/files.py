@@ -1,0 +1,41 @@
+"""Writing a file so that a crash or a full disk leaves the old file or the new one, never half."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable
+from pathlib import Path
+from typing import TextIO
+
+
+def write_atomically(
+    path: Path, data: bytes | str | Callable[[TextIO], object], *, durable: bool = False
+) -> None:
+    """Writes `data` (bytes, text, or a function writing text to the open file) to a
+    `.part` file beside `path`, then renames it over `path`; nothing is left on failure.
+
+    durable: the new file is on disk before it replaces the old one (settings), at the cost
+    of a sync; exports and label files can be written again, so they skip it.
+    """
+    tmp = path.with_name(path.name + ".part")
+    try:
+        if isinstance(data, bytes):
+            with tmp.open("wb") as binary:
+                binary.write(data)
+                _finish(binary.fileno(), binary.flush, durable)
+        else:
+            with tmp.open("w", newline="", encoding="utf-8") as text:
+                if isinstance(data, str):
+                    text.write(data)
+                else:
+                    data(text)
+                _finish(text.fileno(), text.flush, durable)
+        os.replace(tmp, path)
+    finally:
+        tmp.unlink(missing_ok=True)
+
+
+def _finish(fileno: int, flush: Callable[[], None], durable: bool) -> None:
+    flush()
+    if durable:
+        os.fsync(fileno)

@@ -1,0 +1,361 @@
+"""Completing a sale: checks the cart, claims its units, takes bulk stock, writes tenders.
+
+One transaction per sale. Each unit is claimed with a conditional update (see
+app.stock.ledger.move_unit): two tills can never sell one unit.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import date, timedelta
+
+from sqlalchemy import select, update
+from sqlalchemy.orm import Session
+
+from app.customers.models import Customer
+from app.db import uow
+from app.db.uow import Store
+from app.errors import Conflict, InvalidInput, NotFound, PermissionDenied
+from app.ids import UnitId
+from app.pos.cart import (
+    CartLine,
+    LineInput,
+    TenderInput,
+    Totals,
+    change_due,
+    check_discount,
+    compute_totals,
+)
+from app.pos.day import business_day
+from app.pos.events import SaleCompleted
+from app.pos.models import Counter, Sale, SaleLine, Tender
+from app.pos.records import (
+    SaleRecord,
+)
+from app.pos.sales import sale_record
+from app.stock.ledger import UnitState, load_unit_states, move_bulk, move_unit
+from app.stock.lifecycle import Move
+from app.stock.lookups import get_location
+from app.stock.models import Item, Location, UnitStatus
+from app.text import clean_text
+from app.users import audit
+from app.users.roles import Actor, Permission, Role, require
+
+MAX_LINES = 500
+
+
+@dataclass(frozen=True)
+class Till:
+    """Where a sale happens: the till's name, its stock location and the shop's tax rule."""
+
+    name: str
+    location: str
+    prices_include_tax: bool = True
+    discount_limit_bp: int = 1_000  # above this a manager approves
+
+
+@dataclass(frozen=True)
+class Checkout:
+    lines: tuple[CartLine, ...]
+    tenders: tuple[TenderInput, ...]
+    customer_id: int | None = None
+    sale_discount_bp: int = 0
+    new_customer: str | None = None  # a name to add as a customer with this sale, if it goes
+
+
+class UnitUnavailable(Conflict):
+    """A unit in the cart can no longer be sold; the till drops that line, keeps the rest."""
+
+    def __init__(self, message: str, unit_id: int) -> None:
+        self.unit_id = unit_id
+        super().__init__(message)
+
+
+def next_number(session: Session, name: str, prefix: str) -> str:
+    """R-000001, R-000002...: bumped in the document's own transaction, so no gaps on crash."""
+    bumped = session.execute(
+        update(Counter).where(Counter.name == name).values(value=Counter.value + 1)
+    )
+    if bumped.rowcount == 0:  # type: ignore[attr-defined]
+        session.add(Counter(name=name, value=1))
+        session.flush()
+    value = session.scalar(select(Counter.value).where(Counter.name == name))
+    return f"{prefix}-{value:06d}"
+
+
+def last_sale_of(session: Session, unit_id: int) -> tuple[str, date] | None:
+    row = session.execute(
+        select(Sale.number, Sale.business_day)
+        .join(SaleLine, SaleLine.sale_id == Sale.id)
+        .where(SaleLine.unit_id == unit_id)
+        .order_by(Sale.id.desc())
+        .limit(1)
+    ).first()
+    return (row[0], row[1]) if row else None
+
+
+def unsellable_reason(session: Session, unit: UnitState, sellable_location: bool) -> str | None:
+    """None if the unit can be sold now, else the specific reason for the cashier."""
+    if unit.status == UnitStatus.IN_STOCK:
+        if not sellable_location:
+            return f"{unit.serial} is at {unit.location}, which is not for sale"
+        return None
+    if unit.status == UnitStatus.SOLD:
+        sale = last_sale_of(session, unit.id)
+        if sale:
+            return f"{unit.serial} was sold on {sale[1].isoformat()} (receipt {sale[0]})"
+        return f"{unit.serial} is already sold"
+    from app.stock.lifecycle import describe_state
+
+    return f"{unit.serial} {describe_state(unit.status, unit.location, unit.customer)}"
+
+
+def _check_checkout(
+    actor: Actor, till: Till, checkout: Checkout, approver: Actor | None
+) -> Actor | None:
+    require(actor, Permission.SELL)
+    if not checkout.lines:
+        raise InvalidInput("the cart is empty")
+    if len(checkout.lines) > MAX_LINES:
+        raise InvalidInput(f"a sale has at most {MAX_LINES} lines")
+    units = [line.unit_id for line in checkout.lines if line.unit_id is not None]
+    if len(units) != len(set(units)):
+        twice = next(
+            line
+            for line in checkout.lines
+            if line.unit_id is not None and units.count(line.unit_id) > 1
+        )
+        raise InvalidInput(f"{twice.serial} is already in this sale")
+    for line in checkout.lines:
+        check_discount(line.discount_bp)
+        if line.unit_id is not None and line.qty != 1:
+            raise InvalidInput(f"{line.serial}: a serialized line is one unit")
+    check_discount(checkout.sale_discount_bp)
+    discounts = [checkout.sale_discount_bp, *(line.discount_bp for line in checkout.lines)]
+    if not needs_approval(actor, till, discounts):
+        return None
+    if approver is None or approver.role is not Role.MANAGER:
+        limit = till.discount_limit_bp / 100
+        raise ApprovalRequired(f"a discount above {limit:g} % needs a manager's approval")
+    return approver
+
+
+class ApprovalRequired(PermissionDenied):
+    """Allowed with a manager's approval: the till asks for a manager's PIN and retries."""
+
+
+def needs_approval(actor: Actor, till: Till, discounts_bp: Sequence[int]) -> bool:
+    """Whether these discounts need a manager (the acting user not being one)."""
+    return max(discounts_bp, default=0) > till.discount_limit_bp and actor.role is not Role.MANAGER
+
+
+def complete_sale(
+    store: Store, actor: Actor, till: Till, checkout: Checkout, *, approver: Actor | None = None
+) -> SaleRecord:
+    """Sells the cart in one transaction: units to `sold` with warranty, bulk stock down,
+    ledger rows, tenders, and a sale number. Nothing is written if any check fails."""
+    approved_by = _check_checkout(actor, till, checkout, approver)
+    day = business_day()
+    with store.write() as session:
+        location = get_location(session, till.location)
+        items = _items(session, checkout.lines)
+        totals = _price(items, till, checkout)
+        change = change_due(totals.total, checkout.tenders)
+        sale = Sale(
+            number=next_number(session, "sale", "R"),
+            till=till.name,
+            business_day=day,
+            user_id=actor.id,
+            customer_id=_customer_id(session, checkout),
+            location_id=location.id,
+            prices_include_tax=till.prices_include_tax,
+            sale_discount_bp=checkout.sale_discount_bp,
+            subtotal=totals.subtotal,
+            discount=totals.discount,
+            tax=totals.tax,
+            total=totals.total,
+            change=change,
+            approved_by=approved_by.id if approved_by else None,
+        )
+        session.add(sale)
+        session.flush()
+        selling = _Selling(session, actor, sale, location)
+        units = {
+            u.id: u
+            for u in load_unit_states(session, [ln.unit_id for ln in checkout.lines if ln.unit_id])
+        }
+        for line_no, (line, line_totals) in enumerate(
+            zip(checkout.lines, totals.lines, strict=True), 1
+        ):
+            item = items[line.item_id]
+            serial: str | None = None
+            warranty_end: date | None = None
+            if line.unit_id is not None:
+                serial, warranty_end = selling.sell_unit(item, line, units)
+            else:
+                selling.sell_bulk(item, line)
+            session.add(
+                SaleLine(
+                    sale_id=sale.id,
+                    line_no=line_no,
+                    item_id=item.id,
+                    unit_id=line.unit_id,
+                    sku=item.sku,
+                    description=item.name,
+                    serial=serial,
+                    qty=line.qty,
+                    unit_price=item.price,
+                    tax_rate_bp=item.tax_rate_bp,
+                    line_discount_bp=line.discount_bp,
+                    discount=line_totals.discount,
+                    tax=line_totals.tax,
+                    total=line_totals.total,
+                    warranty_end=warranty_end,
+                )
+            )
+        for tender in checkout.tenders:
+            reference = clean_text(
+                tender.reference, field="card reference", max_length=64, required=False
+            )
+            session.add(
+                Tender(
+                    sale_id=sale.id,
+                    kind=tender.kind.value,
+                    amount=tender.amount,
+                    reference=reference,
+                )
+            )
+        if approved_by is not None:
+            audit.record(
+                session,
+                actor,
+                "sale.discount",
+                sale.number,
+                "discount above limit",
+                approver=approved_by,
+            )
+        session.flush()
+        record = sale_record(session, sale)
+        uow.record(session, SaleCompleted(record))
+        return record
+
+
+def _price(items: dict[int, Item], till: Till, checkout: Checkout) -> Totals:
+    """The sale's totals from the items' current prices (the till's copy is not trusted)."""
+    priced = [
+        LineInput(items[ln.item_id].price, ln.qty, items[ln.item_id].tax_rate_bp, ln.discount_bp)
+        for ln in checkout.lines
+    ]
+    return compute_totals(
+        priced,
+        sale_discount_bp=checkout.sale_discount_bp,
+        prices_include_tax=till.prices_include_tax,
+    )
+
+
+@dataclass
+class _Selling:
+    """One sale being written: moves its units and bulk stock, with their ledger rows."""
+
+    session: Session
+    actor: Actor
+    sale: Sale
+    location: Location
+    sellable: set[int] | None = None
+
+    def sell_unit(
+        self, item: Item, line: CartLine, units: dict[UnitId, UnitState]
+    ) -> tuple[str, date | None]:
+        """Claims the unit for this sale; its customer warranty starts today."""
+        if self.sellable is None:
+            self.sellable = _sellable_locations(self.session)
+        unit = _claimable(self.session, units, line, self.sellable, {item.id: item.serialized})
+        day = self.sale.business_day
+        warranty_end = day + timedelta(days=item.warranty_days) if item.warranty_days else None
+        warranty = ("standard", day, warranty_end) if warranty_end else (None, None, None)
+        try:
+            move_unit(
+                self.session,
+                self.actor,
+                unit,
+                Move.SALE,
+                to_location_id=None,
+                customer_id=self.sale.customer_id,
+                document=self.sale.number,
+                warranty=warranty,
+            )
+        except Conflict:
+            raise UnitUnavailable(
+                f"{unit.serial} was sold on another till just now; it was taken out of the cart",
+                unit.id,
+            ) from None
+        return unit.serial, warranty_end
+
+    def sell_bulk(self, item: Item, line: CartLine) -> None:
+        """Takes the quantity from the till's location; never below zero."""
+        if item.serialized:
+            raise InvalidInput(f"{item.sku} is serialized: scan the unit's serial")
+        try:
+            move_bulk(
+                self.session,
+                self.actor,
+                item.id,
+                line.qty,
+                Move.SALE,
+                from_location_id=self.location.id,
+                customer_id=self.sale.customer_id,
+                document=self.sale.number,
+            )
+        except Conflict as exc:
+            raise Conflict(f"{item.sku}: {exc} ({self.location.name})") from None
+
+
+def _items(session: Session, lines: Sequence[CartLine]) -> dict[int, Item]:
+    wanted = {line.item_id for line in lines}
+    items = {i.id: i for i in session.scalars(select(Item).where(Item.id.in_(wanted)))}
+    for item_id in wanted - items.keys():
+        raise NotFound(f"item {item_id} no longer exists")
+    for item in items.values():
+        if not item.active:
+            raise Conflict(f"{item.sku} is deactivated and cannot be sold")
+    return items
+
+
+def _customer_id(session: Session, checkout: Checkout) -> int | None:
+    """The sale's customer; a new one is added in the sale's own transaction, so a refused
+    sale leaves no customer behind."""
+    if checkout.new_customer is not None:
+        name = clean_text(checkout.new_customer, field="customer name", max_length=120)
+        customer = Customer(name=name, phone="", email="")
+        session.add(customer)
+        session.flush()
+        return customer.id
+    if checkout.customer_id is not None and session.get(Customer, checkout.customer_id) is None:
+        raise NotFound("that customer no longer exists")
+    return checkout.customer_id
+
+
+def _sellable_locations(session: Session) -> set[int]:
+    return set(session.scalars(select(Location.id).where(Location.sellable, Location.active)))
+
+
+def _claimable(
+    session: Session,
+    units: dict[UnitId, UnitState],
+    line: CartLine,
+    sellable: set[int],
+    items_serialized: dict[int, bool],
+) -> UnitState:
+    assert line.unit_id is not None
+    unit = units.get(line.unit_id)
+    if unit is None or unit.item_id != line.item_id:
+        raise UnitUnavailable(f"{line.serial} is not a unit of {line.sku}", line.unit_id)
+    if not items_serialized.get(unit.item_id, True):
+        raise UnitUnavailable(
+            f"{line.sku} is no longer serialized: sell it by quantity", line.unit_id
+        )
+    reason = unsellable_reason(session, unit, unit.location_id in sellable)
+    if reason:
+        raise UnitUnavailable(reason + "; it was taken out of the cart", unit.id)
+    return unit

@@ -1,0 +1,130 @@
+"""Reading committed sales: by number, by a unit's serial, the latest ones."""
+
+from __future__ import annotations
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from app.customers.models import Customer
+from app.db.uow import Store
+from app.errors import NotFound
+from app.ids import SaleLineId
+from app.pos.models import Refund, RefundLine, Sale, SaleLine, Tender
+from app.pos.records import (
+    SaleLineRecord,
+    SaleRecord,
+    TenderRecord,
+)
+from app.stock.models import Location, SerialUnit
+from app.stock.serials import serial_key
+from app.users.models import User
+from app.users.roles import Actor, Permission, require
+
+
+def sale_record(session: Session, sale: Sale) -> SaleRecord:
+    refunded = dict(
+        session.execute(
+            select(RefundLine.sale_line_id, func.sum(RefundLine.qty))
+            .join(SaleLine, SaleLine.id == RefundLine.sale_line_id)
+            .where(SaleLine.sale_id == sale.id)
+            .group_by(RefundLine.sale_line_id)
+        ).all()
+    )
+    lines = [
+        SaleLineRecord(
+            id=SaleLineId(ln.id),
+            line_no=ln.line_no,
+            sku=ln.sku,
+            description=ln.description,
+            serial=ln.serial,
+            qty=ln.qty,
+            unit_price=ln.unit_price,
+            discount=ln.discount,
+            tax=ln.tax,
+            total=ln.total,
+            warranty_end=ln.warranty_end,
+            refunded_qty=int(refunded.get(ln.id, 0)),
+        )
+        for ln in session.scalars(
+            select(SaleLine).where(SaleLine.sale_id == sale.id).order_by(SaleLine.line_no)
+        )
+    ]
+    tenders = [
+        TenderRecord(t.kind, t.amount, t.reference)
+        for t in session.scalars(
+            select(Tender).where(Tender.sale_id == sale.id).order_by(Tender.id)
+        )
+    ]
+    refunds = list(
+        session.scalars(select(Refund.number).where(Refund.sale_id == sale.id).order_by(Refund.id))
+    )
+    return SaleRecord(
+        number=sale.number,
+        till=sale.till,
+        at=sale.at,
+        business_day=sale.business_day,
+        cashier=user_name(session, sale.user_id),
+        customer=customer_name(session, sale.customer_id),
+        location=session.get_one(Location, sale.location_id).name,
+        prices_include_tax=sale.prices_include_tax,
+        lines=lines,
+        subtotal=sale.subtotal,
+        discount=sale.discount,
+        tax=sale.tax,
+        total=sale.total,
+        tenders=tenders,
+        change=sale.change,
+        refunds=refunds,
+    )
+
+
+def user_name(session: Session, user_id: int) -> str:
+    return session.get_one(User, user_id).name
+
+
+def customer_name(session: Session, customer_id: int | None) -> str | None:
+    return session.get_one(Customer, customer_id).name if customer_id is not None else None
+
+
+def sale_by_number(session: Session, number: str) -> Sale:
+    sale = session.scalar(select(Sale).where(Sale.number == number.strip().upper()))
+    if sale is None:
+        raise NotFound(f"no sale with number {number.strip()!r}")
+    return sale
+
+
+def get_sale(store: Store, actor: Actor, number: str) -> SaleRecord:
+    """A committed sale by its number (for reprints and refunds)."""
+    require(actor, Permission.SELL)
+    with store.read() as session:
+        return sale_record(session, sale_by_number(session, number))
+
+
+def find_sale_of_unit(store: Store, actor: Actor, serial: str) -> SaleRecord:
+    """The sale in which this unit was sold last (scan the unit at the refund desk)."""
+    require(actor, Permission.SELL)
+    with store.read() as session:
+        # By the unit's own comparison key (indexed; the same case rule as everywhere).
+        sale = session.scalar(
+            select(Sale)
+            .join(SaleLine, SaleLine.sale_id == Sale.id)
+            .join(SerialUnit, SerialUnit.id == SaleLine.unit_id)
+            .where(SerialUnit.serial_key == serial_key(serial))
+            .order_by(Sale.id.desc())
+            .limit(1)
+        )
+        if sale is None:
+            raise NotFound(f"no sale found for serial {serial.strip()!r}")
+        return sale_record(session, sale)
+
+
+def recent_sales(
+    store: Store, actor: Actor, *, till: str | None = None, limit: int = 50
+) -> list[SaleRecord]:
+    """The latest sales, newest first (sale history and reprints)."""
+    require(actor, Permission.SELL)
+    with store.read() as session:
+        query = select(Sale).order_by(Sale.id.desc()).limit(limit)
+        if till:
+            query = query.where(Sale.till == till)
+        return [sale_record(session, s) for s in session.scalars(query)]

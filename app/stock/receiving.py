@@ -1,0 +1,231 @@
+"""Receiving stock: serialized units (entered, ranged, CSV or generated) or a bulk quantity.
+
+All or nothing: a clash with an existing serial saves none of the batch.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+
+from sqlalchemy import insert, literal, select
+from sqlalchemy.orm import Session
+
+from app.db.types import utcnow
+from app.db.uow import Store
+from app.errors import Conflict, InvalidInput
+from app.ids import BatchId
+from app.money import format_plain
+from app.stock import serials as serial_entry
+from app.stock.ledger import move_bulk
+from app.stock.lifecycle import Move
+from app.stock.lookups import DuplicateSerials, existing_keys, get_item, get_location
+from app.stock.models import (
+    Item,
+    Location,
+    Movement,
+    ReceivingBatch,
+    SerialUnit,
+    UnitStatus,
+)
+from app.stock.records import ReceiveResult
+from app.stock.serial_schemes import SerialScheme, generate
+from app.stock.serials import SerialEntry, serial_key
+from app.users.roles import Actor, Permission, require
+
+MAX_QTY = 1_000_000
+
+
+@dataclass(frozen=True)
+class Receiving:
+    """What arrives: where, at what cost, with how many days of supplier warranty."""
+
+    sku: str
+    location: str
+    cost: int | None = None  # per unit; None: the item's cost (or each CSV row's cost)
+    supplier_warranty_days: int = 0
+    expect: int | None = None  # the count the input must have
+
+
+def _check_receiving(rcv: Receiving) -> None:
+    if rcv.cost is not None and rcv.cost < 0:
+        raise InvalidInput("cost cannot be negative")
+    if not 0 <= rcv.supplier_warranty_days <= 36_500:
+        raise InvalidInput("supplier warranty days must be between 0 and 36500")
+    if rcv.expect is not None and not 1 <= rcv.expect <= serial_entry.MAX_SERIALS:
+        raise InvalidInput(f"expected count must be between 1 and {serial_entry.MAX_SERIALS}")
+
+
+def _check_entries(entries: Sequence[SerialEntry], expect: int | None) -> None:
+    if not entries:
+        raise InvalidInput("no serials given")
+    if len(entries) > serial_entry.MAX_SERIALS:
+        raise InvalidInput(
+            f"{len(entries)} serials at once is over the limit of {serial_entry.MAX_SERIALS}"
+        )
+    if expect is not None:
+        serial_entry.check_count(entries, expect)
+    repeated = serial_entry.duplicates(entries)
+    if repeated:
+        raise DuplicateSerials("serials repeated in the input", repeated)
+    tags = serial_entry.duplicate_asset_tags(entries)
+    if tags:
+        raise DuplicateSerials("asset tags repeated in the input", tags)
+
+
+def receive_serials(
+    store: Store, actor: Actor, rcv: Receiving, entries: Sequence[SerialEntry], *, method: str
+) -> ReceiveResult:
+    """Receives serialized units from an entered list (list, range or CSV), all or nothing."""
+    require(actor, Permission.RECEIVE)
+    _check_receiving(rcv)
+    _check_entries(entries, rcv.expect)
+    with store.write() as session:
+        item, location = _receiving_targets(session, rcv)
+        keys = [serial_key(e.serial) for e in entries]
+        clash = existing_keys(session, item.id, keys)
+        if clash:
+            taken = [e.serial for e, k in zip(entries, keys, strict=True) if k in clash]
+            raise DuplicateSerials(f"{item.sku} already has serials", taken)
+        batch_id = insert_units(session, actor, item, location, rcv, entries, method)
+        return ReceiveResult(
+            BatchId(batch_id), item.sku, location.name, len(entries), [e.serial for e in entries]
+        )
+
+
+def generate_serials(store: Store, actor: Actor, rcv: Receiving, count: int) -> ReceiveResult:
+    """Receives `count` units with serials made from the item's scheme (never colliding)."""
+    require(actor, Permission.RECEIVE)
+    _check_receiving(rcv)
+    if rcv.expect is not None and rcv.expect != count:
+        raise InvalidInput(f"expected {rcv.expect} serials, got {count}")
+    with store.write() as session:
+        item, location = _receiving_targets(session, rcv)
+        made = generate_for(session, item, count)
+        entries = [SerialEntry(s) for s in made]
+        batch_id = insert_units(session, actor, item, location, rcv, entries, "generate")
+        return ReceiveResult(BatchId(batch_id), item.sku, location.name, count, made)
+
+
+def generate_for(session: Session, item: Item, count: int) -> list[str]:
+    scheme = SerialScheme(
+        prefix=item.serial_prefix, digits=item.serial_digits, random=item.serial_random
+    )
+    made, next_number = generate(
+        scheme,
+        count,
+        next_number=item.serial_next,
+        taken=lambda keys: existing_keys(session, item.id, keys),
+    )
+    item.serial_next = next_number
+    return made
+
+
+def _receiving_targets(session: Session, rcv: Receiving) -> tuple[Item, Location]:
+    item = get_item(session, rcv.sku, lock=True)
+    if not item.serialized:
+        raise Conflict(f"{item.sku} is not serialized: receive a quantity instead")
+    return item, get_location(session, rcv.location)
+
+
+def insert_units(
+    session: Session,
+    actor: Actor,
+    item: Item,
+    location: Location,
+    rcv: Receiving,
+    entries: Sequence[SerialEntry],
+    method: str,
+    *,
+    kind: Move = Move.RECEIVE,
+) -> int:
+    now = utcnow()
+    supplier_end = _supplier_warranty_end(now, rcv.supplier_warranty_days)
+    batch = ReceivingBatch(
+        at=now,
+        user_id=actor.id,
+        item_id=item.id,
+        location_id=location.id,
+        qty=len(entries),
+        method=method,
+        supplier_warranty_days=rcv.supplier_warranty_days,
+    )
+    session.add(batch)
+    session.flush()
+    default_cost = rcv.cost if rcv.cost is not None else item.cost
+    rows = [
+        {
+            "item_id": item.id,
+            "serial": e.serial,
+            "serial_key": serial_key(e.serial),
+            "asset_tag": e.asset_tag,
+            "status": UnitStatus.IN_STOCK.value,
+            "location_id": location.id,
+            "cost": e.cost if e.cost is not None and rcv.cost is None else default_cost,
+            "received_at": now,
+            "batch_id": batch.id,
+            "supplier_warranty_end": supplier_end,
+        }
+        for e in entries
+    ]
+    session.execute(insert(SerialUnit), rows)
+    # The ledger rows come straight from the units just written: one statement, same tx.
+    session.execute(
+        insert(Movement).from_select(
+            [
+                "at",
+                "user_id",
+                "kind",
+                "item_id",
+                "unit_id",
+                "qty",
+                "to_status",
+                "to_location_id",
+                "document",
+            ],
+            select(
+                literal(now),
+                literal(actor.id),
+                literal(kind.value),
+                SerialUnit.item_id,
+                SerialUnit.id,
+                literal(1),
+                SerialUnit.status,
+                SerialUnit.location_id,
+                literal(f"batch:{batch.id}"),
+            )
+            .where(SerialUnit.batch_id == batch.id)
+            .order_by(SerialUnit.id),
+        )
+    )
+    return batch.id
+
+
+def _supplier_warranty_end(now: datetime, days: int) -> date | None:
+    return (now.date() + timedelta(days=days)) if days else None
+
+
+def receive_quantity(store: Store, actor: Actor, rcv: Receiving, qty: int) -> ReceiveResult:
+    """Receives a bulk (non-serialized) quantity at a location."""
+    require(actor, Permission.RECEIVE)
+    _check_receiving(rcv)
+    if not 1 <= qty <= MAX_QTY:
+        raise InvalidInput(f"quantity must be between 1 and {MAX_QTY}")
+    if rcv.expect is not None and rcv.expect != qty:
+        raise InvalidInput(f"expected {rcv.expect}, got {qty}")
+    with store.write() as session:
+        item = get_item(session, rcv.sku)
+        if item.serialized:
+            raise Conflict(f"{item.sku} is serialized: enter the serial of each unit")
+        location = get_location(session, rcv.location)
+        move_bulk(
+            session,
+            actor,
+            item.id,
+            qty,
+            Move.RECEIVE,
+            to_location_id=location.id,
+            reason=f"cost {format_plain(rcv.cost)}" if rcv.cost is not None else None,
+        )
+        return ReceiveResult(None, item.sku, location.name, qty)
