@@ -114,3 +114,24 @@ def _same_location(location_id: int | None) -> ColumnElement[bool]:
     if location_id is None:
         return SerialUnit.location_id.is_(None)
     return SerialUnit.location_id == location_id
+
+
+def note_unit(session: Session, actor: Actor, unit: UnitState, kind: Move, document: str) -> None:
+    """A history row that changes nothing (a unit came in on a repair ticket, or went
+    back out): from and to are the unit's current state, so replaying the ledger still
+    gives the same state."""
+    session.add(
+        Movement(
+            user_id=actor.id,
+            kind=kind.value,
+            item_id=unit.item_id,
+            unit_id=unit.id,
+            qty=1,
+            from_status=unit.status,
+            to_status=unit.status,
+            from_location_id=unit.location_id,
+            to_location_id=unit.location_id,
+            customer_id=unit.customer_id,
+            document=document,
+        )
+    )
