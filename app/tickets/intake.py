@@ -89,7 +89,7 @@ def _matching_units(
         .where(SerialUnit.serial_key == serial_key(serial))
         .order_by(Item.sku)
     )
-    rows = [(u, i) for u, i in session.execute(query).tuples()]
+    rows = [(u, i) for u, i in session.execute(query).all()]
     if sku is None:
         return rows
     return [(u, i) for u, i in rows if i.sku.lower() == sku.strip().lower()]

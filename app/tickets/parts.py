@@ -58,7 +58,7 @@ def _part_unit(session: Session, serial: str, sku: str | None) -> tuple[UnitStat
     )
     if sku:
         query = query.where(func.lower(Item.sku) == sku.strip().lower())
-    rows = session.execute(query).tuples().all()
+    rows = session.execute(query).all()
     if not rows:
         raise NotFound(f"no unit with serial {serial.strip()!r}")
     if len(rows) > 1:
