@@ -176,6 +176,7 @@ class Cart:
         self.sale_discount_bp = sale_discount_bp
         self.customer_id: int | None = None
         self.customer_label: str = ""
+        self.ticket_number: str | None = None  # a repair ticket this sale collects
 
     def add(self, line: CartLine) -> int:
         """Adds a line and returns its index; a bulk item already there gains quantity."""
@@ -235,6 +236,7 @@ class Cart:
         self.sale_discount_bp = 0
         self.customer_id = None
         self.customer_label = ""
+        self.ticket_number = None
 
 
 def _with(line: CartLine, *, qty: int | None = None, discount_bp: int | None = None) -> CartLine:

@@ -15,7 +15,7 @@ from sqlalchemy.orm import Session
 
 from app.db.uow import Store
 from app.errors import Conflict, InvalidInput
-from app.pos.cart import CartLine, LineInput, LineTotals
+from app.pos.cart import Cart, CartLine, LineInput, LineTotals
 from app.pos.models import Sale, SaleLine
 from app.tickets import collection
 from app.tickets.records import ChargeLine, TicketCharges
@@ -53,6 +53,20 @@ def ticket_cart(store: Store, actor: Actor, number: str) -> TicketCart:
     Refused unless the ticket is ready."""
     charges = collection.ticket_charges(store, actor, number)
     return TicketCart(charges, tuple(cart_line(charges.number, c) for c in charges.lines))
+
+
+def add_to_cart(store: Store, actor: Actor, cart: Cart, number: str) -> TicketCart:
+    """A scanned ticket number at the till: its charges go in the cart, its customer
+    becomes the sale's; one ticket per sale."""
+    found = ticket_cart(store, actor, number)
+    if cart.ticket_number is not None:
+        raise InvalidInput(f"this sale collects {cart.ticket_number} already: one ticket a sale")
+    for line in found.lines:
+        cart.add(line)
+    cart.ticket_number = found.charges.number
+    if cart.customer_id is None:
+        cart.customer_id, cart.customer_label = found.charges.customer_id, found.charges.customer
+    return found
 
 
 def charges(session: Session, checkout: Checkout) -> Charges:
