@@ -748,6 +748,9 @@ def build_parser() -> ArgumentParser:
     p.add_argument("file", metavar="FILE.csv")
     _add_unit_filters(p)
     p.set_defaults(handler=cmd_export)
+    from app.cli_tickets import register  # `ticket ...` lives in its own module
+
+    register(sub)
     return parser
 
 

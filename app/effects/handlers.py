@@ -139,11 +139,20 @@ class Effects:
         return self._submit(target, title or f"{len(labels)} labels", data, kind="labels")
 
     def print_ticket_papers(
-        self, ticket: TicketRecord, *, tag: bool = True, slip: bool = True
+        self,
+        ticket: TicketRecord,
+        *,
+        tag: bool = True,
+        slip: bool = True,
+        printer_name: str | None = None,
     ) -> str | None:
         """The intake tag for the device and the claim slip for the customer, each a job
-        on the receipt printer (reprints: one or the other)."""
-        printer = self._printer(Purpose.RECEIPT)
+        on the receipt printer or the one named (reprints: one or the other)."""
+        printer = (
+            choose_printer(self.settings, Purpose.RECEIPT, name=printer_name)
+            if printer_name
+            else self._printer(Purpose.RECEIPT)
+        )
         if printer is None:
             return None
         job: str | None = None
