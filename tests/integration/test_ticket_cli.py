@@ -104,7 +104,7 @@ def test_a_warranty_repair_is_collected_at_zero_charge(desk: Shop) -> None:
     for args in (("ticket", "status", t, "diagnosing"), ("ticket", "part", t, "S2"),
                  ("ticket", "status", t, "ready")):  # fmt: skip
         assert desk(*args)[0] == 0
-    code, out, err = desk("sell", t, "--pay", "cash")
+    code, _, err = desk("sell", t, "--pay", "cash")
     assert code == 0, err
     assert desk.json("ticket", "show", t)["status"] == "collected"  # type: ignore[call-overload]
     kinds = [h["kind"] for h in desk.json("history", "P1")]
