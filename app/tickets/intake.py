@@ -273,8 +273,9 @@ def open_ticket(
             )
         )
         if found.unit_id is not None:
-            note_unit(session, actor, unit_state(session, found.unit_id), Move.TICKET_IN,
-                      ticket.number)  # fmt: skip
+            unit = unit_state(session, found.unit_id)
+            reason = f"in for repair: {problem}"[:200]
+            note_unit(session, actor, unit, Move.TICKET_IN, ticket.number, reason)
         record = ticket_record(session, ticket)
         uow.record(session, TicketOpened(record))
         return record

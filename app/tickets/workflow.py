@@ -37,11 +37,26 @@ def step(
         wipe_passcode(ticket)
         ticket.closed_at = utcnow()
         if ticket.unit_id is not None:
+            # The device's own history names what was fitted to it on this ticket.
+            fitted = _fitted(session, ticket)
             note_unit(session, actor, unit_state(session, ticket.unit_id), Move.TICKET_OUT,
-                      ticket.number)  # fmt: skip
+                      ticket.number, f"parts: {fitted}"[:200] if fitted else None)  # fmt: skip
     record = ticket_record(session, ticket)
     uow.record(session, TicketStatusChanged(record, old, new.value))
     return record
+
+
+def _fitted(session: Session, ticket: Ticket) -> str:
+    lines = session.scalars(
+        select(TicketLine)
+        .where(TicketLine.ticket_id == ticket.id, TicketLine.removed_at.is_(None))
+        .where(TicketLine.kind != "labour")
+        .order_by(TicketLine.id)
+    )
+    return ", ".join(
+        f"{ln.description} S/N {ln.serial}" if ln.serial else f"{ln.description} x{ln.qty}"
+        for ln in lines
+    )
 
 
 def _parts_left(session: Session, ticket: Ticket) -> int:

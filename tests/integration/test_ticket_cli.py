@@ -99,7 +99,7 @@ def test_a_paid_repair_from_intake_to_the_till(desk: Shop) -> None:
     assert (history[-1]["kind"], history[-1]["document"]) == ("use", t)
 
 
-def test_a_warranty_repair_is_collected_at_zero_charge(desk: Shop) -> None:
+def test_a_warranty_repair_is_collected_at_zero_charge_and_shows_in_history(desk: Shop) -> None:
     t = open_ticket(desk)
     for args in (("ticket", "status", t, "diagnosing"), ("ticket", "part", t, "S2"),
                  ("ticket", "status", t, "ready")):  # fmt: skip
@@ -107,8 +107,10 @@ def test_a_warranty_repair_is_collected_at_zero_charge(desk: Shop) -> None:
     code, _, err = desk("sell", t, "--pay", "cash")
     assert code == 0, err
     assert desk.json("ticket", "show", t)["status"] == "collected"  # type: ignore[call-overload]
-    kinds = [h["kind"] for h in desk.json("history", "P1")]
-    assert kinds == ["receive", "sale", "ticket_in", "ticket_out"]
+    history = desk.json("history", "P1")
+    assert [h["kind"] for h in history] == ["receive", "sale", "ticket_in", "ticket_out"]
+    assert history[2]["reason"] == "in for repair: screen dead"
+    assert history[3]["reason"] == "parts: Screen S/N S2"  # what was fitted to it
 
 
 def test_vendor_replace_and_list_filters(desk: Shop) -> None:
