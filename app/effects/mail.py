@@ -6,6 +6,7 @@ here, when the queue is opened, and never written anywhere in the clear.
 
 from __future__ import annotations
 
+from dataclasses import replace
 from pathlib import Path
 
 from app import vault
@@ -37,3 +38,10 @@ def open_mail_queue(settings: Settings, spool: Path | None = None) -> MailQueue 
     queue = MailQueue(spool or mail_spool_dir(), mail_server(settings))
     queue.start()
     return queue
+
+
+def with_mail_password(settings: Settings, plain: str) -> Settings:
+    """The settings with the SMTP password sealed (for the Settings view to save); an
+    empty password clears it."""
+    sealed = vault.seal(plain) if plain else ""
+    return replace(settings, mail=replace(settings.mail, password=sealed))

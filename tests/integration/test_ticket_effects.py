@@ -5,20 +5,18 @@ customer through the queued, retried mail (a real SMTP server on 127.0.0.1)."""
 from __future__ import annotations
 
 import time
-from dataclasses import replace
 from pathlib import Path
 
 import pytest
 import zxingcpp
 from PIL import Image
 
-from app import vault
 from app.config import MailSettings, Settings, load_settings, save_settings
 from app.db.uow import Store
 from app.devices.mail_queue import MailQueue, MailServer, MailState
 from app.devices.print_queue import RetryPolicy
 from app.effects.handlers import Effects
-from app.effects.mail import mail_server
+from app.effects.mail import mail_server, with_mail_password
 from app.printing.raster import rows_image, tag_image
 from app.tickets.workflow import change_status
 from app.tickets_paperwork import claim_slip_rows, intake_tag
@@ -144,7 +142,6 @@ def test_queued_mail_survives_a_restart(tmp_path: Path) -> None:
 
 def test_the_smtp_password_is_kept_sealed_in_the_settings_file(tmp_path: Path) -> None:
     path = tmp_path / "settings.toml"
-    sealed = replace(settings_for().mail, user="shop", password=vault.seal("hunter2-smtp"))
-    save_settings(Settings(mail=sealed), path)
+    save_settings(with_mail_password(settings_for(), "hunter2-smtp"), path)
     assert b"hunter2-smtp" not in path.read_bytes()
     assert mail_server(load_settings(path)).password == "hunter2-smtp"
