@@ -6,6 +6,7 @@ from __future__ import annotations
 from datetime import timedelta
 
 import pytest
+from sqlalchemy.orm import Session
 
 from app.db.uow import Store
 from app.errors import Conflict
@@ -16,6 +17,7 @@ from app.pos.services import Checkout, UnitUnavailable
 from app.scan import TicketScan, UnitScan, resolve_scan
 from app.stock import queries
 from app.tickets.collection import collect_without_charge, ticket_charges
+from app.tickets.common import claim_status, get_ticket
 from app.tickets.events import TicketCollected
 from app.tickets.intake import NewCustomer
 from app.tickets.parts import add_labour, use_part
@@ -197,3 +199,20 @@ def test_the_list_filters_by_status_technician_overdue_and_search(shop: Shop) ->
     assert row.overdue and row.customer == "Jane Doe" and row.technician == "service"
     p1 = next(u for u in queries.find_units(shop.store, shop.manager, "P1"))
     assert open_ticket_of(shop.store, shop.service, p1.id) == a
+
+
+def test_two_desks_collecting_at_once_only_one_wins(shop: Shop) -> None:
+    """The collection claims `ready` with a conditional update: a desk that read the ticket
+    before the other desk collected it gets 0 rows and a Conflict, and writes nothing."""
+    t = take_in(shop).number
+    change_status(shop.store, shop.service, t, "diagnosing")
+    change_status(shop.store, shop.service, t, "ready")
+    with Session(shop.store.engine, expire_on_commit=False) as stale:
+        ticket = get_ticket(stale, t)  # read as "ready" at desk one
+        stale.expunge(ticket)
+    collect_without_charge(shop.store, shop.cashier, t)  # desk two wins
+    before = dump_tables(shop.store)
+    with pytest.raises(Conflict, match="changed at another desk"), shop.store.write() as session:
+        session.add(ticket)
+        claim_status(session, ticket, "collected")
+    assert dump_tables(shop.store) == before
