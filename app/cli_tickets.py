@@ -52,7 +52,7 @@ def ticket_json(ticket: TicketRecord) -> dict[str, Any]:
     for line, record in zip(data["lines"], ticket.lines, strict=True):
         line["total"] = record.total
     data["total"] = ticket.total
-    return {k: v for k, v in _plain_deep(data).items()}
+    return _plain_deep(data)  # type: ignore[no-any-return]
 
 
 def summary_json(row: TicketSummary) -> dict[str, Any]:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from datetime import date, datetime
 
 from sqlalchemy import select, update
@@ -178,7 +179,8 @@ def ticket_record(session: Session, ticket: Ticket) -> TicketRecord:
     )
 
 
-def _names(session: Session):  # type: ignore[no-untyped-def]
+def _names(session: Session) -> Callable[[int | None], str | None]:
+    """User names by id, each looked up once per record."""
     cache: dict[int, str] = {}
 
     def name(user_id: int | None) -> str | None:
