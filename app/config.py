@@ -51,6 +51,47 @@ class ShopSettings:
     till: str = "TILL-1"
     till_location: str = "Front store"  # where this till sells bulk stock from
     receipt_footer: tuple[str, ...] = ("Keep this receipt for warranty claims.",)
+    # Repair tickets: the shop's own condition-on-arrival checklist, the statuses that
+    # e-mail the customer, when an open ticket counts as untouched, the claim slip's terms.
+    ticket_checklist: tuple[str, ...] = (
+        "screen cracked",
+        "scratches",
+        "dents",
+        "water damage",
+        "missing screws",
+        "does not power on",
+    )
+    ticket_notify_statuses: tuple[str, ...] = ("ready",)
+    ticket_stale_days: int = 7
+    ticket_terms: tuple[str, ...] = (
+        "Bring this slip to collect your device.",
+        "Devices not collected within 90 days may be disposed of.",
+    )
+
+
+@dataclass(frozen=True)
+class MailSettings:
+    """[mail]: the shop's SMTP server and the customer notification's template.
+
+    `password` is a Fernet token sealed with the key kept outside the store (app.vault),
+    never the password itself. The template's placeholders: {ticket} {customer} {device}
+    {status} {shop}.
+    """
+
+    host: str = ""
+    port: int = 587
+    starttls: bool = True
+    user: str = ""
+    password: str = ""
+    sender: str = ""
+    subject: str = "Your repair {ticket}: {status}"
+    body: str = (
+        "Dear {customer},\n\nyour {device} (ticket {ticket}) is now: {status}.\n\n{shop}\n"
+    )
+
+    @property
+    def enabled(self) -> bool:
+        return bool(self.host and self.sender)
 
 
 @dataclass(frozen=True)
@@ -62,6 +103,7 @@ class Settings:
     label_size: str = "50x25"
     receipt_printer: str = ""  # a printer's name: receipts, refund slips, drawer kick
     label_printer: str = ""  # a printer's name: serial labels
+    mail: MailSettings = field(default_factory=MailSettings)
 
 
 def _shop_from(table: object) -> ShopSettings:
@@ -93,6 +135,27 @@ def _shop_from(table: object) -> ShopSettings:
     return shop
 
 
+def _mail_from(table: object) -> MailSettings:
+    """[mail] checked like [shop]: a wrong type is one clear line."""
+    if not isinstance(table, dict):
+        raise InvalidInput("settings [mail] must be a table")
+    defaults = MailSettings()
+    known: dict[str, Any] = {}
+    for key, value in table.items():
+        if key not in MailSettings.__dataclass_fields__:
+            continue
+        expected = getattr(defaults, key)
+        if type(value) is not type(expected):
+            raise InvalidInput(
+                f"settings [mail] {key} must be {type(expected).__name__}, not {value!r}"
+            )
+        known[key] = value
+    mail = replace(defaults, **known)
+    if not 1 <= mail.port <= 65535:
+        raise InvalidInput("settings [mail] port must be 1 to 65535")
+    return mail
+
+
 def load_settings(path: Path | None = None) -> Settings:
     """Reads the settings file; a missing file gives the defaults."""
     path = path or config_path()
@@ -109,6 +172,7 @@ def load_settings(path: Path | None = None) -> Settings:
         label_size=str(raw.get("label_size", "50x25")),
         receipt_printer=str(raw.get("receipt_printer", "")),
         label_printer=str(raw.get("label_printer", "")),
+        mail=_mail_from(raw.get("mail", {})),
     )
 
 
@@ -117,8 +181,7 @@ def save_settings(settings: Settings, path: Path | None = None) -> None:
     path = path or config_path()
     path.parent.mkdir(parents=True, exist_ok=True)
     shop = asdict(settings.shop)
-    shop["address_lines"] = list(settings.shop.address_lines)
-    shop["receipt_footer"] = list(settings.shop.receipt_footer)
+    shop = {k: list(v) if isinstance(v, tuple) else v for k, v in shop.items()}
     doc: dict[str, Any] = {
         "label_size": settings.label_size,
         "receipt_printer": settings.receipt_printer,
@@ -126,5 +189,6 @@ def save_settings(settings: Settings, path: Path | None = None) -> None:
         "shop": shop,
         "printers": list(settings.printers),
         "scanner": settings.scanner,
+        "mail": asdict(settings.mail),
     }
     write_atomically(path, tomli_w.dumps(doc), durable=True)

@@ -1,8 +1,8 @@
 """The one scan resolver: a scanned or typed code -> what it is, for every view.
 
 In order (PRODUCT.md, Scans): a GS1 element string with (01) GTIN and (21) serial; an exact
-unit serial (several items: the user picks); a product barcode or SKU; a receipt number;
-else unknown. Resolving never changes anything.
+unit serial (several items: the user picks); a product barcode or SKU; a receipt or ticket
+number; else unknown. Resolving never changes anything.
 """
 
 from __future__ import annotations
@@ -25,13 +25,14 @@ from app.stock.ledger import UnitState
 from app.stock.models import Item, Location, SerialUnit, UnitStatus
 from app.stock.serials import MAX_SERIAL_LENGTH, serial_key
 from app.text import has_control_chars, shorten
+from app.tickets.models import Ticket
 from app.users.roles import Actor, Permission, require
 
 MAX_CODE = 200
 PICKER_LIMIT = 50
 _GS = "\x1d"  # FNC1 as scanners send it inside GS1-128
 _SYMBOLOGY_PREFIX = re.compile(r"^\][A-Za-z][0-9A-Za-z]")
-_DOCUMENT = re.compile(r"^(R|RF)-\d{6,}$", re.IGNORECASE)
+_DOCUMENT = re.compile(r"^(R|RF|T)-\d{6,}$", re.IGNORECASE)
 
 
 @dataclass(frozen=True)
@@ -101,12 +102,20 @@ class SaleScan:
 
 
 @dataclass(frozen=True)
+class TicketScan:
+    """A repair ticket's number: the till collects it, the Tickets view opens it."""
+
+    number: str
+    status: str
+
+
+@dataclass(frozen=True)
 class UnknownScan:
     code: str
     message: str
 
 
-ScanResult = UnitScan | SerialChoice | ItemScan | SaleScan | UnknownScan
+ScanResult = UnitScan | SerialChoice | ItemScan | SaleScan | TicketScan | UnknownScan
 
 
 # ---------------------------------------------------------------- what a scan means for a sale
@@ -146,7 +155,14 @@ class ReceiptScanned:
     number: str
 
 
-SaleStep = AddLine | PickUnit | Refuse | ReceiptScanned
+@dataclass(frozen=True)
+class CollectTicket:
+    """A repair ticket's number: its charges go in the cart, and paying collects it."""
+
+    number: str
+
+
+SaleStep = AddLine | PickUnit | Refuse | ReceiptScanned | CollectTicket
 
 
 def sale_step(result: ScanResult, *, location: str) -> SaleStep:
@@ -172,6 +188,8 @@ def sale_step(result: ScanResult, *, location: str) -> SaleStep:
             return AddLine(result.cart_line(), f"Added {item.name}")
         case SaleScan(number):
             return ReceiptScanned(number)
+        case TicketScan(number):
+            return CollectTicket(number)
         case UnknownScan(_code, message):
             return Refuse(message)
     raise AssertionError(f"unhandled scan {result!r}")  # pragma: no cover
@@ -219,6 +237,9 @@ def resolve_scan(store: Store, actor: Actor, code: str, *, location: str) -> Sca
             return _item_scan(session, item, location)
         if _DOCUMENT.match(raw):
             number = raw.upper()
+            ticket_status = session.scalar(select(Ticket.status).where(Ticket.number == number))
+            if ticket_status is not None:
+                return TicketScan(number, ticket_status)
             if session.scalar(select(Sale.id).where(Sale.number == number)):
                 return SaleScan(number)
             refunded = session.scalar(

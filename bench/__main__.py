@@ -1,4 +1,6 @@
-"""`python -m bench` (`make bench`): the stock, till and printing benchmarks, in that order.
+"""`python -m bench` (`make bench`): the stock, till, printing and service-desk benchmarks,
+in that order. `--tickets-only` runs the service-desk one alone (its own 100,000-ticket
+store; no million-unit store needed).
 
 Stock options (`--units`, `--fresh`, ...) are passed to the stock benchmark; the store it
 generates (cached under bench/out/) is the one the till benchmark uses too.
@@ -8,14 +10,17 @@ from __future__ import annotations
 
 import sys
 
-from bench import bench_printing, pos_bench, stock_bench
+from bench import bench_printing, pos_bench, stock_bench, tickets_bench
 
 
 def main(argv: list[str]) -> int:
+    if "--tickets-only" in argv:
+        return tickets_bench.main()
     status = stock_bench.main(argv)
     status |= pos_bench.main()
     print("Printing: 1,000 labels")
     status |= bench_printing.main([])
+    status |= tickets_bench.main()
     return status
 
 

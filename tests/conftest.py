@@ -30,6 +30,12 @@ def _seed_users(store: Store) -> None:
     users.add_user(store, manager, name="service", role=Role.SERVICE, pin=PINS["service"])
 
 
+@pytest.fixture(autouse=True)
+def _secret_key_in_tmp(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The Fernet key (app.vault) of each test lives in its own folder, never the user's."""
+    monkeypatch.setenv("SERIALPOS_KEY_FILE", str(tmp_path / "secret.key"))
+
+
 @pytest.fixture(scope="session")
 def template_store(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """Migrated once per worker, with one user per role (PIN hashing is slow on purpose)."""

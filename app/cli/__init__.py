@@ -14,7 +14,7 @@ from pathlib import Path
 from sqlalchemy.engine import make_url
 
 from app import __version__, config
-from app.cli import gui, items, labels, receiving, selling, units, users
+from app.cli import gui, items, labels, receiving, selling, tickets, units, users
 from app.cli.common import EXIT_BAD_INPUT, ArgumentParser, Handler
 from app.db.uow import open_store
 from app.errors import NotFound, UserError
@@ -36,6 +36,7 @@ def build_parser() -> ArgumentParser:
         selling.register,
         labels.register,
         units.register_export,
+        tickets.register,
     ):
         register(sub)
     return parser

@@ -15,12 +15,21 @@ from app.customers import services as customers
 from app.db.uow import Store
 from app.errors import InvalidInput
 from app.paperwork.receipts import day_report_lines, receipt_text, refund_receipt, sale_receipt
+from app.pos import ticket_sale
 from app.pos.cart import Cart, TenderInput, TenderKind
 from app.pos.checkout import Checkout, Till, complete_sale
 from app.pos.day import business_day, end_of_day
 from app.pos.refunds import RefundRequest, lines_for_serials, refund_sale
 from app.pos.sales import get_sale
-from app.scan import AddLine, PickUnit, ReceiptScanned, Refuse, resolve_scan, sale_step
+from app.scan import (
+    AddLine,
+    CollectTicket,
+    PickUnit,
+    ReceiptScanned,
+    Refuse,
+    resolve_scan,
+    sale_step,
+)
 from app.users import services as users
 from app.users.roles import Actor
 
@@ -46,6 +55,8 @@ def _cart_from_codes(store: Store, actor: Actor, codes: Sequence[str], location:
                 raise InvalidInput(message)
             case ReceiptScanned(number):
                 raise InvalidInput(f"{number} is a receipt, not something to sell")
+            case CollectTicket(number):
+                ticket_sale.add_to_cart(store, actor, cart, number)
     return cart
 
 
@@ -99,9 +110,10 @@ def cmd_sell(store: Store, args: argparse.Namespace) -> None:
     customer_id, new_customer = _customer(store, actor, args.customer)
     checkout = Checkout(
         tuple(cart.lines),
-        _tenders(args.pay, total),
-        customer_id=customer_id,
+        _tenders(args.pay, total) if total else (),  # a warranty repair comes to nothing
+        customer_id=customer_id if customer_id or new_customer else cart.customer_id,
         new_customer=new_customer,
+        ticket_number=cart.ticket_number,
     )
     sale = complete_sale(store, actor, till, checkout)
     print(sale.number)

@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from sqlalchemy import func, or_, select
+from sqlalchemy.orm import Session
 
 from app.customers.models import Customer
 from app.db.uow import Store
@@ -62,20 +63,26 @@ def add_customer(
 ) -> CustomerRecord:
     """Quick-add: a name is enough; phone and e-mail help find them again."""
     require(actor, Permission.SELL)
+    with store.write() as session:
+        return _record(insert_customer(session, name=name, phone=phone, email=email))
+
+
+def insert_customer(session: Session, *, name: str, phone: str = "", email: str = "") -> Customer:
+    """A new customer inside the caller's transaction (the till's sale, a ticket's intake),
+    so a refused call leaves no customer behind. Checked like `add_customer`."""
     name = clean_text(name, field="customer name", max_length=120)
     phone = clean_text(phone, field="phone", max_length=40, required=False)
     email = clean_text(email, field="e-mail", max_length=120, required=False)
     if email and "@" not in email:
         raise InvalidInput(f"e-mail {email!r} has no @")
-    with store.write() as session:
-        if phone:
-            same = session.scalar(select(Customer).where(Customer.phone == phone))
-            if same is not None:
-                raise Conflict(f"{same.name} already has phone {phone}")
-        customer = Customer(name=name, phone=phone, email=email)
-        session.add(customer)
-        session.flush()
-        return _record(customer)
+    if phone:
+        same = session.scalar(select(Customer).where(Customer.phone == phone))
+        if same is not None:
+            raise Conflict(f"{same.name} already has phone {phone}")
+    customer = Customer(name=name, phone=phone, email=email)
+    session.add(customer)
+    session.flush()
+    return customer
 
 
 def get_customer(store: Store, customer_id: int) -> CustomerRecord:

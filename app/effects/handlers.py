@@ -1,4 +1,5 @@
-"""After-commit handlers: a committed sale or refund puts its receipt in the print queue.
+"""After-commit handlers: a committed sale or refund puts its receipt in the print queue;
+a new ticket its intake tag and claim slip; a ticket become ready e-mails the customer.
 
 `Effects` is a store listener (`store.listen(effects)`); the window and the command line
 attach the same one, so a sale prints the same way from both. What a document looks like
@@ -19,10 +20,20 @@ from app.devices.settings import DeviceSettingsError, PrinterSettings
 from app.effects.printers import Purpose, choose_printer
 from app.events import Event
 from app.paperwork.receipts import day_report_rows, refund_receipt, sale_receipt
+from app.paperwork.tickets import claim_slip_rows, intake_tag, notification
 from app.pos.events import RefundCompleted, SaleCompleted
 from app.pos.records import DayReport, RefundRecord, SaleRecord, TenderRecord
 from app.printing.documents import Label, Receipt
-from app.printing.escpos import drawer_kick, paper, render_labels, render_receipt, render_rows
+from app.printing.escpos import (
+    drawer_kick,
+    paper,
+    render_labels,
+    render_receipt,
+    render_rows,
+    render_tag,
+)
+from app.tickets.events import TicketOpened, TicketStatusChanged
+from app.tickets.records import TicketRecord
 
 log = logging.getLogger(__name__)
 CASH = "cash"
@@ -34,6 +45,12 @@ class JobSink(Protocol):
     """Where rendered jobs go: the print queue (tests may pass a recorder)."""
 
     def submit(self, printer_name: str, title: str, payload: bytes, *, kind: str = ...) -> str: ...
+
+
+class MailSink(Protocol):
+    """Where e-mails go: the mail queue (app.devices.mail_queue)."""
+
+    def submit(self, to: str, subject: str, body: str) -> str: ...
 
 
 def _pays_cash(tenders: Sequence[TenderRecord]) -> bool:
@@ -51,14 +68,17 @@ class Effects:
         *,
         problem: Callable[[str], None] | None = None,
         print_receipts: bool = True,
+        mail: MailSink | None = None,
     ) -> None:
         self.settings = settings
         self.queue = queue
+        self.mail = mail
         self.print_receipts = print_receipts
         self._problem = problem or (lambda _text: None)
         self._said: set[str] = set()
         self._lock = threading.Lock()
         self.submitted: list[str] = []  # job ids, in order (the CLI waits for them)
+        self.mailed: list[str] = []  # mail job ids, in order
 
     def apply(self, settings: Settings) -> None:
         """Use newly saved settings (another receipt printer, say) from the next job on."""
@@ -77,6 +97,10 @@ class Effects:
                 return self.print_sale(sale)
             case RefundCompleted(refund=refund) if self.print_receipts:
                 return self.print_refund(refund)
+            case TicketOpened(ticket=ticket) if self.print_receipts:
+                return self.print_ticket_papers(ticket)
+            case TicketStatusChanged(ticket=ticket, new=new):
+                return self.notify_customer(ticket, new)
         return None
 
     # ------------------------------------------------------------ documents
@@ -113,6 +137,47 @@ class Effects:
             return None
         data = render_labels(labels, width_mm=target.paper_width_mm, profile=target.profile)
         return self._submit(target, title or f"{len(labels)} labels", data, kind="labels")
+
+    def print_ticket_papers(
+        self,
+        ticket: TicketRecord,
+        *,
+        tag: bool = True,
+        slip: bool = True,
+        printer_name: str | None = None,
+    ) -> str | None:
+        """The intake tag for the device and the claim slip for the customer, each a job
+        on the receipt printer or the one named (reprints: one or the other)."""
+        printer = (
+            choose_printer(self.settings, Purpose.RECEIPT, name=printer_name)
+            if printer_name
+            else self._printer(Purpose.RECEIPT)
+        )
+        if printer is None:
+            return None
+        job: str | None = None
+        width, profile = printer.paper_width_mm, printer.profile
+        if tag:
+            data = render_tag(intake_tag(ticket), width_mm=width, profile=profile)
+            job = self._submit(printer, f"Intake tag {ticket.number}", data, kind="tag")
+        if slip:
+            rows = claim_slip_rows(self.settings.shop, ticket, paper(width, profile).columns)
+            data = render_rows(rows, width_mm=width, profile=profile)
+            job = self._submit(printer, f"Claim slip {ticket.number}", data, kind="slip")
+        return job
+
+    def notify_customer(self, ticket: TicketRecord, status: str) -> str | None:
+        """E-mails the customer when the ticket reaches a status the shop ticked (ready by
+        default) and they gave an address; the mail queue sends and retries it."""
+        if self.mail is None or not self.settings.mail.enabled or not ticket.customer_email:
+            return None
+        if status not in self.settings.shop.ticket_notify_statuses:
+            return None
+        subject, body = notification(self.settings.shop, self.settings.mail, ticket, status)
+        mail_id = self.mail.submit(ticket.customer_email, subject, body)
+        with self._lock:
+            self.mailed.append(mail_id)
+        return mail_id
 
     # ------------------------------------------------------------ plumbing
 

@@ -159,6 +159,7 @@ class CartLine:
     serial: str | None = None
     warranty_days: int = 0
     discount_bp: int = 0
+    ticket_line_id: int | None = None  # a repair ticket's charge (sku = the ticket number)
 
     @property
     def serialized(self) -> bool:
@@ -176,6 +177,7 @@ class Cart:
         self.sale_discount_bp = sale_discount_bp
         self.customer_id: int | None = None
         self.customer_label: str = ""
+        self.ticket_number: str | None = None  # a repair ticket this sale collects
 
     def add(self, line: CartLine) -> int:
         """Adds a line and returns its index; a bulk item already there gains quantity."""
@@ -184,8 +186,15 @@ class Cart:
                 raise InvalidInput(f"{line.serial} is already in this sale")
             self.lines.append(line)
             return len(self.lines) - 1
+        if line.ticket_line_id is not None:
+            if any(existing.ticket_line_id == line.ticket_line_id for existing in self.lines):
+                raise InvalidInput(f"{line.sku} is already in this sale")
+            self.lines.append(line)
+            return len(self.lines) - 1
         for index, existing in enumerate(self.lines):
-            if existing.unit_id is None and existing.item_id == line.item_id:
+            if existing.ticket_line_id is None and existing.unit_id is None and (
+                existing.item_id == line.item_id
+            ):
                 if existing.qty + line.qty > MAX_QTY:
                     raise InvalidInput(f"a quantity is between 1 and {MAX_QTY}")
                 self.lines[index] = _with(existing, qty=existing.qty + line.qty)
@@ -228,6 +237,7 @@ class Cart:
         self.sale_discount_bp = 0
         self.customer_id = None
         self.customer_label = ""
+        self.ticket_number = None
 
 
 def _with(line: CartLine, *, qty: int | None = None, discount_bp: int | None = None) -> CartLine:

@@ -10,14 +10,16 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
 
-from sqlalchemy import select, update
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from app.customers.models import Customer
 from app.db import uow
+from app.db.counters import next_number as next_number
 from app.db.uow import Store
 from app.errors import Conflict, InvalidInput, NotFound, PermissionDenied
 from app.ids import UnitId
+from app.pos import ticket_sale
 from app.pos.cart import (
     CartLine,
     LineInput,
@@ -29,7 +31,7 @@ from app.pos.cart import (
 )
 from app.pos.day import business_day
 from app.pos.events import SaleCompleted
-from app.pos.models import Counter, Sale, SaleLine, Tender
+from app.pos.models import Sale, SaleLine, Tender
 from app.pos.records import (
     SaleRecord,
 )
@@ -62,6 +64,7 @@ class Checkout:
     customer_id: int | None = None
     sale_discount_bp: int = 0
     new_customer: str | None = None  # a name to add as a customer with this sale, if it goes
+    ticket_number: str | None = None  # a repair ticket collected (and closed) by this sale
 
 
 class UnitUnavailable(Conflict):
@@ -70,18 +73,6 @@ class UnitUnavailable(Conflict):
     def __init__(self, message: str, unit_id: int) -> None:
         self.unit_id = unit_id
         super().__init__(message)
-
-
-def next_number(session: Session, name: str, prefix: str) -> str:
-    """R-000001, R-000002...: bumped in the document's own transaction, so no gaps on crash."""
-    bumped = session.execute(
-        update(Counter).where(Counter.name == name).values(value=Counter.value + 1)
-    )
-    if bumped.rowcount == 0:  # type: ignore[attr-defined]
-        session.add(Counter(name=name, value=1))
-        session.flush()
-    value = session.scalar(select(Counter.value).where(Counter.name == name))
-    return f"{prefix}-{value:06d}"
 
 
 def last_sale_of(session: Session, unit_id: int) -> tuple[str, date] | None:
@@ -159,8 +150,9 @@ def complete_sale(
     day = business_day()
     with store.write() as session:
         location = get_location(session, till.location)
-        items = _items(session, checkout.lines)
-        totals = _price(items, till, checkout)
+        charges = ticket_sale.charges(session, checkout)
+        items = _items(session, [ln for ln in checkout.lines if ln.ticket_line_id is None])
+        totals = _price(items, till, checkout, charges)
         change = change_due(totals.total, checkout.tenders)
         sale = Sale(
             number=next_number(session, "sale", "R"),
@@ -188,6 +180,9 @@ def complete_sale(
         for line_no, (line, line_totals) in enumerate(
             zip(checkout.lines, totals.lines, strict=True), 1
         ):
+            if line.ticket_line_id is not None:
+                session.add(ticket_sale.sale_line(sale, line_no, line, charges, line_totals))
+                continue
             item = items[line.item_id]
             serial: str | None = None
             warranty_end: date | None = None
@@ -235,16 +230,24 @@ def complete_sale(
                 "discount above limit",
                 approver=approved_by,
             )
+        ticket_sale.collect(session, actor, checkout, sale.number, charges)
         session.flush()
         record = sale_record(session, sale)
         uow.record(session, SaleCompleted(record))
         return record
 
 
-def _price(items: dict[int, Item], till: Till, checkout: Checkout) -> Totals:
-    """The sale's totals from the items' current prices (the till's copy is not trusted)."""
+def _price(
+    items: dict[int, Item], till: Till, checkout: Checkout, charges: ticket_sale.Charges
+) -> Totals:
+    """The sale's totals from the items' current prices and the ticket's charges as the
+    ticket has them now (the till's copy is not trusted)."""
     priced = [
-        LineInput(items[ln.item_id].price, ln.qty, items[ln.item_id].tax_rate_bp, ln.discount_bp)
+        ticket_sale.priced(ln, charges)
+        if ln.ticket_line_id is not None
+        else LineInput(
+            items[ln.item_id].price, ln.qty, items[ln.item_id].tax_rate_bp, ln.discount_bp
+        )
         for ln in checkout.lines
     ]
     return compute_totals(

@@ -8,16 +8,8 @@ from sqlalchemy import ForeignKey, Index, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from app.db.base import Base
+from app.db.counters import Counter as Counter  # the table moved to app.db; kept importable
 from app.db.types import utcnow
-
-
-class Counter(Base):
-    """Next document numbers (sale, refund); bumped inside the document's transaction."""
-
-    __tablename__ = "counters"
-
-    name: Mapped[str] = mapped_column(String(20), primary_key=True)
-    value: Mapped[int] = mapped_column(default=0)
 
 
 class Sale(Base):
@@ -49,7 +41,8 @@ class SaleLine(Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     sale_id: Mapped[int] = mapped_column(ForeignKey("sales.id"))
     line_no: Mapped[int]
-    item_id: Mapped[int] = mapped_column(ForeignKey("items.id"))
+    # None on a repair ticket's charge lines (labour, parts already used on the ticket).
+    item_id: Mapped[int | None] = mapped_column(ForeignKey("items.id"))
     unit_id: Mapped[int | None] = mapped_column(ForeignKey("serial_units.id"))
     # Snapshots: the receipt must read the same after the item is renamed or repriced.
     sku: Mapped[str] = mapped_column(String(64))

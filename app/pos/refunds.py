@@ -163,6 +163,8 @@ def _refund_line(
     label = line.serial or line.sku
     if left <= 0:
         raise Conflict(f"{label} from {sale.number} has already been refunded")
+    if line.item_id is None:
+        raise Conflict(f"{line.description} is a repair charge: it has no stock to take back")
     if not 1 <= qty <= left:
         raise InvalidInput(f"{label}: at most {left} can come back")
     _check_form_unchanged(session, line)

@@ -95,28 +95,43 @@ def move_unit(
     if claimed.rowcount != 1:  # type: ignore[attr-defined]
         raise Conflict(f"{unit.serial} was changed by someone else just now; scan it again")
     session.add(
-        Movement(
-            user_id=actor.id,
-            kind=move.value,
-            item_id=unit.item_id,
-            unit_id=unit.id,
-            qty=1,
-            from_status=unit.status,
-            to_status=to_status.value,
-            from_location_id=unit.location_id,
-            to_location_id=to_location_id,
-            customer_id=customer_id,
-            document=document,
-            reason=reason,
-        )
+        _movement(actor, unit, move, to_status.value, to_location_id, customer_id, document, reason)
     )
     return to_status
+
+
+def _movement(
+    actor: Actor,
+    unit: UnitState,
+    kind: Move,
+    to_status: str,
+    to_location_id: int | None,
+    customer_id: int | None,
+    document: str | None,
+    reason: str | None = None,
+) -> Movement:
+    """The ledger row of one unit: from where the unit was read, to where it goes."""
+    return Movement(
+        user_id=actor.id,
+        kind=kind.value,
+        item_id=unit.item_id,
+        unit_id=unit.id,
+        qty=1,
+        from_status=unit.status,
+        to_status=to_status,
+        from_location_id=unit.location_id,
+        to_location_id=to_location_id,
+        customer_id=customer_id,
+        document=document,
+        reason=reason,
+    )
 
 
 def _same_location(location_id: int | None) -> ColumnElement[bool]:
     if location_id is None:
         return SerialUnit.location_id.is_(None)
     return SerialUnit.location_id == location_id
+
 
 def change_bulk(session: Session, item_id: int, location_id: int, delta: int) -> int:
     """Adds `delta` (may be negative) to a bulk level; refuses to go below zero."""
@@ -161,5 +176,23 @@ def move_bulk(
             customer_id=customer_id,
             document=document,
             reason=reason,
+        )
+    )
+
+
+def note_unit(
+    session: Session,
+    actor: Actor,
+    unit: UnitState,
+    kind: Move,
+    document: str,
+    reason: str | None = None,
+) -> None:
+    """A history row that changes nothing (a unit came in on a repair ticket, or went
+    back out): from and to are the unit's current state, so replaying the ledger still
+    gives the same state."""
+    session.add(
+        _movement(
+            actor, unit, kind, unit.status, unit.location_id, unit.customer_id, document, reason
         )
     )

@@ -23,6 +23,13 @@ class Move(StrEnum):
     COUNT_FOUND = "count_found"
     SERIALIZE = "serialize"
     UNSERIALIZE = "unserialize"
+    # Repair tickets: a part taken off a ticket before collection goes back to stock, and
+    # a warranty replacement issues a new unit to the customer without a sale.
+    RETURN_PART = "return_part"
+    WARRANTY_ISSUE = "warranty_issue"
+    # Not moves: a customer's unit came in on a ticket, or went back out (history only).
+    TICKET_IN = "ticket_in"
+    TICKET_OUT = "ticket_out"
 
 
 # move -> (statuses it may start from, status it ends in)
@@ -39,6 +46,8 @@ MOVES: dict[Move, tuple[frozenset[S], S]] = {
     Move.COUNT_MISSING: (frozenset({S.IN_STOCK}), S.ADJUSTED_OUT),
     Move.COUNT_FOUND: (frozenset({S.ADJUSTED_OUT}), S.IN_STOCK),
     Move.UNSERIALIZE: (frozenset({S.IN_STOCK}), S.ADJUSTED_OUT),
+    Move.RETURN_PART: (frozenset({S.USED}), S.IN_STOCK),
+    Move.WARRANTY_ISSUE: (frozenset({S.IN_STOCK}), S.SOLD),
 }
 
 _VERBS = {
@@ -54,6 +63,8 @@ _VERBS = {
     Move.COUNT_MISSING: "count it as missing",
     Move.COUNT_FOUND: "count it as found",
     Move.UNSERIALIZE: "collapse it into a quantity",
+    Move.RETURN_PART: "put it back in stock from a ticket",
+    Move.WARRANTY_ISSUE: "issue it as a warranty replacement",
 }
 
 

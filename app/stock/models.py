@@ -12,6 +12,7 @@ from sqlalchemy import (
     Index,
     String,
     UniqueConstraint,
+    false,
 )
 from sqlalchemy.orm import Mapped, mapped_column
 
@@ -40,6 +41,8 @@ class Item(Base):
     barcode: Mapped[str | None] = mapped_column(String(32), index=True)
     tax_rate_bp: Mapped[int] = mapped_column(default=0)  # basis points: 2000 = 20 %
     serialized: Mapped[bool] = mapped_column(default=False)
+    # Phones and modems: a 15-digit serial is an IMEI, checked by its Luhn digit at intake.
+    imei: Mapped[bool] = mapped_column(default=False, server_default=false())
     warranty_days: Mapped[int] = mapped_column(default=0)
     serial_prefix: Mapped[str] = mapped_column(String(32), default="")
     serial_digits: Mapped[int] = mapped_column(default=6)
