@@ -25,6 +25,7 @@ from PySide6.QtWidgets import (
 
 from app.config import ShopSettings
 from app.db.uow import Store
+from app.ui.changes import hub_of
 from app.ui.dialogs.pin_dialog import PinDialog
 from app.ui.formatting import ShopFormat, actor_title
 from app.ui.pos.pos_view import PosView
@@ -33,6 +34,7 @@ from app.ui.refund.refund_view import RefundView
 from app.ui.settings.settings_view import SettingsView
 from app.ui.shop_devices import ShopDevices
 from app.ui.stock.stock_view import StockView
+from app.ui.watcher import WATCH_INTERVAL_MS, StoreWatcher
 from app.users.roles import ROLE_TITLES, Actor
 
 PROBLEM_SHOWN_MS = 12_000  # long enough to read twice, short enough not to go stale
@@ -135,12 +137,17 @@ class MainWindow(QMainWindow):
         parent: QWidget | None = None,
         *,
         devices: ShopDevices | None = None,
+        watch_interval_ms: int = WATCH_INTERVAL_MS,
     ) -> None:
         super().__init__(parent)
         self.store = store
         self.actor: Actor | None = None
         self.pin_dialog: PinDialog | None = None
         fmt = ShopFormat(shop)
+        # Every view hears what changed through the store's hub; the watcher adds other
+        # tills' writes while someone is logged in.
+        self.changes = hub_of(store)
+        self.watcher = StoreWatcher(store, self, interval_ms=watch_interval_ms)
 
         self.pos_view = PosView(store, fmt, shop)
         self.refund_view = RefundView(store, fmt, shop)
@@ -297,6 +304,7 @@ class MainWindow(QMainWindow):
     def lock(self) -> None:
         """Hides everything behind the PIN dialog; the views forget the acting user."""
         self.actor = None
+        self.watcher.stop()
         for view in self.views:
             view.set_actor(None)
         self._show_locked()
@@ -315,6 +323,7 @@ class MainWindow(QMainWindow):
             view.set_actor(actor)
         self._set_title()
         self.current_view().focus_search()
+        self.watcher.start()
 
     def _show_locked(self) -> None:
         self.pages.setCurrentWidget(self.locked_page)

@@ -6,6 +6,7 @@ from __future__ import annotations
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication, QWidget
 from pytestqt.qtbot import QtBot
+from settle import settle
 
 from app.config import ShopSettings
 from app.db.uow import Store
@@ -43,6 +44,7 @@ def open_pos(qtbot: QtBot, store: Store, actor: Actor) -> PosView:
     view.set_actor(actor)
     activate(qtbot, view)
     view.focus_search()
+    settle(qtbot)
     return view
 
 
@@ -54,6 +56,7 @@ def open_refund(qtbot: QtBot, store: Store, actor: Actor) -> RefundView:
     view.set_actor(actor)
     activate(qtbot, view)
     view.focus_search()
+    settle(qtbot)
     return view
 
 
@@ -61,6 +64,7 @@ def type_code(qtbot: QtBot, field: QWidget, code: str) -> None:
     """Types a code into a field and presses Enter."""
     qtbot.keyClicks(field, code)
     qtbot.keyClick(field, Qt.Key.Key_Return)
+    settle(qtbot)  # the look-up (or the sale) runs on a worker
 
 
 def press(qtbot: QtBot, key: Qt.Key, modifier: Qt.KeyboardModifier | None = None) -> None:
@@ -73,6 +77,7 @@ def press(qtbot: QtBot, key: Qt.Key, modifier: Qt.KeyboardModifier | None = None
         qtbot.keyClick(focused, key)
     else:
         qtbot.keyClick(focused, key, modifier)
+    settle(qtbot)
 
 
 def sell_through_service(store: Store, actor: Actor, *serials: str) -> SaleRecord:
