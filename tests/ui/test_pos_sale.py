@@ -20,6 +20,7 @@ from pos_shop import (
 )
 from PySide6.QtCore import Qt
 from pytestqt.qtbot import QtBot
+from settle import settle
 
 from app.db.uow import Store
 from app.pos.services import recent_sales
@@ -175,6 +176,7 @@ def test_card_cannot_pay_more_than_the_total(qtbot: QtBot, pos: PosView) -> None
     qtbot.keyClicks(dialog.amount_edit, "50")
     qtbot.keyClicks(dialog.reference_edit, "AUTH1")
     qtbot.keyClick(dialog.reference_edit, Qt.Key.Key_Return)
+    settle(qtbot)
     assert pos.dialog is dialog  # the service refused; the tender was taken back
     assert dialog.tenders == []
     assert "card cannot pay more than the total" in dialog.message.text()

@@ -10,6 +10,7 @@ from device_support import TIMEOUT_MS
 from pos_shop import activate
 from PySide6.QtCore import Qt
 from pytestqt.qtbot import QtBot
+from settle import settle
 
 from app.db.uow import Store
 from app.stock import queries
@@ -220,6 +221,7 @@ def test_the_stock_view_opens_receiving_and_shows_what_came_in(
     qtbot.addWidget(view)
     view.show()
     view.set_actor(demo_manager)
+    settle(qtbot)
     units = view.units_page.model
     before = units.rowCount()
     activate(qtbot, view)
