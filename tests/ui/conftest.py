@@ -11,8 +11,8 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from PySide6.QtCore import QThreadPool
 from demo_shop import EXTRA_PHONES
+from PySide6.QtCore import QThreadPool
 
 from app.config import ShopSettings
 from app.db.uow import Store, open_store
