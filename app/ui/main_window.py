@@ -6,7 +6,7 @@ from __future__ import annotations
 from html import escape
 from typing import Protocol
 
-from PySide6.QtCore import Qt, QTimer, SignalInstance
+from PySide6.QtCore import Qt, QThreadPool, QTimer, SignalInstance
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
 from PySide6.QtWidgets import (
     QApplication,
@@ -358,6 +358,9 @@ class MainWindow(QMainWindow):
             self.setWindowTitle(f"SerialPOS — {self.current_view().title} — {self.actor.name}")
 
     def closeEvent(self, event: QCloseEvent) -> None:
+        self.watcher.stop()
+        # Calls on their way finish (a sale is never cut off) before the store is closed.
+        QThreadPool.globalInstance().waitForDone(10_000)
         dialog, self.pin_dialog = self.pin_dialog, None
         if dialog is not None:
             dialog.finished.disconnect()  # closing already; do not come back here

@@ -5,7 +5,6 @@ from __future__ import annotations
 from PySide6.QtCore import QRegularExpression, Qt
 from PySide6.QtGui import (
     QCloseEvent,
-    QGuiApplication,
     QRegularExpressionValidator,
     QShowEvent,
 )
@@ -21,6 +20,7 @@ from PySide6.QtWidgets import (
 
 from app.db.uow import Store
 from app.errors import UserError
+from app.ui.ops import Ops
 from app.users.pins import MAX_PIN
 from app.users.roles import Actor
 from app.users.services import actor_by_pin
@@ -37,6 +37,7 @@ class PinDialog(QDialog):
         super().__init__(parent)
         self._store = store
         self.actor: Actor | None = None
+        self._ops = Ops(store, self, show_problem=self._refuse)
         self.setObjectName("PinDialog")
         self.setWindowTitle("SerialPOS — Log in")
         self.setModal(True)
@@ -104,17 +105,22 @@ class PinDialog(QDialog):
         if not pin:
             self.message_label.setText("Type your PIN, then press Enter")
             return
-        # PIN checks are deliberately slow hashes: show that the till is working on it.
-        QGuiApplication.setOverrideCursor(Qt.CursorShape.WaitCursor)
-        try:
-            actor = actor_by_pin(self._store, pin)
-        except UserError as exc:
-            self._refuse(exc.message)
-            return
-        finally:
-            QGuiApplication.restoreOverrideCursor()
+        # PIN checks are deliberately slow hashes: checked on a worker, so the window
+        # keeps painting (the busy cursor shows past a moment); a second Enter waits.
+        store = self._store
+        self._ops.run(
+            lambda: actor_by_pin(store, pin),
+            success=self._logged_in,
+            failure=self._refused,
+            name="pin",
+        )
+
+    def _logged_in(self, actor: Actor) -> None:
         self.actor = actor
         self.accept()
+
+    def _refused(self, error: UserError) -> None:
+        self._refuse(error.message)
 
     def _refuse(self, reason: str) -> None:
         self.pin_edit.clear()

@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 from PySide6.QtCore import QRegularExpression, Qt
-from PySide6.QtGui import QGuiApplication, QRegularExpressionValidator
+from PySide6.QtGui import QRegularExpressionValidator
 from PySide6.QtWidgets import QDialog, QHBoxLayout, QLabel, QLineEdit, QVBoxLayout, QWidget
 
 from app.db.uow import Store
 from app.errors import UserError
+from app.ui.ops import Ops
 from app.ui.pos.keyed import key_button
 from app.ui.pos.message_bar import sentence
 from app.users.pins import MAX_PIN
@@ -28,6 +29,7 @@ class ApprovalDialog(QDialog):
         self.setWindowTitle("SerialPOS — Manager approval")
         self._store = store
         self.approver: Actor | None = None
+        self._ops = Ops(store, self, show_problem=self._refuse)
 
         title = QLabel("Manager approval")
         title.setObjectName("DialogTitle")
@@ -68,19 +70,24 @@ class ApprovalDialog(QDialog):
         if not pin:
             self.message.setText("The manager types their PIN, then Enter")
             return
-        QGuiApplication.setOverrideCursor(Qt.CursorShape.WaitCursor)  # PIN hashes are slow
-        try:
-            actor = actor_by_pin(self._store, pin)
-        except UserError as exc:
-            self._refuse(exc.message)
-            return
-        finally:
-            QGuiApplication.restoreOverrideCursor()
+        # PIN hashes are slow on purpose: checked on a worker, the window keeps painting.
+        store = self._store
+        self._ops.run(
+            lambda: actor_by_pin(store, pin),
+            success=self._checked,
+            failure=self._refused,
+            name="pin",
+        )
+
+    def _checked(self, actor: Actor) -> None:
         if not actor.can(Permission.APPROVE):
             self._refuse(f"only a manager can approve; that PIN is {actor.name}'s")
             return
         self.approver = actor
         self.accept()
+
+    def _refused(self, error: UserError) -> None:
+        self._refuse(error.message)
 
     def _refuse(self, reason: str) -> None:
         self.pin_edit.clear()
