@@ -25,6 +25,7 @@ from PySide6.QtWidgets import (
 
 from app.config import ShopSettings
 from app.db.uow import Store
+from app.events import Change
 from app.ui.changes import hub_of
 from app.ui.dialogs.pin_dialog import PinDialog
 from app.ui.formatting import ShopFormat, actor_title
@@ -158,6 +159,7 @@ class MainWindow(QMainWindow):
             self.stock_view.set_print_queue(devices.queue)
             self.print_jobs = PrintJobsPanel(devices.queue, devices.bridge)
             self.settings_view = SettingsView(devices)
+            self.settings_view.saved.connect(self._settings_saved)
             self.views += [self.print_jobs, self.settings_view]
 
         self.side_bar = SideBar(shop.name)
@@ -287,6 +289,10 @@ class MainWindow(QMainWindow):
         """POS asked to refund a receipt scanned there (F10): Refund opens on that sale."""
         self.side_bar.nav.setCurrentRow(self.views.index(self.refund_view))
         self.refund_view.handle_scan(number)
+
+    def _settings_saved(self, _settings: object) -> None:
+        # The settings file is not the store: its saves are announced here.
+        self.changes.announce({Change.SETTINGS})
 
     def show_problem(self, message: str) -> None:
         """A refused query or action, in the status bar until it goes stale."""

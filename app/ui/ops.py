@@ -30,7 +30,7 @@ from PySide6.QtWidgets import QApplication
 
 from app.db.uow import Store
 from app.errors import UserError
-from app.events import Change, changes_of
+from app.events import Change, Event, changes_of
 from app.ui.changes import hub_of
 
 log = logging.getLogger(__name__)
@@ -72,7 +72,7 @@ class _Reply(QObject):
 
 
 class _Job(QRunnable):
-    def __init__(self, store: Store, work: Callable[[], object], name: str) -> None:
+    def __init__(self, store: Store | None, work: Callable[[], object], name: str) -> None:
         super().__init__()
         self.setAutoDelete(False)  # Ops keeps it until its reply has been delivered
         self.reply = _Reply()
@@ -81,17 +81,22 @@ class _Job(QRunnable):
         self._name = name
 
     def run(self) -> None:
-        result: object = None
-        error: UserError | None = None
-        with self._store.capture() as events:
-            try:
-                result = self._work()
-            except UserError as exc:
-                error = exc
-            except Exception as exc:  # a bug: the details to the log, a line to the till
-                log.exception("operation %s failed", self._name)
-                error = unexpected(exc)
+        events: list[Event] = []
+        if self._store is None:
+            result, error = self._call()
+        else:
+            with self._store.capture() as events:
+                result, error = self._call()
         self.reply.done.emit(self._name, result, error, changes_of(events))
+
+    def _call(self) -> tuple[object, UserError | None]:
+        try:
+            return self._work(), None
+        except UserError as exc:
+            return None, exc
+        except Exception as exc:  # a bug: the details to the log, a line to the till
+            log.exception("operation %s failed", self._name)
+            return None, unexpected(exc)
 
 
 class _Running:
@@ -112,7 +117,8 @@ class _Running:
 
 class Ops(QObject):
     """A view's operations. `show_problem` is the view's message line (for UserErrors
-    the caller does not handle itself).
+    the caller does not handle itself). `store` None: work on something else than the
+    store (the print queue's files), announced to nobody.
 
     Signals:
         busy(bool): True once an operation has run past BUSY_AFTER_MS, False when none runs.
@@ -120,7 +126,9 @@ class Ops(QObject):
 
     busy = Signal(bool)
 
-    def __init__(self, store: Store, parent: QObject, *, show_problem: ShowProblem) -> None:
+    def __init__(
+        self, store: Store | None, parent: QObject, *, show_problem: ShowProblem
+    ) -> None:
         super().__init__(parent)
         self.store = store
         self._show_problem = show_problem
@@ -217,7 +225,7 @@ class Ops(QObject):
             log.exception("handling the result of %s failed", key)
             self._show_problem(unexpected(exc).message)
         finally:
-            if error is None:
+            if error is None and self.store is not None:
                 hub_of(self.store).announce(running.changes | events)
 
     def _shown(self, error: UserError) -> None:
