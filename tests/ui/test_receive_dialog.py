@@ -32,6 +32,7 @@ def open_dialog(qtbot: QtBot, store: Store, actor: Actor, fmt: ShopFormat) -> Re
     dialog = ReceiveDialog(store, actor, fmt, sku="PH-X200")
     qtbot.addWidget(dialog)
     dialog.show()
+    settle(qtbot)  # the items and locations are read on a worker
     return dialog
 
 
@@ -128,6 +129,7 @@ def test_generated_serials_are_previewed_then_received_as_previewed(
     qtbot: QtBot, dialog: ReceiveDialog, demo_store: Store, demo_manager: Actor
 ) -> None:
     enter(dialog, GENERATE, "", 3)
+    settle(qtbot)  # the next serials are asked of the store on a worker
     previewed = dialog.preview_model.serials()
     assert previewed == ["PX000013", "PX000014", "PX000015"]
     assert "PX######" in dialog.serial_input.scheme_label.text()
@@ -231,6 +233,7 @@ def test_the_stock_view_opens_receiving_and_shows_what_came_in(
     )
     dialog = view.receive_dialog
     assert isinstance(dialog, ReceiveDialog) and dialog.isVisible()
+    settle(qtbot)
     enter(dialog, RANGE, "SN0700...SN0702", 3)
     receive_and_wait(qtbot, dialog)
     qtbot.waitUntil(lambda: units.rowCount() == before + 3, timeout=TIMEOUT_MS)

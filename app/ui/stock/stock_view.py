@@ -267,7 +267,6 @@ class StockView(QWidget):
             sku=unit.sku if unit is not None else "",
             parent=self,
         )
-        dialog.received.connect(self._received)
         self.receive_dialog = dialog
         dialog.open()
 
@@ -292,9 +291,6 @@ class StockView(QWidget):
         page = self.units_page
         index = page.table.currentIndex()
         return page.model.unit(index.row()) if index.isValid() else None
-
-    def _received(self, _result: object) -> None:
-        self.refresh()
 
     def _records_changed(self) -> None:
         if self._actor is not None:
