@@ -146,7 +146,9 @@ def test_generated_serials_are_previewed_then_received_as_previewed(
             result.batch_id,
         )
     # The next delivery starts after them: the item's next number moved on.
+    settle(qtbot)  # the item (and its next number) read again
     dialog.recheck()
+    settle(qtbot)
     assert dialog.preview_model.serials()[0] == "PX000016"
 
 
