@@ -8,6 +8,7 @@ from pytestqt.qtbot import QtBot
 from app.ui.ops import ops_running
 
 
-def settle(qtbot: QtBot, timeout: int = 5000) -> None:
-    """Waits until no operation is running and its answer has been acted on."""
+def settle(qtbot: QtBot, timeout: int = 20_000) -> None:
+    """Waits until no operation is running and its answer has been acted on (returns as
+    soon as that is so; the long time-out is for a machine busy with other work)."""
     qtbot.waitUntil(lambda: ops_running() == 0, timeout=timeout)

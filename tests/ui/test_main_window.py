@@ -79,6 +79,14 @@ def test_ctrl_l_locks_and_another_user_can_log_in(qtbot: QtBot, window: MainWind
     assert window.user_label.text() == "User: backoffice (back office)"
 
 
+def test_other_tills_are_watched_only_while_unlocked(qtbot: QtBot, window: MainWindow) -> None:
+    assert not window.watcher.active  # locked: nothing shown, nothing to refresh
+    _log_in(qtbot, window)
+    assert window.watcher.active
+    window.lock()
+    assert not window.watcher.active
+
+
 def test_ctrl_f_goes_to_the_search_box(qtbot: QtBot, window: MainWindow) -> None:
     _log_in(qtbot, window)
     window.side_bar.nav.setCurrentRow(window.views.index(window.stock_view))
