@@ -1,5 +1,5 @@
-"""What the POS and Refund UI tests share: the demo shop's codes, opening a view at the
-till as the cashier, and typing at it the way a cashier (or a scanner) does."""
+"""What the till's UI tests share: the demo shop's codes, opening a view (POS, Refund,
+Stock) as someone, and typing at it the way a cashier (or a scanner) does."""
 
 from __future__ import annotations
 
@@ -18,6 +18,7 @@ from app.ui.formatting import ShopFormat
 from app.ui.pos.pos_view import PosView
 from app.ui.pos.till import till_of
 from app.ui.refund.refund_view import RefundView
+from app.ui.stock.stock_view import StockView
 from app.users.roles import Actor
 
 SHOP = ShopSettings()
@@ -57,6 +58,16 @@ def open_refund(qtbot: QtBot, store: Store, actor: Actor) -> RefundView:
     activate(qtbot, view)
     view.focus_search()
     settle(qtbot)
+    return view
+
+
+def open_stock(qtbot: QtBot, store: Store, actor: Actor) -> StockView:
+    view = StockView(store, ShopFormat(SHOP))
+    qtbot.addWidget(view)
+    view.resize(1100, 700)
+    view.show()
+    view.set_actor(actor)
+    settle(qtbot)  # the first page of units comes from a worker
     return view
 
 

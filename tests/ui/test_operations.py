@@ -12,7 +12,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from pos_shop import CABLE_BARCODE, PHONE, PHONE_2, SHOP, open_pos, type_code
+from pos_shop import CABLE_BARCODE, PHONE, PHONE_2, open_pos, open_stock, type_code
 from PySide6.QtCore import Qt, QTimer
 from PySide6.QtWidgets import QWidget
 from pytestqt.qtbot import QtBot
@@ -24,7 +24,6 @@ from app.errors import UserError
 from app.events import Change
 from app.pos.services import recent_sales
 from app.ui.changes import FollowChanges, hub_of
-from app.ui.formatting import ShopFormat
 from app.ui.ops import Ops
 from app.ui.pos.payment_dialog import PaymentDialog
 from app.ui.stock.stock_view import StockView
@@ -38,16 +37,6 @@ REPO = Path(__file__).resolve().parents[2]
 @pytest.fixture
 def cashier(demo_store: Store) -> Actor:
     return actor_by_name(demo_store, "cashier")
-
-
-def _open_stock(qtbot: QtBot, store: Store, actor: Actor) -> StockView:
-    view = StockView(store, ShopFormat(SHOP))
-    qtbot.addWidget(view)
-    view.resize(1000, 600)
-    view.show()
-    view.set_actor(actor)
-    settle(qtbot)
-    return view
 
 
 def _status_shown(view: StockView, serial: str) -> str:
@@ -77,7 +66,7 @@ def slow_store(demo_store: Store) -> Iterator[list[str]]:
 def test_the_stock_list_shows_a_sale_at_this_till_without_a_refresh_key(
     qtbot: QtBot, demo_store: Store, demo_manager: Actor, cashier: Actor
 ) -> None:
-    stock = _open_stock(qtbot, demo_store, demo_manager)
+    stock = open_stock(qtbot, demo_store, demo_manager)
     assert _status_shown(stock, PHONE) == "in_stock"
     pos = open_pos(qtbot, demo_store, cashier)
     type_code(qtbot, pos.scan_edit, PHONE)
@@ -93,7 +82,7 @@ def test_the_stock_list_shows_a_sale_at_this_till_without_a_refresh_key(
 def test_a_sale_in_another_process_is_seen_by_the_watcher(
     qtbot: QtBot, demo_store: Store, demo_manager: Actor
 ) -> None:
-    stock = _open_stock(qtbot, demo_store, demo_manager)
+    stock = open_stock(qtbot, demo_store, demo_manager)
     watcher = StoreWatcher(demo_store, interval_ms=50)
     watcher.start()
     with qtbot.waitSignal(watcher.looked, timeout=3000):

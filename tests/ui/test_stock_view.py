@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 from demo_shop import DEMO_UNITS
+from pos_shop import open_stock
 from PySide6.QtCore import QItemSelectionModel, Qt
 from pytestqt.qtbot import QtBot
 from settle import settle
@@ -11,20 +12,13 @@ from settle import settle
 from app.db.uow import Store
 from app.stock import queries
 from app.stock.services import transfer_units
-from app.ui.formatting import ShopFormat
 from app.ui.stock.stock_view import NO_MATCH_TEXT, StockView
 from app.users.roles import Actor
 
 
 @pytest.fixture
-def view(qtbot: QtBot, demo_store: Store, demo_manager: Actor, fmt: ShopFormat) -> StockView:
-    view = StockView(demo_store, fmt)
-    qtbot.addWidget(view)
-    view.resize(1100, 700)
-    view.show()
-    view.set_actor(demo_manager)
-    settle(qtbot)
-    return view
+def view(qtbot: QtBot, demo_store: Store, demo_manager: Actor) -> StockView:
+    return open_stock(qtbot, demo_store, demo_manager)
 
 
 def _serials(view: StockView) -> list[str]:
