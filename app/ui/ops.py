@@ -20,6 +20,7 @@ thread, so Qt queues them there (a lambda would run on the worker).
 from __future__ import annotations
 
 import logging
+import weakref
 from collections.abc import Callable, Iterable
 from typing import Any, TypeVar
 
@@ -38,12 +39,13 @@ log = logging.getLogger(__name__)
 T = TypeVar("T")
 BUSY_AFTER_MS = 100  # quicker than that looks instant; slower deserves a sign of life
 ShowProblem = Callable[[str], None]
-_running_ops = 0  # on the GUI thread only; tests wait for it to reach zero
+_every_ops: weakref.WeakSet[Ops] = weakref.WeakSet()
 
 
 def ops_running() -> int:
-    """How many operations have not yet delivered their result (tests settle on 0)."""
-    return _running_ops
+    """How many operations have not yet delivered their result (tests settle on 0). One
+    whose owner has been deleted (a closed dialog) will never deliver: it does not count."""
+    return sum(len(ops._running) for ops in list(_every_ops) if shiboken6.isValid(ops))
 
 
 def _pool() -> QThreadPool:
@@ -72,10 +74,14 @@ class _Reply(QObject):
 
 
 class _Job(QRunnable):
-    def __init__(self, store: Store | None, work: Callable[[], object], name: str) -> None:
+    """The pool owns and deletes it once run (Ops keeps only its reply), so it is never
+    freed while the pool is still returning from it."""
+
+    def __init__(
+        self, store: Store | None, work: Callable[[], object], name: str, reply: _Reply
+    ) -> None:
         super().__init__()
-        self.setAutoDelete(False)  # Ops keeps it until its reply has been delivered
-        self.reply = _Reply()
+        self.reply = reply
         self._store = store
         self._work = work
         self._name = name
@@ -104,12 +110,12 @@ class _Running:
 
     def __init__(
         self,
-        job: _Job,
+        reply: _Reply,
         success: Callable[[Any], None],
         failure: Callable[[UserError], None] | None,
         changes: frozenset[Change],
     ) -> None:
-        self.job = job
+        self.reply = reply
         self.success = success
         self.failure = failure
         self.changes = changes
@@ -138,6 +144,7 @@ class Ops(QObject):
         self._busy_timer = QTimer(self)
         self._busy_timer.setSingleShot(True)
         self._busy_timer.timeout.connect(self._show_busy)
+        _every_ops.add(self)
 
     def is_running(self, name: str) -> bool:
         return name in self._running
@@ -163,11 +170,10 @@ class Ops(QObject):
         if key in self._running:
             log.debug("operation %s already running: refused", key)
             return False
-        global _running_ops
-        job = _Job(self.store, work, key)
-        self._running[key] = _Running(job, success, failure, frozenset(changes))
-        _running_ops += 1
-        job.reply.done.connect(self._delivered, Qt.ConnectionType.QueuedConnection)
+        reply = _Reply(self)  # Ops owns it: dropped by Python, it lives until deleteLater
+        reply.done.connect(self._delivered, Qt.ConnectionType.QueuedConnection)
+        self._running[key] = _Running(reply, success, failure, frozenset(changes))
+        job = _Job(self.store, work, key, reply)
         if not self._busy_timer.isActive() and not self._busy_shown:
             self._busy_timer.start(BUSY_AFTER_MS)
         _pool().start(job)
@@ -188,7 +194,7 @@ class Ops(QObject):
 
         def if_latest(deliver: Callable[[Any], None]) -> Callable[[Any], None]:
             def deliver_latest(value: Any) -> None:
-                if self._asked.get(name) == asked:
+                if self._asked.get(name) == asked and _alive(deliver):
                     deliver(value)
 
             return deliver_latest
@@ -207,9 +213,9 @@ class Ops(QObject):
     def _delivered(
         self, key: str, result: object, error: UserError | None, events: frozenset[Change]
     ) -> None:
-        global _running_ops
         running = self._running.pop(key, None)
-        _running_ops -= 1
+        if running is not None:
+            running.reply.deleteLater()  # later: the worker may still be returning from emit
         if not self._running:
             self._end_busy()
         if running is None:
