@@ -140,6 +140,8 @@ def test_a_slow_store_leaves_the_window_responsive(
     timer.setInterval(20)
     timer.timeout.connect(lambda: ticks.append(1))
     timer.start()
+    busy: list[bool] = []
+    pos.ops.busy.connect(busy.append)
     slow_store.clear()
     qtbot.keyClicks(pos.scan_edit, PHONE)
     qtbot.keyClick(pos.scan_edit, Qt.Key.Key_Return)
@@ -148,6 +150,7 @@ def test_a_slow_store_leaves_the_window_responsive(
     timer.stop()
     assert slow_store and slow_store[0] != threading.main_thread().name
     assert len(ticks) >= 10  # half a second of waiting, and the event loop kept turning
+    qtbot.waitUntil(lambda: busy == [True, False])  # past 100 ms the till looked busy
 
 
 def test_scans_fired_back_to_back_are_all_added_in_order(
