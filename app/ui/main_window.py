@@ -6,7 +6,7 @@ from __future__ import annotations
 from html import escape
 from typing import Protocol
 
-from PySide6.QtCore import Qt, QTimer, SignalInstance
+from PySide6.QtCore import Qt, QThreadPool, QTimer, SignalInstance
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
 from PySide6.QtWidgets import (
     QApplication,
@@ -25,6 +25,8 @@ from PySide6.QtWidgets import (
 
 from app.config import ShopSettings
 from app.db.uow import Store
+from app.events import Change
+from app.ui.changes import hub_of
 from app.ui.dialogs.pin_dialog import PinDialog
 from app.ui.formatting import ShopFormat, actor_title
 from app.ui.pos.pos_view import PosView
@@ -33,6 +35,7 @@ from app.ui.refund.refund_view import RefundView
 from app.ui.settings.settings_view import SettingsView
 from app.ui.shop_devices import ShopDevices
 from app.ui.stock.stock_view import StockView
+from app.ui.watcher import WATCH_INTERVAL_MS, StoreWatcher
 from app.users.roles import ROLE_TITLES, Actor
 
 PROBLEM_SHOWN_MS = 12_000  # long enough to read twice, short enough not to go stale
@@ -135,12 +138,17 @@ class MainWindow(QMainWindow):
         parent: QWidget | None = None,
         *,
         devices: ShopDevices | None = None,
+        watch_interval_ms: int = WATCH_INTERVAL_MS,
     ) -> None:
         super().__init__(parent)
         self.store = store
         self.actor: Actor | None = None
         self.pin_dialog: PinDialog | None = None
         fmt = ShopFormat(shop)
+        # Every view hears what changed through the store's hub; the watcher adds other
+        # tills' writes while someone is logged in.
+        self.changes = hub_of(store)
+        self.watcher = StoreWatcher(store, self, interval_ms=watch_interval_ms)
 
         self.pos_view = PosView(store, fmt, shop)
         self.refund_view = RefundView(store, fmt, shop)
@@ -151,6 +159,7 @@ class MainWindow(QMainWindow):
             self.stock_view.set_print_queue(devices.queue)
             self.print_jobs = PrintJobsPanel(devices.queue, devices.bridge)
             self.settings_view = SettingsView(devices)
+            self.settings_view.saved.connect(self._settings_saved)
             self.views += [self.print_jobs, self.settings_view]
 
         self.side_bar = SideBar(shop.name)
@@ -281,6 +290,10 @@ class MainWindow(QMainWindow):
         self.side_bar.nav.setCurrentRow(self.views.index(self.refund_view))
         self.refund_view.handle_scan(number)
 
+    def _settings_saved(self, _settings: object) -> None:
+        # The settings file is not the store: its saves are announced here.
+        self.changes.announce({Change.SETTINGS})
+
     def show_problem(self, message: str) -> None:
         """A refused query or action, in the status bar until it goes stale."""
         self.problem_label.setText(message)
@@ -297,6 +310,7 @@ class MainWindow(QMainWindow):
     def lock(self) -> None:
         """Hides everything behind the PIN dialog; the views forget the acting user."""
         self.actor = None
+        self.watcher.stop()
         for view in self.views:
             view.set_actor(None)
         self._show_locked()
@@ -315,6 +329,7 @@ class MainWindow(QMainWindow):
             view.set_actor(actor)
         self._set_title()
         self.current_view().focus_search()
+        self.watcher.start()
 
     def _show_locked(self) -> None:
         self.pages.setCurrentWidget(self.locked_page)
@@ -349,6 +364,9 @@ class MainWindow(QMainWindow):
             self.setWindowTitle(f"SerialPOS — {self.current_view().title} — {self.actor.name}")
 
     def closeEvent(self, event: QCloseEvent) -> None:
+        self.watcher.stop()
+        # Calls on their way finish (a sale is never cut off) before the store is closed.
+        QThreadPool.globalInstance().waitForDone(10_000)
         dialog, self.pin_dialog = self.pin_dialog, None
         if dialog is not None:
             dialog.finished.disconnect()  # closing already; do not come back here

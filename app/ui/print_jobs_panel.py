@@ -8,6 +8,7 @@ carries the whole job as it is now, so a row is simply replaced by the newer sna
 from __future__ import annotations
 
 import time
+from collections.abc import Callable
 from datetime import datetime
 from typing import Any
 
@@ -19,6 +20,7 @@ from app.devices.print_queue import FINISHED_STATES, JobEvent, JobState, PrintJo
 from app.ui.bridge import DeviceBridge
 from app.ui.models.columns import RIGHT, AnyIndex, Column, column_data
 from app.ui.models.headed import HeadedTableModel
+from app.ui.ops import Ops
 from app.ui.widgets.tables import ShopTable, apply_column_defaults
 from app.users.roles import Actor
 
@@ -156,6 +158,7 @@ class PrintJobsPanel(QWidget):
         super().__init__(parent)
         self.setObjectName("PrintJobsPanel")
         self._queue = queue
+        self._ops = Ops(None, self, show_problem=self.problem.emit)
         self.model = JobsTableModel(self)
         self.table = ShopTable(empty_text=NO_JOBS_TEXT)
         self.table.setObjectName("PrintJobsTable")
@@ -197,7 +200,11 @@ class PrintJobsPanel(QWidget):
         self.setEnabled(actor is not None)
 
     def refresh(self) -> None:
-        """Read every job from the queue again (events keep it current in between)."""
+        """Read every job from the queue again (events keep it current in between).
+
+        Read here, on the GUI thread: it is a copy of the queue's list in memory, and only
+        a snapshot read before the events that follow it are applied keeps them in order
+        (one read on a worker could land after a newer event and undo it)."""
         self.model.set_jobs(self._queue.jobs())
         self._summarise()
 
@@ -215,15 +222,32 @@ class PrintJobsPanel(QWidget):
         if row >= 0:
             self.table.selectRow(row)
 
+    # Retry and cancel write the job's state file (fsynced): on a worker, not the GUI.
+
     def retry_selected(self) -> None:
         job = self.selected_job()
-        if job is not None and not self._queue.retry(job.id):
-            self.problem.emit(f"{job.title}: cannot be retried now ({state_text(job).lower()})")
+        if job is None:
+            return
+        refused = f"{job.title}: cannot be retried now ({state_text(job).lower()})"
+        self._ops.run(
+            lambda: self._queue.retry(job.id), success=self._said(refused), name="retry"
+        )
 
     def cancel_selected(self) -> None:
         job = self.selected_job()
-        if job is not None and not self._queue.cancel(job.id):
-            self.problem.emit(f"{job.title}: already {state_text(job).lower()}")
+        if job is None:
+            return
+        refused = f"{job.title}: already {state_text(job).lower()}"
+        self._ops.run(
+            lambda: self._queue.cancel(job.id), success=self._said(refused), name="cancel"
+        )
+
+    def _said(self, refused: str) -> Callable[[bool], None]:
+        def answered(done: bool) -> None:
+            if not done:
+                self.problem.emit(refused)
+
+        return answered
 
     # --- events -------------------------------------------------------------------------------
 

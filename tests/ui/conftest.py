@@ -12,6 +12,7 @@ from pathlib import Path
 
 import pytest
 from demo_shop import EXTRA_PHONES
+from PySide6.QtCore import QThreadPool
 
 from app.config import ShopSettings
 from app.db.uow import Store, open_store
@@ -54,6 +55,13 @@ def busy_store(demo_store: Store, demo_manager: Actor) -> Store:
     delivery = Receiving(sku="PH-X200", location="Front store", supplier_warranty_days=365)
     generate_serials(demo_store, demo_manager, delivery, EXTRA_PHONES)
     return demo_store
+
+
+@pytest.fixture(autouse=True)
+def _operations_end_with_the_test() -> Iterator[None]:
+    """No worker of one test still reads a store the next test has already thrown away."""
+    yield
+    QThreadPool.globalInstance().waitForDone(10_000)
 
 
 @pytest.fixture

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from PySide6.QtCore import Qt
 from pytestqt.qtbot import QtBot
+from settle import settle
 
 from app.demo import DEMO_MANAGER
 from app.ui.dialogs.pin_dialog import PinDialog
@@ -17,3 +18,4 @@ def enter_pin(qtbot: QtBot, dialog: PinDialog, pin: str) -> None:
     """Types the PIN as a person would and presses Log in."""
     qtbot.keyClicks(dialog.pin_edit, pin)
     qtbot.mouseClick(dialog.login_button, Qt.MouseButton.LeftButton)
+    settle(qtbot)  # the PIN is checked on a worker (a slow hash)

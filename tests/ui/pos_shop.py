@@ -1,11 +1,12 @@
-"""What the POS and Refund UI tests share: the demo shop's codes, opening a view at the
-till as the cashier, and typing at it the way a cashier (or a scanner) does."""
+"""What the till's UI tests share: the demo shop's codes, opening a view (POS, Refund,
+Stock) as someone, and typing at it the way a cashier (or a scanner) does."""
 
 from __future__ import annotations
 
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication, QWidget
 from pytestqt.qtbot import QtBot
+from settle import settle
 
 from app.config import ShopSettings
 from app.db.uow import Store
@@ -17,6 +18,7 @@ from app.ui.formatting import ShopFormat
 from app.ui.pos.pos_view import PosView
 from app.ui.pos.till import till_of
 from app.ui.refund.refund_view import RefundView
+from app.ui.stock.stock_view import StockView
 from app.users.roles import Actor
 
 SHOP = ShopSettings()
@@ -43,6 +45,7 @@ def open_pos(qtbot: QtBot, store: Store, actor: Actor) -> PosView:
     view.set_actor(actor)
     activate(qtbot, view)
     view.focus_search()
+    settle(qtbot)
     return view
 
 
@@ -54,6 +57,17 @@ def open_refund(qtbot: QtBot, store: Store, actor: Actor) -> RefundView:
     view.set_actor(actor)
     activate(qtbot, view)
     view.focus_search()
+    settle(qtbot)
+    return view
+
+
+def open_stock(qtbot: QtBot, store: Store, actor: Actor) -> StockView:
+    view = StockView(store, ShopFormat(SHOP))
+    qtbot.addWidget(view)
+    view.resize(1100, 700)
+    view.show()
+    view.set_actor(actor)
+    settle(qtbot)  # the first page of units comes from a worker
     return view
 
 
@@ -61,6 +75,7 @@ def type_code(qtbot: QtBot, field: QWidget, code: str) -> None:
     """Types a code into a field and presses Enter."""
     qtbot.keyClicks(field, code)
     qtbot.keyClick(field, Qt.Key.Key_Return)
+    settle(qtbot)  # the look-up (or the sale) runs on a worker
 
 
 def press(qtbot: QtBot, key: Qt.Key, modifier: Qt.KeyboardModifier | None = None) -> None:
@@ -73,6 +88,7 @@ def press(qtbot: QtBot, key: Qt.Key, modifier: Qt.KeyboardModifier | None = None
         qtbot.keyClick(focused, key)
     else:
         qtbot.keyClick(focused, key, modifier)
+    settle(qtbot)
 
 
 def cart_lines(store: Store, actor: Actor, *serials: str) -> list[CartLine]:

@@ -16,6 +16,7 @@ from device_support import TIMEOUT_MS, quick_queue
 from PIL import Image
 from PySide6.QtCore import QTimer
 from pytestqt.qtbot import QtBot
+from settle import settle
 
 from app.config import Settings
 from app.db.uow import Store
@@ -74,6 +75,7 @@ def open_labels(
     )
     qtbot.addWidget(dialog)
     dialog.show()
+    settle(qtbot)  # the items and the preview come from a worker
     return dialog
 
 
@@ -84,6 +86,7 @@ def to_file(dialog: LabelsDialog, path: Path) -> None:
 
 
 def run(qtbot: QtBot, dialog: LabelsDialog) -> None:
+    settle(qtbot)  # the preview of the options chosen
     with qtbot.waitSignal(dialog.runner.finished, timeout=TIMEOUT_MS):
         dialog.go_button.click()
 

@@ -7,6 +7,7 @@ from demo_shop import DEMO_PIN, DEMO_UNITS, enter_pin
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication
 from pytestqt.qtbot import QtBot
+from settle import settle
 
 from app.config import ShopSettings
 from app.db.uow import Store
@@ -52,6 +53,7 @@ def test_right_pin_opens_the_till_and_stock_is_one_key_away(
     assert window.windowTitle() == "SerialPOS — POS — manager"
     window.side_bar.nav.setCurrentRow(window.views.index(window.stock_view))
     assert window.view_stack.currentWidget() is window.stock_view
+    settle(qtbot)
     assert window.stock_view.units_page.model.rowCount() == DEMO_UNITS
     assert window.windowTitle() == "SerialPOS — Stock — manager"
     assert window.user_label.text() == "User: manager (manager)"
@@ -75,6 +77,14 @@ def test_ctrl_l_locks_and_another_user_can_log_in(qtbot: QtBot, window: MainWind
     _log_in(qtbot, window, "3333")
     assert window.actor is not None and window.actor.name == "backoffice"
     assert window.user_label.text() == "User: backoffice (back office)"
+
+
+def test_other_tills_are_watched_only_while_unlocked(qtbot: QtBot, window: MainWindow) -> None:
+    assert not window.watcher.active  # locked: nothing shown, nothing to refresh
+    _log_in(qtbot, window)
+    assert window.watcher.active
+    window.lock()
+    assert not window.watcher.active
 
 
 def test_ctrl_f_goes_to_the_search_box(qtbot: QtBot, window: MainWindow) -> None:
@@ -103,4 +113,5 @@ def test_quit_in_the_pin_dialog_closes_the_window(qtbot: QtBot, window: MainWind
 def test_problems_show_in_the_status_bar(qtbot: QtBot, window: MainWindow) -> None:
     _log_in(qtbot, window)
     window.stock_view.units_page.model.set_filter(UnitFilter(location="Attic"))
+    settle(qtbot)
     assert window.problem_label.text() == "no location named 'Attic'"

@@ -10,6 +10,7 @@ from device_support import TIMEOUT_MS
 from pos_shop import activate
 from PySide6.QtCore import Qt
 from pytestqt.qtbot import QtBot
+from settle import settle
 
 from app.db.uow import Store
 from app.stock import queries
@@ -31,6 +32,7 @@ def open_dialog(qtbot: QtBot, store: Store, actor: Actor, fmt: ShopFormat) -> Re
     dialog = ReceiveDialog(store, actor, fmt, sku="PH-X200")
     qtbot.addWidget(dialog)
     dialog.show()
+    settle(qtbot)  # the items and locations are read on a worker
     return dialog
 
 
@@ -127,6 +129,7 @@ def test_generated_serials_are_previewed_then_received_as_previewed(
     qtbot: QtBot, dialog: ReceiveDialog, demo_store: Store, demo_manager: Actor
 ) -> None:
     enter(dialog, GENERATE, "", 3)
+    settle(qtbot)  # the next serials are asked of the store on a worker
     previewed = dialog.preview_model.serials()
     assert previewed == ["PX000013", "PX000014", "PX000015"]
     assert "PX######" in dialog.serial_input.scheme_label.text()
@@ -143,7 +146,9 @@ def test_generated_serials_are_previewed_then_received_as_previewed(
             result.batch_id,
         )
     # The next delivery starts after them: the item's next number moved on.
+    settle(qtbot)  # the item (and its next number) read again
     dialog.recheck()
+    settle(qtbot)
     assert dialog.preview_model.serials()[0] == "PX000016"
 
 
@@ -220,6 +225,7 @@ def test_the_stock_view_opens_receiving_and_shows_what_came_in(
     qtbot.addWidget(view)
     view.show()
     view.set_actor(demo_manager)
+    settle(qtbot)
     units = view.units_page.model
     before = units.rowCount()
     activate(qtbot, view)
@@ -229,6 +235,7 @@ def test_the_stock_view_opens_receiving_and_shows_what_came_in(
     )
     dialog = view.receive_dialog
     assert isinstance(dialog, ReceiveDialog) and dialog.isVisible()
+    settle(qtbot)
     enter(dialog, RANGE, "SN0700...SN0702", 3)
     receive_and_wait(qtbot, dialog)
     qtbot.waitUntil(lambda: units.rowCount() == before + 3, timeout=TIMEOUT_MS)

@@ -11,6 +11,7 @@ import pytest
 from device_support import TIMEOUT_MS, running_devices, use_tmp_config
 from PySide6.QtCore import Qt
 from pytestqt.qtbot import QtBot
+from settle import settle
 
 from app.config import Settings, ShopSettings, load_settings, save_settings
 from app.db.uow import Store
@@ -89,6 +90,7 @@ def test_a_new_printer_is_checked_as_typed_and_saved_keeping_the_rest(
     type_into(qtbot, page.form.backend_fields.host_edit, "127.0.0.1")
     assert page.error_line.message == ""
     qtbot.mouseClick(view.save_button, Qt.MouseButton.LeftButton)
+    settle(qtbot)
     saved = load_settings(config)
     assert saved.shop.name == "Corner Phones"  # the rest of the file is kept
     (printer,) = parse_printers(saved.printers)
@@ -133,6 +135,7 @@ def test_usb_ids_are_typed_in_hex(qtbot: QtBot, view: SettingsView, config: Path
     type_into(qtbot, form.backend_fields.product_edit, "0x0E15")
     assert page.error_line.message == ""
     assert view.save()
+    settle(qtbot)
     (printer,) = parse_printers(load_settings(config).printers)
     assert (printer.usb_vendor_id, printer.usb_product_id) == (0x04B8, 0x0E15)
 
@@ -164,10 +167,12 @@ def test_every_backend_and_the_scanner_survive_a_save_and_reload(
     # A save of what was loaded writes the same devices back.
     first.printers_page.label_size_combo.setCurrentIndex(0)
     assert first.save()
+    settle(qtbot)
     first.printers_page.label_size_combo.setCurrentIndex(
         first.printers_page.label_size_combo.findData("58mm")
     )
     assert first.save()
+    settle(qtbot)
     reloaded = load_settings(config)
     assert parse_printers(reloaded.printers) == parse_printers(tables)
     assert reloaded.label_size == "58mm"
@@ -207,6 +212,7 @@ def test_a_test_page_goes_through_the_queue_to_a_network_printer(
     with FakePrinter() as printer:  # listens on 127.0.0.1 only
         add_network_printer(qtbot, view, "Counter", "127.0.0.1", printer.port)
         qtbot.mouseClick(view.printers_page.test_button, Qt.MouseButton.LeftButton)
+        settle(qtbot)  # saved on a worker first
         assert parse_printers(load_settings(config).printers)[0].port == printer.port  # saved
         (job,) = printer.wait_for_jobs(1)
         line = view.printers_page.test_line

@@ -18,6 +18,7 @@ from PySide6.QtWidgets import (
 
 from app.db.uow import Store
 from app.errors import UserError
+from app.ui.ops import Ops
 from app.ui.widgets.pin_field import PinField
 from app.users.roles import Actor
 
@@ -33,6 +34,7 @@ class PinDialog(QDialog):
         super().__init__(parent)
         self._store = store
         self.actor: Actor | None = None
+        self._ops = Ops(store, self, show_problem=self._refuse)
         self.setObjectName("PinDialog")
         self.setWindowTitle("SerialPOS — Log in")
         self.setModal(True)
@@ -94,13 +96,14 @@ class PinDialog(QDialog):
         if not pin:
             self.message_label.setText("Type your PIN, then press Enter")
             return
-        try:
-            actor = self.pin_edit.whose(self._store)
-        except UserError as exc:
-            self._refuse(exc.message)
-            return
+        self.pin_edit.check(self._ops, self._store, success=self._logged_in, failure=self._refused)
+
+    def _logged_in(self, actor: Actor) -> None:
         self.actor = actor
         self.accept()
+
+    def _refused(self, error: UserError) -> None:
+        self._refuse(error.message)
 
     def _refuse(self, reason: str) -> None:
         self.pin_edit.try_again()

@@ -6,6 +6,7 @@ with a million units costs what a store with a hundred does.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, Qt, Signal
@@ -18,7 +19,12 @@ from app.stock.queries import UnitFilter
 from app.stock.records import UnitPage, UnitRecord
 from app.ui.formatting import ShopFormat, status_title
 from app.ui.models.columns import RIGHT, AnyIndex, Column, column_data
+from app.ui.ops import Ops
 from app.users.roles import Actor
+
+# The two queries of the list: a new first page supersedes both (the rows start again).
+_FIRST_PAGE = "first page"
+_NEXT_PAGE = "next page"
 
 DEFAULT_PAGE = 200
 UNIT_ROLE = Qt.ItemDataRole.UserRole + 1  # data(index, UNIT_ROLE) -> the row's UnitRecord
@@ -113,6 +119,8 @@ class UnitsTableModel(QAbstractTableModel):
         self._filter = UnitFilter()
         self._units: list[UnitRecord] = []
         self._next_after: tuple[str, int] | None = None
+        self._fetching = False  # a next page is on its way
+        self._ops = Ops(store, self, show_problem=self.failed.emit)
         self.columns = unit_columns(fmt)
         self.refresh()
 
@@ -133,13 +141,24 @@ class UnitsTableModel(QAbstractTableModel):
         self.refresh()
 
     def refresh(self) -> None:
-        """Starts again from the first page (after a filter change or new stock)."""
-        page = self._fetch(after=None) if self._actor is not None else None
-        self.beginResetModel()
-        self._units = list(page.units) if page else []
-        self._next_after = page.next_after if page else None
-        self.endResetModel()
-        self.loaded.emit()
+        """Starts again from the first page (after a filter change or new stock); the
+        page is read on a worker and replaces the rows when it arrives."""
+        self._fetching = False
+        self._ops.forget(_NEXT_PAGE)  # a page of the old list must not extend the new one
+        if self._actor is None:
+            self._ops.forget(_FIRST_PAGE)
+            self._show_first_page(None)
+            return
+        self._ask(_FIRST_PAGE, None, max(self._page_size, 1), self._show_first_page)
+
+    def reload(self) -> None:
+        """The rows shown, read again (a change notice): as many as are loaded, and rows
+        whose units are unchanged in order keep their selection (a sale's status updates
+        in place)."""
+        if self._actor is None:
+            return
+        wanted = min(max(self._page_size, len(self._units)), queries.MAX_PAGE)
+        self._ask(_FIRST_PAGE, None, wanted, self._show_reloaded)
 
     def unit(self, row: int) -> UnitRecord:
         return self._units[row]
@@ -149,26 +168,63 @@ class UnitsTableModel(QAbstractTableModel):
         """More units match than are loaded (the view loads them as it scrolls)."""
         return self._next_after is not None
 
-    def _fetch(self, after: tuple[str, int] | None) -> UnitPage | None:
-        """One page, or None when the query refuses (the reason goes out on `failed`)."""
+    def _ask(
+        self,
+        name: str,
+        after: tuple[str, int] | None,
+        limit: int,
+        then: Callable[[UnitPage | None], None],
+    ) -> None:
         assert self._actor is not None
-        try:
-            return queries.list_units(
-                self._store, self._actor, self._filter, limit=self._page_size, after=after
-            )
-        except UserError as exc:
-            self.failed.emit(exc.message)
-            return None
+        store, actor, unit_filter = self._store, self._actor, self._filter
+
+        def page() -> UnitPage:
+            return queries.list_units(store, actor, unit_filter, limit=limit, after=after)
+
+        def refused(error: UserError) -> None:
+            self.failed.emit(error.message)
+            then(None)
+
+        self._ops.latest(page, success=then, failure=refused, name=name)
+
+    def _show_first_page(self, page: UnitPage | None) -> None:
+        self.beginResetModel()
+        self._units = list(page.units) if page else []
+        self._next_after = page.next_after if page else None
+        self.endResetModel()
+        self.loaded.emit()
+
+    def _show_reloaded(self, page: UnitPage | None) -> None:
+        if page is None:
+            return
+        keys = [(u.serial, u.sku) for u in page.units]
+        if keys != [(u.serial, u.sku) for u in self._units[: len(keys)]] or len(keys) < len(
+            self._units
+        ):
+            self._show_first_page(page)
+            return
+        self._units[: len(keys)] = page.units
+        self._next_after = page.next_after
+        if keys:
+            last = self.index(len(keys) - 1, len(self.columns) - 1)
+            self.dataChanged.emit(self.index(0, 0), last)
+        self.loaded.emit()
 
     # ------------------------------------------------------------ paging
 
     def canFetchMore(self, parent: AnyIndex = QModelIndex()) -> bool:  # noqa: B008
-        return not parent.isValid() and self._next_after is not None
+        return not parent.isValid() and self._next_after is not None and not self._fetching
 
     def fetchMore(self, parent: AnyIndex = QModelIndex()) -> None:  # noqa: B008
         if parent.isValid() or self._next_after is None or self._actor is None:
             return
-        page = self._fetch(after=self._next_after)
+        if self._fetching:
+            return  # the view asks again as it scrolls; one page at a time
+        self._fetching = True
+        self._ask(_NEXT_PAGE, self._next_after, self._page_size, self._append_page)
+
+    def _append_page(self, page: UnitPage | None) -> None:
+        self._fetching = False
         if page is None or not page.units:
             self._next_after = None  # stop asking: a refused page will not succeed on scroll
             return

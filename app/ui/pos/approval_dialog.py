@@ -6,6 +6,7 @@ from PySide6.QtWidgets import QDialog, QHBoxLayout, QLabel, QVBoxLayout, QWidget
 
 from app.db.uow import Store
 from app.errors import UserError
+from app.ui.ops import Ops
 from app.ui.pos.keyed import key_button
 from app.ui.widgets.message_line import sentence
 from app.ui.widgets.pin_field import PinField
@@ -25,6 +26,7 @@ class ApprovalDialog(QDialog):
         self.setWindowTitle("SerialPOS — Manager approval")
         self._store = store
         self.approver: Actor | None = None
+        self._ops = Ops(store, self, show_problem=self._refuse)
 
         title = QLabel("Manager approval")
         title.setObjectName("DialogTitle")
@@ -59,16 +61,17 @@ class ApprovalDialog(QDialog):
         if not pin:
             self.message.setText("The manager types their PIN, then Enter")
             return
-        try:
-            actor = self.pin_edit.whose(self._store)
-        except UserError as exc:
-            self._refuse(exc.message)
-            return
+        self.pin_edit.check(self._ops, self._store, success=self._checked, failure=self._refused)
+
+    def _checked(self, actor: Actor) -> None:
         if not actor.can(Permission.APPROVE):
             self._refuse(f"only a manager can approve; that PIN is {actor.name}'s")
             return
         self.approver = actor
         self.accept()
+
+    def _refused(self, error: UserError) -> None:
+        self._refuse(error.message)
 
     def _refuse(self, reason: str) -> None:
         self.pin_edit.try_again()

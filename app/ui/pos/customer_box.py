@@ -24,6 +24,8 @@ from PySide6.QtWidgets import (
 from app.customers.services import CustomerRecord, add_customer, search_customers
 from app.db.uow import Store
 from app.errors import UserError
+from app.events import Change
+from app.ui.ops import Ops
 from app.ui.pos.keyed import keyed_action
 from app.ui.widgets.message_line import sentence
 from app.users.roles import Actor
@@ -112,6 +114,9 @@ class QuickAddForm(QWidget):
         self.name_edit.setFocus()
 
 
+_SEARCH = "customer search"
+
+
 class CustomerBox(QFrame):
     """Signals: `chosen(id or None, label)` when the customer changes; `leave()` when the
     cashier is done here (Escape, or a customer picked) and the scan field takes over."""
@@ -127,6 +132,9 @@ class CustomerBox(QFrame):
         self._store = store
         self._actor: Actor | None = None
         self._customer_id: int | None = None
+        self._ops = Ops(store, self, show_problem=self._say)
+        self._searching = ""  # the text whose matches are on their way
+        self._enter_waiting = False
         self._search_timer = QTimer(self)
         self._search_timer.setSingleShot(True)
         self._search_timer.setInterval(SEARCH_DELAY_MS)
@@ -238,17 +246,32 @@ class CustomerBox(QFrame):
     # ------------------------------------------------------------------ searching
 
     def search_now(self) -> None:
+        """The customers matching what is typed, looked up on a worker."""
         self._search_timer.stop()
-        self.results.clear()
         text = self.search_edit.text()
         if self._actor is None or not text.strip():
+            self._ops.forget(_SEARCH)
+            self.results.clear()
             self.results.hide()
+            self._searched()
             return
-        try:
-            found = search_customers(self._store, self._actor, text, limit=SHOWN_RESULTS)
-        except UserError as exc:
-            self._say(exc.message)
-            return
+        store, actor = self._store, self._actor
+        self._searching = text
+        self._ops.latest(
+            lambda: search_customers(store, actor, text, limit=SHOWN_RESULTS),
+            success=self._show_found,
+            failure=self._search_refused,
+            name=_SEARCH,
+        )
+
+    def _search_refused(self, error: UserError) -> None:
+        self.results.clear()
+        self._say(error.message)
+        self._searched()
+
+    def _show_found(self, found: list[CustomerRecord]) -> None:
+        text, self._searching = self._searching, ""
+        self.results.clear()
         for record in found:
             item = QListWidgetItem(record.label)
             item.setData(Qt.ItemDataRole.UserRole, record)
@@ -261,10 +284,23 @@ class CustomerBox(QFrame):
         else:
             self._say(f"No customer matches {text.strip()!r} — Enter adds one")
         self.results.setVisible(bool(found))
+        self._searched()
+
+    def _searched(self) -> None:
+        self._searching = ""
+        if self._enter_waiting:  # Enter was pressed before the answer came
+            self._enter_waiting = False
+            self._act_on_enter()
 
     def _enter_in_search(self) -> None:
         if self._search_timer.isActive():
             self.search_now()
+        if self._searching:
+            self._enter_waiting = True
+            return
+        self._act_on_enter()
+
+    def _act_on_enter(self) -> None:
         item = self.results.currentItem() if self.results.isVisible() else None
         if item is not None:
             self._pick(item)
@@ -319,19 +355,14 @@ class CustomerBox(QFrame):
     def _add(self) -> None:
         if self._actor is None:
             return
-        form = self.add_form
-        try:
-            record = add_customer(
-                self._store,
-                self._actor,
-                name=form.name_edit.text(),
-                phone=form.phone_edit.text(),
-                email=form.email_edit.text(),
-            )
-        except UserError as exc:
-            self._say(exc.message)
-            return
-        self._choose(record)
+        form, store, actor = self.add_form, self._store, self._actor
+        name, phone, email = form.name_edit.text(), form.phone_edit.text(), form.email_edit.text()
+        self._ops.run(
+            lambda: add_customer(store, actor, name=name, phone=phone, email=email),
+            success=self._choose,
+            changes={Change.CUSTOMERS},
+            name="add customer",
+        )
 
     def _cancel_add(self) -> None:
         self.add_form.hide()

@@ -23,6 +23,7 @@ from app.errors import UserError
 from app.paperwork.receipts import day_report_lines, day_report_rows
 from app.pos.records import DayReport
 from app.printing.raster import DEFAULT_DPI, roll_columns, rows_image
+from app.ui.ops import Ops
 from app.ui.pos.keyed import key_button, keyed_action
 from app.ui.pos.receipt_preview import ReceiptPreview
 from app.ui.widgets.message_line import sentence
@@ -52,12 +53,15 @@ class EndOfDayDialog(QDialog):
         load: LoadReport,
         today: date,
         parent: QWidget | None = None,
+        *,
+        ops: Ops,
     ) -> None:
         super().__init__(parent)
         self.setObjectName("EndOfDayDialog")
         self.setWindowTitle("SerialPOS — End of day")
         self._shop = shop
         self._load = load
+        self._ops = ops
         self.report: DayReport | None = None
         title = QLabel(f"End of day — {shop.till}")
         title.setObjectName("DialogTitle")
@@ -109,11 +113,16 @@ class EndOfDayDialog(QDialog):
         return value
 
     def show_day(self) -> None:
-        try:
-            report = self._load(self.day)
-        except UserError as exc:
-            self.message.setText(sentence(exc.message))
-            return
+        """The chosen day's report, read on a worker (a busy day has many sales)."""
+        day, load = self.day, self._load
+        self._ops.latest(
+            lambda: load(day), success=self._show_report, failure=self._refused, name="day report"
+        )
+
+    def _refused(self, error: UserError) -> None:
+        self.message.setText(sentence(error.message))
+
+    def _show_report(self, report: DayReport) -> None:
         self.report = report
         lines = day_report_lines(self._shop, report)
         self.table.setRowCount(len(lines))

@@ -47,7 +47,9 @@ class Refusal:
     keep_open: bool = True
 
 
-CompleteSale = Callable[[tuple[TenderInput, ...]], Refusal | None]
+Answer = Callable[[Refusal | None], None]
+# Completes the sale off the GUI thread and answers None (sold) or a Refusal, later.
+CompleteSale = Callable[[tuple[TenderInput, ...], Answer], None]
 
 
 class _TenderTable(QTableWidget):
@@ -84,6 +86,7 @@ class PaymentDialog(QDialog):
         self.setWindowTitle("SerialPOS — Payment")
         self._fmt = fmt
         self._complete = complete
+        self.completing = False  # the sale is with the service: keys wait for its answer
         self.total = total
         self.tenders: list[TenderInput] = []
 
@@ -248,6 +251,8 @@ class PaymentDialog(QDialog):
         self._take(TenderKind.CARD, reference)
 
     def _take(self, kind: TenderKind, reference: str) -> None:
+        if self.completing:
+            return  # a second Enter while the sale is being completed: one sale
         try:
             amount = self._typed_amount()
         except UserError as exc:
@@ -267,7 +272,12 @@ class PaymentDialog(QDialog):
         self.amount_edit.setFocus()
 
     def _try_complete(self) -> None:
-        refusal = self._complete(tuple(self.tenders))
+        self.completing = True
+        self.message.show_info("Completing the sale…")
+        self._complete(tuple(self.tenders), self._answered)
+
+    def _answered(self, refusal: Refusal | None) -> None:
+        self.completing = False
         if refusal is None:
             self.accept()
             return
@@ -277,6 +287,10 @@ class PaymentDialog(QDialog):
         self.tenders.pop()
         self._refresh()
         self._refuse(refusal.message)
+
+    def reject(self) -> None:
+        if not self.completing:  # Esc cannot take back a sale already with the service
+            super().reject()
 
     def remove_tender(self, row: int) -> None:
         del self.tenders[row]

@@ -33,12 +33,13 @@ from app.config import ShopSettings
 from app.customers.services import get_customer
 from app.db.uow import Store
 from app.errors import UserError
+from app.events import Change
 from app.money import percent_text
 from app.paperwork.receipts import sale_receipt
 from app.pos.cart import CartLine, TenderInput
 from app.pos.checkout import Checkout, UnitUnavailable, complete_sale
 from app.pos.day import business_day, end_of_day
-from app.pos.parking import list_parked, park_sale, resume_sale
+from app.pos.parking import ParkedCart, list_parked, park_sale, resume_sale
 from app.pos.records import SaleRecord
 from app.pos.sales import recent_sales
 from app.scan import (
@@ -54,6 +55,7 @@ from app.scan import (
     sale_step,
 )
 from app.ui.formatting import ShopFormat
+from app.ui.ops import Ops
 from app.ui.pos import cart_model as cols
 from app.ui.pos.approval_dialog import ApprovalDialog
 from app.ui.pos.cart_model import CartModel
@@ -64,7 +66,7 @@ from app.ui.pos.end_of_day_dialog import EndOfDayDialog
 from app.ui.pos.history_dialog import SaleHistoryDialog
 from app.ui.pos.keyed import key_button, keyed_action
 from app.ui.pos.parked_dialog import ParkDialog, ResumeDialog
-from app.ui.pos.payment_dialog import PaymentDialog, Refusal
+from app.ui.pos.payment_dialog import Answer, PaymentDialog, Refusal
 from app.ui.pos.receipt_preview import DonePanel
 from app.ui.pos.scanning import TakesScans
 from app.ui.pos.serial_picker import SerialPicker
@@ -74,6 +76,8 @@ from app.ui.widgets.message_line import MessageLine
 from app.ui.widgets.tables import ShopTable
 from app.users.roles import Actor
 
+# A sale changes units and sales whether or not the services name it in their events yet.
+SALE_CHANGES = frozenset({Change.SALES, Change.UNITS})
 EMPTY_CART_TEXT = "Scan a serial or a product barcode to start a sale"
 SCAN_PLACEHOLDER = "Scan or type a serial, barcode, SKU or receipt number — then Enter"
 
@@ -157,10 +161,12 @@ class PosView(TakesScans, QWidget):
         self.approver: Actor | None = None  # the manager who approved this sale's discount
         self.dialogs = DialogHost(on_idle=self._back_from_dialog, busy_scan=self._scan_while_busy)
         self._receipt_scanned = ""
+        self.init_scans()
 
         self.cart_model = CartModel(fmt, prices_include_tax=shop.prices_include_tax, parent=self)
         self.cart_model.changed.connect(self._cart_changed)
         self._build()
+        self.ops = Ops(store, self, show_problem=self.message.show_problem)
         self._cart_changed()
         self.set_actor(None)
 
@@ -275,6 +281,7 @@ class PosView(TakesScans, QWidget):
         self.actor = actor
         if actor is None:
             self.dialogs.close()
+            self.drop_scans()
         for action in self._actions:
             action.setEnabled(actor is not None)
         for button in self._key_buttons:
@@ -294,17 +301,29 @@ class PosView(TakesScans, QWidget):
 
     # ------------------------------------------------------------------ scanning
 
-    def act_on_scan(self, code: str) -> None:
+    def act_on_scan(self, code: str) -> bool:
         actor = self.actor
         if actor is None:
-            return
+            return False
+        store, location = self._store, self.till.location
+        return self.ops.run(
+            lambda: resolve_scan(store, actor, code, location=location),
+            success=self._scanned,
+            failure=self._scan_refused,
+            name="scan",
+        )
+
+    def _scanned(self, result: ScanResult) -> None:
         try:
-            result = resolve_scan(self._store, actor, code, location=self.till.location)
-        except UserError as exc:
-            self.message.show_problem(exc.message)
-            return
-        self._show_cart()
-        self._dispatch(result)
+            if self.actor is not None:  # a scan answered after the till locked adds nothing
+                self._show_cart()
+                self._dispatch(result)
+        finally:
+            self.scan_done()
+
+    def _scan_refused(self, error: UserError) -> None:
+        self.message.show_problem(error.message)
+        self.scan_done()
 
     def _dispatch(self, result: ScanResult) -> None:
         self._set_receipt_scanned("")
@@ -352,7 +371,7 @@ class PosView(TakesScans, QWidget):
             if dialog.picked is not None:
                 self.add_unit(dialog.picked)
             elif dialog.code is not None:
-                self.act_on_scan(dialog.code)
+                self.handle_scan(dialog.code)
 
         self.dialogs.open(picker, picked, scan_sink=picker.take_scan)
 
@@ -540,11 +559,13 @@ class PosView(TakesScans, QWidget):
 
         self.dialogs.open(dialog, lambda _d: None, scan_sink=scanned_while_paying)
 
-    def _complete(self, tenders: tuple[TenderInput, ...]) -> Refusal | None:
-        """The payment dialog's last step: the sale, in one transaction, by the service."""
+    def _complete(self, tenders: tuple[TenderInput, ...], answer: Answer) -> None:
+        """The payment dialog's last step: the sale, in one transaction, by the service
+        on a worker; `answer` gets None (sold) or why not."""
         actor = self.actor
         if actor is None:
-            return Refusal("nobody is logged in", keep_open=False)
+            answer(Refusal("nobody is logged in", keep_open=False))
+            return
         cart = self.cart_model.cart
         checkout = Checkout(
             lines=self.cart_model.lines(),
@@ -552,17 +573,28 @@ class PosView(TakesScans, QWidget):
             customer_id=cart.customer_id,
             sale_discount_bp=cart.sale_discount_bp,
         )
-        try:
-            sale = complete_sale(self._store, actor, self.till, checkout, approver=self.approver)
-        except UnitUnavailable as exc:
-            # Another till won that unit: drop its line, keep the rest, pay again.
-            self.cart_model.remove_unit(exc.unit_id)
-            self.message.show_problem(exc.message)
-            return Refusal(exc.message, keep_open=False)
-        except UserError as exc:
-            return Refusal(exc.message)
-        self._sale_done(sale)
-        return None
+        store, till, approver = self._store, self.till, self.approver
+
+        def sold(sale: SaleRecord) -> None:
+            self._sale_done(sale)
+            answer(None)
+
+        def refused(error: UserError) -> None:
+            if isinstance(error, UnitUnavailable):
+                # Another till won that unit: drop its line, keep the rest, pay again.
+                self.cart_model.remove_unit(error.unit_id)
+                self.message.show_problem(error.message)
+                answer(Refusal(error.message, keep_open=False))
+                return
+            answer(Refusal(error.message))
+
+        self.ops.run(
+            lambda: complete_sale(store, actor, till, checkout, approver=approver),
+            success=sold,
+            failure=refused,
+            changes=SALE_CHANGES,
+            name="complete sale",
+        )
 
     def _sale_done(self, sale: SaleRecord) -> None:
         self.cart_model.clear()
@@ -605,24 +637,28 @@ class PosView(TakesScans, QWidget):
             self.message.show_problem("the cart is empty: nothing to park")
             return
         cart = self.cart_model.cart
+        store, till = self._store, self.till
 
         def parked(dialog: ParkDialog) -> None:
-            try:
-                park_sale(
-                    self._store,
+            lines, label = self.cart_model.lines(), dialog.label
+
+            def done(_result: object) -> None:
+                self._new_sale()
+                self.message.show_info(f"Parked “{label.strip() or 'parked sale'}” — F7 resumes it")
+
+            self.ops.run(
+                lambda: park_sale(
+                    store,
                     actor,
-                    self.till,
-                    self.cart_model.lines(),
-                    label=dialog.label,
+                    till,
+                    lines,
+                    label=label,
                     customer_id=cart.customer_id,
                     sale_discount_bp=cart.sale_discount_bp,
-                )
-            except UserError as exc:
-                self.message.show_problem(exc.message)
-                return
-            self._new_sale()
-            self.message.show_info(
-                f"Parked “{dialog.label.strip() or 'parked sale'}” — F7 resumes it"
+                ),
+                success=done,
+                changes={Change.PARKED},
+                name="park",
             )
 
         self.dialogs.open(ParkDialog(cart.customer_label, self), parked)
@@ -634,39 +670,45 @@ class PosView(TakesScans, QWidget):
         if not self.cart_model.is_empty():
             self.message.show_problem("finish, park or void the open sale before resuming another")
             return
-        try:
-            waiting = list_parked(self._store, actor, self.till)
-        except UserError as exc:
-            self.message.show_problem(exc.message)
-            return
+        store, till = self._store, self.till
+        self.ops.run(
+            lambda: list_parked(store, actor, till), success=self._choose_parked, name="resume"
+        )
+
+    def _choose_parked(self, waiting: list[ParkedCart]) -> None:
+        if self.actor is None or not self.cart_model.is_empty():
+            return  # locked, or something was scanned while the list was on its way
         if not waiting:
             self.message.show_info(f"No parked sales at {self.till.name}")
             return
 
         def chosen(dialog: ResumeDialog) -> None:
-            if dialog.chosen is None:
-                return
-            try:
-                parked = resume_sale(self._store, actor, dialog.chosen.id)
-                label = (
-                    get_customer(self._store, parked.customer_id).label
-                    if parked.customer_id is not None
-                    else ""
-                )
-            except UserError as exc:
-                self.message.show_problem(exc.message)
-                return
-            self.approver = None
-            self.cart_model.load(
-                parked.lines,
-                sale_discount_bp=parked.sale_discount_bp,
-                customer_id=parked.customer_id,
-                customer_label=label,
-            )
-            self._select_row(self.cart_model.rowCount() - 1)
-            self.message.show_info(f"Resumed “{parked.label}”")
+            if dialog.chosen is not None and self.actor is not None:
+                self._resume(self.actor, dialog.chosen.id)
 
         self.dialogs.open(ResumeDialog(waiting, self._fmt, self), chosen)
+
+    def _resume(self, actor: Actor, parked_id: int) -> None:
+        store = self._store
+
+        def resume() -> tuple[ParkedCart, str]:
+            parked = resume_sale(store, actor, parked_id)
+            customer = parked.customer_id
+            return parked, get_customer(store, customer).label if customer is not None else ""
+
+        self.ops.run(resume, success=self._resumed, changes={Change.PARKED}, name="resume")
+
+    def _resumed(self, found: tuple[ParkedCart, str]) -> None:
+        parked, label = found
+        self.approver = None
+        self.cart_model.load(
+            parked.lines,
+            sale_discount_bp=parked.sale_discount_bp,
+            customer_id=parked.customer_id,
+            customer_label=label,
+        )
+        self._select_row(self.cart_model.rowCount() - 1)
+        self.message.show_info(f"Resumed “{parked.label}”")
 
     def void_sale(self) -> None:
         if self.cart_model.is_empty():
@@ -698,22 +740,27 @@ class PosView(TakesScans, QWidget):
         actor = self.actor
         if actor is None:
             return
-        try:
-            sales = recent_sales(self._store, actor, limit=50)
-        except UserError as exc:
-            self.message.show_problem(exc.message)
-            return
-        self.dialogs.open(SaleHistoryDialog(sales, self._shop, self._fmt, self), lambda _d: None)
+        store = self._store
+        self.ops.run(
+            lambda: recent_sales(store, actor, limit=50), success=self._show_sales, name="history"
+        )
+
+    def _show_sales(self, sales: list[SaleRecord]) -> None:
+        if self.actor is not None:
+            dialog = SaleHistoryDialog(sales, self._shop, self._fmt, self)
+            self.dialogs.open(dialog, lambda _d: None)
 
     def show_end_of_day(self) -> None:
         actor = self.actor
         if actor is None:
             return
+        store, till = self._store, self.till.name
         dialog = EndOfDayDialog(
             self._shop,
-            lambda day: end_of_day(self._store, actor, self.till.name, day),
+            lambda day: end_of_day(store, actor, till, day),
             business_day(),
             self,
+            ops=self.ops,
         )
         dialog.print_requested.connect(self.day_report_print_requested)
         self.dialogs.open(dialog, lambda _d: None)

@@ -29,13 +29,25 @@ from PySide6.QtWidgets import (
 from app.config import ShopSettings
 from app.db.uow import Store
 from app.errors import UserError
+from app.events import Change
 from app.paperwork.receipts import refund_receipt
 from app.pos.records import RefundRecord, SaleRecord
 from app.pos.refunds import DEFECTIVE, RefundRequest, refund_sale
 from app.pos.sales import find_sale_of_unit, get_sale
-from app.scan import ItemScan, SaleScan, SerialChoice, UnitScan, UnknownScan, resolve_scan
+from app.scan import (
+    ItemScan,
+    SaleScan,
+    ScanResult,
+    SerialChoice,
+    UnitScan,
+    UnknownScan,
+    resolve_scan,
+)
 from app.stock.queries import list_locations
+from app.stock.records import LocationRecord
+from app.ui.changes import FollowChanges
 from app.ui.formatting import ShopFormat
+from app.ui.ops import Ops
 from app.ui.pos.approval_dialog import ApprovalDialog
 from app.ui.pos.dialog_host import DialogHost
 from app.ui.pos.keyed import keyed_action
@@ -89,6 +101,30 @@ class RefundLinesTable(ShopTable):
         super().keyPressEvent(event)
 
 
+REFUND_SHOWS = (Change.SALES, Change.REFUNDS)
+# A refund changes these whether or not the services name them in their events yet.
+REFUND_CHANGES = frozenset({Change.REFUNDS, Change.SALES, Change.UNITS})
+
+
+def _serial_of(result: ScanResult) -> str | None:
+    """The serial a scan named, to choose its line on the sale found."""
+    match result:
+        case UnitScan(unit):
+            return unit.serial
+        case SerialChoice(units):
+            return units[0].serial
+    return None
+
+
+def _sale_of(store: Store, actor: Actor, result: ScanResult) -> SaleRecord | None:
+    """The sale a scanned receipt or sold unit leads to (read on the worker, with the scan)."""
+    match result:
+        case SaleScan(number) if not number.upper().startswith(REFUND_SLIP_PREFIX):
+            return get_sale(store, actor, number)
+    serial = _serial_of(result)
+    return find_sale_of_unit(store, actor, serial) if serial is not None else None
+
+
 class RefundView(TakesScans, QWidget):
     """Signals: problem(str) for the status bar; notice(str) after a refund;
     refund_completed(RefundRecord) for the print queue (the refund slip)."""
@@ -112,7 +148,10 @@ class RefundView(TakesScans, QWidget):
         self.lines_model = RefundLinesModel(fmt, parent=self)
         self.lines_model.dataChanged.connect(lambda *_: self._show_choice())
         self.lines_model.modelReset.connect(self._show_choice)
+        self.init_scans()
         self._build()
+        self.ops = Ops(store, self, show_problem=self.message.show_problem)
+        self.follow = FollowChanges(self, store, REFUND_SHOWS, self._records_changed)
         self.set_actor(None)
 
     # ------------------------------------------------------------------ building
@@ -225,6 +264,7 @@ class RefundView(TakesScans, QWidget):
         self.actor = actor
         if actor is None:
             self.dialogs.close()
+            self.drop_scans()
         for action in self._actions:
             action.setEnabled(actor is not None)
         for widget in (self.scan_edit, self.lines_table, self.reason_edit):
@@ -237,9 +277,26 @@ class RefundView(TakesScans, QWidget):
     def refresh(self) -> None:
         """F5: the restock places, and the open sale as the store has it now."""
         self._load_restock_choices()
-        sale = self.lines_model.sale
-        if sale is not None and self.actor is not None:
-            self._load(lambda actor: get_sale(self._store, actor, sale.number), None)
+        sale, actor, store = self.lines_model.sale, self.actor, self._store
+        if sale is not None and actor is not None:
+            self.ops.run(
+                lambda: get_sale(store, actor, sale.number), success=self._load, name="sale"
+            )
+
+    def _records_changed(self) -> None:
+        """A sale or refund changed (here or at another till): the open sale as it is now,
+        unless the cashier has begun choosing what comes back (that is not undone)."""
+        sale, actor, store = self.lines_model.sale, self.actor, self._store
+        if sale is not None and actor is not None and not self.lines_model.chosen():
+            self.ops.run(
+                lambda: get_sale(store, actor, sale.number), success=self._reloaded, name="sale"
+            )
+
+    def _reloaded(self, sale: SaleRecord) -> None:
+        current = self.lines_model.sale
+        if current is not None and current.number == sale.number and not self.lines_model.chosen():
+            self.lines_model.set_sale(sale)
+            self._show_sale(sale)
 
     def focus_search(self) -> None:
         self.scan_edit.setFocus()
@@ -257,10 +314,20 @@ class RefundView(TakesScans, QWidget):
         self.restock_combo.clear()
         if self.actor is None:
             return
-        try:
-            locations = list_locations(self._store, self.actor)
-        except UserError as exc:
-            self.problem.emit(exc.message)
+        store, actor = self._store, self.actor
+        self.ops.latest(
+            lambda: list_locations(store, actor),
+            success=self._show_restock_choices,
+            failure=self._choices_refused,
+            name="restock choices",
+        )
+
+    def _choices_refused(self, error: UserError) -> None:
+        self.problem.emit(error.message)
+
+    def _show_restock_choices(self, locations: list[LocationRecord]) -> None:
+        self.restock_combo.clear()
+        if self.actor is None:
             return
         for location in locations:
             if location.sellable:
@@ -271,33 +338,43 @@ class RefundView(TakesScans, QWidget):
 
     # ------------------------------------------------------------------ finding the sale
 
-    def act_on_scan(self, code: str) -> None:
+    def act_on_scan(self, code: str) -> bool:
         actor = self.actor
-        assert actor is not None
+        if actor is None:
+            return False
         self.pages.setCurrentIndex(0)
         # A unit of the open sale: it is one of the things coming back.
         row = self.lines_model.row_of_serial(code)
         if row >= 0:
             self._choose_scanned(row)
-            return
+            return False
+        store, location = self._store, self.till.location
+
+        def look_up() -> tuple[ScanResult, SaleRecord | None]:
+            result = resolve_scan(store, actor, code, location=location)
+            return result, _sale_of(store, actor, result)
+
+        return self.ops.run(look_up, success=self._found, failure=self._scan_refused, name="scan")
+
+    def _scan_refused(self, error: UserError) -> None:
+        self.message.show_problem(error.message)
+        self.scan_done()
+
+    def _found(self, found: tuple[ScanResult, SaleRecord | None]) -> None:
         try:
-            result = resolve_scan(self._store, actor, code, location=self.till.location)
-        except UserError as exc:
-            self.message.show_problem(exc.message)
-            return
+            if self.actor is not None:
+                self._act_on(*found)
+        finally:
+            self.scan_done()
+
+    def _act_on(self, result: ScanResult, sale: SaleRecord | None) -> None:
         match result:
             case SaleScan(number) if number.upper().startswith(REFUND_SLIP_PREFIX):
                 self.message.show_problem(
                     f"{number} is a refund slip; scan the receipt of the sale instead"
                 )
-            case SaleScan(number):
-                self._load(lambda a: get_sale(self._store, a, number), None)
-            case UnitScan(unit):
-                serial = unit.serial
-                self._load(lambda a: find_sale_of_unit(self._store, a, serial), serial)
-            case SerialChoice(units):
-                serial = units[0].serial
-                self._load(lambda a: find_sale_of_unit(self._store, a, serial), serial)
+            case SaleScan() | UnitScan() | SerialChoice() if sale is not None:
+                self._load(sale, _serial_of(result))
             case ItemScan(item):
                 self.message.show_problem(
                     f"that is the barcode of {item.name}: scan the receipt, or the serial"
@@ -306,14 +383,7 @@ class RefundView(TakesScans, QWidget):
             case UnknownScan(_code, message):
                 self.message.show_problem(message)
 
-    def _load(self, fetch: Callable[[Actor], SaleRecord], serial: str | None) -> None:
-        actor = self.actor
-        assert actor is not None
-        try:
-            sale = fetch(actor)
-        except UserError as exc:
-            self.message.show_problem(exc.message)
-            return
+    def _load(self, sale: SaleRecord, serial: str | None = None) -> None:
         self.lines_model.set_sale(sale)
         self.reason_edit.clear()
         self._show_sale(sale)
@@ -443,12 +513,13 @@ class RefundView(TakesScans, QWidget):
         actor = self.actor
         if actor is None:
             return
-        try:
-            refund = refund_sale(self._store, actor, self.till, request, approver=approver)
-        except UserError as exc:
-            self.message.show_problem(exc.message)
-            return
-        self._refund_done(refund)
+        store, till = self._store, self.till
+        self.ops.run(
+            lambda: refund_sale(store, actor, till, request, approver=approver),
+            success=self._refund_done,
+            changes=REFUND_CHANGES,
+            name="refund",
+        )
 
     def _refund_done(self, refund: RefundRecord) -> None:
         money = self._fmt.money

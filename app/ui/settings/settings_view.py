@@ -8,6 +8,7 @@ disk, then hands the new settings to the running devices (print queue, scanner).
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import replace
 from datetime import datetime
 from pathlib import Path
@@ -30,6 +31,7 @@ from app.devices.settings import DeviceSettingsError, PrinterSettings, parse_pri
 from app.errors import UserError
 from app.printing.documents import Receipt, ReceiptLine, TotalLine
 from app.printing.escpos import render_receipt
+from app.ui.ops import Ops
 from app.ui.settings.printers_page import PrintersPage
 from app.ui.settings.scanner_panel import ScannerForm, ScannerTest, check_scanner
 from app.ui.shop_devices import ShopDevices
@@ -117,6 +119,7 @@ class SettingsView(QWidget):
         self._loaded: tuple[Any, ...] = ()
         self._file_problem = ""
         self._test_job = ""
+        self._ops = Ops(None, self, show_problem=self.problem.emit)
 
         heading = QLabel("Settings")
         heading.setObjectName("ViewHeading")
@@ -225,8 +228,10 @@ class SettingsView(QWidget):
     def is_dirty(self) -> bool:
         return bool(self._loaded) and self._snapshot() != self._loaded
 
-    def save(self) -> bool:
-        """Check every printer and the scanner, write the file atomically, use the result."""
+    def save(self, then: Callable[[], None] | None = None) -> bool:
+        """Check every printer and the scanner here, then write the file atomically on a
+        worker (a slow disk must not freeze the till) and use the result; `then` runs once
+        it is saved. False if the checks refused (nothing is written)."""
         if not self.can_edit:
             self.status_line.show_problem(MANAGER_ONLY)
             return False
@@ -234,16 +239,45 @@ class SettingsView(QWidget):
             self.status_line.show_problem(self._file_problem)
             return False
         try:
-            new = self._checked_settings()
-        except UserError as exc:  # a device setting, or the file turned unreadable
+            self._check_devices()
+        except UserError as exc:  # a device setting
             self.status_line.show_problem(f"Not saved: {exc.message}")
             return False
-        try:
-            assert self._actor is not None  # can_edit said so
-            save_settings_as(self._actor, new, self.config_file)
-        except OSError as exc:
-            self.status_line.show_problem(f"Could not write {self.config_file}: {exc.strerror}")
-            return False
+        actor, path = self._actor, self.config_file
+        assert actor is not None  # can_edit said so
+        tables, scanner = self.printers_page.tables(), self.scanner_page.form.table()
+        label_size = self.printers_page.label_size()
+
+        def write() -> Settings:
+            # The file as it is now: keep whatever else changed in it since it was loaded.
+            on_disk = load_settings(path)
+            new = replace(on_disk, printers=tuple(tables), scanner=scanner, label_size=label_size)
+            try:
+                save_settings_as(actor, new, path)
+            except OSError as exc:
+                raise UserError(f"Could not write {path}: {exc.strerror}") from None
+            return new
+
+        def written(new: Settings) -> None:
+            self._written(new)
+            if then is not None:
+                then()
+
+        self._ops.run(
+            write,
+            success=written,
+            failure=self._not_saved,
+            name="save settings",
+        )
+        return True
+
+    def _not_saved(self, error: UserError) -> None:
+        message = error.message
+        self.status_line.show_problem(
+            message if message.startswith("Could not write") else f"Not saved: {message}"
+        )
+
+    def _written(self, new: Settings) -> None:
         self._settings = new
         self._loaded = self._snapshot()
         if self._devices is not None:
@@ -251,24 +285,13 @@ class SettingsView(QWidget):
         self.status_line.show_info(f"Saved to {self.config_file}")
         self._update_buttons()
         self.saved.emit(new)
-        return True
 
-    def _checked_settings(self) -> Settings:
+    def _check_devices(self) -> None:
         problem = self.printers_page.first_problem()
         if problem:
             raise DeviceSettingsError(problem)
-        tables = self.printers_page.tables()
-        parse_printers(tables)  # names unique, every table valid
-        scanner_table = self.scanner_page.form.table()
-        check_scanner(scanner_table)
-        # The file as it is now: keep whatever else changed in it since it was loaded.
-        on_disk = load_settings(self.config_file)
-        return replace(
-            on_disk,
-            printers=tuple(tables),
-            scanner=scanner_table,
-            label_size=self.printers_page.label_size(),
-        )
+        parse_printers(self.printers_page.tables())  # names unique, every table valid
+        check_scanner(self.scanner_page.form.table())
 
     def _snapshot(self) -> tuple[Any, ...]:
         try:
@@ -307,9 +330,15 @@ class SettingsView(QWidget):
         if self._devices is None:
             line.show_problem("Printing needs the till's print queue.")
             return
-        if self.is_dirty() and not self.save():
-            line.show_problem("Save the settings first: " + self.status_line.message)
+        if self.is_dirty():
+            if not self.save(then=lambda: self._print_test_page(name)):
+                line.show_problem("Save the settings first: " + self.status_line.message)
             return
+        self._print_test_page(name)
+
+    def _print_test_page(self, name: str) -> None:
+        line = self.printers_page.test_line
+        assert self._devices is not None
         printer = self._devices.printer(name)
         if printer is None:
             line.show_problem(f"Printer {name!r} is not saved yet.")

@@ -14,6 +14,7 @@ from app.stock.lifecycle import describe_state
 from app.stock.records import HistoryEntry, UnitRecord
 from app.ui.formatting import ShopFormat, move_title
 from app.ui.models.columns import Column, RecordTableModel
+from app.ui.ops import Ops
 from app.ui.widgets.tables import ShopTable, apply_column_defaults
 from app.users.roles import Actor
 
@@ -40,6 +41,9 @@ def history_columns(fmt: ShopFormat) -> list[Column[HistoryEntry]]:
     ]
 
 
+_HISTORY = "unit history"
+
+
 class UnitHistoryPanel(QWidget):
     """Shows `unit_history` for one unit; the heading says what the unit is and where."""
 
@@ -51,6 +55,7 @@ class UnitHistoryPanel(QWidget):
         self._store = store
         self._actor: Actor | None = None
         self._unit: UnitRecord | None = None
+        self._ops = Ops(store, self, show_problem=self.problem.emit)
 
         self.heading = QLabel()
         self.heading.setObjectName("PanelHeading")
@@ -78,15 +83,23 @@ class UnitHistoryPanel(QWidget):
 
     def show_unit(self, unit: UnitRecord | None) -> None:
         self._unit = unit
-        entries: list[HistoryEntry] = []
-        if unit is not None and self._actor is not None:
-            try:
-                entries = queries.unit_history(self._store, self._actor, unit.serial, unit.sku)
-            except UserError as exc:
-                self.problem.emit(exc.message)
         self.heading.setText(self._heading_html(unit))
         self.table.set_empty_text(NO_UNIT_TEXT if unit is None else "No history recorded")
-        self.model.set_records(entries)
+        if unit is None or self._actor is None:
+            self._ops.forget(_HISTORY)
+            self.model.set_records([])
+            return
+        store, actor = self._store, self._actor
+        self._ops.latest(
+            lambda: queries.unit_history(store, actor, unit.serial, unit.sku),
+            success=self.model.set_records,
+            failure=self._refused,
+            name=_HISTORY,
+        )
+
+    def _refused(self, error: UserError) -> None:
+        self.problem.emit(error.message)
+        self.model.set_records([])
 
     def refresh(self) -> None:
         self.show_unit(self._unit)

@@ -48,6 +48,7 @@ from app.printing.documents import LABEL_SIZES, Label
 from app.printing.escpos import render_labels
 from app.stock import queries
 from app.stock.records import ItemRecord, UnitRecord
+from app.ui.ops import Ops
 from app.ui.widgets.message_line import MessageLine
 from app.ui.workers import BackgroundTask, TaskProgress, TaskRunner
 from app.users.roles import Actor
@@ -200,11 +201,11 @@ class LabelsDialog(QDialog):
         self.runner = TaskRunner(self)
         self.runner.finished.connect(self._finished)
         self._build()
-        self._load_items()
+        self._ops = Ops(store, self, show_problem=self.error_line.show_problem)
         problem = settings_problem or printers_problem
         if problem:
             self.error_line.show_problem(problem)
-        self.update_preview()
+        self._load_items()  # then the preview
         self.resize(760, 600)
 
     @staticmethod
@@ -345,20 +346,27 @@ class LabelsDialog(QDialog):
         self._printer_changed()
 
     def _load_items(self) -> None:
-        try:
-            items = queries.list_items(self._store, self._actor, include_inactive=True)
-        except UserError as exc:
-            self.error_line.show_problem(exc.message)
-            return
+        """The items (for names and GTINs) and the SKUs labelled, read on a worker."""
+        store, actor, source = self._store, self._actor, self.source
+
+        def items_and_skus() -> tuple[list[ItemRecord], set[str]]:
+            items = queries.list_items(store, actor, include_inactive=True)
+            skus = {u.sku for u in source.units} or {
+                u.sku for u in source.first(store, actor, PREVIEW_LABELS)
+            }
+            return items, skus
+
+        self._ops.run(items_and_skus, success=self._items_loaded, name="items")
+
+    def _items_loaded(self, found: tuple[list[ItemRecord], set[str]]) -> None:
+        items, skus = found
         self._items = {item.sku: item for item in items}
-        skus = {u.sku for u in self.source.units} or {
-            u.sku for u in self.source.first(self._store, self._actor, PREVIEW_LABELS)
-        }
         has_gtin = bool(skus) and all(self._items[s].barcode for s in skus if s in self._items)
         # GS1-128 carries the item's GTIN: only offered when every item here has one.
         gs1_item = self.symbology_combo.model().item(1)  # type: ignore[attr-defined]
         gs1_item.setEnabled(has_gtin)
         gs1_item.setToolTip("" if has_gtin else "Needs a product barcode (GTIN) on the item")
+        self.update_preview()
 
     # --- choices ----------------------------------------------------------------------------
 
@@ -416,27 +424,40 @@ class LabelsDialog(QDialog):
     def update_preview(self) -> None:
         """The first few labels as they will look (and a message if they cannot be made)."""
         printer = self.printer() if self.to_printer else None
-        try:
-            units = self.source.first(self._store, self._actor, PREVIEW_LABELS)
-            labels = label_files.labels_for(self._settings.shop, units, self._items, gs1=self.gs1)
-            size = label_files.label_size(self.size_name)
-            images = [
-                label_files.roll_label_image(label, printer.paper_width_mm, printer.profile)
-                if printer is not None
-                else raster.label_image(label, size)
-                for label in labels
-            ]
-        except (UserError, ValueError, KeyError) as exc:
-            self.preview.clear_images()
-            message = exc.message if isinstance(exc, UserError) else str(exc)
-            self.preview_note.setText("")
-            self.error_line.show_problem(message)
-            self._preview_ok = False
-            self._check()
-            return
+        store, actor, source, shop = self._store, self._actor, self.source, self._settings.shop
+        items, gs1, size_name = dict(self._items), self.gs1, self.size_name
+
+        def render() -> list[Image.Image]:
+            # The units are read and the labels drawn on the worker (barcodes take a while).
+            try:
+                units = source.first(store, actor, PREVIEW_LABELS)
+                labels = label_files.labels_for(shop, units, items, gs1=gs1)
+                size = label_files.label_size(size_name)
+                return [
+                    label_files.roll_label_image(label, printer.paper_width_mm, printer.profile)
+                    if printer is not None
+                    else raster.label_image(label, size)
+                    for label in labels
+                ]
+            except (ValueError, KeyError) as exc:
+                raise UserError(str(exc)) from None
+
+        def show(images: list[Image.Image]) -> None:
+            self._show_preview(images, printer)
+
+        self._ops.latest(render, success=show, failure=self._no_preview, name="preview")
+
+    def _no_preview(self, error: UserError) -> None:
+        self.preview.clear_images()
+        self.preview_note.setText("")
+        self.error_line.show_problem(error.message)
+        self._preview_ok = False
+        self._check()
+
+    def _show_preview(self, images: list[Image.Image], printer: PrinterSettings | None) -> None:
         self._preview_ok = True
         self.preview.set_images(images)
-        shown = len(labels)
+        shown = len(images)
         which = (
             f"The first {shown} of {self.source.count:,}"
             if shown < self.source.count

@@ -36,6 +36,7 @@ from PySide6.QtWidgets import (
 from app.db.uow import Store
 from app.devices.print_queue import PrintQueue
 from app.errors import UserError
+from app.events import Change
 from app.money import parse_money
 from app.paperwork.labels import LabelSource
 from app.stock import queries, serials
@@ -44,8 +45,10 @@ from app.stock.receiving import Receiving, generate_serials, receive_quantity, r
 from app.stock.records import ItemRecord, LocationRecord, ReceiveResult
 from app.stock.serial_schemes import SerialScheme, generate
 from app.stock.serials import SerialEntry
+from app.ui.changes import hub_of
 from app.ui.formatting import ShopFormat
 from app.ui.models.columns import AnyIndex
+from app.ui.ops import Ops
 from app.ui.stock.labels_dialog import LabelsDialog
 from app.ui.stock.serial_input import GENERATE, ParsedSerials, SerialInput
 from app.ui.widgets.message_line import MessageLine
@@ -54,6 +57,7 @@ from app.users.roles import Actor
 
 PREVIEW_LIMIT: Final = 1_000  # generated serials worked out ahead; the rest follow the scheme
 CHECK_DELAY_MS: Final = 250
+RECEIVED_CHANGES: Final = frozenset({Change.UNITS, Change.ITEMS})
 CLASH_COLOUR: Final = QColor("#b3261e")
 MAX_QUANTITY: Final = 1_000_000
 
@@ -270,6 +274,7 @@ class ReceiveDialog(QDialog):
         self.duplicates_box.hide()
         self.done_frame, self.done_label, self.labels_button = self._done_banner()
         self.error_line = MessageLine()
+        self._ops = Ops(self._store, self, show_problem=self.error_line.show_problem)
         self.progress = QProgressBar()
         self.progress.setRange(0, 0)
         self.progress.setTextVisible(False)
@@ -339,14 +344,17 @@ class ReceiveDialog(QDialog):
         layout.addLayout(buttons)
 
     def load_choices(self, sku: str = "") -> None:
-        """Items and locations from the store (an item's next serial number changes)."""
-        try:
-            items = queries.list_items(self._store, self._actor)
-            locations = queries.list_locations(self._store, self._actor)
-        except UserError as exc:
-            self.error_line.show_problem(exc.message)
-            return
-        self.form.set_choices(items, locations, sku=sku)
+        """Items and locations from the store (an item's next serial number changes),
+        read on a worker."""
+        store, actor = self._store, self._actor
+
+        def choices() -> tuple[list[ItemRecord], list[LocationRecord]]:
+            return queries.list_items(store, actor), queries.list_locations(store, actor)
+
+        def show(found: tuple[list[ItemRecord], list[LocationRecord]]) -> None:
+            self.form.set_choices(*found, sku=sku)
+
+        self._ops.latest(choices, success=show, name="choices")
 
     # --- checking as the person types -------------------------------------------------------
 
@@ -417,17 +425,29 @@ class ReceiveDialog(QDialog):
         return ""
 
     def _preview_generated(self, item: ItemRecord) -> str:
-        line = self.serial_input.error_line
-        try:
-            made, note = generated_preview(self._store, item, self.form.quantity)
-        except UserError as exc:
-            self._show_preview([], 0)
-            line.show_problem(exc.message)
-            return exc.message
-        self.serial_input.set_scheme_text(note)
-        self._show_preview(made, self.form.quantity)
-        line.clear()
+        """Asks the store for the next serials on a worker; the preview (or the reason
+        there is none) follows when they come. The service generates them again anyway."""
+        store, quantity = self._store, self.form.quantity
+        self._ops.latest(
+            lambda: (generated_preview(store, item, quantity), quantity),
+            success=self._show_generated,
+            failure=self._no_preview,
+            name="preview",
+        )
         return ""
+
+    def _show_generated(self, answer: tuple[tuple[list[str], str], int]) -> None:
+        (made, note), quantity = answer
+        self.serial_input.set_scheme_text(note)
+        self._show_preview(made, quantity)
+        self.serial_input.error_line.clear()
+
+    def _no_preview(self, error: UserError) -> None:
+        self._show_preview([], 0)
+        self.serial_input.error_line.show_problem(error.message)
+        self._problem = error.message
+        self.error_line.show_problem(error.message)
+        self.receive_button.setEnabled(False)
 
     def _scheme_text(self, item: ItemRecord) -> str:
         scheme = SerialScheme(item.serial_prefix, item.serial_digits, item.serial_random)
@@ -485,6 +505,9 @@ class ReceiveDialog(QDialog):
         if not isinstance(outcome, ReceiveResult):
             return
         self.last_result = outcome
+        # Receiving runs as a BackgroundTask (it reports progress), not an op: tell the
+        # views here, as an op would.
+        hub_of(self._store).announce(RECEIVED_CHANGES)
         noun = "unit" if outcome.qty == 1 else "units"
         batch = f" (batch {outcome.batch_id})" if outcome.batch_id is not None else ""
         self.done_label.setText(

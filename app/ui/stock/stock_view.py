@@ -19,13 +19,15 @@ from PySide6.QtWidgets import (
 
 from app.db.uow import Store
 from app.devices.print_queue import PrintQueue
-from app.errors import UserError
+from app.events import Change
 from app.paperwork.labels import LabelSource
 from app.stock import queries
 from app.stock.queries import UnitFilter
-from app.stock.records import UnitRecord
+from app.stock.records import ItemRecord, LocationRecord, UnitRecord
+from app.ui.changes import FollowChanges
 from app.ui.formatting import ShopFormat
 from app.ui.models.units_model import UnitsTableModel
+from app.ui.ops import Ops
 from app.ui.stock.filter_bar import UnitFilterBar
 from app.ui.stock.history_panel import UnitHistoryPanel
 from app.ui.stock.labels_dialog import LabelsDialog
@@ -34,6 +36,7 @@ from app.ui.stock.summaries import StockByLocationPanel, SummaryPanel, Valuation
 from app.ui.widgets.tables import ColumnChooser, ShopTable, apply_column_defaults
 from app.users.roles import Actor, Permission
 
+STOCK_SHOWS = (Change.UNITS, Change.ITEMS, Change.LOCATIONS)
 NO_MATCH_TEXT = "No units match"
 NO_UNITS_TEXT = "No serial units yet — received stock will appear here"
 
@@ -47,6 +50,7 @@ class SerialUnitsPage(QWidget):
         super().__init__(parent)
         self._store = store
         self._actor: Actor | None = None
+        self._ops = Ops(store, self, show_problem=self.problem.emit)
 
         self.filter_bar = UnitFilterBar()
         self.model = UnitsTableModel(store, fmt, parent=self)
@@ -102,6 +106,13 @@ class SerialUnitsPage(QWidget):
         self._load_choices()
         self.model.refresh()
 
+    def reload(self) -> None:
+        """A change notice: the same rows read again, the selection kept where it can be,
+        and the selected unit's history with them."""
+        self._load_choices()
+        self.model.reload()
+        self.history.refresh()
+
     def focus_list(self) -> None:
         """Down from the search box: into the list, with a row selected to act on."""
         # Select before focusing: a focused view makes its own current row, unselected.
@@ -119,12 +130,18 @@ class SerialUnitsPage(QWidget):
         if self._actor is None:
             self.filter_bar.set_choices([], [])
             return
-        try:
-            items = queries.list_items(self._store, self._actor, include_inactive=True)
-            locations = queries.list_locations(self._store, self._actor)
-        except UserError as exc:
-            self.problem.emit(exc.message)
+        store, actor = self._store, self._actor
+
+        def choices() -> tuple[list[ItemRecord], list[LocationRecord]]:
+            items = queries.list_items(store, actor, include_inactive=True)
+            return items, queries.list_locations(store, actor)
+
+        self._ops.latest(choices, success=self._show_choices, name="choices")
+
+    def _show_choices(self, found: tuple[list[ItemRecord], list[LocationRecord]]) -> None:
+        if self._actor is None:
             return
+        items, locations = found
         # Only serialized items have units to list; bulk items would always show nothing.
         self.filter_bar.set_choices([i for i in items if i.serialized], locations)
         # A chosen item or location that has gone falls back to "all": the list follows.
@@ -184,6 +201,7 @@ class StockView(QWidget):
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(self.tabs)
+        self.follow = FollowChanges(self, store, STOCK_SHOWS, self._records_changed)
 
     def _build_actions(self) -> QWidget:
         # Shortcuts live with the view: they work while it is shown, whatever has focus in it.
@@ -250,7 +268,6 @@ class StockView(QWidget):
             sku=unit.sku if unit is not None else "",
             parent=self,
         )
-        dialog.received.connect(self._received)
         self.receive_dialog = dialog
         dialog.open()
 
@@ -276,8 +293,10 @@ class StockView(QWidget):
         index = page.table.currentIndex()
         return page.model.unit(index.row()) if index.isValid() else None
 
-    def _received(self, _result: object) -> None:
-        self.refresh()
+    def _records_changed(self) -> None:
+        if self._actor is not None:
+            self.units_page.reload()
+            self._refresh_current_summary()
 
     def _refresh_current_summary(self) -> None:
         current = self.tabs.currentWidget()

@@ -9,11 +9,11 @@ from PySide6.QtCore import Signal
 from PySide6.QtWidgets import QLabel, QVBoxLayout, QWidget
 
 from app.db.uow import Store
-from app.errors import UserError
 from app.stock import queries
 from app.stock.records import StockRow, ValuationRow
 from app.ui.formatting import ShopFormat
 from app.ui.models.columns import RIGHT, Column, RecordTableModel
+from app.ui.ops import Ops
 from app.ui.widgets.tables import ColumnChooser, ShopTable, apply_column_defaults
 from app.users.roles import Actor
 
@@ -36,6 +36,7 @@ class SummaryPanel(QWidget, Generic[R]):
         super().__init__(parent)
         self._store = store
         self._actor: Actor | None = None
+        self._ops = Ops(store, self, show_problem=self.problem.emit)
         self.model: RecordTableModel[R] = RecordTableModel(columns, self)
         self.table = ShopTable(empty_text=empty_text)
         self.table.setModel(self.model)
@@ -59,11 +60,12 @@ class SummaryPanel(QWidget, Generic[R]):
     def refresh(self) -> None:
         if self._actor is None:
             return
-        try:
-            rows = self.load(self._store, self._actor)
-        except UserError as exc:
-            self.problem.emit(exc.message)
-            return
+        store, actor = self._store, self._actor
+        self._ops.latest(lambda: self.load(store, actor), success=self._show, name="summary")
+
+    def _show(self, rows: list[R]) -> None:
+        if self._actor is None:
+            return  # locked while the figures were on their way
         self.model.set_records(rows)
         self.total_label.setText(self.total_text(rows))
 

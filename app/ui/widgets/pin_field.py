@@ -5,11 +5,15 @@ A PIN alone says who is acting (app.users.services.actor_by_pin).
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from PySide6.QtCore import QRegularExpression, Qt
-from PySide6.QtGui import QGuiApplication, QRegularExpressionValidator
+from PySide6.QtGui import QRegularExpressionValidator
 from PySide6.QtWidgets import QLineEdit, QWidget
 
 from app.db.uow import Store
+from app.errors import UserError
+from app.ui.ops import Ops
 from app.users.pins import MAX_PIN
 from app.users.roles import Actor
 from app.users.services import actor_by_pin
@@ -25,14 +29,19 @@ class PinField(QLineEdit):
         self.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self.setPlaceholderText(placeholder)
 
-    def whose(self, store: Store) -> Actor:
-        """The user this PIN belongs to; UserError if none. PIN checks are deliberately slow
-        hashes, so the cursor shows that the till is working on it."""
-        QGuiApplication.setOverrideCursor(Qt.CursorShape.WaitCursor)
-        try:
-            return actor_by_pin(store, self.text())
-        finally:
-            QGuiApplication.restoreOverrideCursor()
+    def check(
+        self,
+        ops: Ops,
+        store: Store,
+        *,
+        success: Callable[[Actor], None],
+        failure: Callable[[UserError], None],
+    ) -> None:
+        """Finds whose PIN this is. PIN checks are deliberately slow hashes: checked on a
+        worker, so the window keeps painting (the busy cursor shows past a moment), and a
+        second Enter while one is checked does nothing."""
+        pin = self.text()
+        ops.run(lambda: actor_by_pin(store, pin), success=success, failure=failure, name="pin")
 
     def try_again(self) -> None:
         """A refused PIN: cleared, with the focus back for the next one."""
