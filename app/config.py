@@ -48,8 +48,15 @@ class ShopSettings:
     max_range: int = 100_000
     manager_discount_percent: int = 10
     till: str = "TILL-1"
-    till_location: str = "Front store"  # where this till sells bulk stock from
+    till_location: str = "Front store"  # where this till sells from; "": the only sellable one
     receipt_footer: tuple[str, ...] = ("Keep this receipt for warranty claims.",)
+    write_off_reasons: tuple[str, ...] = (
+        "damaged",
+        "missing at count",
+        "stolen",
+        "obsolete",
+        "other",
+    )
 
 
 @dataclass(frozen=True)
@@ -89,6 +96,10 @@ def _shop_from(table: object) -> ShopSettings:
         raise InvalidInput("settings [shop] max_range must be 1 to 1000000")
     if not 0 <= shop.manager_discount_percent <= 100:
         raise InvalidInput("settings [shop] manager_discount_percent must be 0 to 100")
+    if not shop.write_off_reasons or not all(
+        0 < len(r.strip()) <= 200 for r in shop.write_off_reasons
+    ):
+        raise InvalidInput("settings [shop] write_off_reasons must be texts of 1 to 200 characters")
     return shop
 
 
@@ -118,6 +129,7 @@ def save_settings(settings: Settings, path: Path | None = None) -> None:
     shop = asdict(settings.shop)
     shop["address_lines"] = list(settings.shop.address_lines)
     shop["receipt_footer"] = list(settings.shop.receipt_footer)
+    shop["write_off_reasons"] = list(settings.shop.write_off_reasons)
     doc: dict[str, Any] = {
         "label_size": settings.label_size,
         "receipt_printer": settings.receipt_printer,
