@@ -252,6 +252,7 @@ def cmd_receive(store: Store, args: argparse.Namespace) -> None:
         cost=_money(args.cost, "cost"),
         supplier_warranty_days=args.supplier_warranty_days,
         expect=args.expect,
+        supplier=args.supplier,
     )
     if args.qty is not None:
         result = services.receive_quantity(store, actor, rcv, args.qty)
@@ -744,6 +745,9 @@ def build_parser() -> ArgumentParser:
     p.add_argument("file", metavar="FILE.csv")
     _add_unit_filters(p)
     p.set_defaults(handler=cmd_export)
+    from app.cli_backoffice import register  # it imports this module's helpers
+
+    register(sub)
     return parser
 
 
