@@ -2,14 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from contextlib import contextmanager
-
-import pytest
-
 from app.customers import services as customers
 from app.db.uow import Store
-from app.errors import UserError
 from app.pos import services as pos
 from app.pos.cart import TenderInput, TenderKind
 from app.pos.records import SaleRecord
@@ -19,20 +13,13 @@ from app.stock import services
 from app.stock.serials import parse_list
 from app.stock.services import ItemFields, Receiving
 from app.users.roles import Actor
-from tests.conftest import dump_tables
+from tests.integration.test_stock_services import refused
+
+__all__ = ["refused"]  # one refused-and-unchanged check for every stock test
 
 TILL = Till(name="TILL-1", location="Front", prices_include_tax=True, discount_limit_bp=1000)
 PHONE = ItemFields(name="Phone X", price=12000, cost=8000, serialized=True, warranty_days=365)
 CABLE = ItemFields(name="Cable", price=1000, cost=200)
-
-
-@contextmanager
-def refused(store: Store, error: type[UserError], match: str) -> Iterator[None]:
-    """The call inside raises `error` matching `match`, and every table is unchanged."""
-    before = dump_tables(store)
-    with pytest.raises(error, match=match):
-        yield
-    assert dump_tables(store) == before, "a refused call changed the store"
 
 
 def stock_shop(store: Store, manager: Actor) -> Store:

@@ -182,3 +182,13 @@ def test_a_serial_of_two_items_is_taken_as_the_one_here(shop: Store, manager: Ac
     assert scan_count(shop, manager, count, "P1").sku == "PHONE"
     other = start_count(shop, manager, "Back").count_id
     assert scan_count(shop, manager, other, "P1").sku == "TAB"
+
+
+def test_applying_tells_the_views_units_moved(shop: Store, manager: Actor) -> None:
+    from app.stock.events import UnitsMoved
+
+    count = start_count(shop, manager, "Back").count_id
+    scan_count(shop, manager, count, "B1")
+    with shop.capture() as events:
+        apply_count(shop, manager, count)
+    assert events == [UnitsMoved(kind="count", count=1)]

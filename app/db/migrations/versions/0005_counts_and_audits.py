@@ -106,7 +106,9 @@ def upgrade() -> None:
 
 
 def downgrade() -> None:
-    with op.batch_alter_table('receiving_batches', schema=None) as batch_op:
+    # A plain ALTER TABLE DROP COLUMN (SQLite 3.35+): recreating receiving_batches would
+    # drop a table other tables' foreign keys point at, which SQLite refuses.
+    with op.batch_alter_table('receiving_batches', schema=None, recreate='never') as batch_op:
         batch_op.drop_column('supplier')
 
     with op.batch_alter_table('audit_log', schema=None) as batch_op:
