@@ -49,7 +49,7 @@ class ShopSettings:
     max_range: int = 100_000
     manager_discount_percent: int = 10
     till: str = "TILL-1"
-    till_location: str = "Front store"  # where this till sells bulk stock from
+    till_location: str = "Front store"  # where this till sells from; "": the only sellable one
     receipt_footer: tuple[str, ...] = ("Keep this receipt for warranty claims.",)
     # Repair tickets: the shop's own condition-on-arrival checklist, the statuses that
     # e-mail the customer, when an open ticket counts as untouched, the claim slip's terms.
@@ -66,6 +66,14 @@ class ShopSettings:
     ticket_terms: tuple[str, ...] = (
         "Bring this slip to collect your device.",
         "Devices not collected within 90 days may be disposed of.",
+    )
+
+    write_off_reasons: tuple[str, ...] = (
+        "damaged",
+        "missing at count",
+        "stolen",
+        "obsolete",
+        "other",
     )
 
 
@@ -132,6 +140,10 @@ def _shop_from(table: object) -> ShopSettings:
         raise InvalidInput("settings [shop] max_range must be 1 to 1000000")
     if not 0 <= shop.manager_discount_percent <= 100:
         raise InvalidInput("settings [shop] manager_discount_percent must be 0 to 100")
+    if not shop.write_off_reasons or not all(
+        0 < len(r.strip()) <= 200 for r in shop.write_off_reasons
+    ):
+        raise InvalidInput("settings [shop] write_off_reasons must be texts of 1 to 200 characters")
     return shop
 
 

@@ -47,6 +47,7 @@ from app.stock.records import UnitRecord
 from app.stock.serials import parse_range, serial_key
 from app.users import services as users
 from app.users.roles import Actor, Permission, require
+from bench import backoffice_bench
 from bench.generate import DEFAULT_UNITS, OUT_DIR, Manifest, cached_store
 
 RECEIVE_COUNT = 10_000
@@ -677,6 +678,9 @@ def run(
         measure_pages(b, report)
         log(f"receiving: {RECEIVE_RUNS} x {RECEIVE_COUNT:,} ...")
         measure_receiving(b, report)
+        log("count of 5,000 scans, recall by range ...")
+        backoffice_bench.measure_count(b, report)
+        backoffice_bench.measure_recall(b, report)
         report.facts["query_plans"] = {
             "lookup": _plan(conn, _LOOKUP_SQL, ("x",)),
             "page": _plan(conn, _PAGE_SQL, ("in_stock", "a", "b", 101)),

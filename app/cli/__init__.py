@@ -14,7 +14,7 @@ from pathlib import Path
 from sqlalchemy.engine import make_url
 
 from app import __version__, config
-from app.cli import gui, items, labels, receiving, selling, tickets, units, users
+from app.cli import backoffice, gui, items, labels, receiving, selling, tickets, units, users
 from app.cli.common import EXIT_BAD_INPUT, ArgumentParser, Handler
 from app.db.uow import open_store
 from app.errors import NotFound, UserError
@@ -37,6 +37,7 @@ def build_parser() -> ArgumentParser:
         labels.register,
         units.register_export,
         tickets.register,
+        backoffice.register,
     ):
         register(sub)
     return parser

@@ -19,7 +19,7 @@ from app.stock.serial_csv import parse_csv
 MAX_CSV_BYTES = 20_000_000
 
 
-def _read_text_file(path: str, what: str) -> str:
+def read_text_file(path: str, what: str) -> str:
     file = Path(path)
     if not file.is_file():
         raise NotFound(f"{what} {path!r} not found")
@@ -37,7 +37,7 @@ def _entries(args: argparse.Namespace, limit: int) -> tuple[list[serials.SerialE
         return serials.parse_list(text), "list"
     if args.range is not None:
         return serials.parse_range(args.range, limit=limit), "range"
-    return parse_csv(_read_text_file(args.csv, "CSV file")), "csv"
+    return parse_csv(read_text_file(args.csv, "CSV file")), "csv"
 
 
 def cmd_receive(store: Store, args: argparse.Namespace) -> None:
@@ -48,6 +48,7 @@ def cmd_receive(store: Store, args: argparse.Namespace) -> None:
         cost=parse_amount(args.cost, "cost"),
         supplier_warranty_days=args.supplier_warranty_days,
         expect=args.expect,
+        supplier=args.supplier,
     )
     if args.qty is not None:
         result = receive_quantity(store, actor, rcv, args.qty)
@@ -79,5 +80,6 @@ def register(sub: Subcommands[ArgumentParser]) -> None:
     p.add_argument("--expect", type=int, metavar="N", help="the count the input must have")
     p.add_argument("--cost")
     p.add_argument("--supplier-warranty-days", type=int, default=0)
+    p.add_argument("--supplier", help="who delivered it (for recalls by supplier)")
     add_listing(p)
     p.set_defaults(handler=cmd_receive)

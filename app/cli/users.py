@@ -1,13 +1,19 @@
-"""`init` (a new store and its first manager) and `user add`."""
+"""`init` (a new store and its first manager) and the `user` commands (manager only)."""
 
 from __future__ import annotations
 
 import argparse
+import getpass
+import os
+from typing import Any
 
-from app.cli.common import ArgumentParser, Subcommands, acting_user
+from app.cli.common import ArgumentParser, Subcommands, acting_user, emit, plain
 from app.db.uow import Store
+from app.users import management
 from app.users import services as users
 from app.users.roles import parse_role
+
+NEW_PIN_ENV = "SERIALPOS_NEW_PIN"
 
 
 def cmd_init(store: Store, args: argparse.Namespace) -> None:
@@ -26,6 +32,39 @@ def cmd_user_add(store: Store, args: argparse.Namespace) -> None:
     print(f"added user {user.name} ({user.role.value})")
 
 
+def _new_pin() -> str:
+    """From SERIALPOS_NEW_PIN (scripts) or the terminal without echo: never argv."""
+    pin = os.environ.get(NEW_PIN_ENV)
+    if pin is None:
+        pin = getpass.getpass("new PIN: ")
+    return pin.strip()
+
+
+def cmd_user_list(store: Store, args: argparse.Namespace) -> None:
+    rows: list[dict[str, Any]] = [
+        {"name": u.name, "role": u.role.value, "active": u.active, "created": u.created_at}
+        for u in management.list_all_users(store, acting_user(store, args))
+    ]
+    emit(
+        args, [{k: plain(v) for k, v in r.items()} for r in rows], ("name", "role", "active")
+    )
+
+
+def cmd_user_change(store: Store, args: argparse.Namespace) -> None:
+    actor = acting_user(store, args)
+    match args.user_command:
+        case "role":
+            user = management.change_role(store, actor, args.name, parse_role(args.role))
+        case "deactivate":
+            user = management.deactivate_user(store, actor, args.name)
+        case "reactivate":
+            user = management.reactivate_user(store, actor, args.name, _new_pin())
+        case _:
+            user = management.reset_pin(store, actor, args.name, _new_pin())
+    state = "active" if user.active else "deactivated"
+    print(f"{user.name}: {user.role.value}, {state}")
+
+
 def register(sub: Subcommands[ArgumentParser]) -> None:
     p = sub.add_parser("init", help="create the store and its first manager")
     p.add_argument("--manager", required=True)
@@ -41,3 +80,13 @@ def register(sub: Subcommands[ArgumentParser]) -> None:
     p.add_argument("--role", required=True)
     p.add_argument("--pin", required=True)
     p.set_defaults(handler=cmd_user_add)
+    p = user.add_parser("list")
+    p.add_argument("--json", action="store_true")
+    p.set_defaults(handler=cmd_user_list)
+    for name in ("role", "deactivate", "reactivate", "reset-pin"):
+        p = user.add_parser(name)
+        p.add_argument("name")
+        if name == "role":
+            p.add_argument("role")
+        p.set_defaults(handler=cmd_user_change)
+

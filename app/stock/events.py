@@ -40,3 +40,12 @@ class ItemsChanged(Event):
 class LocationsChanged(Event):
     changes: ClassVar[frozenset[Change]] = frozenset({Change.LOCATIONS})
     name: str
+
+
+@dataclass(frozen=True)
+class WarrantyChanged(Event):
+    """A unit's customer-warranty end was edited (audited, manager-approved)."""
+
+    changes: ClassVar[frozenset[Change]] = frozenset({Change.UNITS})
+    sku: str
+    serial: str

@@ -80,6 +80,7 @@ class ReceivingBatch(Base):
     qty: Mapped[int]
     method: Mapped[str] = mapped_column(String(16))
     supplier_warranty_days: Mapped[int] = mapped_column(default=0)
+    supplier: Mapped[str | None] = mapped_column(String(120))  # for recalls by supplier
 
 
 class SerialUnit(Base):

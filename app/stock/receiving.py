@@ -32,6 +32,7 @@ from app.stock.models import (
 from app.stock.records import ReceiveResult
 from app.stock.serial_schemes import SerialScheme, generate
 from app.stock.serials import SerialEntry, serial_key
+from app.text import clean_text
 from app.users.roles import Actor, Permission, require
 
 MAX_QTY = 1_000_000
@@ -46,6 +47,7 @@ class Receiving:
     cost: int | None = None  # per unit; None: the item's cost (or each CSV row's cost)
     supplier_warranty_days: int = 0
     expect: int | None = None  # the count the input must have
+    supplier: str | None = None  # who delivered it (for recalls by supplier)
 
 
 def _check_receiving(rcv: Receiving) -> None:
@@ -55,6 +57,8 @@ def _check_receiving(rcv: Receiving) -> None:
         raise InvalidInput("supplier warranty days must be between 0 and 36500")
     if rcv.expect is not None and not 1 <= rcv.expect <= serial_entry.MAX_SERIALS:
         raise InvalidInput(f"expected count must be between 1 and {serial_entry.MAX_SERIALS}")
+    if rcv.supplier is not None:
+        clean_text(rcv.supplier, field="supplier", max_length=120, required=False)
 
 
 def _check_entries(entries: Sequence[SerialEntry], expect: int | None) -> None:
@@ -78,20 +82,28 @@ def receive_serials(
     store: Store, actor: Actor, rcv: Receiving, entries: Sequence[SerialEntry], *, method: str
 ) -> ReceiveResult:
     """Receives serialized units from an entered list (list, range or CSV), all or nothing."""
+    with store.write() as session:
+        return receive_serials_in(session, actor, rcv, entries, method=method)
+
+
+def receive_serials_in(
+    session: Session, actor: Actor, rcv: Receiving, entries: Sequence[SerialEntry], *, method: str
+) -> ReceiveResult:
+    """receive_serials inside the caller's transaction (an expected delivery's confirmation
+    marks its list received in the same transaction)."""
     require(actor, Permission.RECEIVE)
     _check_receiving(rcv)
     _check_entries(entries, rcv.expect)
-    with store.write() as session:
-        item, location = _receiving_targets(session, rcv)
-        keys = [serial_key(e.serial) for e in entries]
-        clash = existing_keys(session, item.id, keys)
-        if clash:
-            taken = [e.serial for e, k in zip(entries, keys, strict=True) if k in clash]
-            raise DuplicateSerials(f"{item.sku} already has serials", taken)
-        batch_id = insert_units(session, actor, item, location, rcv, entries, method)
-        return ReceiveResult(
-            BatchId(batch_id), item.sku, location.name, len(entries), [e.serial for e in entries]
-        )
+    item, location = _receiving_targets(session, rcv)
+    keys = [serial_key(e.serial) for e in entries]
+    clash = existing_keys(session, item.id, keys)
+    if clash:
+        taken = [e.serial for e, k in zip(entries, keys, strict=True) if k in clash]
+        raise DuplicateSerials(f"{item.sku} already has serials", taken)
+    batch_id = insert_units(session, actor, item, location, rcv, entries, method)
+    return ReceiveResult(
+        BatchId(batch_id), item.sku, location.name, len(entries), [e.serial for e in entries]
+    )
 
 
 def generate_serials(store: Store, actor: Actor, rcv: Receiving, count: int) -> ReceiveResult:
@@ -150,6 +162,7 @@ def insert_units(
         qty=len(entries),
         method=method,
         supplier_warranty_days=rcv.supplier_warranty_days,
+        supplier=(rcv.supplier or "").strip() or None,  # checked in _check_receiving
     )
     session.add(batch)
     session.flush()

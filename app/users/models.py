@@ -31,7 +31,7 @@ class AuditEntry(Base):
     at: Mapped[datetime] = mapped_column(default=utcnow)
     user_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
     action: Mapped[str] = mapped_column(String(40))
-    subject: Mapped[str] = mapped_column(String(200))
+    subject: Mapped[str] = mapped_column(String(200), index=True)  # a unit's audit
     detail: Mapped[str] = mapped_column(Text, default="")
     approved_by: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
 

@@ -32,6 +32,9 @@ class Permission(StrEnum):
     MANAGE_DEVICES = "manage_devices"  # printers, scanners, the settings file
     APPROVE = "approve"
     MANAGE_STORE = "manage_store"  # backups and restores: every PIN hash is in them
+    COUNT_STOCK = "count_stock"  # physical counts of a location
+    EDIT_WARRANTY = "edit_warranty"  # a unit's customer-warranty end (with approval)
+    RECALL = "recall"  # who bought which units: customers' contacts
 
 
 _BACK_OFFICE = {
@@ -44,6 +47,9 @@ _BACK_OFFICE = {
     Permission.WRITE_OFF,
     Permission.CONVERT,
     Permission.EXPORT,
+    Permission.COUNT_STOCK,
+    Permission.EDIT_WARRANTY,
+    Permission.RECALL,
 }
 
 GRANTS: dict[Role, frozenset[Permission]] = {

@@ -25,11 +25,12 @@ def _clean_name(name: str) -> str:
     return clean_text(name, field="user name", max_length=64)
 
 
-def _check_pin_is_free(session: Session, pin: str) -> None:
-    # The PIN alone identifies a user at the till, so no two active users may share one.
-    for stored in session.scalars(select(User.pin_hash).where(User.active)):
-        if verify_pin(pin, stored):
-            raise Conflict("that PIN is already in use; choose another")
+def _check_pin_is_free(session: Session, pin: str, *, except_user: int | None = None) -> None:
+    # The PIN alone identifies a user at the till, so no two users may share one — a
+    # deactivated user's too, or reactivating them would make two. The message names nobody.
+    for user_id, stored in session.execute(select(User.id, User.pin_hash)):
+        if user_id != except_user and verify_pin(pin, stored):
+            raise Conflict("that PIN cannot be used; choose another PIN")
 
 
 def _insert_user(session: Session, name: str, role: Role, pin: str) -> User:

@@ -33,7 +33,7 @@ def test_the_pin_identifies_the_user(store: Store) -> None:
 
 def test_two_users_cannot_share_a_pin(store: Store, manager: Actor) -> None:
     before = dump_tables(store)
-    with pytest.raises(Conflict, match="PIN is already in use"):
+    with pytest.raises(Conflict, match="choose another PIN"):
         users.add_user(store, manager, name="newbie", role=Role.CASHIER, pin=PINS["cashier"])
     assert dump_tables(store) == before
 

@@ -7,6 +7,7 @@ from alembic import context
 import app.customers.models
 import app.pos.models
 import app.stock.models
+import app.stock.session_models
 import app.tickets.models
 import app.users.models  # noqa: F401  (registers the tables on Base.metadata)
 from app.db.base import Base

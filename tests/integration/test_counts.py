@@ -1,0 +1,197 @@
+"""Physical count: live tally, double scans, resume, variance, apply once (PRODUCT.md)."""
+
+from __future__ import annotations
+
+import pytest
+from sqlalchemy import select
+
+from app.db.uow import Store
+from app.errors import Conflict, InvalidInput, NotFound, PermissionDenied
+from app.stock.count_apply import apply_count, finish_count
+from app.stock.count_records import ScanVerdict
+from app.stock.counts import count_quantity, count_tally, open_counts, scan_count, start_count
+from app.stock.items import ItemFields, create_item
+from app.stock.models import Movement, SerialUnit, StockLevel
+from app.stock.moves import write_off
+from app.stock.receiving import Receiving, receive_serials
+from app.stock.serials import SerialEntry
+from app.users.roles import Actor
+from tests.conftest import dump_tables
+from tests.integration.backoffice_support import refused, sell, stock_shop
+
+
+@pytest.fixture
+def shop(store: Store, manager: Actor) -> Store:
+    return stock_shop(store, manager)
+
+
+def unit(store: Store, serial: str) -> SerialUnit:
+    with store.read() as s:
+        return s.scalars(select(SerialUnit).where(SerialUnit.serial == serial)).one()
+
+
+def test_a_count_starts_with_the_in_stock_units_expected(shop: Store, backoffice: Actor) -> None:
+    tally = start_count(shop, backoffice, "front")
+    assert (tally.location, tally.expected, tally.counted, tally.missing) == ("Front", 4, 0, 4)
+
+
+def test_scanning_ticks_expected_units_and_a_double_scan_counts_once(
+    shop: Store, backoffice: Actor
+) -> None:
+    count = start_count(shop, backoffice, "Front").count_id
+    first = scan_count(shop, backoffice, count, " p1 ")
+    assert first.verdict is ScanVerdict.EXPECTED and not first.already_scanned
+    assert first.sku == "PHONE" and first.tally.counted == 1 and first.tally.missing == 3
+    before = dump_tables(shop)
+    again = scan_count(shop, backoffice, count, "P1")
+    assert again.already_scanned and "already scanned" in again.message
+    assert again.tally.counted == 1 and dump_tables(shop) == before
+
+
+def test_unexpected_scans_say_why(shop: Store, backoffice: Actor, cashier: Actor) -> None:
+    sell(shop, cashier, "P4")
+    count = start_count(shop, backoffice, "Front").count_id
+    elsewhere = scan_count(shop, backoffice, count, "B1")
+    sold = scan_count(shop, backoffice, count, "P4")
+    unknown = scan_count(shop, backoffice, count, "NOPE-1")
+    assert elsewhere.verdict is ScanVerdict.OTHER_LOCATION and "at Back" in elsewhere.message
+    assert sold.verdict is ScanVerdict.OTHER_STATUS and "sold" in sold.message
+    assert unknown.verdict is ScanVerdict.UNKNOWN and unknown.sku is None
+    assert unknown.tally.unexpected == 3 and unknown.tally.counted == 3
+    assert scan_count(shop, backoffice, count, "nope-1").already_scanned
+
+
+def test_a_count_is_saved_and_resumed(shop: Store, backoffice: Actor) -> None:
+    count = start_count(shop, backoffice, "Front").count_id
+    scan_count(shop, backoffice, count, "P2")
+    assert [t.count_id for t in open_counts(shop, backoffice)] == [count]
+    assert count_tally(shop, backoffice, count).counted == 1
+    with refused(shop, Conflict, "still open: resume it"):
+        start_count(shop, backoffice, "Front")
+
+
+def test_finishing_shows_the_variance_and_writes_nothing(
+    shop: Store, backoffice: Actor, cashier: Actor
+) -> None:
+    sell(shop, cashier, "P4")
+    count = start_count(shop, backoffice, "Front").count_id
+    for code in ("P1", "P2", "B1", "P4", "NEW-9"):
+        scan_count(shop, backoffice, count, code)
+    count_quantity(shop, backoffice, count, "CABLE", 8)
+    before = dump_tables(shop)
+    variance = finish_count(shop, backoffice, count)
+    assert dump_tables(shop) == before
+    assert [u.serial for u in variance.missing] == ["P3"]
+    assert [u.serial for u in variance.moved_here] == ["B1"]
+    assert [u.serial for u in variance.not_moved] == ["P4"]
+    assert variance.unknown == ["NEW-9"]
+    assert [(q.sku, q.on_record, q.counted, q.difference) for q in variance.quantities] == [
+        ("CABLE", 10, 8, -2)
+    ]
+
+
+def test_applying_writes_missing_off_moves_found_in_and_adjusts_bulk(
+    shop: Store, manager: Actor, cashier: Actor
+) -> None:
+    sell(shop, cashier, "P4")
+    count = start_count(shop, manager, "Front").count_id
+    for code in ("P1", "P2", "B1", "P4", "NEW-9"):
+        scan_count(shop, manager, count, code)
+    count_quantity(shop, manager, count, "CABLE", 12)
+    applied = apply_count(shop, manager, count)
+    assert applied.variance.unknown == ["NEW-9"] and applied.variance.tally.status == "applied"
+    p3, b1, p4 = unit(shop, "P3"), unit(shop, "B1"), unit(shop, "P4")
+    assert (p3.status, p3.location_id) == ("adjusted_out", None)
+    assert b1.status == "in_stock" and b1.location_id == unit(shop, "P1").location_id
+    assert p4.status == "sold"
+    with shop.read() as s:
+        rows = s.scalars(select(Movement).where(Movement.document == f"count:{count}")).all()
+        level = s.scalars(select(StockLevel).where(StockLevel.qty == 12)).one()
+    kinds = sorted((m.kind, m.reason, m.qty) for m in rows)
+    assert kinds == [
+        ("count_found", "counted", 2),
+        ("count_missing", "missing at count", 1),
+        ("transfer", "found at count", 1),
+    ]
+    assert level.location_id == b1.location_id
+
+
+def test_a_count_is_applied_once(shop: Store, manager: Actor) -> None:
+    count = start_count(shop, manager, "Back").count_id
+    scan_count(shop, manager, count, "B1")
+    scan_count(shop, manager, count, "B2")
+    apply_count(shop, manager, count)
+    with refused(shop, Conflict, "already applied"):
+        apply_count(shop, manager, count)
+    with refused(shop, Conflict, "was applied"):
+        scan_count(shop, manager, count, "P1")
+
+
+def test_writing_off_missing_units_needs_a_manager(
+    shop: Store, backoffice: Actor, manager: Actor, cashier: Actor
+) -> None:
+    count = start_count(shop, backoffice, "Back").count_id
+    scan_count(shop, backoffice, count, "B1")
+    with refused(shop, PermissionDenied, "needs a manager's approval"):
+        apply_count(shop, backoffice, count)
+    with refused(shop, PermissionDenied, "not a manager"):
+        apply_count(shop, backoffice, count, approver=cashier)
+    applied = apply_count(shop, backoffice, count, approver=manager)
+    assert applied.approved_by == "manager" and unit(shop, "B2").status == "adjusted_out"
+
+
+def test_a_count_with_nothing_missing_needs_no_approval(shop: Store, backoffice: Actor) -> None:
+    count = start_count(shop, backoffice, "Back").count_id
+    scan_count(shop, backoffice, count, "B1")
+    scan_count(shop, backoffice, count, "B2")
+    assert apply_count(shop, backoffice, count).approved_by is None
+
+
+def test_a_written_off_unit_found_on_the_shelf_comes_back(shop: Store, manager: Actor) -> None:
+    write_off(shop, manager, "B2", reason="stolen")
+    count = start_count(shop, manager, "Back").count_id
+    scan_count(shop, manager, count, "B1")
+    assert scan_count(shop, manager, count, "B2").verdict is ScanVerdict.OTHER_STATUS
+    variance = apply_count(shop, manager, count).variance
+    assert [u.serial for u in variance.found] == ["B2"] and unit(shop, "B2").status == "in_stock"
+
+
+def test_only_back_office_and_managers_count(shop: Store, cashier: Actor) -> None:
+    with refused(shop, PermissionDenied, "may not count stock"):
+        start_count(shop, cashier, "Front")
+
+
+def test_bad_scans_and_quantities_are_refused(shop: Store, backoffice: Actor) -> None:
+    count = start_count(shop, backoffice, "Front").count_id
+    with refused(shop, InvalidInput, "control character"):
+        scan_count(shop, backoffice, count, "P\x071")
+    with refused(shop, Conflict, "is serialized"):
+        count_quantity(shop, backoffice, count, "PHONE", 3)
+    with refused(shop, InvalidInput, "between 0 and"):
+        count_quantity(shop, backoffice, count, "CABLE", -1)
+    with refused(shop, NotFound, "no count number 999"):
+        scan_count(shop, backoffice, 999, "P1")
+    with refused(shop, NotFound, "no location"):
+        start_count(shop, backoffice, "Attic")
+
+
+def test_a_serial_of_two_items_is_taken_as_the_one_here(shop: Store, manager: Actor) -> None:
+    create_item(
+        shop, manager, sku="TAB", values=ItemFields(name="Tab", price=1, serialized=True)
+    )
+    rcv = Receiving(sku="TAB", location="Back")
+    receive_serials(shop, manager, rcv, [SerialEntry("P1")], method="list")
+    count = start_count(shop, manager, "Front").count_id
+    assert scan_count(shop, manager, count, "P1").sku == "PHONE"
+    other = start_count(shop, manager, "Back").count_id
+    assert scan_count(shop, manager, other, "P1").sku == "TAB"
+
+
+def test_applying_tells_the_views_units_moved(shop: Store, manager: Actor) -> None:
+    from app.stock.events import UnitsMoved
+
+    count = start_count(shop, manager, "Back").count_id
+    scan_count(shop, manager, count, "B1")
+    with shop.capture() as events:
+        apply_count(shop, manager, count)
+    assert events == [UnitsMoved(kind="count", count=1)]
