@@ -12,13 +12,16 @@ X_LIBS := libxcb-cursor0 libxcb-icccm4 libxcb-image0 libxcb-keysyms1 \
           libxkbcommon-x11-0
 # For looking at the screens without a desktop: a virtual screen, keys, screenshots.
 SHOT_TOOLS := xvfb xauth xdotool imagemagick
+# The print tests read every barcode back with a second decoder nobody here wrote (zbar's
+# zbarimg) and rasterise PDF sheets at printer resolutions (poppler's pdftoppm).
+PRINT_TEST_TOOLS := zbar-tools poppler-utils
 
-.PHONY: run test test-pg bench lint system-libs screen-libs screenshot-tools clean
+.PHONY: run test test-pg bench lint system-libs screen-libs screenshot-tools print-test-tools clean
 
 run: $(STAMP) screen-libs
 	$(BIN)/serialpos gui
 
-test: $(STAMP)
+test: $(STAMP) print-test-tools
 	$(BIN)/lint-imports
 	$(BIN)/ruff check app tests bench
 	$(BIN)/mypy
@@ -45,6 +48,9 @@ $(STAMP): pyproject.toml | system-libs
 # Installs only what is missing, and only when we may (root); otherwise says what to install.
 system-libs:
 	@bash packaging/ensure-debs.sh $(QT_LIBS)
+
+print-test-tools:
+	@bash packaging/ensure-debs.sh $(PRINT_TEST_TOOLS)
 
 screen-libs:
 	@bash packaging/ensure-debs.sh $(X_LIBS)
