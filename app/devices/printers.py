@@ -78,6 +78,8 @@ class PrinterError(Exception):
     """A printer could not print. `message` is fit to show a cashier; `detail` is for logs."""
 
     retryable: ClassVar[bool] = False
+    # Raised before any byte of the job was sent (a status answer): nothing can have printed.
+    before_sending: ClassVar[bool] = False
 
     def __init__(self, message: str, *, detail: str = "") -> None:
         super().__init__(message)
@@ -106,9 +108,10 @@ class PrinterTimeout(PrinterError):
 
 
 class PrinterOutOfPaper(PrinterError):
-    """The printer reports that its paper roll is empty."""
+    """The printer reports that its paper roll is empty (asked before the job is sent)."""
 
     retryable = True
+    before_sending = True
 
 
 class PrinterNotReady(PrinterError):
@@ -118,6 +121,7 @@ class PrinterNotReady(PrinterError):
     """
 
     retryable = True
+    before_sending = True
 
 
 class PrinterMayHavePrinted(PrinterConnectionLost):

@@ -171,7 +171,7 @@ class FakePrinter:
             if n == 4:
                 reply = PAPER_OUT if no_paper else PAPER_OK
             else:
-                reply = OFFLINE if mode == "offline" or no_paper and after_job else ONLINE
+                reply = OFFLINE if mode == "offline" or (no_paper and after_job) else ONLINE
             conn.sendall(reply)
             self.queries += 1
 
@@ -183,10 +183,14 @@ class FakePrinter:
             data += chunk
             if mode == "slow":
                 time.sleep(len(chunk) / self.rate)
-            for pattern in (() if job_started else (_QUERIES_AT_START,)) + (_QUERIES_AT_END,):
-                if found := pattern.search(bytes(data)):  # a copy: data is resized below
-                    del data[found.start() : found.end()]
-                    self._answer(conn, found.group(), mode, job_started)
+            if not job_started and (found := _QUERIES_AT_START.search(bytes(data[:64]))):
+                del data[: found.end()]
+                self._answer(conn, found.group(), mode, job_started)
+            # Only the tail is searched (a copy: data is resized): megabyte jobs stay fast.
+            tail = len(data) - min(len(data), 64)
+            if found := _QUERIES_AT_END.search(bytes(data[tail:])):
+                del data[tail + found.start() :]
+                self._answer(conn, found.group(), mode, job_started)
             job_started = job_started or bool(data)
         if not data:
             return
