@@ -296,6 +296,7 @@ class PrintQueue:
         fsync: bool = True,
         probe_interval_s: float = 30.0,
         poll_s: float = 1.0,
+        revive_failed: bool = True,
     ) -> None:
         self._dir = Path(spool_dir)
         self._printers: dict[str, PrinterSettings] = {p.name: p for p in printers}
@@ -306,6 +307,7 @@ class PrintQueue:
         self._fsync = fsync
         self._probe_interval_s = probe_interval_s
         self._poll_s = poll_s
+        self._revive_failed = revive_failed
         self._next_probe: dict[str, float] = {}
         self._cond = threading.Condition(threading.RLock())
         self._jobs: dict[JobId, PrintJob] = {}
@@ -343,7 +345,12 @@ class PrintQueue:
         return self._owner
 
     def start(self) -> None:
-        """Start the event thread and the printer workers. Call once."""
+        """Start the event thread, the timer and the printer workers; failed jobs waiting
+        for their printer are queued again. Call once.
+
+        revive_failed=False (for one-off commands) leaves failed jobs alone, here and when
+        their printer answers again.
+        """
         with self._cond:
             if self._started:
                 raise RuntimeError("the print queue was already started")
@@ -357,6 +364,11 @@ class PrintQueue:
             )
             self._timer.start()
             self._prune_locked()
+            if self._revive_failed and self._owner:
+                # A new run is a new chance: the printer may have been fixed meanwhile.
+                for job in self.jobs():
+                    if job.state is JobState.FAILED and job.retry_when_back:
+                        self._requeue(job)
             for printer in {job.printer for job in self._jobs.values() if not job.finished}:
                 self._ensure_worker(printer)
 
@@ -639,6 +651,8 @@ class PrintQueue:
 
     def _printer_answers(self, printer: str) -> None:
         """The printer is back: its jobs that failed for want of it are queued again."""
+        if not self._revive_failed:
+            return
         for job in self.jobs(printer):
             if job.state is JobState.FAILED and job.retry_when_back:
                 self._requeue(job)
@@ -837,10 +851,6 @@ class PrintQueue:
                 # Interrupted by a crash mid-send: a receipt printed twice beats one lost.
                 # (The drawer kick goes again only if the send never got through before.)
                 self._change(job, state=JobState.QUEUED)
-            elif job.state is JobState.FAILED and job.retry_when_back and has_data:
-                # A new run is a new chance: its printer may have been fixed meanwhile.
-                self._requeue(job)
-                continue
             if not job.finished and not has_data:
                 self._change(
                     job,

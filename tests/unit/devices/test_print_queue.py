@@ -14,6 +14,7 @@ import pytest
 from fake_printer_server import FakePrinter
 
 from app.devices import print_queue
+from app.devices.print_jobs_admin import cancel_print_job, list_print_jobs, retry_print_jobs
 from app.devices.print_queue import (
     JobEvent,
     JobId,
@@ -30,7 +31,7 @@ from app.devices.print_queue import (
 )
 from app.devices.printers import PrinterConnection, PrinterOffline, PrinterTimeout
 from app.devices.settings import PrinterSettings
-from app.errors import UserError
+from app.errors import Conflict, NotFound, UserError
 
 FAST_RETRY = RetryPolicy(base_s=0.05, max_s=0.2, max_attempts=100, jitter=0.0)
 WAIT_S = 10.0
@@ -729,3 +730,45 @@ def test_retry_policy_backs_off_exponentially_up_to_the_cap() -> None:
 
 def test_offline_error_is_retryable() -> None:
     assert PrinterOffline("x").retryable and PrinterTimeout("x").retryable
+
+
+# --- the command line's print-jobs -------------------------------------------------------------
+
+
+def test_print_jobs_commands_retry_and_cancel_without_the_window(
+    printer: FakePrinter, tmp_path: Path
+) -> None:
+    printer.mode = "refuse"
+    policy = RetryPolicy(base_s=0.02, max_s=0.02, max_attempts=1, jitter=0.0)
+    spool = tmp_path / "spool"
+    with PrintQueue(spool, [till(printer)], retry=policy) as first:
+        ids = [first.submit("till", f"Receipt {n}", payload(n)) for n in range(3)]
+        for job_id in ids:
+            first.wait(job_id, WAIT_S)
+    assert [j.state for j in list_print_jobs(spool)] == [JobState.FAILED] * 3
+    assert cancel_print_job(spool, [till(printer)], ids[2]).jobs[0].state is JobState.CANCELLED
+    with pytest.raises(NotFound):
+        retry_print_jobs(spool, [till(printer)], "nope")
+    with pytest.raises(Conflict):
+        cancel_print_job(spool, [till(printer)], ids[2])
+    printer.mode = "record"
+    change = retry_print_jobs(spool, [till(printer)], ids[0])
+    assert not change.handed_to_owner and [j.state for j in change.jobs] == [JobState.DONE]
+    change = retry_print_jobs(spool, [till(printer)])  # --all: the failed one left
+    assert [j.id for j in change.jobs] == [ids[1]] and change.jobs[0].state is JobState.DONE
+    assert printer.jobs == [payload(0), payload(1)]
+
+
+def test_print_jobs_commands_ask_the_window_when_it_owns_the_spool(
+    printer: FakePrinter, make_queue: MakeQueue, tmp_path: Path
+) -> None:
+    printer.mode = "refuse"
+    policy = RetryPolicy(base_s=0.02, max_s=0.02, max_attempts=1, jitter=0.0)
+    window = make_queue(till(printer), retry=policy, poll_s=0.02, probe_interval_s=60)
+    job_id = window.submit("till", "Receipt", payload(1))
+    wait_until(lambda: state_of(window, job_id) is JobState.FAILED)
+    printer.mode = "record"
+    change = retry_print_jobs(tmp_path / "spool", [till(printer)], job_id)
+    assert change.handed_to_owner
+    wait_until(lambda: state_of(window, job_id) is JobState.DONE)
+    assert printer.jobs == [payload(1)]
