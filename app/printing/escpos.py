@@ -191,11 +191,28 @@ def _render(documents: Iterable[Sequence[Row]], sheet: Paper, native: bool | Non
     return bytes(job.printer.output)
 
 
+# Code pages with € that Western printers really have, best first: PC858 (Epson page 19)
+# and WPC1252 (page 16). python-escpos would otherwise take the lowest-numbered page that
+# can encode the character, which on Epson profiles is page 15, ISO 8859-7 (Greek):
+# many printers lack it and print something else where the € should be.
+EURO_CODE_PAGES = ("CP858", "CP1252", "ISO_8859-15")
+
+
+def _prefer_euro_code_page(printer: Dummy) -> None:
+    """Make python-escpos try our preferred code page first (it tries "used" ones first)."""
+    encoder = printer.magic.encoder
+    for name in EURO_CODE_PAGES:
+        if name in encoder.codepages:
+            encoder.used_encodings.add(name)
+            return
+
+
 class _Job:
     """A Dummy printer plus the text style it is in, so only changes are sent."""
 
     def __init__(self, sheet: Paper, native: bool | None) -> None:
         self.printer = Dummy(profile=sheet.profile)
+        _prefer_euro_code_page(self.printer)
         self.sheet = sheet
         self.native = native
         # After ESC @: left aligned, normal size, not bold.
@@ -204,7 +221,11 @@ class _Job:
     def write(self, row: Row) -> None:
         if isinstance(row, TextRow):
             self.style(row.align, row.bold, (row.tall, row.wide))
+            if row.small:  # Font B for one line: a serial that must not be broken
+                self.printer.set(font="b")
             self.printer.textln(row.text)
+            if row.small:
+                self.printer.set(font="a")
         elif isinstance(row, FeedRow):
             self.style(self.align, self.bold, (False, False))
             self.printer.ln(row.lines)

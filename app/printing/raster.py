@@ -28,6 +28,8 @@ from app.printing.barcodes import (
 )
 from app.printing.documents import (
     LABEL_50X25,
+    NORMAL_FONT_DOTS,
+    SMALL_FONT_DOTS,
     BarcodeRow,
     FeedRow,
     Label,
@@ -342,7 +344,8 @@ def _text_piece(row: TextRow, *, em: float, pitch: int, printable: int) -> Image
     """One text row, full printable width, aligned and sized like the printer does it."""
     # Drawn at twice the size, then scaled to the row's double width/height (as a
     # printer doubles its glyphs), so a doubled title stays crisp.
-    style = font("mono-bold" if row.bold else "mono", round(em * 2, 2))
+    scale = SMALL_FONT_DOTS / NORMAL_FONT_DOTS if row.small else 1.0
+    style = font("mono-bold" if row.bold else "mono", round(em * 2 * scale, 2))
     ascent, descent = style.face.getmetrics()
     big = Image.new("L", (max(1, round(text_width(row.text, style))), pitch * 2), WHITE)
     draw_text(big, (0, (big.height - ascent - descent) / 2), row.text, style)
