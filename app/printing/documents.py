@@ -17,6 +17,7 @@ from typing import Literal
 from app.printing.barcodes import (
     BarcodeDataError,
     check_code128_text,
+    check_fits,
     check_gs1_serial,
     gs1_element_string,
     gs1_human_readable,
@@ -56,6 +57,25 @@ LABEL_50X25 = LabelSize("50x25", 50.0, 25.0, margin_mm=1.5)
 ROLL_58 = LabelSize("58mm", 58.0, 30.0, margin_mm=5.0)
 ROLL_80 = LabelSize("80mm", 80.0, 30.0, margin_mm=4.0)
 LABEL_SIZES: dict[str, LabelSize] = {size.name: size for size in (LABEL_50X25, ROLL_58, ROLL_80)}
+
+
+def roll_label_size(width_mm: int) -> LabelSize:
+    """The label a receipt printer cuts from its ``width_mm`` roll (58 or 80 mm)."""
+    return ROLL_58 if width_mm <= ROLL_58.width_mm else ROLL_80
+
+
+def check_label_fits(label: Label, size: LabelSize) -> None:
+    """Raise BarcodeFitError (an InvalidInput, one line) if the label's barcode cannot be
+    printed scannable on ``size``: the one rule every label format (PNG, PDF, ESC/POS,
+    ZPL) applies, in millimetres between the label's margins."""
+    check_fits(
+        label.barcode_text,
+        gs1=label.is_gs1,
+        bars_mm=size.width_mm - 2 * size.margin_mm,
+        label_mm=size.width_mm,
+        what=f"serial {label.serial!r}",
+        where=f"a {size.name} label",
+    )
 
 
 @dataclass(frozen=True, slots=True)

@@ -18,6 +18,7 @@ from escpos.printer import Dummy
 from PIL import Image
 
 from app.printing.barcodes import (
+    QUIET_EDGE_MM,
     QUIET_ZONE_MODULES,
     BarcodeFitError,
     code128_segments,
@@ -32,8 +33,10 @@ from app.printing.documents import (
     Row,
     Tag,
     TextRow,
+    check_label_fits,
     label_rows,
     receipt_rows,
+    roll_label_size,
     tag_rows,
 )
 from app.printing.raster import DEFAULT_DPI, FONT_A_DOTS, fitted_barcode, printable_dots
@@ -153,9 +156,15 @@ def render_labels(
     profile: str = DEFAULT_PROFILE,
     native_barcodes: bool | None = None,
 ) -> bytes:
-    """Serial labels on a receipt roll as ESC/POS bytes, each one cut off by itself."""
+    """Serial labels on a ``width_mm`` roll of a ``profile`` printer as ESC/POS bytes,
+    each one cut off by itself. BarcodeFitError if a serial does not fit (check_label_fits).
+    """
     sheet = paper(width_mm, profile)
-    return _render((label_rows(label, sheet.columns) for label in labels), sheet, native_barcodes)
+    size = roll_label_size(width_mm)
+    every = list(labels)
+    for label in every:  # all refused before any is rendered: no half a batch
+        check_label_fits(label, size)
+    return _render((label_rows(label, sheet.columns) for label in every), sheet, native_barcodes)
 
 
 def render_rows(
@@ -282,7 +291,9 @@ def raster_barcode(row: BarcodeRow, sheet: Paper) -> Image.Image:
         height_px=dots(row.height_mm, sheet.dpi),
         dpi=sheet.dpi,
         what=f"code {row.data!r}",
+        # The quiet zones may lie in the roll's unprinted edges: white paper all the same.
+        outer_px=dots(sheet.width_mm - 2 * QUIET_EDGE_MM, sheet.dpi),
     )
     line = Image.new("L", (sheet.dots, bars.height), 255)
-    line.paste(bars, ((sheet.dots - bars.width) // 2, 0))
+    line.paste(bars, ((sheet.dots - bars.width) // 2, 0))  # cropped to the printed line
     return line.convert("1", dither=Image.Dither.NONE)

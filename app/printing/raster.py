@@ -20,6 +20,7 @@ from PIL import Image, ImageDraw, ImageFont
 
 from app.printing.barcodes import (
     MIN_MODULE_MM,
+    QUIET_EDGE_MM,
     QUIET_ZONE_MODULES,
     BarcodeFitError,
     code128_modules,
@@ -38,6 +39,7 @@ from app.printing.documents import (
     Row,
     Tag,
     TextRow,
+    check_label_fits,
     receipt_rows,
     tag_rows,
 )
@@ -149,11 +151,15 @@ def fitted_barcode(
     dpi: float,
     what: str,
     min_module_mm: float = MIN_MODULE_MM,
+    outer_px: int | None = None,
 ) -> Image.Image:
     """The barcode with the widest whole-pixel modules that fit ``space_px`` (with quiet
-    zones); BarcodeFitError when even ``min_module_mm`` bars do not fit."""
+    zones, or with them reaching out to ``outer_px``: see fit_module_px); BarcodeFitError
+    when even ``min_module_mm`` bars do not fit. The image includes the quiet zones."""
     modules = len(code128_modules(data, gs1=gs1))
-    module_px = fit_module_px(modules, space_px, dpi=dpi, what=what, min_module_mm=min_module_mm)
+    module_px = fit_module_px(
+        modules, space_px, dpi=dpi, what=what, min_module_mm=min_module_mm, outer_px=outer_px
+    )
     return barcode_image(data, gs1=gs1, module_px=module_px, height_px=height_px)
 
 
@@ -212,6 +218,7 @@ def label_image(label: Label, size: LabelSize = LABEL_50X25, dpi: int = DEFAULT_
 
     Raises BarcodeFitError when the barcode cannot be printed scannable at this size.
     """
+    check_label_fits(label, size)
     width, height = dots(size.width_mm, dpi), dots(size.height_mm, dpi)
     margin = dots(size.margin_mm, dpi)
     inner = width - 2 * margin
@@ -253,8 +260,9 @@ def label_image(label: Label, size: LabelSize = LABEL_50X25, dpi: int = DEFAULT_
         height_px=bar_height,
         dpi=dpi,
         what=f"serial {label.serial!r}",
+        outer_px=width - 2 * dots(QUIET_EDGE_MM, dpi),
     )
-    canvas.paste(bars, ((width - bars.width) // 2, y))
+    canvas.paste(bars, ((width - bars.width) // 2, y))  # quiet zones may reach the margins
 
     y = bottom
     for text, style, centred in bottom_lines:
