@@ -10,6 +10,9 @@ import itertools
 
 from PIL import Image
 
+from app.printing.barcodes import BarcodeFitError
+from app.printing.documents import Label, LabelSize, check_label_fits
+
 _SAMPLED_ROWS = 9  # rows measured across the middle of the bars (every row is the same)
 
 
@@ -41,3 +44,12 @@ def narrowest_element(image: Image.Image) -> int:
         runs = [len(list(run)) for _, run in itertools.groupby(row)]
         narrowest = min(narrowest, *runs[1:-1])  # inner runs: between the outermost bars
     return narrowest
+
+
+def label_fits(label: Label, size: LabelSize) -> bool:
+    """Whether the one rule every label format shares lets ``label`` onto ``size``."""
+    try:
+        check_label_fits(label, size)
+    except BarcodeFitError:
+        return False
+    return True

@@ -34,6 +34,9 @@ from app.devices.settings import PrinterSettings
 from app.errors import Conflict, NotFound, UserError
 
 FAST_RETRY = RetryPolicy(base_s=0.05, max_s=0.2, max_attempts=100, jitter=0.0)
+# Printers that stay away: the job fails after two tries (or one) within a few hundredths.
+GIVE_UP_SOON = RetryPolicy(base_s=0.02, max_s=0.02, max_attempts=2, jitter=0.0)
+GIVE_UP_AT_ONCE = RetryPolicy(base_s=0.02, max_s=0.02, max_attempts=1, jitter=0.0)
 WAIT_S = 10.0
 
 
@@ -274,8 +277,7 @@ def test_failed_job_prints_when_its_printer_answers_again(
     printer: FakePrinter, make_queue: MakeQueue
 ) -> None:
     printer.mode = "refuse"
-    policy = RetryPolicy(base_s=0.02, max_s=0.02, max_attempts=2, jitter=0.0)
-    q = make_queue(till(printer), retry=policy, probe_interval_s=0.1, poll_s=0.02)
+    q = make_queue(till(printer), retry=GIVE_UP_SOON, probe_interval_s=0.1, poll_s=0.02)
     job_id = q.submit("till", "Receipt", payload(1))
     failed = q.wait(job_id, WAIT_S)
     assert failed is not None and failed.state is JobState.FAILED and failed.retry_when_back
@@ -290,13 +292,12 @@ def test_failed_job_is_tried_again_after_a_restart(
     printer: FakePrinter, make_queue: MakeQueue
 ) -> None:
     printer.mode = "refuse"
-    policy = RetryPolicy(base_s=0.02, max_s=0.02, max_attempts=2, jitter=0.0)
-    first = make_queue(till(printer), retry=policy)
+    first = make_queue(till(printer), retry=GIVE_UP_SOON)
     job_id = first.submit("till", "Receipt", payload(1))
     assert finished(first, job_id).state is JobState.FAILED
     assert first.stop(timeout_s=WAIT_S)
     printer.mode = "record"
-    second = make_queue(till(printer), retry=policy)
+    second = make_queue(till(printer), retry=GIVE_UP_SOON)
     assert finished(second, job_id).state is JobState.DONE
     assert printer.jobs == [payload(1)]
 
@@ -338,8 +339,7 @@ def test_other_processes_ask_the_owner_to_retry_or_cancel(
     printer: FakePrinter, make_queue: MakeQueue, tmp_path: Path
 ) -> None:
     printer.mode = "refuse"
-    policy = RetryPolicy(base_s=0.02, max_s=0.02, max_attempts=1, jitter=0.0)
-    q = make_queue(till(printer), retry=policy, poll_s=0.02, probe_interval_s=60)
+    q = make_queue(till(printer), retry=GIVE_UP_AT_ONCE, poll_s=0.02, probe_interval_s=60)
     keep, drop = (q.submit("till", f"Receipt {n}", payload(n)) for n in range(2))
     wait_until(lambda: all(state_of(q, j) is JobState.FAILED for j in (keep, drop)))
     spool = tmp_path / "spool"
@@ -386,8 +386,7 @@ def test_cancelled_job_is_never_printed(printer: FakePrinter, make_queue: MakeQu
 
 def test_failed_job_can_be_retried_by_hand(printer: FakePrinter, make_queue: MakeQueue) -> None:
     printer.mode = "refuse"
-    policy = RetryPolicy(base_s=0.02, max_s=0.02, max_attempts=2, jitter=0.0)
-    q = make_queue(till(printer), retry=policy)
+    q = make_queue(till(printer), retry=GIVE_UP_SOON)
     job_id = q.submit("till", "Label", payload(3), kind="label")
     failed = q.wait(job_id, WAIT_S)
     assert failed is not None and failed.state is JobState.FAILED and failed.attempts == 2
@@ -739,9 +738,8 @@ def test_print_jobs_commands_retry_and_cancel_without_the_window(
     printer: FakePrinter, tmp_path: Path
 ) -> None:
     printer.mode = "refuse"
-    policy = RetryPolicy(base_s=0.02, max_s=0.02, max_attempts=1, jitter=0.0)
     spool = tmp_path / "spool"
-    with PrintQueue(spool, [till(printer)], retry=policy) as first:
+    with PrintQueue(spool, [till(printer)], retry=GIVE_UP_AT_ONCE) as first:
         ids = [first.submit("till", f"Receipt {n}", payload(n)) for n in range(3)]
         for job_id in ids:
             first.wait(job_id, WAIT_S)
@@ -763,8 +761,7 @@ def test_print_jobs_commands_ask_the_window_when_it_owns_the_spool(
     printer: FakePrinter, make_queue: MakeQueue, tmp_path: Path
 ) -> None:
     printer.mode = "refuse"
-    policy = RetryPolicy(base_s=0.02, max_s=0.02, max_attempts=1, jitter=0.0)
-    window = make_queue(till(printer), retry=policy, poll_s=0.02, probe_interval_s=60)
+    window = make_queue(till(printer), retry=GIVE_UP_AT_ONCE, poll_s=0.02, probe_interval_s=60)
     job_id = window.submit("till", "Receipt", payload(1))
     wait_until(lambda: state_of(window, job_id) is JobState.FAILED)
     printer.mode = "record"

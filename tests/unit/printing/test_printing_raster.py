@@ -24,7 +24,6 @@ from app.printing.documents import (
     Symbology,
     Tag,
     TotalLine,
-    check_label_fits,
 )
 from app.printing.raster import (
     barcode_image,
@@ -35,6 +34,7 @@ from app.printing.raster import (
     tag_image,
     to_png,
 )
+from tests.support.bars import label_fits
 
 GTIN13 = "9506000134352"
 GTIN14 = "09506000134352"
@@ -55,14 +55,6 @@ SERIALS = [
     "SN 001",  # an inner space
     "!\"#$%&'()*+,./:;<=>?@[]`",
 ]
-
-
-def fits(label: Label, size: LabelSize) -> bool:
-    try:
-        check_label_fits(label, size)
-    except BarcodeFitError:
-        return False
-    return True
 
 
 def scan(image: Image.Image, *, hri: bool = False) -> list[str]:
@@ -93,7 +85,7 @@ def narrowest_bar(image: Image.Image) -> int:
 @pytest.mark.parametrize("size", [LABEL_50X25, ROLL_58, ROLL_80], ids=lambda s: s.name)
 def test_label_png_scans_as_its_serial(serial: str, size: LabelSize) -> None:
     label = Label(serial, "Apple iPhone 13 128GB", "$699.00", asset_tag="AT-0042")
-    if not fits(label, size):  # the rule every format shares (test_printing_scannable.py)
+    if not label_fits(label, size):  # the rule every format shares (test_printing_scannable.py)
         with pytest.raises(BarcodeFitError):
             label_image(label, size)
         return
@@ -124,7 +116,7 @@ def test_any_printable_serial_up_to_12_characters_scans_on_a_50x25_label(serial:
 def test_digit_heavy_serials_scan_exactly(serial: str) -> None:
     # Digit runs are packed in code set C; this is where a leading "99" once went missing.
     label = Label(serial, "Item", "$1.00")
-    assume(fits(label, LABEL_50X25))
+    assume(label_fits(label, LABEL_50X25))
     assert scan(label_image(label)) == [serial]
 
 
@@ -159,7 +151,7 @@ def test_label_too_short_for_scannable_bars_is_refused() -> None:
 def test_gs1_label_scans_as_gtin_and_serial(serial: str) -> None:
     # GTIN and serial mostly need a roll label: 50 mm takes only the shortest serials.
     label = Label(serial, "Camera", "$1,299.00", symbology=Symbology.GS1_128, gtin=GTIN13)
-    assert fits(label, LABEL_50X25) is (len(serial) == 1)
+    assert label_fits(label, LABEL_50X25) is (len(serial) == 1)
     image = label_image(label, ROLL_80)
     found = zxingcpp.read_barcodes(image, text_mode=zxingcpp.TextMode.Plain)
     assert [(b.text, b.symbology_identifier, b.content_type) for b in found] == [

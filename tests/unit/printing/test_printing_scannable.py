@@ -20,11 +20,10 @@ from app.printing.documents import (
     Label,
     LabelSize,
     Symbology,
-    check_label_fits,
     roll_label_size,
 )
 from app.printing.sheets import label_sheet_pdf, sheet_layout
-from tests.support.bars import narrowest_element
+from tests.support.bars import label_fits, narrowest_element
 from tests.support.decoders import zbar, zxing
 from tests.support.escpos_decode import Barcode, Raster, decode
 
@@ -48,14 +47,6 @@ LABELS = [Label(s, "Apple iPhone 13 128GB", "€699.00", asset_tag="AT-7") for s
 ]
 IDS = [f"{label.symbology.value}:{label.serial}" for label in LABELS]
 ROLL_PROFILES = {"TM-T20II": 203, "TM-T88V": 180}  # a 203 and a 180 dpi head
-
-
-def fits(label: Label, size: LabelSize) -> bool:
-    try:
-        check_label_fits(label, size)
-    except BarcodeFitError:
-        return False
-    return True
 
 
 def scannable(label: Label) -> str:
@@ -105,7 +96,7 @@ def rasterised_labels(labels: list[Label], *, printer_dpi: int, dpi: int, tmp: P
 @pytest.mark.parametrize("label", LABELS, ids=IDS)
 def test_every_format_prints_or_refuses_the_same_labels(label: Label) -> None:
     for size in LABEL_SIZES.values():
-        expected = fits(label, size)
+        expected = label_fits(label, size)
         outcomes = {}
         renders: dict[str, Callable[[LabelSize], object]] = {
             "png": lambda size: raster.label_image(label, size),
@@ -121,7 +112,7 @@ def test_every_format_prints_or_refuses_the_same_labels(label: Label) -> None:
                 outcomes[name] = False
         assert outcomes == dict.fromkeys(outcomes, expected), size.name
     for width in (58, 80):
-        expected = fits(label, roll_label_size(width))
+        expected = label_fits(label, roll_label_size(width))
         try:
             escpos.render_labels([label], width_mm=width, profile="TM-T20II")
             printed = True
@@ -145,14 +136,14 @@ def test_a_refusal_says_why_in_one_line() -> None:
 @pytest.mark.parametrize("label", LABELS, ids=IDS)
 def test_no_bar_is_narrower_than_two_printer_dots(label: Label) -> None:
     for size in LABEL_SIZES.values():
-        if fits(label, size):
+        if label_fits(label, size):
             for dpi in (203, 300):
                 image = raster.label_image(label, size, dpi=dpi)
                 assert narrowest_element(image) >= 2, (size.name, dpi)
             match = re.search(r"\^BY(\d+),", zpl.render_labels_zpl([label], size))
             assert match and int(match.group(1)) >= 2
     for width in (58, 80):
-        if not fits(label, roll_label_size(width)):
+        if not label_fits(label, roll_label_size(width)):
             continue
         for profile in ROLL_PROFILES:
             try:
@@ -173,7 +164,7 @@ def test_no_bar_is_narrower_than_two_printer_dots(label: Label) -> None:
 @pytest.mark.slow
 @pytest.mark.parametrize("printer_dpi", [203, 300, 600])
 def test_pdf_bars_land_on_whole_dots_of_the_printer(printer_dpi: int, tmp_path: Path) -> None:
-    labels = [label for label in LABELS if fits(label, LABEL_SIZES["50x25"])]
+    labels = [label for label in LABELS if label_fits(label, LABEL_SIZES["50x25"])]
     module = {203: 2, 300: 3, 600: 6}[printer_dpi]
     for image in rasterised_labels(labels, printer_dpi=printer_dpi, dpi=printer_dpi, tmp=tmp_path):
         assert narrowest_element(image) >= max(2, module)
@@ -196,7 +187,7 @@ def test_png_labels_decode_with_zxing_and_zbar(dpi: int) -> None:
     images, labels = [], []
     for size in LABEL_SIZES.values():
         for label in LABELS:
-            if fits(label, size):
+            if label_fits(label, size):
                 images.append(raster.label_image(label, size, dpi=dpi))
                 labels.append(label)
     _decoded_by_both(images, labels)
@@ -224,7 +215,7 @@ def test_escpos_raster_labels_decode_with_zxing_and_zbar() -> None:
 def test_pdf_sheets_decode_with_zxing_and_zbar(dpi: int, tmp_path: Path) -> None:
     # A sheet is laid out for its printer's dots (sheets.py): no width is whole at both.
     printer_dpi = dpi
-    labels = [label for label in LABELS if fits(label, LABEL_SIZES["50x25"])]
+    labels = [label for label in LABELS if label_fits(label, LABEL_SIZES["50x25"])]
     images = rasterised_labels(labels, printer_dpi=printer_dpi, dpi=dpi, tmp=tmp_path)
     _decoded_by_both(images, labels)
 
