@@ -227,15 +227,6 @@ def test_job_the_printer_may_have_printed_waits_for_a_person(
     assert printer.jobs == [job]
 
 
-def test_unsure_job_can_be_cancelled(printer: FakePrinter, make_queue: MakeQueue) -> None:
-    printer.mode = "runs_out"
-    q = make_queue(till(printer))
-    job_id = q.submit("till", "Receipt", payload(1))
-    assert finished(q, job_id).state is JobState.UNSURE
-    assert q.cancel(job_id)  # the person looked: it printed after all
-    assert state_of(q, job_id) is JobState.CANCELLED
-
-
 def test_job_sent_to_a_printer_that_then_stalls_is_not_called_done(
     printer: FakePrinter, make_queue: MakeQueue
 ) -> None:
@@ -246,6 +237,8 @@ def test_job_sent_to_a_printer_that_then_stalls_is_not_called_done(
     assert job.state is JobState.UNSURE and "out of paper" in job.last_error
     wait_until(lambda: printer.buffered == [payload(1)])
     assert printer.jobs == []
+    assert q.cancel(job_id)  # the person looked: it printed after all once paper was in
+    assert state_of(q, job_id) is JobState.CANCELLED
 
 
 def test_job_waits_while_the_printer_says_it_is_offline(
