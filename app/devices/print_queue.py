@@ -765,7 +765,7 @@ class PrintQueue:
         try:
             self._dir.mkdir(parents=True, exist_ok=True)
         except OSError as exc:
-            log.error("print spool %s unusable, jobs kept in memory only: %s", self._dir, exc)
+            log.error("print spool %s unusable, print jobs will be refused: %s", self._dir, exc)
             return False
         return True
 
