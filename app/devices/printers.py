@@ -336,6 +336,17 @@ def _acknowledged_bytes(sock: socket.socket) -> int | None:
     return max(0, int(struct.unpack_from("Q", raw, _TCP_INFO_BYTES_ACKED)[0]) - 1)
 
 
+# Network printers (host, port) that have answered DLE EOT in this process.
+_answering_lock = threading.Lock()
+_answering: set[tuple[str, int]] = set()
+
+
+def forget_status_answers() -> None:
+    """Forget which printers answered DLE EOT (tests: a new fake may reuse a port)."""
+    with _answering_lock:
+        _answering.clear()
+
+
 class _NetworkConnection(_EscposConnection):
     """Raw TCP (port 9100, "JetDirect"): one job per connection, like CUPS' socket backend.
 
@@ -405,11 +416,23 @@ class _NetworkConnection(_EscposConnection):
         return parse_status(reply)
 
     def _ready_before_sending(self, sock: socket.socket) -> bool:
-        """Raise if the printer says it cannot print; False if it does not answer."""
+        """Raise if the printer says it cannot print, or has gone silent; False if it has
+        never answered (a printer without real-time status: today's behaviour)."""
+        address = (self.settings.host, self.settings.port)
         status = self._ask_status(sock)
         if status is None:
+            with _answering_lock:
+                answered_before = address in _answering
+            if answered_before:
+                # It answered before and is silent now: stalled, or busy with another
+                # till's job. Sent now, the job would sit in a buffer a reboot empties.
+                raise PrinterNotReady(
+                    f"Printer {self.settings.name} is not answering (busy or stalled)."
+                )
             log.debug("printer %s does not answer DLE EOT", self.settings.name)
             return False
+        with _answering_lock:
+            _answering.add(address)
         if status.paper_out:
             raise PrinterOutOfPaper(f"Printer {self.settings.name} is out of paper.")
         if status.offline:

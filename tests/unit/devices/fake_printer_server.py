@@ -27,6 +27,8 @@ import struct
 import threading
 import time
 
+from app.devices.printers import forget_status_answers
+
 PAPER_QUERY = b"\x10\x04\x04"
 PAPER_OK = b"\x12"
 PAPER_OUT = b"\x72"
@@ -61,6 +63,8 @@ class FakePrinter:
         self._listen(0)
         assert self._listener is not None
         self.port: int = self._listener.getsockname()[1]
+        # The port may be one an earlier fake answered on: this one has not, yet.
+        forget_status_answers()
 
     # --- control -----------------------------------------------------------------------------
 

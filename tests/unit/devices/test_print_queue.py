@@ -762,3 +762,22 @@ def test_print_jobs_commands_ask_the_window_when_it_owns_the_spool(
     assert change.handed_to_owner
     wait_until(lambda: state_of(window, job_id) is JobState.DONE)
     assert printer.jobs == [payload(1)]
+
+
+def test_jobs_sent_while_the_printer_is_stalled_wait_for_it_and_none_is_lost(
+    printer: FakePrinter, make_queue: MakeQueue
+) -> None:
+    # A printer that answers its status, then stalls (takes connections, reads nothing),
+    # then is rebooted: the jobs of the stall are not swallowed by its dead buffer.
+    q = make_queue(till(printer, timeout_s=0.5))
+    first = q.submit("till", "Receipt 0", payload(0))
+    assert finished(q, first).state is JobState.DONE
+    printer.mode = "stall"
+    ids = [q.submit("till", f"Receipt {n}", payload(n)) for n in range(1, 6)]
+    wait_until(lambda: current(q, ids[0]).attempts >= 1)
+    assert "not answering" in current(q, ids[0]).last_error
+    assert all(state_of(q, j) is not JobState.DONE for j in ids)
+    printer.mode = "record"  # rebooted
+    for job_id in ids:
+        assert finished(q, job_id).state is JobState.DONE
+    assert printer.jobs == [payload(n) for n in range(6)]
