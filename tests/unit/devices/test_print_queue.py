@@ -206,6 +206,7 @@ def test_printer_that_resets_after_taking_the_whole_job_prints_it_once(
     assert printer.connections == 3
 
 
+@pytest.mark.slow
 def test_job_the_printer_may_have_printed_waits_for_a_person(
     printer: FakePrinter, make_queue: MakeQueue
 ) -> None:
@@ -764,6 +765,7 @@ def test_print_jobs_commands_ask_the_window_when_it_owns_the_spool(
     assert printer.jobs == [payload(1)]
 
 
+@pytest.mark.slow
 def test_jobs_sent_while_the_printer_is_stalled_wait_for_it_and_none_is_lost(
     printer: FakePrinter, make_queue: MakeQueue
 ) -> None:
