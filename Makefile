@@ -16,14 +16,17 @@ SHOT_TOOLS := xvfb xauth xdotool imagemagick
 # build when the build machine has it (python-escpos' USB printers).
 BUILD_TOOLS := binutils libusb-1.0-0
 DIST_STAMP := $(VENV)/.installed-dist
+# The print tests read every barcode back with a second decoder nobody here wrote (zbar's
+# zbarimg) and rasterise PDF sheets at printer resolutions (poppler's pdftoppm).
+PRINT_TEST_TOOLS := zbar-tools poppler-utils
 
 .PHONY: run test test-pg bench lint dist install-desktop system-libs screen-libs screenshot-tools \
-        build-tools clean
+        build-tools print-test-tools clean
 
 run: $(STAMP) screen-libs
 	$(BIN)/serialpos gui
 
-test: $(STAMP)
+test: $(STAMP) print-test-tools
 	$(BIN)/lint-imports
 	$(BIN)/ruff check app tests bench
 	$(BIN)/mypy
@@ -73,6 +76,9 @@ $(STAMP): pyproject.toml | system-libs
 # Installs only what is missing, and only when we may (root); otherwise says what to install.
 system-libs:
 	@bash packaging/ensure-debs.sh $(QT_LIBS)
+
+print-test-tools:
+	@bash packaging/ensure-debs.sh $(PRINT_TEST_TOOLS)
 
 screen-libs:
 	@bash packaging/ensure-debs.sh $(X_LIBS)

@@ -119,6 +119,11 @@ class PrinterSettings:
     # Ask the printer for its paper sensor before each job (DLE EOT 4). Off by default:
     # printers that do not answer would cost a short wait on every job.
     check_paper: bool = False
+    # Network printers: ask the printer's real-time status (DLE EOT) before and after each
+    # job, so a job sent to a printer that is offline or out of paper is not called done
+    # just because its TCP stack took the bytes. A printer that does not answer within a
+    # moment is treated as before (done once every byte is acknowledged).
+    status_check: bool = True
 
     def __post_init__(self) -> None:
         _check_types(self)

@@ -83,9 +83,16 @@ def label_strip(labels: Sequence[Label], size: LabelSize) -> Image.Image:
 
 
 def render_labels(
-    labels: Sequence[Label], suffix: str, size: LabelSize, *, profile: str = "TM-T88V"
+    labels: Sequence[Label],
+    suffix: str,
+    size: LabelSize,
+    *,
+    profile: str = "TM-T88V",
+    width_mm: int = 80,
 ) -> bytes:
-    """The bytes of a label file: PNG preview strip, PDF sheet, ZPL, or ESC/POS (.bin)."""
+    """The bytes of a label file: PNG preview strip, PDF sheet, ZPL, or ESC/POS (.bin) for
+    a ``width_mm`` roll in a ``profile`` printer (`labels --out FILE.bin --width --profile`).
+    """
     match suffix.lower():
         case ".png":
             return raster.to_png(label_strip(labels, size))
@@ -94,13 +101,25 @@ def render_labels(
         case ".zpl":
             return zpl.render_labels_zpl(labels, size).encode("utf-8")
         case ".bin":
-            return escpos.render_labels(labels, profile=profile)
+            try:
+                return escpos.render_labels(labels, width_mm=width_mm, profile=profile)
+            except ValueError as exc:  # an unknown profile or paper width: the user's words
+                if isinstance(exc, InvalidInput):
+                    raise
+                raise InvalidInput(str(exc)) from None
     raise InvalidInput(f"label file must end in {', '.join(FORMATS)}")
 
 
-def write_labels(labels: Sequence[Label], path: Path, size: LabelSize) -> int:
+def write_labels(
+    labels: Sequence[Label],
+    path: Path,
+    size: LabelSize,
+    *,
+    profile: str = "TM-T88V",
+    width_mm: int = 80,
+) -> int:
     """Writes the file atomically; returns its size in bytes."""
-    data = render_labels(labels, path.suffix, size)
+    data = render_labels(labels, path.suffix, size, profile=profile, width_mm=width_mm)
     if not path.parent.is_dir():
         raise InvalidInput(f"folder {str(path.parent)!r} does not exist")
     try:

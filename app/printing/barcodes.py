@@ -9,7 +9,9 @@ ESC/POS or ZPL carries the same data and is refused for the same reasons:
   and the bars we draw ourselves (PNG, PDF, ESC/POS raster) are the same symbols, drawn
   with python-barcode's bar-pattern table,
 * the widest module (narrowest bar) that fits the space, and a clear error when even the
-  narrowest scannable bar does not fit.
+  narrowest scannable bar does not fit,
+* whether a label's barcode fits its label at all (check_fits): one rule, in millimetres,
+  for every format, so a serial is printed in every format or refused in every one.
 """
 
 from __future__ import annotations
@@ -28,11 +30,16 @@ MM_PER_INCH = 25.4
 # Code 128 needs ten modules of white space each side of the bars (ISO/IEC 15417).
 QUIET_ZONE_MODULES = 10
 
-# The narrowest bar we print: 0.125 mm (5 mil). That is one dot of a 203 dpi thermal head,
-# and what a 20-character serial needs to fit a 50 mm label (its 255 modules plus quiet
-# zones take 275 of the label's 400 dots; two dots a module would need 550). Handheld
-# scanners are commonly rated down to 4-5 mil; narrower is refused, not printed unreadable.
-MIN_MODULE_MM = 0.125
+# The narrowest bar we print: 0.254 mm (10 mil, 1/100 inch), never under two printer dots.
+# One dot of a 203 dpi thermal head (0.125 mm) is what the spec sheets allow, but heat
+# spread and a worn head thin or swell a single dot column, and zbar failed to read such
+# labels outright. 1/100 inch is two dots at 203 dpi (2.03: see _DOT_TOLERANCE), three at
+# 300 and six at 600, so bars land on whole dots of thermal and office printers alike.
+MIN_MODULE_MM = 0.254
+MIN_MODULE_DOTS = 2
+# How far under a whole dot a module may fall and still count as that dot (2.03 dots of
+# 203 dpi are two dots, not three).
+_DOT_TOLERANCE = 0.05
 
 # Wider bars only make a short code long and blotchy; 0.38 mm (15 mil) reads from afar.
 MAX_MODULE_MM = 0.38
@@ -246,9 +253,39 @@ def dots(mm: float, dpi: float) -> int:
 
 
 def min_module_px(dpi: float, min_module_mm: float = MIN_MODULE_MM) -> int:
-    """Fewest dots per module that are still at least ``min_module_mm`` wide."""
-    # The small tolerance lets one 203 dpi dot (0.1251 mm) count as 0.125 mm.
-    return max(1, math.ceil(min_module_mm * dpi / MM_PER_INCH - 0.01))
+    """Fewest dots per module: at least two, and (nearly) ``min_module_mm`` wide."""
+    wanted = math.ceil(min_module_mm * dpi / MM_PER_INCH - _DOT_TOLERANCE)
+    return max(MIN_MODULE_DOTS, wanted)
+
+
+# The quiet zones may reach into a label's margins (they are unprinted paper either way)
+# but keep this far from its edges, where die-cut labels are misregistered.
+QUIET_EDGE_MM = 0.5
+
+
+def check_fits(
+    data: str, *, gs1: bool, bars_mm: float, label_mm: float, what: str, where: str
+) -> None:
+    """Raise BarcodeFitError (one line, saying why) if ``data`` does not fit the label.
+
+    The rule every label format applies before drawing, in millimetres at MIN_MODULE_MM,
+    so PNG, PDF, ESC/POS and ZPL agree on what fits: the bars within ``bars_mm`` (between
+    the margins), bars and quiet zones within ``label_mm`` less QUIET_EDGE_MM each side.
+    Each format then draws whole dots of at least that width at its own resolution.
+    """
+    bars = segments_module_count(code128_segments(data), gs1=gs1)
+    room = min(bars_mm, label_mm - 2 * QUIET_EDGE_MM - 2 * QUIET_ZONE_MODULES * MIN_MODULE_MM)
+    need = bars * MIN_MODULE_MM
+    if need <= room + 1e-9:
+        return
+    # Code set B letters take one symbol each: how many would fit, to say what to do.
+    symbols = int((room / MIN_MODULE_MM - STOP_MODULES) / SYMBOL_MODULES)
+    letters = max(0, symbols - 2 - (1 if gs1 else 0))
+    raise BarcodeFitError(
+        f"{what} is too long for {where}: its bars need {need:.1f} mm at {MIN_MODULE_DOTS}"
+        f" printer dots or more a bar and {room:.1f} mm is there (about {letters} letters"
+        f" or {2 * letters} digits fit); use a wider label or paper, or a shorter serial"
+    )
 
 
 def fit_module_px(
@@ -260,8 +297,12 @@ def fit_module_px(
     min_module_mm: float = MIN_MODULE_MM,
     max_module_mm: float = MAX_MODULE_MM,
     quiet_zone: bool = True,
+    outer_px: int | None = None,
 ) -> int:
     """The widest whole-dot module for ``modules`` bars in ``space_px`` dots.
+
+    With ``outer_px`` the bars alone must fit ``space_px`` and the quiet zones may reach
+    out to ``outer_px`` (a label's margins, a roll's unprinted edge).
 
     Whole dots keep every bar and space exactly the width the symbology wants; a
     fractional module would be rounded differently bar by bar and skew the code.
@@ -271,7 +312,10 @@ def fit_module_px(
     total = modules + (2 * QUIET_ZONE_MODULES if quiet_zone else 0)
     floor = min_module_px(dpi, min_module_mm)
     ceiling = max(floor, int(max_module_mm * dpi / MM_PER_INCH))
-    best = min(space_px // total, ceiling)
+    if outer_px is None:
+        best = min(space_px // total, ceiling)
+    else:
+        best = min(space_px // modules, outer_px // total, ceiling)
     if best < floor:
         space_mm = space_px * MM_PER_INCH / dpi
         need_mm = total * floor * MM_PER_INCH / dpi

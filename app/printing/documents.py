@@ -17,6 +17,7 @@ from typing import Literal
 from app.printing.barcodes import (
     BarcodeDataError,
     check_code128_text,
+    check_fits,
     check_gs1_serial,
     gs1_element_string,
     gs1_human_readable,
@@ -56,6 +57,25 @@ LABEL_50X25 = LabelSize("50x25", 50.0, 25.0, margin_mm=1.5)
 ROLL_58 = LabelSize("58mm", 58.0, 30.0, margin_mm=5.0)
 ROLL_80 = LabelSize("80mm", 80.0, 30.0, margin_mm=4.0)
 LABEL_SIZES: dict[str, LabelSize] = {size.name: size for size in (LABEL_50X25, ROLL_58, ROLL_80)}
+
+
+def roll_label_size(width_mm: int) -> LabelSize:
+    """The label a receipt printer cuts from its ``width_mm`` roll (58 or 80 mm)."""
+    return ROLL_58 if width_mm <= ROLL_58.width_mm else ROLL_80
+
+
+def check_label_fits(label: Label, size: LabelSize) -> None:
+    """Raise BarcodeFitError (an InvalidInput, one line) if the label's barcode cannot be
+    printed scannable on ``size``: the one rule every label format (PNG, PDF, ESC/POS,
+    ZPL) applies, in millimetres between the label's margins."""
+    check_fits(
+        label.barcode_text,
+        gs1=label.is_gs1,
+        bars_mm=size.width_mm - 2 * size.margin_mm,
+        label_mm=size.width_mm,
+        what=f"serial {label.serial!r}",
+        where=f"a {size.name} label",
+    )
 
 
 @dataclass(frozen=True, slots=True)
@@ -194,18 +214,31 @@ Align = Literal["left", "center", "right"]
 
 @dataclass(frozen=True, slots=True)
 class TextRow:
-    """One printed line of text. ``wide`` characters take two columns each."""
+    """One printed line of text. ``wide`` characters take two columns each; ``small`` ones
+    (the printer's Font B, 9 dots instead of 12) three quarters of one."""
 
     text: str
     bold: bool = False
     align: Align = "left"
     tall: bool = False
     wide: bool = False
+    small: bool = False
 
     @property
     def columns_used(self) -> int:
-        """Character columns this row takes on the paper."""
+        """Character columns (of the normal font) this row takes on the paper."""
+        if self.small:
+            return -(-len(self.text) * SMALL_FONT_DOTS // NORMAL_FONT_DOTS)
         return len(self.text) * (2 if self.wide else 1)
+
+
+# Font A and Font B character cells of Epson-compatible printers, in dots.
+NORMAL_FONT_DOTS, SMALL_FONT_DOTS = 12, 9
+
+
+def small_columns(columns: int) -> int:
+    """Font B characters in a line of ``columns`` Font A ones (32 -> 42, 30 -> 40)."""
+    return columns * NORMAL_FONT_DOTS // SMALL_FONT_DOTS
 
 
 @dataclass(frozen=True, slots=True)
@@ -325,11 +358,33 @@ def _receipt_line_rows(item: ReceiptLine, columns: int) -> list[TextRow]:
         lines += two_columns(f"{item.qty} x {item.unit_price}", item.total, columns, indent="  ")
     if item.discount:
         lines += two_columns("Discount", item.discount, columns, indent="  ")
+    rows = _plain(lines)
     if item.serial:
-        lines += wrap(f"S/N: {item.serial}", columns, indent="  ")
+        rows += serial_rows(item.serial, columns)
     if item.warranty_end:
-        lines += wrap(f"Warranty until {item.warranty_end}", columns, indent="  ")
-    return _plain(lines)
+        rows += _plain(wrap(f"Warranty until {item.warranty_end}", columns, indent="  "))
+    return rows
+
+
+def serial_rows(
+    serial: str, columns: int, *, label: str = "S/N:", indent: str = "  "
+) -> list[TextRow]:
+    """A serial number whole on one line: a scanner, a warranty claim or a person reading
+    it back must not have to join two halves (where would the break be?).
+
+    ``S/N: serial`` if that fits; else the serial on a line of its own; else in the small
+    font; only a serial longer than even a small-font line is continued on the next line
+    (nothing is ever cut off).
+    """
+    serial = clean_line(serial)
+    if len(indent) + len(label) + 1 + len(serial) <= columns:
+        return [TextRow(f"{indent}{label} {serial}")]
+    head = TextRow(f"{indent}{label}")
+    if len(serial) <= columns:
+        pad = indent if len(indent) + len(serial) <= columns else ""
+        return [head, TextRow(pad + serial)]
+    room = small_columns(columns)
+    return [head, *(TextRow(serial[i : i + room], small=True) for i in range(0, len(serial), room))]
 
 
 def tag_rows(tag: Tag, columns: int) -> tuple[Row, ...]:
@@ -341,7 +396,7 @@ def tag_rows(tag: Tag, columns: int) -> tuple[Row, ...]:
     rows += _plain(wrap(f"Customer: {tag.customer}", columns), bold=True)
     rows += _plain(wrap(f"Device: {tag.device}", columns))
     if tag.serial:
-        rows += _plain(wrap(f"S/N: {tag.serial}", columns))
+        rows += serial_rows(tag.serial, columns, indent="")
     rows += _plain(["Problem:"]) + _plain(wrap(tag.problem, columns, indent="  "))
     if tag.accessories:
         rows += _plain(["Accessories:"]) + _plain(wrap(tag.accessories, columns, indent="  "))

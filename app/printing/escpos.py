@@ -18,6 +18,7 @@ from escpos.printer import Dummy
 from PIL import Image
 
 from app.printing.barcodes import (
+    QUIET_EDGE_MM,
     QUIET_ZONE_MODULES,
     BarcodeFitError,
     code128_segments,
@@ -32,8 +33,10 @@ from app.printing.documents import (
     Row,
     Tag,
     TextRow,
+    check_label_fits,
     label_rows,
     receipt_rows,
+    roll_label_size,
     tag_rows,
 )
 from app.printing.raster import DEFAULT_DPI, FONT_A_DOTS, fitted_barcode, printable_dots
@@ -153,9 +156,15 @@ def render_labels(
     profile: str = DEFAULT_PROFILE,
     native_barcodes: bool | None = None,
 ) -> bytes:
-    """Serial labels on a receipt roll as ESC/POS bytes, each one cut off by itself."""
+    """Serial labels on a ``width_mm`` roll of a ``profile`` printer as ESC/POS bytes,
+    each one cut off by itself. BarcodeFitError if a serial does not fit (check_label_fits).
+    """
     sheet = paper(width_mm, profile)
-    return _render((label_rows(label, sheet.columns) for label in labels), sheet, native_barcodes)
+    size = roll_label_size(width_mm)
+    every = list(labels)
+    for label in every:  # all refused before any is rendered: no half a batch
+        check_label_fits(label, size)
+    return _render((label_rows(label, sheet.columns) for label in every), sheet, native_barcodes)
 
 
 def render_rows(
@@ -191,11 +200,28 @@ def _render(documents: Iterable[Sequence[Row]], sheet: Paper, native: bool | Non
     return bytes(job.printer.output)
 
 
+# Code pages with € that Western printers really have, best first: PC858 (Epson page 19)
+# and WPC1252 (page 16). python-escpos would otherwise take the lowest-numbered page that
+# can encode the character, which on Epson profiles is page 15, ISO 8859-7 (Greek):
+# many printers lack it and print something else where the € should be.
+EURO_CODE_PAGES = ("CP858", "CP1252", "ISO_8859-15")
+
+
+def _prefer_euro_code_page(printer: Dummy) -> None:
+    """Make python-escpos try our preferred code page first (it tries "used" ones first)."""
+    encoder = printer.magic.encoder
+    for name in EURO_CODE_PAGES:
+        if name in encoder.codepages:
+            encoder.used_encodings.add(name)
+            return
+
+
 class _Job:
     """A Dummy printer plus the text style it is in, so only changes are sent."""
 
     def __init__(self, sheet: Paper, native: bool | None) -> None:
         self.printer = Dummy(profile=sheet.profile)
+        _prefer_euro_code_page(self.printer)
         self.sheet = sheet
         self.native = native
         # After ESC @: left aligned, normal size, not bold.
@@ -204,7 +230,11 @@ class _Job:
     def write(self, row: Row) -> None:
         if isinstance(row, TextRow):
             self.style(row.align, row.bold, (row.tall, row.wide))
+            if row.small:  # Font B for one line: a serial that must not be broken
+                self.printer.set(font="b")
             self.printer.textln(row.text)
+            if row.small:
+                self.printer.set(font="a")
         elif isinstance(row, FeedRow):
             self.style(self.align, self.bold, (False, False))
             self.printer.ln(row.lines)
@@ -261,7 +291,9 @@ def raster_barcode(row: BarcodeRow, sheet: Paper) -> Image.Image:
         height_px=dots(row.height_mm, sheet.dpi),
         dpi=sheet.dpi,
         what=f"code {row.data!r}",
+        # The quiet zones may lie in the roll's unprinted edges: white paper all the same.
+        outer_px=dots(sheet.width_mm - 2 * QUIET_EDGE_MM, sheet.dpi),
     )
     line = Image.new("L", (sheet.dots, bars.height), 255)
-    line.paste(bars, ((sheet.dots - bars.width) // 2, 0))
+    line.paste(bars, ((sheet.dots - bars.width) // 2, 0))  # cropped to the printed line
     return line.convert("1", dither=Image.Dither.NONE)

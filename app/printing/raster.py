@@ -20,6 +20,7 @@ from PIL import Image, ImageDraw, ImageFont
 
 from app.printing.barcodes import (
     MIN_MODULE_MM,
+    QUIET_EDGE_MM,
     QUIET_ZONE_MODULES,
     BarcodeFitError,
     code128_modules,
@@ -28,6 +29,8 @@ from app.printing.barcodes import (
 )
 from app.printing.documents import (
     LABEL_50X25,
+    NORMAL_FONT_DOTS,
+    SMALL_FONT_DOTS,
     BarcodeRow,
     FeedRow,
     Label,
@@ -36,6 +39,7 @@ from app.printing.documents import (
     Row,
     Tag,
     TextRow,
+    check_label_fits,
     receipt_rows,
     tag_rows,
 )
@@ -147,11 +151,15 @@ def fitted_barcode(
     dpi: float,
     what: str,
     min_module_mm: float = MIN_MODULE_MM,
+    outer_px: int | None = None,
 ) -> Image.Image:
     """The barcode with the widest whole-pixel modules that fit ``space_px`` (with quiet
-    zones); BarcodeFitError when even ``min_module_mm`` bars do not fit."""
+    zones, or with them reaching out to ``outer_px``: see fit_module_px); BarcodeFitError
+    when even ``min_module_mm`` bars do not fit. The image includes the quiet zones."""
     modules = len(code128_modules(data, gs1=gs1))
-    module_px = fit_module_px(modules, space_px, dpi=dpi, what=what, min_module_mm=min_module_mm)
+    module_px = fit_module_px(
+        modules, space_px, dpi=dpi, what=what, min_module_mm=min_module_mm, outer_px=outer_px
+    )
     return barcode_image(data, gs1=gs1, module_px=module_px, height_px=height_px)
 
 
@@ -210,6 +218,7 @@ def label_image(label: Label, size: LabelSize = LABEL_50X25, dpi: int = DEFAULT_
 
     Raises BarcodeFitError when the barcode cannot be printed scannable at this size.
     """
+    check_label_fits(label, size)
     width, height = dots(size.width_mm, dpi), dots(size.height_mm, dpi)
     margin = dots(size.margin_mm, dpi)
     inner = width - 2 * margin
@@ -251,8 +260,9 @@ def label_image(label: Label, size: LabelSize = LABEL_50X25, dpi: int = DEFAULT_
         height_px=bar_height,
         dpi=dpi,
         what=f"serial {label.serial!r}",
+        outer_px=width - 2 * dots(QUIET_EDGE_MM, dpi),
     )
-    canvas.paste(bars, ((width - bars.width) // 2, y))
+    canvas.paste(bars, ((width - bars.width) // 2, y))  # quiet zones may reach the margins
 
     y = bottom
     for text, style, centred in bottom_lines:
@@ -342,7 +352,8 @@ def _text_piece(row: TextRow, *, em: float, pitch: int, printable: int) -> Image
     """One text row, full printable width, aligned and sized like the printer does it."""
     # Drawn at twice the size, then scaled to the row's double width/height (as a
     # printer doubles its glyphs), so a doubled title stays crisp.
-    style = font("mono-bold" if row.bold else "mono", round(em * 2, 2))
+    scale = SMALL_FONT_DOTS / NORMAL_FONT_DOTS if row.small else 1.0
+    style = font("mono-bold" if row.bold else "mono", round(em * 2 * scale, 2))
     ascent, descent = style.face.getmetrics()
     big = Image.new("L", (max(1, round(text_width(row.text, style))), pitch * 2), WHITE)
     draw_text(big, (0, (big.height - ascent - descent) / 2), row.text, style)

@@ -1,9 +1,13 @@
 """Serial labels on A4 or Letter label sheets, as a PDF (fpdf2), as many pages as needed.
 
 Text is PDF text (sharp at any printer resolution). Each barcode is a small greyscale
-image with whole pixels per module at 600 dpi, placed at exactly that width: its bars
-land on whole dots of 300, 600 and 1200 dpi office printers, so none is rounded thinner
-than the others. The image is only a few pixels tall and stretched to the bar height;
+image at the resolution of the printer the sheet is for (``printer_dpi``, 300 by default:
+office lasers), with a whole number of its pixels per module and its left edge on that
+printer's dot grid, so every bar lands on whole dots: at 300 dpi a module is 3 dots
+(1/100 inch), which is also 6 dots at 600 and 12 at 1200. No single width is whole at
+both 203 and 300 dpi (2.03 dots against 3), and a 203 dpi rasteriser then averages some
+bar edges into grey and prints them a dot thinner; for a 203 dpi printer ask for
+``printer_dpi=203`` (2 dots a module). The image is one row stretched to the bar height;
 stretching along the bars changes nothing.
 """
 
@@ -18,20 +22,21 @@ from fpdf import FPDF
 
 from app.printing.barcodes import (
     MM_PER_INCH,
+    QUIET_EDGE_MM,
     QUIET_ZONE_MODULES,
     BarcodeFitError,
     code128_modules,
     dots,
     fit_module_px,
 )
-from app.printing.documents import LABEL_50X25, Label, LabelSize, clean_line
+from app.printing.documents import LABEL_50X25, Label, LabelSize, check_label_fits, clean_line
 from app.printing.raster import barcode_image, font_path
 
 PageName = Literal["A4", "Letter"]
 PAGE_SIZES_MM: dict[str, tuple[float, float]] = {"A4": (210.0, 297.0), "Letter": (215.9, 279.4)}
 
-# Bars are placed on a 600 dpi grid (see the module docstring).
-BARCODE_DPI = 600
+# The printer a sheet is for unless told otherwise (see the module docstring).
+BARCODE_DPI = 300
 _IMAGE_ROWS = 4
 _MIN_PAGE_MARGIN_MM = 5.0  # most office printers cannot print nearer the edge
 PT_PER_MM = 72 / MM_PER_INCH
@@ -113,10 +118,12 @@ def label_sheet_pdf(
     gap_x_mm: float = 0.0,
     gap_y_mm: float = 0.0,
     outlines: bool = False,
+    printer_dpi: int = BARCODE_DPI,
 ) -> bytes:
     """The labels as a PDF of label sheets, filled row by row, page after page.
 
     ``outlines`` draws each label's edge in light grey, for test prints on plain paper.
+    ``printer_dpi`` is the resolution of the printer the bars are laid out for.
     Raises BarcodeFitError if a barcode cannot be printed scannable on the label.
     """
     layout = sheet_layout(
@@ -140,7 +147,7 @@ def label_sheet_pdf(
         x, y = layout.origin(index)
         if outlines:
             pdf.rect(x, y, label_size.width_mm, label_size.height_mm)
-        _draw_label(pdf, label, x, y, label_size)
+        _draw_label(pdf, label, x, y, label_size, printer_dpi)
     return bytes(pdf.output())
 
 
@@ -177,7 +184,10 @@ def _cut_to(pdf: FPDF, text: str, width: float) -> str:
     return text.rstrip() + "…"
 
 
-def _draw_label(pdf: FPDF, label: Label, x: float, y: float, size: LabelSize) -> None:
+def _draw_label(
+    pdf: FPDF, label: Label, x: float, y: float, size: LabelSize, dpi: int
+) -> None:
+    check_label_fits(label, size)
     pad = size.margin_mm
     inner = size.width_mm - 2 * pad
     # Top line: price flush right, the name in what is left.
@@ -203,7 +213,8 @@ def _draw_label(pdf: FPDF, label: Label, x: float, y: float, size: LabelSize) ->
         raise BarcodeFitError(
             f"label {size.name} leaves no room for bars {_MIN_BAR_MM:g} mm tall; use a taller label"
         )
-    _draw_barcode(pdf, label, x + size.width_mm / 2, bars_top, inner, bar_height)
+    box = (x + size.width_mm / 2, bars_top, inner, size.width_mm, bar_height)
+    _draw_barcode(pdf, label, *box, dpi=dpi)
 
     cursor = text_top
     for (text, pt), height in zip(readable, line_mm, strict=True):
@@ -236,15 +247,32 @@ def _fits_at_least(pdf: FPDF, text: str, width: float) -> float | None:
 
 
 def _draw_barcode(
-    pdf: FPDF, label: Label, centre_x: float, top: float, width: float, height: float
+    pdf: FPDF,
+    label: Label,
+    centre_x: float,
+    top: float,
+    width: float,
+    label_width: float,
+    height: float,
+    *,
+    dpi: int,
 ) -> None:
-    """The barcode centred at ``centre_x``, modules on the 600 dpi grid, quiet zones kept."""
+    """The barcode centred at ``centre_x`` on the ``dpi`` dot grid, quiet zones kept
+    (they may reach into the label's margins)."""
     modules = len(code128_modules(label.barcode_text, gs1=label.is_gs1))
     module_px = fit_module_px(
-        modules, dots(width, BARCODE_DPI), dpi=BARCODE_DPI, what=f"serial {label.serial!r}"
+        modules,
+        dots(width, dpi),
+        dpi=dpi,
+        what=f"serial {label.serial!r}",
+        outer_px=dots(label_width - 2 * QUIET_EDGE_MM, dpi),
     )
     image = barcode_image(
         label.barcode_text, gs1=label.is_gs1, module_px=module_px, height_px=_IMAGE_ROWS
     )
-    image_mm = (modules + 2 * QUIET_ZONE_MODULES) * module_px * MM_PER_INCH / BARCODE_DPI
-    pdf.image(image, x=centre_x - image_mm / 2, y=top, w=image_mm, h=height)
+    image_mm = (modules + 2 * QUIET_ZONE_MODULES) * module_px * MM_PER_INCH / dpi
+    # The left edge on the dot grid too: a bar edge half-way between two dots is averaged
+    # into grey by the printer's rasteriser and comes out a dot thinner or thicker.
+    grid_mm = MM_PER_INCH / dpi
+    left = round((centre_x - image_mm / 2) / grid_mm) * grid_mm
+    pdf.image(image, x=left, y=top, w=image_mm, h=height)

@@ -12,13 +12,14 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from app.printing.barcodes import (
+    QUIET_EDGE_MM,
     BarcodeFitError,
     code128_segments,
     dots,
     fit_module_px,
     segments_module_count,
 )
-from app.printing.documents import LABEL_50X25, Label, LabelSize, clean_line
+from app.printing.documents import LABEL_50X25, Label, LabelSize, check_label_fits, clean_line
 
 DEFAULT_DPI = 203
 
@@ -82,6 +83,7 @@ def _fit_chars(text: str, height_dots: int, width_dots: int) -> str:
 
 
 def _label_zpl(label: Label, size: LabelSize, dpi: int) -> str:
+    check_label_fits(label, size)
     width, height = dots(size.width_mm, dpi), dots(size.height_mm, dpi)
     margin = dots(size.margin_mm, dpi)
     inner = width - 2 * margin
@@ -94,7 +96,14 @@ def _label_zpl(label: Label, size: LabelSize, dpi: int) -> str:
 
     segments = code128_segments(label.barcode_text)
     modules = segments_module_count(segments, gs1=label.is_gs1)
-    module = fit_module_px(modules, inner, dpi=dpi, what=f"serial {label.serial!r}")
+    # ^BC draws the bars only; the quiet zones are the blank label around them.
+    module = fit_module_px(
+        modules,
+        inner,
+        dpi=dpi,
+        what=f"serial {label.serial!r}",
+        outer_px=width - 2 * dots(QUIET_EDGE_MM, dpi),
+    )
     bars_y = top + name_h + dots(0.8, dpi)
     bottom_h = serial_h + (small_h + dots(0.3, dpi) if label.asset_tag else 0)
     text_y = height - dots(0.8, dpi) - bottom_h

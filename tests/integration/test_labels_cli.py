@@ -60,7 +60,9 @@ def test_png_strip_of_a_received_batch_scans_back(shop: Shop, tmp_path: Path) ->
 
 def test_gs1_labels_carry_gtin_and_serial(shop: Shop, tmp_path: Path) -> None:
     out = tmp_path / "gs1.png"
-    assert shop("labels", "PH1", "--serials", "SN0100", "--gs1", "--out", str(out))[0] == 0
+    # GTIN + serial need 54 mm of bars at two dots a bar: more than a 50 mm label has.
+    args = ("labels", "PH1", "--serials", "SN0100", "--gs1", "--size", "80mm")
+    assert shop(*args, "--out", str(out))[0] == 0
     assert scanned(out.read_bytes()) == ["010950600013435221SN0100"]
 
 

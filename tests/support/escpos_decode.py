@@ -26,25 +26,63 @@ LF, CR, HT = 0x0A, 0x0D, 0x09
 
 # GS k function B (m = 65…78) barcode systems.
 SYMBOLOGIES_B = {
-    65: "UPC-A", 66: "UPC-E", 67: "EAN13", 68: "EAN8", 69: "CODE39", 70: "ITF",
-    71: "CODABAR", 72: "CODE93", 73: "CODE128", 74: "GS1-128",
-    75: "GS1 DATABAR OMNIDIRECTIONAL", 76: "GS1 DATABAR TRUNCATED",
-    77: "GS1 DATABAR LIMITED", 78: "GS1 DATABAR EXPANDED",
+    65: "UPC-A",
+    66: "UPC-E",
+    67: "EAN13",
+    68: "EAN8",
+    69: "CODE39",
+    70: "ITF",
+    71: "CODABAR",
+    72: "CODE93",
+    73: "CODE128",
+    74: "GS1-128",
+    75: "GS1 DATABAR OMNIDIRECTIONAL",
+    76: "GS1 DATABAR TRUNCATED",
+    77: "GS1 DATABAR LIMITED",
+    78: "GS1 DATABAR EXPANDED",
 }
 SYMBOLOGIES_A = {0: "UPC-A", 1: "UPC-E", 2: "EAN13", 3: "EAN8", 4: "CODE39", 5: "ITF", 6: "CODABAR"}
 
 # Commands whose argument count is fixed: (prefix, command byte) -> argument bytes.
 _FIXED: dict[tuple[int, int], int] = {
-    (ESC, ord("@")): 0, (ESC, ord("!")): 1, (ESC, ord("E")): 1, (ESC, ord("-")): 1,
-    (ESC, ord("a")): 1, (ESC, ord("M")): 1, (ESC, ord("t")): 1, (ESC, ord("d")): 1,
-    (ESC, ord("J")): 1, (ESC, ord("2")): 0, (ESC, ord("3")): 1, (ESC, ord("p")): 3,
-    (ESC, ord("{")): 1, (ESC, ord("G")): 1, (ESC, ord("V")): 1, (ESC, ord("R")): 1,
-    (ESC, ord("=")): 1, (ESC, ord("r")): 1, (ESC, ord(" ")): 1, (ESC, ord("$")): 2,
-    (ESC, ord("\\")): 2, (ESC, ord("c")): 2, (ESC, ord("B")): 2, (ESC, ord("+")): 1,
-    (ESC, ord("A")): 1, (ESC, ord("U")): 1,
-    (GS, ord("!")): 1, (GS, ord("B")): 1, (GS, ord("b")): 1, (GS, ord("h")): 1,
-    (GS, ord("w")): 1, (GS, ord("H")): 1, (GS, ord("f")): 1, (GS, ord("L")): 2,
-    (GS, ord("W")): 2, (GS, ord("|")): 1, (GS, ord("a")): 1, (GS, ord("r")): 1,
+    (ESC, ord("@")): 0,
+    (ESC, ord("!")): 1,
+    (ESC, ord("E")): 1,
+    (ESC, ord("-")): 1,
+    (ESC, ord("a")): 1,
+    (ESC, ord("M")): 1,
+    (ESC, ord("t")): 1,
+    (ESC, ord("d")): 1,
+    (ESC, ord("J")): 1,
+    (ESC, ord("2")): 0,
+    (ESC, ord("3")): 1,
+    (ESC, ord("p")): 3,
+    (ESC, ord("{")): 1,
+    (ESC, ord("G")): 1,
+    (ESC, ord("V")): 1,
+    (ESC, ord("R")): 1,
+    (ESC, ord("=")): 1,
+    (ESC, ord("r")): 1,
+    (ESC, ord(" ")): 1,
+    (ESC, ord("$")): 2,
+    (ESC, ord("\\")): 2,
+    (ESC, ord("c")): 2,
+    (ESC, ord("B")): 2,
+    (ESC, ord("+")): 1,
+    (ESC, ord("A")): 1,
+    (ESC, ord("U")): 1,
+    (GS, ord("!")): 1,
+    (GS, ord("B")): 1,
+    (GS, ord("b")): 1,
+    (GS, ord("h")): 1,
+    (GS, ord("w")): 1,
+    (GS, ord("H")): 1,
+    (GS, ord("f")): 1,
+    (GS, ord("L")): 2,
+    (GS, ord("W")): 2,
+    (GS, ord("|")): 1,
+    (GS, ord("a")): 1,
+    (GS, ord("r")): 1,
     (GS, ord("I")): 1,
     (DLE, 0x04): 1,
 }
@@ -232,15 +270,16 @@ class _Decoder:
                 align=self.style.align,
             )
         elif cmd == (GS, "!"):
-            self.style = Style(self.style.bold, (args[0] >> 4) + 1, (args[0] & 7) + 1,
-                               self.style.align)
+            self.style = Style(
+                self.style.bold, (args[0] >> 4) + 1, (args[0] & 7) + 1, self.style.align
+            )
         elif cmd == (ESC, "E"):
-            self.style = Style(bool(args[0] & 1), self.style.width, self.style.height,
-                               self.style.align)
+            self.style = Style(
+                bool(args[0] & 1), self.style.width, self.style.height, self.style.align
+            )
         elif cmd == (ESC, "a"):
             align = {0: "left", 1: "center", 2: "right", 48: "left", 49: "center", 50: "right"}
-            self.style = Style(self.style.bold, self.style.width, self.style.height,
-                               align[args[0]])
+            self.style = Style(self.style.bold, self.style.width, self.style.height, align[args[0]])
         elif cmd == (ESC, "t"):
             if args[0] not in self.code_pages:
                 raise EscposDecodeError(f"code page {args[0]} is not in the profile")
@@ -248,8 +287,9 @@ class _Decoder:
         elif cmd == (ESC, "d"):
             yield Feed(args[0])
         elif cmd == (ESC, "p"):
-            yield DrawerKick(pin=2 if args[0] in (0, 48) else 5, on_ms=args[1] * 2,
-                             off_ms=args[2] * 2)
+            yield DrawerKick(
+                pin=2 if args[0] in (0, 48) else 5, on_ms=args[1] * 2, off_ms=args[2] * 2
+            )
         elif cmd == (GS, "w"):
             self.bar_width = args[0]
         elif cmd == (GS, "h"):

@@ -4,24 +4,43 @@ Modes (switch any time with `mode = ...`; a connection keeps the mode it was acc
 - "record": read until the client closes, keep the bytes as one job, close.
 - "refuse": the port is closed (connections are refused).
 - "stall": accept but never read; the connection stays open until stop().
-- "drop": read a few bytes, then reset the connection (half a job).
-- "paper_out": like record, but answers the paper-status query with "no paper".
-In record mode the paper-status query (DLE EOT 4) is answered "paper OK" and not recorded.
+- "drop": read a few bytes, then (after `drop_delay_s`) reset the connection.
+- "paper_out": like record, but answers the status queries with "no paper".
+- "slow": like record, but reads only `rate` bytes a second (a busy or slow printer).
+- "reset_after": read the whole job (it prints), then reset instead of closing.
+- "offline": answers "offline, no paper" to every status query; a job it is sent anyway
+  goes to `buffered` (never printed: lost when the printer is rebooted).
+- "runs_out": answers "ready" before the job and "out of paper" after it; the job goes to
+  `buffered` (the paper ran out: a stalled printer holding the job).
+- "mute": like record, but never answers real-time status (an old or cheap printer).
+Real-time status queries (DLE EOT n) at the start or the end of what was read are
+answered and not recorded.
 """
 
 from __future__ import annotations
 
 import contextlib
+import re
 import select
 import socket
 import struct
 import threading
 import time
 
+from app.devices.printers import forget_status_answers
+
 PAPER_QUERY = b"\x10\x04\x04"
 PAPER_OK = b"\x12"
 PAPER_OUT = b"\x72"
+ONLINE = b"\x12"
+OFFLINE = b"\x1a"  # DLE EOT 1 with bit 3 set
 DROP_AFTER = 16  # bytes read before a "drop" connection is reset
+MODES = (
+    "record", "refuse", "stall", "drop", "paper_out", "slow", "reset_after", "offline", "runs_out",
+    "mute",
+)  # fmt: skip
+_QUERIES_AT_START = re.compile(rb"\A(?:\x10\x04[\x01-\x04])+")
+_QUERIES_AT_END = re.compile(rb"(?:\x10\x04[\x01-\x04])+\Z")
 
 
 class FakePrinter:
@@ -30,6 +49,10 @@ class FakePrinter:
     def __init__(self) -> None:
         self.jobs: list[bytes] = []  # complete jobs, in the order they ended
         self.dropped: list[bytes] = []  # what "drop" connections got before the reset
+        self.buffered: list[bytes] = []  # what "offline" connections took and never printed
+        self.queries = 0  # status queries answered
+        self.rate = 100_000  # bytes a second in "slow" mode
+        self.drop_delay_s = 0.0  # how long a "drop" connection waits before its reset
         self.connections = 0  # accepted connections, all modes
         self._mode = "record"
         self._lock = threading.Lock()
@@ -40,6 +63,8 @@ class FakePrinter:
         self._listen(0)
         assert self._listener is not None
         self.port: int = self._listener.getsockname()[1]
+        # The port may be one an earlier fake answered on: this one has not, yet.
+        forget_status_answers()
 
     # --- control -----------------------------------------------------------------------------
 
@@ -49,7 +74,7 @@ class FakePrinter:
 
     @mode.setter
     def mode(self, mode: str) -> None:
-        assert mode in ("record", "refuse", "stall", "drop", "paper_out"), mode
+        assert mode in MODES, mode
         with self._lock:
             if mode == "refuse" and self._listener is not None:
                 self._close_listener()
@@ -135,23 +160,50 @@ class FakePrinter:
             elif mode == "drop":
                 self._drop(conn)
             else:
-                self._record(conn, PAPER_OUT if mode == "paper_out" else PAPER_OK)
+                self._record(conn, mode)
         except OSError:
             pass
         finally:
             with contextlib.suppress(OSError):
                 conn.close()
 
-    def _record(self, conn: socket.socket, paper_reply: bytes) -> None:
+    def _answer(self, conn: socket.socket, queries: bytes, mode: str, after_job: bool) -> None:
+        if mode == "mute":
+            return
+        no_paper = mode in ("paper_out", "offline") or (mode == "runs_out" and after_job)
+        for n in queries[2::3]:
+            if n == 4:
+                reply = PAPER_OUT if no_paper else PAPER_OK
+            else:
+                reply = OFFLINE if mode == "offline" or (no_paper and after_job) else ONLINE
+            conn.sendall(reply)
+            self.queries += 1
+
+    def _record(self, conn: socket.socket, mode: str) -> None:
         conn.settimeout(5)
         data = bytearray()
-        while chunk := conn.recv(65536):
+        job_started = False
+        while chunk := conn.recv(4096 if mode == "slow" else 65536):
             data += chunk
-            while data.startswith(PAPER_QUERY):
-                del data[: len(PAPER_QUERY)]
-                conn.sendall(paper_reply)
-        if data:
-            self.jobs.append(bytes(data))
+            if mode == "slow":
+                time.sleep(len(chunk) / self.rate)
+            if not job_started and (found := _QUERIES_AT_START.search(bytes(data[:64]))):
+                del data[: found.end()]
+                self._answer(conn, found.group(), mode, job_started)
+            # Only the tail is searched (a copy: data is resized): megabyte jobs stay fast.
+            tail = len(data) - min(len(data), 64)
+            if found := _QUERIES_AT_END.search(bytes(data[tail:])):
+                del data[tail + found.start() :]
+                self._answer(conn, found.group(), mode, job_started)
+            job_started = job_started or bool(data)
+        if not data:
+            return
+        if mode in ("offline", "runs_out"):
+            self.buffered.append(bytes(data))
+            return
+        self.jobs.append(bytes(data))
+        if mode == "reset_after":
+            conn.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
 
     def _drop(self, conn: socket.socket) -> None:
         conn.settimeout(5)
@@ -159,5 +211,6 @@ class FakePrinter:
         while len(got) < DROP_AFTER and (chunk := conn.recv(DROP_AFTER - len(got))):
             got += chunk
         self.dropped.append(bytes(got))
+        time.sleep(self.drop_delay_s)
         # Linger 0: close with a reset, as a printer that is switched off mid-job would.
         conn.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import errno
 import itertools
 import json
 import threading
@@ -12,19 +13,30 @@ from pathlib import Path
 import pytest
 from fake_printer_server import FakePrinter
 
+from app.devices import print_queue
+from app.devices.print_jobs_admin import cancel_print_job, list_print_jobs, retry_print_jobs
 from app.devices.print_queue import (
     JobEvent,
     JobId,
     JobState,
     PrintJob,
     PrintQueue,
+    PrintSpoolError,
     RetryPolicy,
+    read_spool,
+    request_cancel,
+    request_retry,
+    strip_drawer_kick,
     write_atomic,
 )
 from app.devices.printers import PrinterConnection, PrinterOffline, PrinterTimeout
 from app.devices.settings import PrinterSettings
+from app.errors import Conflict, NotFound, UserError
 
 FAST_RETRY = RetryPolicy(base_s=0.05, max_s=0.2, max_attempts=100, jitter=0.0)
+# Printers that stay away: the job fails after two tries (or one) within a few hundredths.
+GIVE_UP_SOON = RetryPolicy(base_s=0.02, max_s=0.02, max_attempts=2, jitter=0.0)
+GIVE_UP_AT_ONCE = RetryPolicy(base_s=0.02, max_s=0.02, max_attempts=1, jitter=0.0)
 WAIT_S = 10.0
 
 
@@ -134,19 +146,221 @@ def test_job_prints_after_the_printer_comes_back(
     assert printer.jobs == [payload(1), payload(2)]
 
 
-def test_connection_dropped_half_way_prints_the_whole_job_again(
+BIG = 8 * 1024 * 1024  # more than the kernel buffers for a printer that stopped reading
+KICK = b"\x1bp\x0022"  # what app.printing.escpos.drawer_kick() sends
+
+
+def test_connection_dropped_before_the_job_was_handed_over_prints_the_whole_job_again(
     printer: FakePrinter,
     make_queue: MakeQueue,
 ) -> None:
     printer.mode = "drop"
     q = make_queue(till(printer, timeout_s=5.0))
-    job_id = q.submit("till", "Receipt", payload(7))
+    job = b"\x1b@" + b"x" * BIG
+    job_id = q.submit("till", "Receipt", job)
     wait_until(lambda: current(q, job_id).attempts >= 1)
     assert "lost while printing" in current(q, job_id).last_error
     printer.mode = "record"
     assert finished(q, job_id).state is JobState.DONE
-    assert printer.jobs == [payload(7)]
-    assert printer.dropped and payload(7).startswith(printer.dropped[0])
+    assert printer.jobs == [job]
+
+
+def test_drawer_kick_is_not_sent_again_on_a_retry(
+    printer: FakePrinter, make_queue: MakeQueue
+) -> None:
+    printer.mode = "drop"
+    q = make_queue(till(printer, timeout_s=5.0))
+    receipt = b"\x1b@" + b"x" * BIG
+    job_id = q.submit("till", "Receipt", KICK + receipt)
+    wait_until(lambda: current(q, job_id).attempts >= 1)
+    assert current(q, job_id).reached_printer
+    printer.mode = "record"
+    assert finished(q, job_id).state is JobState.DONE
+    assert KICK in printer.dropped[0]  # the first attempt opened the drawer...
+    assert printer.jobs == [receipt]  # ...the retry printed the receipt without a kick
+
+
+def test_drawer_kick_goes_out_when_the_first_attempts_never_reached_the_printer(
+    printer: FakePrinter, make_queue: MakeQueue
+) -> None:
+    printer.mode = "refuse"
+    q = make_queue(till(printer))
+    job_id = q.submit("till", "Receipt", KICK + payload(1))
+    wait_until(lambda: current(q, job_id).attempts >= 2)
+    printer.mode = "record"
+    assert finished(q, job_id).state is JobState.DONE
+    assert printer.jobs == [KICK + payload(1)]
+
+
+def test_printer_that_resets_after_taking_the_whole_job_prints_it_once(
+    printer: FakePrinter, make_queue: MakeQueue
+) -> None:
+    printer.mode = "reset_after"
+    q = make_queue(till(printer))
+    ids = [q.submit("till", f"Receipt {n}", KICK + payload(n)) for n in range(3)]
+    for job_id in ids:
+        assert finished(q, job_id).state is JobState.DONE
+        assert current(q, job_id).attempts == 1
+    time.sleep(0.2)  # time for a wrong retry to show
+    assert printer.jobs == [KICK + payload(n) for n in range(3)]
+    assert printer.connections == 3
+
+
+@pytest.mark.slow
+def test_job_the_printer_may_have_printed_waits_for_a_person(
+    printer: FakePrinter, make_queue: MakeQueue
+) -> None:
+    # The whole job was handed over, then the reset came before the printer had
+    # acknowledged it all: sending it again might print it twice, so nobody does.
+    printer.mode = "drop"
+    printer.drop_delay_s = 0.3
+    q = make_queue(till(printer, timeout_s=5.0))
+    job = b"x" * (1024 * 1024)
+    job_id = q.submit("till", "Receipt", job)
+    unsure = finished(q, job_id)
+    assert unsure.state is JobState.UNSURE and unsure.attempts == 1
+    assert "check whether it printed" in unsure.last_error
+    time.sleep(0.3)
+    assert printer.connections == 1  # not retried by itself
+    printer.mode = "record"
+    assert q.retry(job_id)  # the person looked: it did not print
+    assert finished(q, job_id).state is JobState.DONE
+    assert printer.jobs == [job]
+
+
+def test_job_sent_to_a_printer_that_then_stalls_is_not_called_done(
+    printer: FakePrinter, make_queue: MakeQueue
+) -> None:
+    printer.mode = "runs_out"
+    q = make_queue(till(printer))
+    job_id = q.submit("till", "Receipt", payload(1))
+    job = finished(q, job_id)
+    assert job.state is JobState.UNSURE and "out of paper" in job.last_error
+    wait_until(lambda: printer.buffered == [payload(1)])
+    assert printer.jobs == []
+    assert q.cancel(job_id)  # the person looked: it printed after all once paper was in
+    assert state_of(q, job_id) is JobState.CANCELLED
+
+
+def test_job_waits_while_the_printer_says_it_is_offline(
+    printer: FakePrinter, make_queue: MakeQueue
+) -> None:
+    printer.mode = "offline"
+    q = make_queue(till(printer))
+    job_id = q.submit("till", "Receipt", payload(1))
+    wait_until(lambda: current(q, job_id).attempts >= 2)
+    assert current(q, job_id).state in (JobState.RETRYING, JobState.PRINTING)
+    assert not current(q, job_id).reached_printer  # asked, never sent
+    printer.mode = "record"
+    assert finished(q, job_id).state is JobState.DONE
+    assert printer.jobs == [payload(1)] and printer.buffered == []
+
+
+@pytest.mark.slow
+def test_slow_printer_gets_a_big_job_once(printer: FakePrinter, make_queue: MakeQueue) -> None:
+    printer.mode = "slow"  # 100 KB/s: the 200 KB job takes 2 s, ten timeouts
+    q = make_queue(till(printer, timeout_s=0.2))
+    job = bytes(range(256)) * 800
+    job_id = q.submit("till", "Labels", job, kind="labels")
+    done = finished(q, job_id)
+    assert done.state is JobState.DONE and done.attempts == 1
+    assert printer.jobs == [job] and printer.connections == 1
+
+
+def test_failed_job_prints_when_its_printer_answers_again(
+    printer: FakePrinter, make_queue: MakeQueue
+) -> None:
+    printer.mode = "refuse"
+    q = make_queue(till(printer), retry=GIVE_UP_SOON, probe_interval_s=0.1, poll_s=0.02)
+    job_id = q.submit("till", "Receipt", payload(1))
+    failed = q.wait(job_id, WAIT_S)
+    assert failed is not None and failed.state is JobState.FAILED and failed.retry_when_back
+    time.sleep(0.3)  # knocked a few times: still failed, not printed
+    assert state_of(q, job_id) is JobState.FAILED
+    printer.mode = "record"
+    wait_until(lambda: state_of(q, job_id) is JobState.DONE)
+    assert printer.jobs == [payload(1)]
+
+
+def test_failed_job_is_tried_again_after_a_restart(
+    printer: FakePrinter, make_queue: MakeQueue
+) -> None:
+    printer.mode = "refuse"
+    first = make_queue(till(printer), retry=GIVE_UP_SOON)
+    job_id = first.submit("till", "Receipt", payload(1))
+    assert finished(first, job_id).state is JobState.FAILED
+    assert first.stop(timeout_s=WAIT_S)
+    printer.mode = "record"
+    second = make_queue(till(printer), retry=GIVE_UP_SOON)
+    assert finished(second, job_id).state is JobState.DONE
+    assert printer.jobs == [payload(1)]
+
+
+def test_a_job_that_cannot_be_stored_is_refused_at_once(
+    make_queue: MakeQueue, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    q = make_queue(PrinterSettings(name="p", backend="dummy"))
+
+    def disk_full(path: Path, data: bytes, **kwargs: object) -> None:
+        raise OSError(errno.ENOSPC, "No space left on device")
+
+    monkeypatch.setattr(print_queue, "write_atomic", disk_full)
+    with pytest.raises(PrintSpoolError) as caught:
+        q.submit("p", "Receipt 12", b"abc")
+    assert isinstance(caught.value, UserError)
+    assert "Receipt 12" in caught.value.message and "disk is full" in caught.value.message
+    assert q.jobs() == []
+
+
+def test_a_job_whose_state_cannot_be_stored_is_refused_and_leaves_nothing(
+    make_queue: MakeQueue, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    q = make_queue(PrinterSettings(name="p", backend="dummy"))
+    real = print_queue.write_atomic
+
+    def metadata_fails(path: Path, data: bytes, **kwargs: bool) -> None:
+        if path.suffix == ".json":
+            raise OSError(errno.ENOSPC, "No space left on device")
+        real(path, data, **kwargs)
+
+    monkeypatch.setattr(print_queue, "write_atomic", metadata_fails)
+    with pytest.raises(PrintSpoolError):
+        q.submit("p", "Receipt", b"abc")
+    assert q.jobs() == [] and not list((tmp_path / "spool").glob("*.job"))
+
+
+def test_other_processes_ask_the_owner_to_retry_or_cancel(
+    printer: FakePrinter, make_queue: MakeQueue, tmp_path: Path
+) -> None:
+    printer.mode = "refuse"
+    q = make_queue(till(printer), retry=GIVE_UP_AT_ONCE, poll_s=0.02, probe_interval_s=60)
+    keep, drop = (q.submit("till", f"Receipt {n}", payload(n)) for n in range(2))
+    wait_until(lambda: all(state_of(q, j) is JobState.FAILED for j in (keep, drop)))
+    spool = tmp_path / "spool"
+    assert [j.id for j in read_spool(spool)] == [keep, drop]
+    printer.mode = "record"
+    request_cancel(spool, drop)
+    wait_until(lambda: state_of(q, drop) is JobState.CANCELLED)
+    request_retry(spool, "all")
+    wait_until(lambda: state_of(q, keep) is JobState.DONE)
+    assert printer.jobs == [payload(0)]
+    assert not list(spool.glob("*-request"))
+
+
+def test_retry_all_queues_failed_and_unsure_jobs(make_queue: MakeQueue) -> None:
+    q = make_queue(PrinterSettings(name="p", backend="dummy"), start=False)
+    a, b = q.submit("p", "A", b"a"), q.submit("p", "B", b"b")
+    assert q.cancel(a)  # cancelled jobs stay cancelled: retry them one by one
+    assert q.retry_all() == [] and state_of(q, a) is JobState.CANCELLED
+    assert state_of(q, b) is JobState.QUEUED
+
+
+def test_drawer_kicks_are_stripped_only_from_the_start() -> None:
+    assert strip_drawer_kick(KICK + b"\x1b@text") == b"\x1b@text"
+    assert strip_drawer_kick(b"\x1b@" + KICK + KICK + b"x") == b"\x1b@x"
+    assert strip_drawer_kick(b"\x10\x14\x01\x00\x05rest") == b"rest"
+    assert strip_drawer_kick(b"text" + KICK) == b"text" + KICK  # image data stays whole
+    assert strip_drawer_kick(b"") == b""
 
 
 def test_cancelled_job_is_never_printed(printer: FakePrinter, make_queue: MakeQueue) -> None:
@@ -166,8 +380,7 @@ def test_cancelled_job_is_never_printed(printer: FakePrinter, make_queue: MakeQu
 
 def test_failed_job_can_be_retried_by_hand(printer: FakePrinter, make_queue: MakeQueue) -> None:
     printer.mode = "refuse"
-    policy = RetryPolicy(base_s=0.02, max_s=0.02, max_attempts=2, jitter=0.0)
-    q = make_queue(till(printer), retry=policy)
+    q = make_queue(till(printer), retry=GIVE_UP_SOON)
     job_id = q.submit("till", "Label", payload(3), kind="label")
     failed = q.wait(job_id, WAIT_S)
     assert failed is not None and failed.state is JobState.FAILED and failed.attempts == 2
@@ -372,14 +585,29 @@ def test_a_second_queue_on_the_spool_prints_only_its_own_jobs(
     assert [j.id for j in later.jobs()] == [receipt, label]
 
 
-def test_unusable_spool_directory_still_prints(tmp_path: Path) -> None:
+def test_unusable_spool_directory_refuses_jobs(tmp_path: Path) -> None:
     not_a_dir = tmp_path / "file"
     not_a_dir.write_text("")
     q = PrintQueue(not_a_dir / "spool", [PrinterSettings(name="p", backend="dummy")])
     assert not q.durable
-    with q:
-        job_id = q.submit("p", "Receipt", b"abc")
-        assert finished(q, job_id).state is JobState.DONE
+    with q, pytest.raises(PrintSpoolError):
+        q.submit("p", "Receipt", b"abc")
+
+
+def test_spool_written_by_an_older_version_still_loads(
+    make_queue: MakeQueue, tmp_path: Path
+) -> None:
+    spool = tmp_path / "spool"
+    spool.mkdir()
+    old = {
+        "version": 1, "id": "old", "printer": "p", "title": "Receipt", "kind": "receipt",
+        "state": "failed", "seq": 4, "size": 3, "created_at": 1.0, "updated_at": 1.0,
+        "attempts": 12, "next_attempt_at": 0.0, "last_error": "not reachable",
+    }  # fmt: skip
+    write_atomic(spool / "old.json", json.dumps(old).encode())
+    write_atomic(spool / "old.job", b"abc")
+    q = make_queue(PrinterSettings(name="p", backend="dummy"))
+    assert finished(q, "old").state is JobState.DONE  # failed once, tried again now
 
 
 def test_spool_metadata_is_plain_json(make_queue: MakeQueue, tmp_path: Path) -> None:
@@ -495,3 +723,63 @@ def test_retry_policy_backs_off_exponentially_up_to_the_cap() -> None:
 
 def test_offline_error_is_retryable() -> None:
     assert PrinterOffline("x").retryable and PrinterTimeout("x").retryable
+
+
+# --- the command line's print-jobs -------------------------------------------------------------
+
+
+def test_print_jobs_commands_retry_and_cancel_without_the_window(
+    printer: FakePrinter, tmp_path: Path
+) -> None:
+    printer.mode = "refuse"
+    spool = tmp_path / "spool"
+    with PrintQueue(spool, [till(printer)], retry=GIVE_UP_AT_ONCE) as first:
+        ids = [first.submit("till", f"Receipt {n}", payload(n)) for n in range(3)]
+        for job_id in ids:
+            first.wait(job_id, WAIT_S)
+    assert [j.state for j in list_print_jobs(spool)] == [JobState.FAILED] * 3
+    assert cancel_print_job(spool, [till(printer)], ids[2]).jobs[0].state is JobState.CANCELLED
+    with pytest.raises(NotFound):
+        retry_print_jobs(spool, [till(printer)], "nope")
+    with pytest.raises(Conflict):
+        cancel_print_job(spool, [till(printer)], ids[2])
+    printer.mode = "record"
+    change = retry_print_jobs(spool, [till(printer)], ids[0])
+    assert not change.handed_to_owner and [j.state for j in change.jobs] == [JobState.DONE]
+    change = retry_print_jobs(spool, [till(printer)])  # --all: the failed one left
+    assert [j.id for j in change.jobs] == [ids[1]] and change.jobs[0].state is JobState.DONE
+    assert printer.jobs == [payload(0), payload(1)]
+
+
+def test_print_jobs_commands_ask_the_window_when_it_owns_the_spool(
+    printer: FakePrinter, make_queue: MakeQueue, tmp_path: Path
+) -> None:
+    printer.mode = "refuse"
+    window = make_queue(till(printer), retry=GIVE_UP_AT_ONCE, poll_s=0.02, probe_interval_s=60)
+    job_id = window.submit("till", "Receipt", payload(1))
+    wait_until(lambda: state_of(window, job_id) is JobState.FAILED)
+    printer.mode = "record"
+    change = retry_print_jobs(tmp_path / "spool", [till(printer)], job_id)
+    assert change.handed_to_owner
+    wait_until(lambda: state_of(window, job_id) is JobState.DONE)
+    assert printer.jobs == [payload(1)]
+
+
+@pytest.mark.slow
+def test_jobs_sent_while_the_printer_is_stalled_wait_for_it_and_none_is_lost(
+    printer: FakePrinter, make_queue: MakeQueue
+) -> None:
+    # A printer that answers its status, then stalls (takes connections, reads nothing),
+    # then is rebooted: the jobs of the stall are not swallowed by its dead buffer.
+    q = make_queue(till(printer, timeout_s=0.5))
+    first = q.submit("till", "Receipt 0", payload(0))
+    assert finished(q, first).state is JobState.DONE
+    printer.mode = "stall"
+    ids = [q.submit("till", f"Receipt {n}", payload(n)) for n in range(1, 6)]
+    wait_until(lambda: current(q, ids[0]).attempts >= 1)
+    assert "not answering" in current(q, ids[0]).last_error
+    assert all(state_of(q, j) is not JobState.DONE for j in ids)
+    printer.mode = "record"  # rebooted
+    for job_id in ids:
+        assert finished(q, job_id).state is JobState.DONE
+    assert printer.jobs == [payload(n) for n in range(6)]

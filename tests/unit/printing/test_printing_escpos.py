@@ -23,6 +23,8 @@ from app.printing.documents import (
     Tag,
     TenderLine,
     TotalLine,
+    check_label_fits,
+    roll_label_size,
 )
 from app.printing.escpos import (
     drawer_kick,
@@ -202,7 +204,14 @@ def test_native_label_payload_is_exact(serial: str, payload: bytes) -> None:
 @pytest.mark.parametrize("serial", SERIALS)
 @pytest.mark.parametrize("width_mm", [58, 80])
 def test_native_label_barcode_scans_as_its_serial(serial: str, width_mm: int) -> None:
-    events = decode(render_labels([Label(serial, "Item", "$1.00")], width_mm=width_mm))
+    label = Label(serial, "Item", "$1.00")
+    try:
+        check_label_fits(label, roll_label_size(width_mm))
+    except BarcodeFitError:  # the rule every format shares: refused, not printed thin
+        with pytest.raises(BarcodeFitError):
+            render_labels([label], width_mm=width_mm)
+        return
+    events = decode(render_labels([label], width_mm=width_mm))
     found = barcodes(events)
     if found:
         assert scan(as_printed(found[0])) == [serial]
@@ -258,9 +267,9 @@ def test_raster_barcodes_can_be_forced_and_scan(serial: str) -> None:
 
 
 def test_gs1_too_wide_for_the_printer_falls_back_to_an_image() -> None:
-    label = Label(
-        "A1B2C3D4E5F6G7H8I9J0", "Cam", "$1", symbology=Symbology.GS1_128, gtin="9506000134352"
-    )
+    # 244 modules: fits the 180 dpi head's 512 dots at two dots a module, but not with the
+    # quiet zones the printer would add itself; our image lets them reach the paper's edge.
+    label = Label("ABCDEFGH", "Cam", "$1", symbology=Symbology.GS1_128, gtin="9506000134352")
     events = decode(render_labels([label]))
     assert barcodes(events) == []
     (found,) = zxingcpp.read_barcodes(rasters(events)[0].image, text_mode=zxingcpp.TextMode.Plain)
@@ -326,3 +335,44 @@ def test_printer_commands_in_an_item_name_are_not_sent() -> None:
     events = decode(render_receipt(evil))
     assert sum(isinstance(e, Cut) for e in events) == 1
     assert not any(isinstance(e, DrawerKick) for e in events)
+
+
+def _code_pages_selected(stream: bytes) -> set[int]:
+    # ESC t n outside of any image: these receipts carry no raster data.
+    return {stream[i + 2] for i in range(len(stream) - 2) if stream[i : i + 2] == b"\x1bt"}
+
+
+@pytest.mark.parametrize("profile", ["TM-T88V", "TM-T20II", "default"])
+def test_euro_goes_out_through_a_western_code_page(profile: str) -> None:
+    shop = Receipt(
+        store_lines=("Café", ), title="SALE", number="R1", date="2024-05-01", cashier="Zoë",
+        lines=(ReceiptLine(description="Crème brûlée", qty=1, unit_price="€4.50", total="€4.50"),),
+        totals=(TotalLine("TOTAL", "€4.50"),),
+    )  # fmt: skip
+    stream = render_receipt(shop, width_mm=80, profile=profile)
+    pages = _code_pages_selected(stream)
+    assert 15 not in pages  # ISO 8859-7, missing on many printers
+    assert pages == {19}  # PC858: €, and every letter here, without switching
+    texts = [line.text for line in lines(decode(stream, profile))]
+    assert any(t.startswith("Crème brûlée") and t.endswith("€4.50") for t in texts)
+    assert any(t.startswith("TOTAL") and t.endswith("€4.50") for t in texts)
+
+
+@pytest.mark.parametrize("profile", ["TM-T88V", "TM-T20II"])
+@pytest.mark.parametrize("serial", ["SN-2024-000000000000000001", "A" * 31, "X" * 45])
+def test_a_long_serial_is_never_broken_on_58mm_paper(profile: str, serial: str) -> None:
+    item = ReceiptLine(description="Phone", qty=1, unit_price="€1.00", total="€1.00", serial=serial)
+    shop = Receipt(
+        store_lines=("Shop",), title="SALE", number="R1", date="2024-05-01", cashier="Al",
+        lines=(item,), totals=(TotalLine("TOTAL", "€1.00"),),
+    )  # fmt: skip
+    columns = paper_columns(58, profile)
+    texts = [
+        line.text.strip()
+        for line in lines(decode(render_receipt(shop, width_mm=58, profile=profile), profile))
+    ]
+    if len(serial) <= 4 * columns // 3:
+        assert serial in texts  # whole, on a line of its own (small font if need be)
+    else:  # longer than any line: continued, nothing cut off
+        at = texts.index("S/N:")
+        assert "".join(texts[at + 1 : at + 3]) == serial
