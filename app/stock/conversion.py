@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from sqlalchemy import func, select
 
-from app.db.uow import Store
+from app.db.uow import Store, record
 from app.errors import Conflict
+from app.stock.events import ItemsChanged, UnitsMoved
 from app.stock.ledger import load_unit_states, move_bulk, move_unit
 from app.stock.lifecycle import Move
 from app.stock.lookups import get_item, get_location
@@ -62,6 +63,7 @@ def serialize_item(store: Store, actor: Actor, sku: str) -> ConversionResult:
             made.extend(serials)
             level.qty = 0
         audit.record(session, actor, "item.serialize", item.sku, f"{len(made)} units")
+        record(session, UnitsMoved("serialize", len(made)), ItemsChanged(item.sku))
         return ConversionResult(item.sku, True, by_location, made, CONVERSION_WARNING)
 
 
@@ -112,4 +114,5 @@ def unserialize_item(store: Store, actor: Actor, sku: str) -> ConversionResult:
             )
         item.serialized = False
         audit.record(session, actor, "item.unserialize", item.sku, f"{len(ids)} units")
+        record(session, UnitsMoved("unserialize", len(ids)), ItemsChanged(item.sku))
         return ConversionResult(item.sku, False, by_location, [], CONVERSION_WARNING)

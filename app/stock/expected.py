@@ -15,10 +15,9 @@ from sqlalchemy import insert, select
 from sqlalchemy.orm import Session
 
 from app.db.types import utcnow
-from app.db.uow import Store, record
+from app.db.uow import Store
 from app.errors import Conflict, InvalidInput, NotFound
 from app.stock import serials as serial_entry
-from app.stock.events import UnitsReceived
 from app.stock.lookups import DuplicateSerials, existing_keys, get_item, get_location
 from app.stock.models import Item, Location
 from app.stock.receiving import Receiving, receive_serials_in
@@ -211,5 +210,4 @@ def confirm_expected(store: Store, actor: Actor, delivery_id: int) -> ExpectedCo
         received = receive_serials_in(session, actor, rcv, entries, method="expected")
         delivery.status, delivery.batch_id = RECEIVED, received.batch_id
         missing = [line.serial for line in _lines(session, delivery.id, ticked=False)]
-        record(session, UnitsReceived(here.sku, here.location, received.qty, received.batch_id))
         return ExpectedConfirmed(_record(session, delivery), received, missing)

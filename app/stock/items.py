@@ -9,8 +9,9 @@ from dataclasses import dataclass, fields, replace
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from app.db.uow import Store
+from app.db.uow import Store, record
 from app.errors import Conflict, InvalidInput
+from app.stock.events import ItemsChanged
 from app.stock.lookups import get_item, item_record
 from app.stock.models import (
     Item,
@@ -117,6 +118,7 @@ def create_item(store: Store, actor: Actor, *, sku: str, values: ItemFields) -> 
         session.add(item)
         session.flush()
         audit.record(session, actor, "item.create", sku, item.name)
+        record(session, ItemsChanged(item.sku))
         return item_record(item)
 
 
@@ -174,6 +176,7 @@ def edit_item(store: Store, actor: Actor, sku: str, values: ItemFields) -> ItemR
             changed.append("reactivated")
         if changed:
             audit.record(session, actor, "item.edit", item.sku, ", ".join(changed))
+        record(session, ItemsChanged(item.sku))
         return item_record(item)
 
 
@@ -184,6 +187,7 @@ def deactivate_item(store: Store, actor: Actor, sku: str) -> ItemRecord:
         item = get_item(session, sku, active=False)
         _deactivate(session, item)
         audit.record(session, actor, "item.deactivate", item.sku)
+        record(session, ItemsChanged(item.sku))
         return item_record(item)
 
 

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from sqlalchemy import func, select
 
-from app.db.uow import Store
+from app.db.uow import Store, record
 from app.errors import Conflict
+from app.stock.events import LocationsChanged
 from app.stock.lookups import get_location, location_record
 from app.stock.models import (
     Location,
@@ -31,6 +32,7 @@ def create_location(
         session.add(location)
         session.flush()
         audit.record(session, actor, "location.create", name)
+        record(session, LocationsChanged(location.name))
         return location_record(location)
 
 
@@ -59,6 +61,7 @@ def edit_location(
         if sellable is not None:
             location.sellable = sellable
         audit.record(session, actor, "location.edit", location.name)
+        record(session, LocationsChanged(location.name))
         return location_record(location)
 
 
@@ -79,4 +82,5 @@ def deactivate_location(store: Store, actor: Actor, name: str) -> LocationRecord
             raise Conflict(f"{location.name} still holds stock; transfer it first")
         location.active = False
         audit.record(session, actor, "location.deactivate", location.name)
+        record(session, LocationsChanged(location.name))
         return location_record(location)

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from app.db.uow import Store
+from app.db.uow import Store, record
 from app.errors import Conflict, InvalidInput
 from app.stock import serials as serial_entry
+from app.stock.events import UnitsMoved
 from app.stock.ledger import move_unit
 from app.stock.lifecycle import Move
 from app.stock.lookups import DuplicateSerials, get_location, one_unit
@@ -36,6 +37,7 @@ def transfer_units(
                 raise Conflict(f"{unit.serial} is already at {target.name}")
             move_unit(session, actor, unit, Move.TRANSFER, to_location_id=target.id)
             moved.append(unit.serial)
+        record(session, UnitsMoved(Move.TRANSFER.value, len(moved)))
         return moved
 
 
@@ -55,4 +57,5 @@ def write_off(
         unit = one_unit(session, serial, sku)
         move_unit(session, actor, unit, Move.WRITE_OFF, to_location_id=None, reason=reason)
         audit.record(session, actor, "unit.write_off", unit.serial, reason, approver=approved_by)
+        record(session, UnitsMoved(Move.WRITE_OFF.value, 1))
         return unit.serial

@@ -13,11 +13,12 @@ from sqlalchemy import insert, literal, select
 from sqlalchemy.orm import Session
 
 from app.db.types import utcnow
-from app.db.uow import Store
+from app.db.uow import Store, record
 from app.errors import Conflict, InvalidInput
 from app.ids import BatchId
 from app.money import format_plain
 from app.stock import serials as serial_entry
+from app.stock.events import UnitsReceived
 from app.stock.ledger import move_bulk
 from app.stock.lifecycle import Move
 from app.stock.lookups import DuplicateSerials, existing_keys, get_item, get_location
@@ -101,6 +102,7 @@ def receive_serials_in(
         taken = [e.serial for e, k in zip(entries, keys, strict=True) if k in clash]
         raise DuplicateSerials(f"{item.sku} already has serials", taken)
     batch_id = insert_units(session, actor, item, location, rcv, entries, method)
+    record(session, UnitsReceived(item.sku, location.name, len(entries), batch_id))
     return ReceiveResult(
         BatchId(batch_id), item.sku, location.name, len(entries), [e.serial for e in entries]
     )
@@ -117,6 +119,7 @@ def generate_serials(store: Store, actor: Actor, rcv: Receiving, count: int) -> 
         made = generate_for(session, item, count)
         entries = [SerialEntry(s) for s in made]
         batch_id = insert_units(session, actor, item, location, rcv, entries, "generate")
+        record(session, UnitsReceived(item.sku, location.name, count, batch_id))
         return ReceiveResult(BatchId(batch_id), item.sku, location.name, count, made)
 
 
@@ -241,4 +244,5 @@ def receive_quantity(store: Store, actor: Actor, rcv: Receiving, qty: int) -> Re
             to_location_id=location.id,
             reason=f"cost {format_plain(rcv.cost)}" if rcv.cost is not None else None,
         )
+        record(session, UnitsReceived(item.sku, location.name, qty, None))
         return ReceiveResult(None, item.sku, location.name, qty)

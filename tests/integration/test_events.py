@@ -67,3 +67,32 @@ def test_a_failing_listener_does_not_stop_the_others(store: Store) -> None:
     with store.write() as session:
         record(session, Noted("a"))
     assert heard == [[Noted("a")]]
+
+
+def test_stock_services_say_what_they_changed(tmp_path: Path) -> None:
+    from app.stock.events import ItemsChanged, LocationsChanged, UnitsMoved, UnitsReceived
+    from app.stock.items import ItemFields, create_item
+    from app.stock.locations import create_location
+    from app.stock.moves import transfer_units
+    from app.stock.receiving import Receiving, generate_serials
+    from app.users.services import create_first_manager
+
+    store = open_store(f"sqlite:///{tmp_path / 'shop.sqlite3'}")
+    boss = create_first_manager(store, name="boss", pin="4321")
+    heard: list[Event] = []
+    store.listen(lambda events: heard.extend(events))
+    create_location(store, boss, name="Front", sellable=True)
+    create_location(store, boss, name="Back", sellable=False)
+    values = ItemFields(name="Phone", price=100, serialized=True, serial_prefix="P")
+    create_item(store, boss, sku="PH", values=values)
+    generate_serials(store, boss, Receiving(sku="PH", location="Front"), 2)
+    transfer_units(store, boss, ["P000001"], to_location="Back")
+    assert heard == [
+        LocationsChanged("Front"),
+        LocationsChanged("Back"),
+        ItemsChanged("PH"),
+        UnitsReceived("PH", "Front", 2, heard[3].batch_id),  # type: ignore[attr-defined]
+        UnitsMoved("transfer", 1),
+    ]
+    assert changes_of(heard) == {Change.LOCATIONS, Change.ITEMS, Change.UNITS}
+    store.dispose()
