@@ -5,7 +5,8 @@ from __future__ import annotations
 import argparse
 import json
 import sys
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import asdict
 from datetime import date
 
@@ -13,6 +14,8 @@ from app import config
 from app.cli.common import ArgumentParser, Subcommands, acting_user, add_listing, parse_amount
 from app.customers import services as customers
 from app.db.uow import Store
+from app.effects.command_line import printing_for_command
+from app.effects.handlers import Effects
 from app.errors import InvalidInput
 from app.paperwork.receipts import day_report_lines, receipt_text, refund_receipt, sale_receipt
 from app.pos import ticket_sale
@@ -101,6 +104,17 @@ def _customer(store: Store, actor: Actor, name: str | None) -> tuple[int | None,
     return None, name
 
 
+@contextmanager
+def _paper(store: Store, args: argparse.Namespace) -> Iterator[Effects | None]:
+    """With --print, the command's receipts go through the print queue exactly as the
+    till's do (the same effects; the drawer opens for cash); one line per job follows."""
+    if not args.print:
+        yield None
+        return
+    with printing_for_command(store, config.load_settings(), say=print) as effects:
+        yield effects
+
+
 def cmd_sell(store: Store, args: argparse.Namespace) -> None:
     actor = acting_user(store, args)
     shop = config.load_settings().shop
@@ -115,9 +129,10 @@ def cmd_sell(store: Store, args: argparse.Namespace) -> None:
         new_customer=new_customer,
         ticket_number=cart.ticket_number,
     )
-    sale = complete_sale(store, actor, till, checkout)
-    print(sale.number)
-    print(receipt_text(sale_receipt(shop, sale)))
+    with _paper(store, args):
+        sale = complete_sale(store, actor, till, checkout)
+        print(sale.number)
+        print(receipt_text(sale_receipt(shop, sale)))
 
 
 def cmd_refund(store: Store, args: argparse.Namespace) -> None:
@@ -128,14 +143,18 @@ def cmd_refund(store: Store, args: argparse.Namespace) -> None:
     request = RefundRequest(
         sale.number, lines_for_serials(sale, args.serial), args.reason, args.restock, args.cash
     )
-    refund = refund_sale(store, actor, _till(shop, None), request, approver=approver)
-    print(refund.number)
-    print(receipt_text(refund_receipt(shop, refund)))
+    with _paper(store, args):
+        refund = refund_sale(store, actor, _till(shop, None), request, approver=approver)
+        print(refund.number)
+        print(receipt_text(refund_receipt(shop, refund)))
 
 
 def cmd_receipt(store: Store, args: argparse.Namespace) -> None:
     sale = get_sale(store, acting_user(store, args), args.sale)
     print(receipt_text(sale_receipt(config.load_settings().shop, sale, reprint=True)))
+    with _paper(store, args) as effects:
+        if effects is not None:
+            effects.print_sale(sale, reprint=True)
 
 
 def cmd_end_of_day(store: Store, args: argparse.Namespace) -> None:
@@ -151,6 +170,9 @@ def cmd_end_of_day(store: Store, args: argparse.Namespace) -> None:
         return
     for label, value in day_report_lines(shop, report):
         print(f"{label:<28}{value:>20}")
+    with _paper(store, args) as effects:
+        if effects is not None:
+            effects.print_day_report(report)
 
 
 def register(sub: Subcommands[ArgumentParser]) -> None:
@@ -161,6 +183,7 @@ def register(sub: Subcommands[ArgumentParser]) -> None:
     )
     p.add_argument("--customer", help="customer name (added if new)")
     p.add_argument("--location", help="where this till sells from (default: settings)")
+    _add_print(p)
     p.set_defaults(handler=cmd_sell)
 
     p = sub.add_parser("refund", help="refund a sale, or some serials of it")
@@ -172,14 +195,23 @@ def register(sub: Subcommands[ArgumentParser]) -> None:
         "--cash", action="store_true", help="refund in cash instead of the original tender"
     )
     p.add_argument("--approve-pin", help="a manager's PIN, when the acting user is not one")
+    _add_print(p)
     p.set_defaults(handler=cmd_refund)
 
     p = sub.add_parser("receipt", help="reprint a sale's receipt")
     p.add_argument("sale")
+    _add_print(p)
     p.set_defaults(handler=cmd_receipt)
 
     p = sub.add_parser("end-of-day", help="totals by tender for a till and a day")
     p.add_argument("--till")
     p.add_argument("--day", help="YYYY-MM-DD (default: today)")
     add_listing(p)
+    _add_print(p)
     p.set_defaults(handler=cmd_end_of_day)
+
+
+def _add_print(p: argparse.ArgumentParser) -> None:
+    p.add_argument(
+        "--print", action="store_true", help="also print it on the receipt printer (queued)"
+    )
