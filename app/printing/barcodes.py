@@ -22,6 +22,7 @@ from functools import lru_cache
 from typing import Literal
 
 from barcode.charsets import code128 as code128_charset
+from biip.checksums import gs1_standard_check_digit
 
 from app.errors import InvalidInput
 
@@ -88,13 +89,6 @@ def check_code128_text(text: str, *, what: str) -> str:
     return text
 
 
-def gtin_check_digit(body: str) -> int:
-    """The GS1 mod-10 check digit of ``body`` (a GTIN without its last digit)."""
-    # Weights 3,1,3,1… counted from the rightmost digit of the body.
-    total = sum(int(d) * (3 if i % 2 == 0 else 1) for i, d in enumerate(reversed(body)))
-    return (10 - total % 10) % 10
-
-
 def normalize_gtin(gtin: str) -> str:
     """Return the 14-digit form of a GTIN-8/12/13/14, or raise BarcodeDataError.
 
@@ -104,7 +98,7 @@ def normalize_gtin(gtin: str) -> str:
     if not gtin.isascii() or not gtin.isdigit() or len(gtin) not in GTIN_LENGTHS:
         raise BarcodeDataError(f"GTIN {gtin[:30]!r} must be 8, 12, 13 or 14 digits")
     padded = gtin.rjust(14, "0")
-    expected = gtin_check_digit(padded[:-1])
+    expected = gs1_standard_check_digit(padded[:-1])  # biip: GS1's mod-10 rule
     if int(padded[-1]) != expected:
         raise BarcodeDataError(
             f"GTIN {gtin!r} has check digit {padded[-1]}; it should be {expected}"

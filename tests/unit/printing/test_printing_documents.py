@@ -15,7 +15,6 @@ from app.printing.barcodes import (
     code128_modules,
     code128_segments,
     code128_symbols,
-    gtin_check_digit,
     normalize_gtin,
     segments_module_count,
 )
@@ -75,8 +74,9 @@ def test_gtin_with_wrong_length_characters_or_check_digit_is_refused(bad: str) -
         normalize_gtin(bad)
 
 
-def test_gtin_check_digit_matches_gs1_example() -> None:
-    assert gtin_check_digit("950600013435") == 2
+def test_a_wrong_gtin_check_digit_names_the_right_one() -> None:
+    with pytest.raises(ValueError, match="it should be 2"):
+        normalize_gtin("9506000134353")
 
 
 def test_gs1_label_needs_a_valid_gtin() -> None:
