@@ -48,12 +48,8 @@ from enum import StrEnum
 from pathlib import Path
 from typing import Any, NewType
 
-from app.devices.printers import (
-    PrinterConnection,
-    PrinterError,
-    PrinterMayHavePrinted,
-    open_printer,
-)
+from app.devices.printer_errors import PrinterError, PrinterMayHavePrinted
+from app.devices.printers import PrinterConnection, open_printer
 from app.devices.settings import PrinterSettings
 from app.errors import UserError
 

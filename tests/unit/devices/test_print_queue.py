@@ -29,7 +29,8 @@ from app.devices.print_queue import (
     strip_drawer_kick,
     write_atomic,
 )
-from app.devices.printers import PrinterConnection, PrinterOffline, PrinterTimeout
+from app.devices.printer_errors import PrinterOffline, PrinterTimeout
+from app.devices.printers import PrinterConnection
 from app.devices.settings import PrinterSettings
 from app.errors import Conflict, NotFound, UserError
 
