@@ -52,6 +52,7 @@ from app.devices.printer_errors import PrinterError, PrinterMayHavePrinted
 from app.devices.printers import PrinterConnection, open_printer
 from app.devices.settings import PrinterSettings
 from app.errors import UserError
+from app.files import write_atomically
 
 log = logging.getLogger(__name__)
 
@@ -235,41 +236,6 @@ def strip_drawer_kick(data: bytes) -> bytes:
 def _new_job_id() -> JobId:
     # Time first so that spool listings sort roughly by age; uuid for uniqueness.
     return JobId(f"{time.time_ns() // 1_000_000:013d}-{uuid.uuid4().hex[:12]}")
-
-
-def _fsync_dir(directory: Path) -> None:
-    """Make a rename in `directory` durable (POSIX); a no-op where directories can't sync."""
-    try:
-        fd = os.open(directory, os.O_RDONLY)
-    except OSError:
-        return
-    try:
-        os.fsync(fd)
-    except OSError:
-        pass
-    finally:
-        os.close(fd)
-
-
-def write_atomic(path: Path, data: bytes, *, fsync: bool = True, sync_dir: bool = True) -> None:
-    """Replace `path` with `data` so a crash leaves the old or the new file, never half.
-
-    sync_dir=False leaves the rename to be made durable by a later directory sync.
-    """
-    tmp = path.with_name(f".{path.name}.{uuid.uuid4().hex}.tmp")
-    try:
-        with open(tmp, "xb") as f:
-            f.write(data)
-            f.flush()
-            if fsync:
-                os.fsync(f.fileno())
-        os.replace(tmp, path)
-    except BaseException:
-        with contextlib.suppress(OSError):
-            tmp.unlink()
-        raise
-    if fsync and sync_dir:
-        _fsync_dir(path.parent)
 
 
 class PrintQueue:
@@ -801,7 +767,9 @@ class PrintQueue:
             raise _spool_error(title, self._dir, None)
         try:
             # The metadata written next syncs the directory, and with it this rename too.
-            write_atomic(self._dir / f"{job_id}{_PAYLOAD}", data, fsync=self._fsync, sync_dir=False)
+            write_atomically(
+                self._dir / f"{job_id}{_PAYLOAD}", data, durable=self._fsync, sync_dir=False
+            )
         except OSError as exc:
             log.error("could not spool print job %s: %s", job_id, exc)
             raise _spool_error(title, self._dir, exc) from exc
@@ -812,7 +780,7 @@ class PrintQueue:
             return
         body = json.dumps({"version": _FORMAT_VERSION, **job.to_dict()}, indent=1)
         try:
-            write_atomic(self._dir / f"{job.id}{_META}", body.encode(), fsync=self._fsync)
+            write_atomically(self._dir / f"{job.id}{_META}", body.encode(), durable=self._fsync)
         except OSError as exc:
             if strict:
                 raise
@@ -909,4 +877,4 @@ def request_cancel(spool_dir: Path | str, job_id: str) -> None:
 def _request(spool: Path, job_id: str, suffix: str) -> None:
     if not job_id or "/" in job_id or job_id.startswith("."):
         raise ValueError(f"not a print job id: {job_id!r}")
-    write_atomic(spool / f"{job_id}{suffix}", b"")
+    write_atomically(spool / f"{job_id}{suffix}", b"", durable=True)
