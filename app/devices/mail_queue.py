@@ -24,7 +24,7 @@ from email.message import EmailMessage
 from enum import StrEnum
 from pathlib import Path
 
-from app.devices.print_queue import RetryPolicy
+from app.devices.print_jobs import RetryPolicy
 from app.files import write_atomically
 
 log = logging.getLogger(__name__)

@@ -13,24 +13,22 @@ from pathlib import Path
 import pytest
 from fake_printer_server import FakePrinter
 
-from app.devices import print_queue
-from app.devices.print_jobs_admin import cancel_print_job, list_print_jobs, retry_print_jobs
-from app.devices.print_queue import (
+from app.devices import spool as print_spool
+from app.devices.print_jobs import (
     JobEvent,
     JobId,
     JobState,
     PrintJob,
-    PrintQueue,
     PrintSpoolError,
     RetryPolicy,
-    read_spool,
-    request_cancel,
-    request_retry,
     strip_drawer_kick,
 )
+from app.devices.print_jobs_admin import cancel_print_job, list_print_jobs, retry_print_jobs
+from app.devices.print_queue import PrintQueue
 from app.devices.printer_errors import PrinterOffline, PrinterTimeout
 from app.devices.printers import PrinterConnection
 from app.devices.settings import PrinterSettings
+from app.devices.spool import read_spool, request_cancel, request_retry
 from app.errors import Conflict, NotFound, UserError
 from app.files import write_atomically
 
@@ -305,7 +303,7 @@ def test_a_job_that_cannot_be_stored_is_refused_at_once(
     def disk_full(path: Path, data: bytes, **kwargs: object) -> None:
         raise OSError(errno.ENOSPC, "No space left on device")
 
-    monkeypatch.setattr(print_queue, "write_atomically", disk_full)
+    monkeypatch.setattr(print_spool, "write_atomically", disk_full)
     with pytest.raises(PrintSpoolError) as caught:
         q.submit("p", "Receipt 12", b"abc")
     assert isinstance(caught.value, UserError)
@@ -317,14 +315,14 @@ def test_a_job_whose_state_cannot_be_stored_is_refused_and_leaves_nothing(
     make_queue: MakeQueue, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
 ) -> None:
     q = make_queue(PrinterSettings(name="p", backend="dummy"))
-    real = print_queue.write_atomically
+    real = print_spool.write_atomically
 
     def metadata_fails(path: Path, data: bytes, **kwargs: bool) -> None:
         if path.suffix == ".json":
             raise OSError(errno.ENOSPC, "No space left on device")
         real(path, data, **kwargs)
 
-    monkeypatch.setattr(print_queue, "write_atomically", metadata_fails)
+    monkeypatch.setattr(print_spool, "write_atomically", metadata_fails)
     with pytest.raises(PrintSpoolError):
         q.submit("p", "Receipt", b"abc")
     assert q.jobs() == [] and not list((tmp_path / "spool").glob("*.job"))
