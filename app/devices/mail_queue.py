@@ -24,7 +24,8 @@ from email.message import EmailMessage
 from enum import StrEnum
 from pathlib import Path
 
-from app.devices.print_queue import RetryPolicy, write_atomic
+from app.devices.print_jobs import RetryPolicy
+from app.files import write_atomically
 
 log = logging.getLogger(__name__)
 
@@ -169,9 +170,7 @@ class MailQueue:
         return min(waiting, key=lambda j: j.id) if waiting else None
 
     def _sleep_for(self) -> float | None:
-        pending = [
-            j.next_attempt_at for j in self._jobs.values() if j.state is MailState.RETRYING
-        ]
+        pending = [j.next_attempt_at for j in self._jobs.values() if j.state is MailState.RETRYING]
         return max(0.05, min(pending) - time.time()) if pending else None
 
     def _work(self) -> None:
@@ -215,7 +214,9 @@ class MailQueue:
     def _persist(self, job: MailJob) -> MailJob:
         data = asdict(job)
         data["state"] = job.state.value
-        write_atomic(self.spool / f"{job.id}.json", json.dumps(data).encode("utf-8"))
+        write_atomically(
+            self.spool / f"{job.id}.json", json.dumps(data).encode("utf-8"), durable=True
+        )
         self._jobs[job.id] = job
         return job
 

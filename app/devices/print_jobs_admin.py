@@ -1,6 +1,6 @@
 """What `serialpos print-jobs` does: list, retry and cancel the jobs in the print spool.
 
-The command line may run while the window's queue owns the spool (print_queue's advisory
+The command line may run while the window's queue owns the spool (the spool's advisory
 lock). Then it only reads the spool and leaves requests the owner acts on within a second
 (request_retry / request_cancel); otherwise it takes the spool itself, changes the job and,
 for a retry, prints it before returning. Either way no job is sent by two processes.
@@ -12,16 +12,10 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
-from app.devices.print_queue import (
-    RETRYABLE_STATES,
-    JobState,
-    PrintJob,
-    PrintQueue,
-    read_spool,
-    request_cancel,
-    request_retry,
-)
+from app.devices.print_jobs import RETRYABLE_STATES, JobState, PrintJob
+from app.devices.print_queue import PrintQueue
 from app.devices.settings import PrinterSettings
+from app.devices.spool import read_spool, request_cancel, request_retry
 from app.errors import Conflict, NotFound
 
 ALL = "all"

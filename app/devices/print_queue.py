@@ -16,8 +16,10 @@ be lost with the process while the cashier was told it would print.
 
 Each job is two files: `<id>.job` (the bytes, written once) and `<id>.json` (its state),
 each written to a temporary file, fsynced and renamed over the old one, so a crash leaves
-either the old or the new version. On start, a job found "printing" was interrupted by a
-crash and is queued again: a receipt printed twice beats a receipt lost.
+either the old or the new version (app/devices/spool.py). The job and its states are in
+app/devices/print_jobs.py, the per-printer workers in app/devices/print_worker.py. On
+start, a job found "printing" was interrupted by a crash and is queued again: a receipt
+printed twice beats a receipt lost.
 
 One queue owns a spool directory at a time (an advisory lock): a second queue on the same
 spool, e.g. the command line printing while the window is open, prints only its own jobs.
@@ -32,251 +34,35 @@ event thread; app/ui/bridge.py turns them into Qt signals.
 
 from __future__ import annotations
 
-import contextlib
-import errno
-import json
 import logging
-import os
 import queue
-import random
 import threading
 import time
-import uuid
-from collections.abc import Callable, Iterable, Mapping
-from dataclasses import asdict, dataclass, fields, replace
-from enum import StrEnum
+from collections.abc import Callable, Iterable
+from dataclasses import replace
 from pathlib import Path
-from typing import Any, NewType
+from typing import Any
 
-from app.devices.printers import (
-    PrinterConnection,
-    PrinterError,
-    PrinterMayHavePrinted,
-    open_printer,
+from app.devices.print_jobs import (
+    PRUNED_STATES,
+    RETRYABLE_STATES,
+    JobEvent,
+    JobId,
+    JobListener,
+    JobState,
+    PrintJob,
+    RetryPolicy,
+    new_job_id,
 )
+from app.devices.print_worker import Connector, PrinterWorkers
+from app.devices.printers import open_printer
 from app.devices.settings import PrinterSettings
-from app.errors import UserError
+from app.devices.spool import CANCEL, RETRY, JobSpool
 
 log = logging.getLogger(__name__)
 
-JobId = NewType("JobId", str)
 
-_META = ".json"
-_PAYLOAD = ".job"
-_FORMAT_VERSION = 1
-_RETRY_REQUEST = ".retry-request"
-_CANCEL_REQUEST = ".cancel-request"
-
-
-class PrintSpoolError(UserError):
-    """A print job could not be stored in the spool (disk full, folder not writable)."""
-
-
-class JobState(StrEnum):
-    """Where a print job is in its life."""
-
-    QUEUED = "queued"  # waiting for its printer
-    PRINTING = "printing"  # being sent now
-    RETRYING = "retrying"  # failed, will be tried again at next_attempt_at
-    DONE = "done"  # the printer took every byte
-    UNSURE = "unsure"  # the printer may have printed it: a person decides (retry or cancel)
-    FAILED = "failed"  # gave up (attempts used up, or the error cannot be fixed by waiting)
-    CANCELLED = "cancelled"  # a person cancelled it
-
-
-WAITING_STATES = frozenset({JobState.QUEUED, JobState.RETRYING})
-FINISHED_STATES = frozenset({JobState.DONE, JobState.FAILED, JobState.CANCELLED})
-# Nothing more happens to these by themselves (failed ones come back with their printer).
-SETTLED_STATES = FINISHED_STATES | {JobState.UNSURE}
-# Only these are forgotten after a while; failed and unsure jobs wait for a person.
-PRUNED_STATES = frozenset({JobState.DONE, JobState.CANCELLED})
-RETRYABLE_STATES = frozenset(
-    {JobState.FAILED, JobState.CANCELLED, JobState.RETRYING, JobState.UNSURE}
-)
-
-
-@dataclass(frozen=True)
-class PrintJob:
-    """A snapshot of one print job; times are Unix seconds, 0.0 when unset."""
-
-    id: JobId
-    printer: str
-    title: str
-    kind: str
-    state: JobState
-    seq: int  # submission order, kept across restarts
-    size: int  # payload length in bytes
-    created_at: float
-    updated_at: float
-    attempts: int = 0
-    next_attempt_at: float = 0.0
-    last_error: str = ""  # the cashier-facing message of the last failure
-    # An earlier attempt got through to the printer: a drawer kick is not sent again.
-    reached_printer: bool = False
-    # Failed only because the attempts ran out: queued again when the printer answers.
-    retry_when_back: bool = False
-
-    @property
-    def finished(self) -> bool:
-        """Done, failed, unsure or cancelled: nothing more happens unless a person acts."""
-        return self.state in SETTLED_STATES
-
-    def to_dict(self) -> dict[str, Any]:
-        """Plain JSON-ready dict (the spool's metadata file)."""
-        data = asdict(self)
-        data["state"] = self.state.value
-        return data
-
-    @classmethod
-    def from_dict(cls, data: Mapping[str, Any]) -> PrintJob:
-        """Parse spool metadata; ValueError if anything is missing or of the wrong type."""
-        if not isinstance(data, Mapping):
-            raise ValueError("print job metadata must be a JSON object")
-        expected: dict[str, type | tuple[type, ...]] = {
-            "str": str,
-            "int": int,
-            "float": (int, float),
-            "JobState": str,
-            "JobId": str,
-            "bool": bool,
-        }
-        values: dict[str, Any] = {}
-        for f in fields(cls):
-            if f.name not in data:
-                if f.name in _ADDED_IN_SPOOL_V1:
-                    continue  # written by an older version: the default (or below)
-                raise ValueError(f"print job metadata lacks {f.name!r}")
-            value = data[f.name]
-            kind = expected[str(f.type)]
-            if (isinstance(value, bool) and kind is not bool) or not isinstance(value, kind):
-                raise ValueError(f"print job metadata has a bad {f.name!r}: {value!r}")
-            values[f.name] = value
-        values["state"] = JobState(values["state"])
-        if "retry_when_back" not in data:
-            # Older versions never retried a failed job; now every one gets its chance.
-            values["retry_when_back"] = values["state"] is JobState.FAILED
-        values["id"] = JobId(values["id"])
-        for name in ("created_at", "updated_at", "next_attempt_at"):
-            values[name] = float(values[name])
-        return cls(**values)
-
-
-_ADDED_IN_SPOOL_V1 = frozenset({"reached_printer", "retry_when_back"})
-
-
-@dataclass(frozen=True)
-class JobEvent:
-    """What listeners are told: the job after the change and the state it had before.
-
-    previous is None for a newly submitted job. removed is True when a finished job is
-    pruned from the list (job is then its last snapshot).
-    """
-
-    job: PrintJob
-    previous: JobState | None
-    removed: bool = False
-
-
-JobListener = Callable[[JobEvent], None]
-Connector = Callable[[PrinterSettings], PrinterConnection]
-
-
-@dataclass(frozen=True)
-class RetryPolicy:
-    """Back-off after a retryable failure: base_s, 2*base_s, 4*base_s ... capped at max_s.
-
-    jitter spreads the delays (+0..jitter of each) so tills sharing a printer do not retry
-    in lock-step; tests set it to 0 to get exact times.
-    """
-
-    base_s: float = 2.0
-    max_s: float = 60.0
-    max_attempts: int = 12
-    jitter: float = 0.1
-
-    def __post_init__(self) -> None:
-        if not (0 < self.base_s <= self.max_s) or self.max_attempts < 1:
-            raise ValueError("retry policy needs 0 < base_s <= max_s and max_attempts >= 1")
-        if not 0 <= self.jitter <= 1:
-            raise ValueError("retry policy jitter must be between 0 and 1")
-
-    def delay(self, attempts: int, rand: Callable[[], float] = random.random) -> float:
-        """Seconds to wait after the `attempts`-th failed attempt (1 = the first)."""
-        exponent = min(max(attempts - 1, 0), 32)  # 2**32 * base_s is past any cap anyway
-        wait = min(self.max_s, self.base_s * 2.0**exponent)
-        return wait * (1 + self.jitter * rand()) if self.jitter else wait
-
-
-# ESC p m t1 t2 (m = 0, 1, 48, 49) and DLE DC4 1 m t: the cash drawer pulses.
-_KICK_LENGTH = 5
-_INIT = b"\x1b@"
-
-
-def _is_kick(data: bytes) -> bool:
-    if len(data) < _KICK_LENGTH:
-        return False
-    return (data[:2] == b"\x1bp" and data[2] in (0, 1, 48, 49)) or data[:3] == b"\x10\x14\x01"
-
-
-def strip_drawer_kick(data: bytes) -> bytes:
-    """``data`` without the drawer kicks at its start (ESC @ resets between them are kept).
-
-    Only the start: a kick is put in front of a receipt, and 0x1b 0x70 further on may be
-    image data that must go out untouched.
-    """
-    kept = bytearray()
-    rest = data
-    while True:
-        if rest.startswith(_INIT):
-            kept += _INIT
-            rest = rest[len(_INIT) :]
-        elif _is_kick(rest):
-            rest = rest[_KICK_LENGTH:]
-        else:
-            return bytes(kept) + rest
-
-
-def _new_job_id() -> JobId:
-    # Time first so that spool listings sort roughly by age; uuid for uniqueness.
-    return JobId(f"{time.time_ns() // 1_000_000:013d}-{uuid.uuid4().hex[:12]}")
-
-
-def _fsync_dir(directory: Path) -> None:
-    """Make a rename in `directory` durable (POSIX); a no-op where directories can't sync."""
-    try:
-        fd = os.open(directory, os.O_RDONLY)
-    except OSError:
-        return
-    try:
-        os.fsync(fd)
-    except OSError:
-        pass
-    finally:
-        os.close(fd)
-
-
-def write_atomic(path: Path, data: bytes, *, fsync: bool = True, sync_dir: bool = True) -> None:
-    """Replace `path` with `data` so a crash leaves the old or the new file, never half.
-
-    sync_dir=False leaves the rename to be made durable by a later directory sync.
-    """
-    tmp = path.with_name(f".{path.name}.{uuid.uuid4().hex}.tmp")
-    try:
-        with open(tmp, "xb") as f:
-            f.write(data)
-            f.flush()
-            if fsync:
-                os.fsync(f.fileno())
-        os.replace(tmp, path)
-    except BaseException:
-        with contextlib.suppress(OSError):
-            tmp.unlink()
-        raise
-    if fsync and sync_dir:
-        _fsync_dir(path.parent)
-
-
-class PrintQueue:
+class PrintQueue(PrinterWorkers):
     """Durable, retrying print queue over a spool directory. See the module docstring.
 
     Usage: `queue = PrintQueue(spool, printers); queue.start(); queue.submit(...)`, and
@@ -298,31 +84,23 @@ class PrintQueue:
         poll_s: float = 1.0,
         revive_failed: bool = True,
     ) -> None:
-        self._dir = Path(spool_dir)
-        self._printers: dict[str, PrinterSettings] = {p.name: p for p in printers}
-        self._retry = retry or RetryPolicy()
-        self._connect = connect
+        super().__init__(
+            JobSpool(Path(spool_dir), fsync=fsync),
+            printers,
+            retry=retry or RetryPolicy(),
+            connect=connect,
+            probe_interval_s=probe_interval_s,
+            poll_s=poll_s,
+            revive_failed=revive_failed,
+        )
         self._keep_finished = keep_finished
         self._keep_finished_s = keep_finished_s
-        self._fsync = fsync
-        self._probe_interval_s = probe_interval_s
-        self._poll_s = poll_s
-        self._revive_failed = revive_failed
-        self._next_probe: dict[str, float] = {}
-        self._cond = threading.Condition(threading.RLock())
-        self._jobs: dict[JobId, PrintJob] = {}
-        self._cancel_requested: set[JobId] = set()
         self._listeners: list[JobListener] = []
         self._events: queue.SimpleQueue[JobEvent | None] = queue.SimpleQueue()
-        self._workers: dict[str, threading.Thread] = {}
         self._dispatcher: threading.Thread | None = None
         self._timer: threading.Thread | None = None
-        self._started = False
-        self._stopping = False
         self._next_seq = 1
-        self._lock_fd: int | None = None
-        self._durable = self._prepare_dir()
-        self._owner = self._durable and self._lock_spool()
+        self._owner = self._spool.usable and self._spool.lock()
         if self._owner:
             with self._cond:
                 self._load_spool()
@@ -332,16 +110,16 @@ class PrintQueue:
     @property
     def spool_dir(self) -> Path:
         """Where the jobs are kept."""
-        return self._dir
+        return self._spool.directory
 
     @property
     def durable(self) -> bool:
         """False if the spool directory could not be used: submit() then raises."""
-        return self._durable
+        return self._spool.usable
 
     @property
     def spool_owner(self) -> bool:
-        """True if this queue looks after every job in the spool (see _lock_spool)."""
+        """True if this queue looks after every job in the spool (see JobSpool.lock)."""
         return self._owner
 
     def start(self) -> None:
@@ -395,7 +173,7 @@ class PrintQueue:
         if ended:
             # A worker still sending would record its job's outcome later: keep the spool
             # until then (the process's exit releases it in any case).
-            self._unlock_spool()
+            self._spool.unlock()
         return ended
 
     def __enter__(self) -> PrintQueue:
@@ -416,12 +194,12 @@ class PrintQueue:
         if not isinstance(payload, bytes | bytearray | memoryview):
             raise TypeError(f"a print job takes bytes, not {type(payload).__name__}")
         data = bytes(payload)
-        job_id = _new_job_id()
-        self._store_payload(job_id, data, title)  # outside the lock: it may fsync
+        job_id = new_job_id()
+        self._spool.store_payload(job_id, data, title)  # outside the lock: it may fsync
         with self._cond:
             now = time.time()
             # Microseconds since the epoch, kept increasing: jobs from two processes sharing
-            # the spool (see _lock_spool) still sort in the order they were submitted.
+            # the spool (see JobSpool.lock) still sort in the order they were submitted.
             seq = max(self._next_seq, time.time_ns() // 1000)
             job = PrintJob(
                 id=job_id,
@@ -435,12 +213,7 @@ class PrintQueue:
                 updated_at=now,
             )
             self._next_seq = seq + 1
-            try:
-                self._persist(job, strict=True)
-            except OSError as exc:
-                with contextlib.suppress(OSError):
-                    (self._dir / f"{job_id}{_PAYLOAD}").unlink()
-                raise _spool_error(title, self._dir, exc) from exc
+            self._spool.store_new(job)
             self._jobs[job_id] = job
             self._emit(job, None)
             self._prune_locked()
@@ -490,12 +263,6 @@ class PrintQueue:
                 self._requeue(job)
         return [job.id for job in stuck]
 
-    def _requeue(self, job: PrintJob) -> None:
-        self._change(
-            job, state=JobState.QUEUED, attempts=0, next_attempt_at=0.0, retry_when_back=False
-        )
-        self._ensure_worker(job.printer)
-
     def jobs(self, printer: str | None = None) -> list[PrintJob]:
         """All jobs still listed (optionally one printer's), in submission order."""
         with self._cond:
@@ -544,177 +311,18 @@ class PrintQueue:
         with self._cond:
             self._prune_locked()
 
-    # --- the worker -----------------------------------------------------------------------
-
-    def _ensure_worker(self, printer: str) -> None:
-        if not self._started or self._stopping:
-            return
-        worker = self._workers.get(printer)
-        if worker is None or not worker.is_alive():
-            worker = threading.Thread(
-                target=self._work, args=(printer,), name=f"print-queue[{printer}]", daemon=True
-            )
-            self._workers[printer] = worker
-            worker.start()
-
-    def _work(self, printer: str) -> None:
-        while (job := self._claim_next(printer)) is not None:
-            self._finish(job, *self._print(job))
-
-    def _claim_next(self, printer: str) -> PrintJob | None:
-        """Wait for this printer's oldest waiting job to be due; mark it printing."""
-        with self._cond:
-            while not self._stopping:
-                head = self._head(printer)
-                if head is None:
-                    self._cond.wait()  # woken by submit/retry/stop: no polling
-                    continue
-                due_in = head.next_attempt_at - time.time()
-                longest = self._retry.max_s * (1 + self._retry.jitter)
-                if due_in > longest:
-                    # The wall clock (kept so retries survive a restart) was set back:
-                    # no retry may wait longer than the policy allows.
-                    head = self._change(head, next_attempt_at=time.time() + longest)
-                    due_in = longest
-                if head.state is JobState.RETRYING and due_in > 0:
-                    self._cond.wait(due_in)
-                    continue
-                return self._change(head, state=JobState.PRINTING)
-            return None
-
-    def _head(self, printer: str) -> PrintJob | None:
-        # Strict order per printer: a job waiting to retry holds back the ones behind it.
-        waiting = [
-            j for j in self._jobs.values() if j.printer == printer and j.state in WAITING_STATES
-        ]
-        return min(waiting, key=lambda j: j.seq, default=None)
-
-    def _print(self, job: PrintJob) -> tuple[PrinterError | None, bool]:
-        """Send one job: the error that stopped it (None if the printer took it all), and
-        whether any of it may have reached the printer."""
-        settings = self._printers.get(job.printer)
-        if settings is None:
-            return PrinterError(f"No printer called {job.printer} is set up."), False
-        connected = False
-        try:
-            payload = self._read_payload(job)
-            if job.reached_printer:
-                payload = strip_drawer_kick(payload)  # the drawer opened the first time
-            connection = self._connect(settings)
-            connected = True
-            try:
-                connection.send(payload)
-            finally:
-                connection.close()
-        except PrinterError as exc:
-            log.info("print job %s on %s: %s (%s)", job.id, job.printer, exc, exc.detail)
-            return exc, connected and not exc.before_sending
-        except Exception as exc:  # a bug in a backend must not kill the worker
-            log.exception("print job %s on %s failed unexpectedly", job.id, job.printer)
-            return PrinterError(f"Printing on {job.printer} failed: {exc}"), connected
-        return None, True
-
-    def _finish(self, job: PrintJob, error: PrinterError | None, reached: bool) -> None:
-        with self._cond:
-            current = self._jobs.get(job.id, job)
-            cancel = job.id in self._cancel_requested
-            self._cancel_requested.discard(job.id)
-            attempts = current.attempts + 1
-            common: dict[str, Any] = {
-                "attempts": attempts,
-                "reached_printer": current.reached_printer or reached,
-            }
-            if error is None:
-                self._change(current, state=JobState.DONE, last_error="", **common)
-                self._printer_answers(current.printer)
-            elif cancel:
-                self._change(current, state=JobState.CANCELLED, **common)
-            elif isinstance(error, PrinterMayHavePrinted):
-                self._change(current, state=JobState.UNSURE, last_error=error.message, **common)
-            elif error.retryable and attempts < self._retry.max_attempts:
-                self._change(
-                    current,
-                    state=JobState.RETRYING,
-                    next_attempt_at=time.time() + self._retry.delay(attempts),
-                    last_error=error.message,
-                    **common,
-                )
-            else:
-                self._change(
-                    current,
-                    state=JobState.FAILED,
-                    last_error=error.message,
-                    retry_when_back=error.retryable,
-                    **common,
-                )
-            self._prune_locked()
-
-    def _printer_answers(self, printer: str) -> None:
-        """The printer is back: its jobs that failed for want of it are queued again."""
-        if not self._revive_failed:
-            return
-        for job in self.jobs(printer):
-            if job.state is JobState.FAILED and job.retry_when_back:
-                self._requeue(job)
-
-    # --- the slow timer: failed jobs' printers, requests from other processes ----------------
-
-    def _watch(self) -> None:
-        with self._cond:
-            while not self._stopping:
-                self._cond.wait(self._poll_s)
-                if self._stopping:
-                    return
-                if self._owner:
-                    self._take_requests()
-                due = self._printers_to_probe()
-                if due:
-                    self._cond.release()
-                    try:
-                        answering = [p for p in due if self._probe(p)]
-                    finally:
-                        self._cond.acquire()
-                    for printer in answering:
-                        self._printer_answers(printer.name)
-
-    def _printers_to_probe(self) -> list[PrinterSettings]:
-        """Printers whose only jobs are failed ones waiting for them, due for a knock."""
-        now = time.monotonic()
-        busy = {j.printer for j in self._jobs.values() if not j.finished}
-        waiting = {
-            j.printer
-            for j in self._jobs.values()
-            if j.state is JobState.FAILED and j.retry_when_back and j.printer not in busy
-        }
-        due = []
-        for name in sorted(waiting):
-            settings = self._printers.get(name)
-            if settings is None:
-                continue
-            if now >= self._next_probe.setdefault(name, now + self._probe_interval_s):
-                self._next_probe[name] = now + self._probe_interval_s
-                due.append(settings)
-        return due
-
-    def _probe(self, settings: PrinterSettings) -> bool:
-        """True if the printer accepts a connection (nothing is printed)."""
-        try:
-            self._connect(settings).close()
-        except Exception as exc:  # any failure means "not yet"
-            log.debug("printer %s still not answering: %r", settings.name, exc)
-            return False
-        return True
+    # --- requests from other processes ----------------------------------------------------
 
     def _take_requests(self) -> None:
-        for suffix, act in ((_RETRY_REQUEST, self.retry), (_CANCEL_REQUEST, self.cancel)):
-            for request in self._dir.glob(f"*{suffix}"):
-                with contextlib.suppress(OSError):
-                    request.unlink()
-                job_id = request.name[: -len(suffix)]
-                if job_id == "all" and act == self.retry:
-                    self.retry_all()
-                else:
-                    act(job_id)
+        if not self._owner:
+            return  # they are for the queue that owns the spool
+        for action, job_id in self._spool.requests():
+            if action == RETRY and job_id == "all":
+                self.retry_all()
+            elif action == RETRY:
+                self.retry(job_id)
+            elif action == CANCEL:
+                self.cancel(job_id)
 
     # --- state changes and events -----------------------------------------------------------
 
@@ -722,7 +330,7 @@ class PrintQueue:
         """Record a new snapshot of `job` (caller holds the lock), persist it, tell listeners."""
         new = replace(job, updated_at=time.time(), **changes)
         self._jobs[new.id] = new
-        self._persist(new)
+        self._spool.save(new)
         self._emit(new, job.state)
         self._cond.notify_all()
         return new
@@ -752,101 +360,18 @@ class PrintQueue:
 
     def _remove(self, job: PrintJob) -> None:
         del self._jobs[job.id]
-        if self._durable:
-            # Metadata first: a crash in between leaves an orphan payload, swept on load.
-            for suffix in (_META, _PAYLOAD):
-                with contextlib.suppress(OSError):
-                    (self._dir / f"{job.id}{suffix}").unlink()
+        self._spool.delete(job.id)
         self._emit(job, job.state, removed=True)
 
-    # --- the spool on disk ----------------------------------------------------------------
-
-    def _prepare_dir(self) -> bool:
-        try:
-            self._dir.mkdir(parents=True, exist_ok=True)
-        except OSError as exc:
-            log.error("print spool %s unusable, print jobs will be refused: %s", self._dir, exc)
-            return False
-        return True
-
-    def _lock_spool(self) -> bool:
-        """Take the spool for this queue; False if another live queue already has it.
-
-        The owner prints every job in the spool, including those a crash or an earlier
-        run left behind. A second queue on the same spool (the command line printing a
-        label while the window is open) only prints the jobs submitted to it, so no job
-        is printed by both. Its leftovers stay in the spool for the owner's next start.
-        """
-        try:
-            import fcntl
-        except ImportError:  # Windows: no advisory locks; assume one queue per spool
-            return True
-        try:
-            fd = os.open(self._dir / ".lock", os.O_RDWR | os.O_CREAT, 0o600)
-        except OSError as exc:
-            log.warning("cannot lock print spool %s: %s", self._dir, exc)
-            return True
-        try:
-            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
-        except OSError:
-            os.close(fd)
-            log.info("print spool %s is in use by another queue", self._dir)
-            return False
-        self._lock_fd = fd
-        return True
-
-    def _unlock_spool(self) -> None:
-        fd, self._lock_fd = self._lock_fd, None
-        if fd is not None:
-            os.close(fd)  # closing releases the flock
-
-    def _store_payload(self, job_id: JobId, data: bytes, title: str) -> None:
-        if not self._durable:
-            raise _spool_error(title, self._dir, None)
-        try:
-            # The metadata written next syncs the directory, and with it this rename too.
-            write_atomic(self._dir / f"{job_id}{_PAYLOAD}", data, fsync=self._fsync, sync_dir=False)
-        except OSError as exc:
-            log.error("could not spool print job %s: %s", job_id, exc)
-            raise _spool_error(title, self._dir, exc) from exc
-
-    def _persist(self, job: PrintJob, *, strict: bool = False) -> None:
-        """Write the job's state; OSError only if strict (a new job that was not stored)."""
-        if not self._durable:
-            return
-        body = json.dumps({"version": _FORMAT_VERSION, **job.to_dict()}, indent=1)
-        try:
-            write_atomic(self._dir / f"{job.id}{_META}", body.encode(), fsync=self._fsync)
-        except OSError as exc:
-            if strict:
-                raise
-            log.error("could not save the state of print job %s: %s", job.id, exc)
-
-    def _read_payload(self, job: PrintJob) -> bytes:
-        try:
-            data = (self._dir / f"{job.id}{_PAYLOAD}").read_bytes()
-        except OSError as exc:
-            raise PrinterError("The print data of this job was lost.", detail=repr(exc)) from exc
-        if len(data) != job.size:
-            raise PrinterError("The print data of this job is damaged.")
-        return data
+    # --- what a previous run left ----------------------------------------------------------
 
     def _load_spool(self) -> None:
         """Read the jobs a previous run left; interrupted ones are queued again."""
-        for tmp in self._dir.glob(".*.tmp"):
-            with contextlib.suppress(OSError):
-                tmp.unlink()  # a write a crash interrupted; the real file is intact
-        for meta in sorted(self._dir.glob(f"*{_META}")):
-            job = self._read_meta(meta)
-            if job is not None:
-                self._jobs[job.id] = job
-        for payload in self._dir.glob(f"*{_PAYLOAD}"):
-            if payload.stem not in self._jobs:
-                with contextlib.suppress(OSError):
-                    payload.unlink()  # submit() crashed before the job was recorded
+        for job in self._spool.load():
+            self._jobs[job.id] = job
         self._next_seq = max((j.seq for j in self._jobs.values()), default=0) + 1
         for job in list(self._jobs.values()):
-            has_data = (self._dir / f"{job.id}{_PAYLOAD}").exists()
+            has_data = self._spool.has_payload(job.id)
             if job.state is JobState.PRINTING:
                 # Interrupted by a crash mid-send: a receipt printed twice beats one lost.
                 # (The drawer kick goes again only if the send never got through before.)
@@ -858,59 +383,3 @@ class PrintQueue:
                     last_error="The print data was lost.",
                     retry_when_back=False,
                 )
-
-    def _read_meta(self, path: Path) -> PrintJob | None:
-        try:
-            job = PrintJob.from_dict(json.loads(path.read_bytes()))
-            if job.id != path.stem:
-                raise ValueError(f"file holds job {job.id}")
-        except (OSError, ValueError) as exc:
-            log.error("ignoring unreadable print job %s: %s", path.name, exc)
-            with contextlib.suppress(OSError):
-                path.rename(path.with_suffix(".corrupt"))  # out of the way, kept for a look
-            return None
-        return job
-
-
-def _spool_error(title: str, spool: Path, exc: OSError | None) -> PrintSpoolError:
-    if exc is not None and exc.errno == errno.ENOSPC:
-        why = "the disk is full"
-    elif exc is not None:
-        why = exc.strerror or str(exc)
-    else:
-        why = "the folder cannot be used"
-    return PrintSpoolError(
-        f"{title} was not queued for printing: it could not be saved in {spool} ({why})."
-        " Free some space or fix the folder, then print it again."
-    )
-
-
-def read_spool(spool_dir: Path | str) -> list[PrintJob]:
-    """The jobs in a spool as its files say, in submission order; changes nothing.
-
-    For `print-jobs` on the command line while another process owns the spool.
-    """
-    jobs = []
-    for meta in Path(spool_dir).glob(f"*{_META}"):
-        try:
-            job = PrintJob.from_dict(json.loads(meta.read_bytes()))
-        except (OSError, ValueError):
-            continue  # being replaced right now, or damaged (the owner sets it aside)
-        jobs.append(job)
-    return sorted(jobs, key=lambda j: j.seq)
-
-
-def request_retry(spool_dir: Path | str, job_id: str) -> None:
-    """Ask the queue owning the spool to retry `job_id` ("all": every failed/unsure job)."""
-    _request(Path(spool_dir), job_id, _RETRY_REQUEST)
-
-
-def request_cancel(spool_dir: Path | str, job_id: str) -> None:
-    """Ask the queue owning the spool to cancel `job_id`."""
-    _request(Path(spool_dir), job_id, _CANCEL_REQUEST)
-
-
-def _request(spool: Path, job_id: str, suffix: str) -> None:
-    if not job_id or "/" in job_id or job_id.startswith("."):
-        raise ValueError(f"not a print job id: {job_id!r}")
-    write_atomic(spool / f"{job_id}{suffix}", b"")

@@ -11,7 +11,8 @@ import enum
 from pathlib import Path
 
 from app.config import Settings, data_dir
-from app.devices.print_queue import PrintJob, PrintQueue
+from app.devices.print_jobs import PrintJob
+from app.devices.print_queue import PrintQueue
 from app.devices.settings import DeviceSettingsError, PrinterSettings, parse_printers
 from app.errors import NotFound
 

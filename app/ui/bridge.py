@@ -13,7 +13,8 @@ from collections.abc import Callable
 
 from PySide6.QtCore import QObject, Signal, SignalInstance
 
-from app.devices.print_queue import JobEvent, PrintQueue
+from app.devices.print_jobs import JobEvent
+from app.devices.print_queue import PrintQueue
 from app.devices.scanners.serialport import ScannerStatus, SerialScanner
 from app.devices.settings import ScannerSettings
 

@@ -16,7 +16,8 @@ from PySide6.QtCore import QModelIndex, QObject, Qt, QTimer, Signal
 from PySide6.QtGui import QColor
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
 
-from app.devices.print_queue import FINISHED_STATES, JobEvent, JobState, PrintJob, PrintQueue
+from app.devices.print_jobs import FINISHED_STATES, JobEvent, JobState, PrintJob
+from app.devices.print_queue import PrintQueue
 from app.ui.bridge import DeviceBridge
 from app.ui.models.columns import RIGHT, AnyIndex, Column, column_data
 from app.ui.models.headed import HeadedTableModel

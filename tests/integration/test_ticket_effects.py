@@ -14,7 +14,7 @@ from PIL import Image
 from app.config import MailSettings, Settings, load_settings, save_settings
 from app.db.uow import Store
 from app.devices.mail_queue import MailQueue, MailServer, MailState
-from app.devices.print_queue import RetryPolicy
+from app.devices.print_jobs import RetryPolicy
 from app.effects.handlers import Effects
 from app.effects.mail import mail_server, with_mail_password
 from app.paperwork.tickets import claim_slip_rows, intake_tag

@@ -10,7 +10,8 @@ from pathlib import Path
 import pytest
 
 from app.config import Settings
-from app.devices.print_queue import PrintQueue, RetryPolicy
+from app.devices.print_jobs import RetryPolicy
+from app.devices.print_queue import PrintQueue
 from app.ui.shop_devices import ShopDevices
 
 TIMEOUT_MS = 5000

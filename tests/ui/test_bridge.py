@@ -10,7 +10,8 @@ import shiboken6
 from PySide6.QtCore import QObject, Slot
 from pytestqt.qtbot import QtBot
 
-from app.devices.print_queue import JobEvent, JobState, PrintQueue, RetryPolicy
+from app.devices.print_jobs import JobEvent, JobState, RetryPolicy
+from app.devices.print_queue import PrintQueue
 from app.devices.scanners.serialport import SerialPortLike, SerialScanner, open_serial_port
 from app.devices.settings import PrinterSettings, ScannerSettings
 from app.ui.bridge import DeviceBridge

@@ -11,7 +11,8 @@ import pytest
 
 from app.config import Settings
 from app.db.uow import Store
-from app.devices.print_queue import JobState, PrintQueue
+from app.devices.print_jobs import JobState
+from app.devices.print_queue import PrintQueue
 from app.effects.handlers import NO_PRINTER, Effects
 from app.effects.printers import Purpose, choose_printer, shop_printers
 from app.errors import NotFound, UserError

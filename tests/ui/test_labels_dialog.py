@@ -20,8 +20,8 @@ from settle import settle
 
 from app.config import Settings
 from app.db.uow import Store
+from app.devices.escpos_printers import dummy_output
 from app.devices.print_queue import PrintQueue
-from app.devices.printers import dummy_output
 from app.devices.settings import parse_printers
 from app.paperwork.labels import CHUNK, LabelSource
 from app.stock.receiving import Receiving, generate_serials

@@ -11,7 +11,8 @@ from device_support import TIMEOUT_MS, quick_queue
 from PySide6.QtCore import Qt
 from pytestqt.qtbot import QtBot
 
-from app.devices.print_queue import JobState, PrintQueue, RetryPolicy
+from app.devices.print_jobs import JobState, RetryPolicy
+from app.devices.print_queue import PrintQueue
 from app.devices.settings import PrinterSettings
 from app.ui.bridge import DeviceBridge
 from app.ui.print_jobs_panel import PrintJobsPanel

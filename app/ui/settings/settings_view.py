@@ -26,7 +26,7 @@ from PySide6.QtWidgets import (
 )
 
 from app.config import Settings, config_path, load_settings
-from app.devices.print_queue import JobEvent, JobState
+from app.devices.print_jobs import JobEvent, JobState
 from app.devices.settings import DeviceSettingsError, PrinterSettings, parse_printers
 from app.errors import UserError
 from app.printing.documents import Receipt, ReceiptLine, TotalLine

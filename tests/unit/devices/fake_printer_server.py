@@ -27,7 +27,7 @@ import struct
 import threading
 import time
 
-from app.devices.printers import forget_status_answers
+from app.devices.network_printer import forget_status_answers
 
 PAPER_QUERY = b"\x10\x04\x04"
 PAPER_OK = b"\x12"

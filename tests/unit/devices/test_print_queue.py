@@ -13,25 +13,24 @@ from pathlib import Path
 import pytest
 from fake_printer_server import FakePrinter
 
-from app.devices import print_queue
-from app.devices.print_jobs_admin import cancel_print_job, list_print_jobs, retry_print_jobs
-from app.devices.print_queue import (
+from app.devices import spool as print_spool
+from app.devices.print_jobs import (
     JobEvent,
     JobId,
     JobState,
     PrintJob,
-    PrintQueue,
     PrintSpoolError,
     RetryPolicy,
-    read_spool,
-    request_cancel,
-    request_retry,
     strip_drawer_kick,
-    write_atomic,
 )
-from app.devices.printers import PrinterConnection, PrinterOffline, PrinterTimeout
+from app.devices.print_jobs_admin import cancel_print_job, list_print_jobs, retry_print_jobs
+from app.devices.print_queue import PrintQueue
+from app.devices.printer_errors import PrinterOffline, PrinterTimeout
+from app.devices.printers import PrinterConnection
 from app.devices.settings import PrinterSettings
+from app.devices.spool import read_spool, request_cancel, request_retry
 from app.errors import Conflict, NotFound, UserError
+from app.files import write_atomically
 
 FAST_RETRY = RetryPolicy(base_s=0.05, max_s=0.2, max_attempts=100, jitter=0.0)
 # Printers that stay away: the job fails after two tries (or one) within a few hundredths.
@@ -304,7 +303,7 @@ def test_a_job_that_cannot_be_stored_is_refused_at_once(
     def disk_full(path: Path, data: bytes, **kwargs: object) -> None:
         raise OSError(errno.ENOSPC, "No space left on device")
 
-    monkeypatch.setattr(print_queue, "write_atomic", disk_full)
+    monkeypatch.setattr(print_spool, "write_atomically", disk_full)
     with pytest.raises(PrintSpoolError) as caught:
         q.submit("p", "Receipt 12", b"abc")
     assert isinstance(caught.value, UserError)
@@ -316,14 +315,14 @@ def test_a_job_whose_state_cannot_be_stored_is_refused_and_leaves_nothing(
     make_queue: MakeQueue, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
 ) -> None:
     q = make_queue(PrinterSettings(name="p", backend="dummy"))
-    real = print_queue.write_atomic
+    real = print_spool.write_atomically
 
     def metadata_fails(path: Path, data: bytes, **kwargs: bool) -> None:
         if path.suffix == ".json":
             raise OSError(errno.ENOSPC, "No space left on device")
         real(path, data, **kwargs)
 
-    monkeypatch.setattr(print_queue, "write_atomic", metadata_fails)
+    monkeypatch.setattr(print_spool, "write_atomically", metadata_fails)
     with pytest.raises(PrintSpoolError):
         q.submit("p", "Receipt", b"abc")
     assert q.jobs() == [] and not list((tmp_path / "spool").glob("*.job"))
@@ -550,7 +549,7 @@ def test_damaged_spool_files_are_set_aside(make_queue: MakeQueue, tmp_path: Path
         created_at=1.0,
         updated_at=1.0,
     )
-    write_atomic(spool / "lost.json", json.dumps(lost.to_dict()).encode())
+    write_atomically(spool / "lost.json", json.dumps(lost.to_dict()).encode())
 
     q = make_queue(PrinterSettings(name="p", backend="dummy"), start=False)
     assert (spool / "garbage.corrupt").exists() and not (spool / "orphan.job").exists()
@@ -604,8 +603,8 @@ def test_spool_written_by_an_older_version_still_loads(
         "state": "failed", "seq": 4, "size": 3, "created_at": 1.0, "updated_at": 1.0,
         "attempts": 12, "next_attempt_at": 0.0, "last_error": "not reachable",
     }  # fmt: skip
-    write_atomic(spool / "old.json", json.dumps(old).encode())
-    write_atomic(spool / "old.job", b"abc")
+    write_atomically(spool / "old.json", json.dumps(old).encode())
+    write_atomically(spool / "old.job", b"abc")
     q = make_queue(PrinterSettings(name="p", backend="dummy"))
     assert finished(q, "old").state is JobState.DONE  # failed once, tried again now
 

@@ -13,21 +13,18 @@ from pathlib import Path
 import pytest
 from fake_printer_server import FakePrinter
 
-from app.devices.printers import (
+from app.devices.escpos_printers import clear_dummy_output, dummy_output
+from app.devices.network_printer import PrinterStatus, parse_status
+from app.devices.printer_errors import (
     PrinterConnectionLost,
     PrinterError,
     PrinterMayHavePrinted,
     PrinterOffline,
     PrinterOutOfPaper,
-    PrinterStatus,
     PrinterTimeout,
     PrinterUnavailable,
-    check_printer,
-    clear_dummy_output,
-    dummy_output,
-    open_printer,
-    parse_status,
 )
+from app.devices.printers import check_printer, open_printer
 from app.devices.settings import PrinterSettings
 
 RECEIPT = b"\x1b@Hello receipt\n" * 20 + b"\x1dV\x00"
