@@ -29,10 +29,13 @@ class SaleLineRecord:
     total: int
     warranty_end: date | None
     refunded_qty: int
+    bundle_line_no: int | None = None  # a bundle's part: its bundle's line (carried at zero)
+    bundle: bool = False  # a bundle's own line: its parts come back, not the line itself
+    list_price: int | None = None  # the item's price, when a manager changed this line's
 
     @property
     def refundable_qty(self) -> int:
-        return self.qty - self.refunded_qty
+        return 0 if self.bundle else self.qty - self.refunded_qty
 
 
 @dataclass(frozen=True)
