@@ -129,10 +129,10 @@ def is_component(session: Session, item_id: int) -> bool:
 
 
 def _check_can_be_bundle(session: Session, bundle: Item) -> None:
-    if bundle.serialized:
-        raise Conflict(f"{bundle.sku} is serialized: a bundle has no serial of its own")
     if is_component(session, bundle.id):
         raise Conflict(f"{bundle.sku} is a component of another bundle: bundles do not nest")
+    if bundle.serialized:
+        raise Conflict(f"{bundle.sku} is serialized: a bundle has no serial of its own")
     if _on_hand(session, bundle.id):
         raise Conflict(
             f"{bundle.sku} has stock of its own: a bundle is sold from its components' stock"
