@@ -88,17 +88,18 @@ def _sale_line(shop: ShopSettings, line: SaleLineRecord) -> ReceiptLine:
             serial=line.serial,
             warranty_end=warranty,
         )
-    description = line.description
+    changed = None
     if line.list_price is not None:
-        description += f" (price changed from {_money(shop, line.list_price)})"
+        changed = f"Price changed from {_money(shop, line.list_price)}"
     return ReceiptLine(
-        description=description,
+        description=line.description,
         qty=line.qty,
         unit_price=_money(shop, line.unit_price),
         total=_money(shop, line.total),
         serial=line.serial,
         warranty_end=warranty,
         discount=f"-{_money(shop, line.discount)}" if line.discount else None,
+        note=changed,
     )
 
 

@@ -252,6 +252,8 @@ class Cart:
         line = self.lines[index]
         if line.unit_id is not None and qty != 1:
             raise InvalidInput("a serialized line is one unit: scan each unit")
+        if line.bundle_units and qty != line.qty:
+            raise InvalidInput(f"{line.name}: scan the bundle again for another one")
         if not 1 <= qty <= MAX_QTY:
             raise InvalidInput(f"a quantity is between 1 and {MAX_QTY}")
         self.lines[index] = _with(line, qty=qty)

@@ -81,7 +81,7 @@ def test_an_approved_override_is_sold_at_its_price_and_audited(
     assert row.detail == "PHONE P1: price 200.00 → 150.00; display model"
     assert row.at is not None
     text = receipt_text(sale_receipt(ShopSettings(), sale))
-    assert "Phone (price changed from" in text and "150.00" in text
+    assert "Price changed from $200.00" in text and "150.00" in text
 
 
 def test_a_manager_overrides_a_price_on_their_own_approval(shop: Store, manager: Actor) -> None:

@@ -102,7 +102,7 @@ class CartModel(HeadedTableModel):
     def remove_unit(self, unit_id: int) -> CartLine | None:
         """Drops the line of a unit the store refused (sold on another till)."""
         for row, line in enumerate(self.cart.lines):
-            if line.unit_id == unit_id:
+            if unit_id in line.unit_ids:  # a bundle goes with its part
                 return self.remove(row)
         return None
 
@@ -112,6 +112,10 @@ class CartModel(HeadedTableModel):
 
     def set_line_discount(self, row: int, bp: int) -> None:
         self.cart.set_line_discount(row, bp)
+        self._after_change(row)
+
+    def set_price(self, row: int, price: int, reason: str) -> None:
+        self.cart.set_price(row, price, reason)
         self._after_change(row)
 
     def set_sale_discount(self, bp: int) -> None:
@@ -178,7 +182,7 @@ class CartModel(HeadedTableModel):
         if column == ITEM:
             return line.name
         if column == SERIAL:
-            return line.serial or ""
+            return line.serial or ", ".join(part.serial for part in line.bundle_units)
         if column == WARRANTY:
             end = self.warranty_end(line)
             if end is None:
@@ -187,6 +191,8 @@ class CartModel(HeadedTableModel):
         if column == QTY:
             return str(line.qty)
         if column == PRICE:
+            if line.price_override is not None:  # the cashier sees it was changed, and from what
+                return f"{money(line.price)} (was {money(line.unit_price)})"
             return money(line.unit_price)
         if column == DISCOUNT:
             if not line.discount_bp:
