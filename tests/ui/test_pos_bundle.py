@@ -116,7 +116,9 @@ def test_a_price_changed_with_a_managers_pin(
     activate(qtbot, approval)
     type_code(qtbot, approval.pin_edit, MANAGER_PIN)
     assert pos.dialog is None
-    assert str(pos.cart_model.index(0, PRICE).data()) == "$9.99 (was $12.99)"
+    assert str(pos.cart_model.index(0, PRICE).data()) == "$9.99 *"
+    tip = pos.cart_model.index(0, PRICE).data(Qt.ItemDataRole.ToolTipRole)
+    assert tip == "* changed from $12.99: price match"
     _pay(qtbot, pos)
     (sale,) = recent_sales(demo_store, cashier)
     assert (sale.total, sale.lines[0].list_price) == (999, 1299)

@@ -175,6 +175,10 @@ class CartModel(HeadedTableModel):
             return COLUMNS[index.column()][1]
         if role == Qt.ItemDataRole.ToolTipRole and index.column() == ITEM:
             return f"{line.name} ({line.sku})"
+        tip = role == Qt.ItemDataRole.ToolTipRole and index.column() == PRICE
+        if tip and line.price_override is not None:
+            was = self._fmt.money(line.unit_price)
+            return f"* changed from {was}: {line.override_reason}"
         return None
 
     def _text(self, line: CartLine, totals: LineTotals, column: int) -> str:
@@ -191,8 +195,8 @@ class CartModel(HeadedTableModel):
         if column == QTY:
             return str(line.qty)
         if column == PRICE:
-            if line.price_override is not None:  # the cashier sees it was changed, and from what
-                return f"{money(line.price)} (was {money(line.unit_price)})"
+            if line.price_override is not None:  # marked; the tooltip says from what and why
+                return f"{money(line.price)} *"
             return money(line.unit_price)
         if column == DISCOUNT:
             if not line.discount_bp:

@@ -225,7 +225,7 @@ class PosView(TakesScans, QWidget):
         less = key_button("Qty −1", "−", lambda: self.step_qty(-1))
         self._key_buttons = (more, less)
         line_discount = act("Line discount", "F8", self.ask_line_discount)
-        price = act("Price", "F2", self.ask_price, "PriceButton")
+        price = act("Change price", "F2", self.ask_price, "PriceButton")
         sale_discount = act("Sale discount", "Shift+F8", self.ask_sale_discount)
         park = act("Park", "F6", self.park)
         resume = act("Resume", "F7", self.resume)
@@ -244,7 +244,7 @@ class PosView(TakesScans, QWidget):
         top.addWidget(history)
         top.addWidget(day)
         line_bar = QHBoxLayout()
-        for button in (remove, more, less, line_discount, sale_discount, price):
+        for button in (remove, more, less, line_discount, sale_discount):
             line_bar.addWidget(button)
         line_bar.addStretch(1)
         line_bar.addWidget(refund)
@@ -263,6 +263,11 @@ class PosView(TakesScans, QWidget):
         side_layout.setSpacing(10)
         side_layout.addWidget(self.customer_box)
         side_layout.addStretch(1)
+        # Here, not in the line bar: that bar is as wide as the window allows already.
+        price_row = QHBoxLayout()
+        price_row.addStretch(1)
+        price_row.addWidget(price)
+        side_layout.addLayout(price_row)
         side_layout.addWidget(self.totals_panel)
         side_layout.addWidget(pay)
         side_layout.addLayout(sale_bar)
