@@ -53,6 +53,7 @@ def sale_record(session: Session, sale: Sale) -> SaleRecord:
             bundle_line_no=ln.bundle_line_no,
             bundle=ln.line_no in bundles,
             list_price=ln.list_price,
+            bundle_share=ln.bundle_share,
         )
         for ln in rows
     ]

@@ -179,6 +179,7 @@ def test_selling_a_bundle(shop: Store, manager: Actor) -> None:
         ("STRAP", None, 2, 0),
     ]
     assert {ln.bundle_line_no for ln in (body, lens, strap)} == {kit.line_no}
+    assert body.paid + lens.paid + strap.paid == kit.paid == 80000
     day = sale.business_day
     assert body.warranty_end is not None and (body.warranty_end - day).days == 730
     assert lens.warranty_end is not None and (lens.warranty_end - day).days == 365
