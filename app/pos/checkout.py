@@ -251,7 +251,7 @@ def complete_sale(
                     reference=reference,
                 )
             )
-        if approved_by is not None and _discounted(checkout):
+        if approved_by is not None and _big_discount(actor, till, checkout):
             audit.record(
                 session,
                 actor,
@@ -354,8 +354,10 @@ class _Selling:
             raise Conflict(f"{item.sku}: {exc} ({self.location.name})") from None
 
 
-def _discounted(checkout: Checkout) -> bool:
-    return bool(checkout.sale_discount_bp or any(ln.discount_bp for ln in checkout.lines))
+def _big_discount(actor: Actor, till: Till, checkout: Checkout) -> bool:
+    """Whether a manager approved a discount (not only a changed price) on this sale."""
+    discounts = [checkout.sale_discount_bp, *(ln.discount_bp for ln in checkout.lines)]
+    return needs_approval(actor, till, discounts)
 
 
 def _audit_override(

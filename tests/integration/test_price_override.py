@@ -116,3 +116,25 @@ def test_an_override_without_a_reason_or_with_a_bad_price_is_refused(
     with pytest.raises(InvalidInput, match=match):
         pay(shop, manager, replace(forged, price_override=price))
     assert dump_tables(shop) == before
+
+
+def test_one_approval_covers_a_changed_price_and_a_big_discount(
+    shop: Store, cashier: Actor, manager: Actor
+) -> None:
+    ln = replace(line(shop, cashier, "CABLE", 800), discount_bp=5000)
+    tenders = (TenderInput(TenderKind.CASH, 400),)
+    sale = complete_sale(shop, cashier, TILL, Checkout((ln,), tenders), approver=manager)
+    assert sale.total == 400
+    with shop.read() as session:
+        actions = [r.action for r in audit.rows_for(session, sale.number)]
+    assert sorted(actions) == ["sale.discount", "sale.price"]
+
+
+def test_a_small_discount_beside_a_changed_price_is_not_audited_as_approved(
+    shop: Store, manager: Actor
+) -> None:
+    ln = replace(line(shop, manager, "CABLE", 800), discount_bp=500)
+    tenders = (TenderInput(TenderKind.CASH, 760),)
+    sale = complete_sale(shop, manager, TILL, Checkout((ln,), tenders))
+    with shop.read() as session:
+        assert [r.action for r in audit.rows_for(session, sale.number)] == ["sale.price"]
