@@ -8,7 +8,8 @@ number; else unknown. Resolving never changes anything.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from collections.abc import Collection, Sequence
+from dataclasses import dataclass, replace
 
 from biip.gs1_messages import GS1Message
 from sqlalchemy import bindparam, func, select
@@ -16,10 +17,12 @@ from sqlalchemy.orm import Session
 
 from app.customers.models import Customer
 from app.db.uow import Store
+from app.errors import InvalidInput
 from app.ids import CustomerId, ItemId, LocationId, UnitId
-from app.pos.cart import CartLine
+from app.pos.cart import BundlePart, CartLine
 from app.pos.checkout import unsellable_reason
 from app.pos.models import Refund, Sale
+from app.stock.bundles import ComponentRecord, components_of
 from app.stock.items import barcode_key
 from app.stock.ledger import UnitState
 from app.stock.models import Item, Location, SerialUnit, UnitStatus
@@ -97,6 +100,23 @@ class ItemScan:
 
 
 @dataclass(frozen=True)
+class BundleNeed:
+    """One component of a scanned bundle, with (serialized) its in-stock units here."""
+
+    component: ComponentRecord
+    units_here: tuple[ScannedUnit, ...] = ()
+    more_here: bool = False
+
+
+@dataclass(frozen=True)
+class BundleScan:
+    """A bundle's barcode or SKU: its components, in the order the till asks for them."""
+
+    item: ItemSummary
+    components: tuple[BundleNeed, ...]
+
+
+@dataclass(frozen=True)
 class SaleScan:
     number: str
 
@@ -115,7 +135,9 @@ class UnknownScan:
     message: str
 
 
-ScanResult = UnitScan | SerialChoice | ItemScan | SaleScan | TicketScan | UnknownScan
+ScanResult = (
+    UnitScan | SerialChoice | ItemScan | BundleScan | SaleScan | TicketScan | UnknownScan
+)
 
 
 # ---------------------------------------------------------------- what a scan means for a sale
@@ -162,7 +184,69 @@ class CollectTicket:
     number: str
 
 
-SaleStep = AddLine | PickUnit | Refuse | ReceiptScanned | CollectTicket
+@dataclass(frozen=True)
+class PickBundleUnits:
+    """A bundle with serialized components: one serial scanned for each component unit
+    (`asks`, in order); its bulk components go by quantity. Where nobody can be asked (the
+    command line) the serials follow the bundle's code, and `unpicked` says so."""
+
+    bundle: ItemSummary
+    components: tuple[BundleNeed, ...]
+    unpicked: str
+
+    @property
+    def asks(self) -> tuple[BundleNeed, ...]:
+        """One entry per serial to scan: a component holding two units is asked twice."""
+        return tuple(
+            need
+            for need in self.components
+            if need.component.serialized
+            for _ in range(need.component.qty)
+        )
+
+    def refusal(self, ask: int, unit: ScannedUnit, taken: Collection[UnitId]) -> str | None:
+        """Why this unit cannot be the `ask`-th serial (None: it can)."""
+        wanted = self.asks[ask].component
+        if unit.item.id != wanted.item_id:
+            return f"{unit.serial} is a {unit.item.name} ({unit.item.sku}), not a {wanted.name}"
+        if unit.unit_id in taken:
+            return f"{unit.serial} is already in this sale"
+        return unit.reason
+
+    def line(self, units: Sequence[ScannedUnit], taken: Collection[UnitId] = ()) -> CartLine:
+        """The bundle's cart line from one unit per ask, given in any order; refused if a
+        unit does not fit (wrong item, one too many, unsellable, already in the cart)."""
+        open_asks = list(range(len(self.asks)))
+        chosen: list[tuple[int, ScannedUnit]] = []
+        used = set(taken)
+        for unit in units:
+            fits = [a for a in open_asks if self.asks[a].component.item_id == unit.item.id]
+            if not fits:
+                names = ", ".join(sorted({a.component.sku for a in self.asks}))
+                raise InvalidInput(
+                    f"{unit.serial} ({unit.item.sku}) is not wanted for {self.bundle.sku}"
+                    f" (its serialized components: {names})"
+                )
+            problem = self.refusal(fits[0], unit, used)
+            if problem:
+                raise InvalidInput(problem)
+            used.add(unit.unit_id)
+            open_asks.remove(fits[0])
+            chosen.append((fits[0], unit))
+        if open_asks:
+            raise InvalidInput(self.unpicked)
+        parts = tuple(
+            BundlePart(u.item.id, u.item.sku, u.item.name, u.unit_id, u.serial)
+            for _, u in sorted(chosen, key=lambda pair: pair[0])
+        )
+        return replace(_bundle_line(self.bundle), bundle_units=parts)
+
+
+SaleStep = AddLine | PickUnit | PickBundleUnits | Refuse | ReceiptScanned | CollectTicket
+
+
+def _bundle_line(i: ItemSummary) -> CartLine:
+    return CartLine(i.id, i.sku, i.name, i.price, i.tax_rate_bp)
 
 
 def sale_step(result: ScanResult, *, location: str) -> SaleStep:
@@ -186,6 +270,8 @@ def sale_step(result: ScanResult, *, location: str) -> SaleStep:
             return _pick_from_item(item, units_here, more_here, location)
         case ItemScan(item):
             return AddLine(result.cart_line(), f"Added {item.name}")
+        case BundleScan(item, components):
+            return _bundle_step(item, components)
         case SaleScan(number):
             return ReceiptScanned(number)
         case TicketScan(number):
@@ -208,6 +294,23 @@ def _pick_from_item(
         units_here,
         f"{item.sku} is serialized: give the unit's serial (here: {here})",
         note=f"In stock at {location}{more if more_here else ''}",
+    )
+
+
+def _bundle_step(item: ItemSummary, components: tuple[BundleNeed, ...]) -> SaleStep:
+    inactive = [n.component.sku for n in components if not n.component.active]
+    if inactive:
+        return Refuse(f"{item.sku} has a deactivated component ({', '.join(inactive)})")
+    serialized = [n for n in components if n.component.serialized]
+    if not serialized:
+        return AddLine(_bundle_line(item), f"Added {item.name}")
+    count = sum(n.component.qty for n in serialized)
+    names = ", ".join(f"{n.component.qty} x {n.component.sku}" for n in serialized)
+    return PickBundleUnits(
+        item,
+        components,
+        f"{item.sku} is a bundle: give its {count} component serial"
+        f"{'s' if count != 1 else ''} after it ({names})",
     )
 
 
@@ -234,6 +337,9 @@ def resolve_scan(store: Store, actor: Actor, code: str, *, location: str) -> Sca
             return SerialChoice(tuple(units))
         item = _item_by_code(session, raw)
         if item is not None:
+            components = components_of(session, item.id)
+            if components:
+                return _bundle_scan(session, item, components, location)
             return _item_scan(session, item, location)
         if _DOCUMENT.match(raw):
             number = raw.upper()
@@ -348,12 +454,33 @@ def _item_by_code(session: Session, code: str) -> Item | None:
     return item
 
 
+def _bundle_scan(
+    session: Session, bundle: Item, components: list[ComponentRecord], location: str
+) -> BundleScan:
+    needs = []
+    for component in components:
+        if component.serialized:
+            units, more = _units_here(session, component.item_id, location)
+            needs.append(BundleNeed(component, units, more))
+        else:
+            needs.append(BundleNeed(component))
+    return BundleScan(_summary(bundle), tuple(needs))
+
+
 def _item_scan(session: Session, item: Item, location: str) -> ItemScan:
     if not item.serialized:
         return ItemScan(_summary(item))
+    units, more = _units_here(session, item.id, location)
+    return ItemScan(_summary(item), units, more)
+
+
+def _units_here(
+    session: Session, item_id: int, location: str
+) -> tuple[tuple[ScannedUnit, ...], bool]:
+    """The item's first in-stock units at the till's location, for a picker."""
     rows = session.execute(
         _UNIT_QUERY.where(
-            SerialUnit.item_id == item.id,
+            SerialUnit.item_id == item_id,
             SerialUnit.status == UnitStatus.IN_STOCK.value,
             func.lower(Location.name) == location.strip().lower(),
         )
@@ -361,4 +488,4 @@ def _item_scan(session: Session, item: Item, location: str) -> ItemScan:
         .limit(PICKER_LIMIT + 1)
     ).all()
     units = tuple(_scanned(session, *row) for row in rows[:PICKER_LIMIT])
-    return ItemScan(_summary(item), units, len(rows) > PICKER_LIMIT)
+    return units, len(rows) > PICKER_LIMIT

@@ -1,4 +1,4 @@
-"""`item add | edit | list | serialize | unserialize` and `location add | list`."""
+"""`item add | edit | list | bundle | serialize | unserialize` and `location add | list`."""
 
 from __future__ import annotations
 
@@ -16,8 +16,10 @@ from app.cli.common import (
     parse_tax_rate,
 )
 from app.db.uow import Store
+from app.errors import InvalidInput
 from app.money import format_plain
 from app.stock import queries
+from app.stock.bundles import ComponentInput, set_components
 from app.stock.conversion import serialize_item, unserialize_item
 from app.stock.items import ItemFields, create_item, edit_item
 from app.stock.locations import create_location
@@ -86,6 +88,22 @@ def cmd_item_convert(store: Store, args: argparse.Namespace) -> None:
     print(f"warning: {result.warning}", file=sys.stderr)
 
 
+def _component(text: str) -> ComponentInput:
+    sku, _, qty = text.partition(":")
+    if not qty:
+        return ComponentInput(sku)
+    try:
+        return ComponentInput(sku, int(qty))
+    except ValueError:
+        raise InvalidInput(f"--component {text!r}: give SKU or SKU:QTY") from None
+
+
+def cmd_item_bundle(store: Store, args: argparse.Namespace) -> None:
+    components = [_component(text) for text in args.component]
+    parts = set_components(store, acting_user(store, args), args.sku, components)
+    print(f"bundle {args.sku.strip()}: " + ", ".join(f"{p.sku} x{p.qty}" for p in parts))
+
+
 def cmd_location_add(store: Store, args: argparse.Namespace) -> None:
     loc = create_location(
         store, acting_user(store, args), name=args.name, sellable=not args.not_sellable
@@ -132,6 +150,16 @@ def register(sub: Subcommands[ArgumentParser]) -> None:
     p.add_argument("--all", action="store_true", help="include deactivated items")
     add_listing(p)
     p.set_defaults(handler=cmd_item_list)
+    p = item.add_parser("bundle", help="make an item a bundle (a kit) of component items")
+    p.add_argument("sku")
+    p.add_argument(
+        "--component",
+        action="append",
+        required=True,
+        metavar="SKU[:QTY]",
+        help="a component and how many go in one kit (default 1); repeat for each",
+    )
+    p.set_defaults(handler=cmd_item_bundle)
     for name in ("serialize", "unserialize"):
         p = item.add_parser(name, help=f"{name} an item's current stock")
         p.add_argument("sku")

@@ -27,9 +27,14 @@ from app.pos.sales import get_sale
 from app.scan import (
     AddLine,
     CollectTicket,
+    PickBundleUnits,
     PickUnit,
     ReceiptScanned,
     Refuse,
+    ScannedUnit,
+    SerialChoice,
+    UnitScan,
+    UnknownScan,
     resolve_scan,
     sale_step,
 )
@@ -50,10 +55,19 @@ def _cart_from_codes(store: Store, actor: Actor, codes: Sequence[str], location:
     """Each code resolved like a scan at the till; anything but a sellable line is refused
     (there is no one to ask which unit was meant)."""
     cart = Cart()
-    for code in codes:
+    queue = list(codes)
+    while queue:
+        code = queue.pop(0)
         match sale_step(resolve_scan(store, actor, code, location=location), location=location):
             case AddLine(line, _said):
                 cart.add(line)
+            case PickBundleUnits() as bundle:
+                wanted = len(bundle.asks)
+                serials, queue = queue[:wanted], queue[wanted:]
+                if len(serials) < wanted:
+                    raise InvalidInput(bundle.unpicked)
+                units = [_bundle_unit(store, actor, s, location) for s in serials]
+                cart.add(bundle.line(units, {u for ln in cart.lines for u in ln.unit_ids}))
             case PickUnit(unpicked=message) | Refuse(message):
                 raise InvalidInput(message)
             case ReceiptScanned(number):
@@ -61,6 +75,19 @@ def _cart_from_codes(store: Store, actor: Actor, codes: Sequence[str], location:
             case CollectTicket(number):
                 ticket_sale.add_to_cart(store, actor, cart, number)
     return cart
+
+
+def _bundle_unit(store: Store, actor: Actor, serial: str, location: str) -> ScannedUnit:
+    """A serial given after a bundle's SKU: it must name one unit."""
+    match resolve_scan(store, actor, serial, location=location):
+        case UnitScan(unit):
+            return unit
+        case SerialChoice(units):
+            skus = ", ".join(sorted(u.item.sku for u in units))
+            raise InvalidInput(f"{serial.strip()} is a serial of several items ({skus})")
+        case UnknownScan(_code, message):
+            raise InvalidInput(message)
+    raise InvalidInput(f"{serial.strip()} is not a unit's serial: give the component serials")
 
 
 def _tenders(pays: Sequence[str], total: int) -> tuple[TenderInput, ...]:
@@ -176,7 +203,11 @@ def cmd_end_of_day(store: Store, args: argparse.Namespace) -> None:
 
 
 def register(sub: Subcommands[ArgumentParser]) -> None:
-    p = sub.add_parser("sell", help="sell codes (serials, barcodes, SKUs) and take payment")
+    p = sub.add_parser(
+        "sell",
+        help="sell codes (serials, barcodes, SKUs; a bundle's SKU then its component serials)"
+        " and take payment",
+    )
     p.add_argument("code", nargs="+")
     p.add_argument(
         "--pay", action="append", required=True, help="cash[:AMOUNT] or card:REF[:AMOUNT]"

@@ -10,7 +10,13 @@ from datetime import UTC, datetime
 
 from app.config import ShopSettings
 from app.money import format_money
-from app.pos.records import DayReport, RefundRecord, SaleRecord, TenderRecord
+from app.pos.records import (
+    DayReport,
+    RefundRecord,
+    SaleLineRecord,
+    SaleRecord,
+    TenderRecord,
+)
 from app.printing.documents import (
     BarcodeRow,
     FeedRow,
@@ -43,19 +49,10 @@ def _tenders(shop: ShopSettings, tenders: list[TenderRecord]) -> tuple[TenderLin
 
 
 def sale_receipt(shop: ShopSettings, sale: SaleRecord, *, reprint: bool = False) -> Receipt:
-    """The customer's receipt: serials and warranty end dates on each serialized line."""
-    lines = tuple(
-        ReceiptLine(
-            description=line.description,
-            qty=line.qty,
-            unit_price=_money(shop, line.unit_price),
-            total=_money(shop, line.total),
-            serial=line.serial,
-            warranty_end=line.warranty_end.isoformat() if line.warranty_end else None,
-            discount=f"-{_money(shop, line.discount)}" if line.discount else None,
-        )
-        for line in sale.lines
-    )
+    """The customer's receipt: serials and warranty end dates on each serialized line; a
+    bundle's components under it (each unit with its serial and warranty), and a price a
+    manager changed with the price it replaced."""
+    lines = tuple(_sale_line(shop, line) for line in sale.lines)
     tax_label = "incl. tax" if sale.prices_include_tax else "Tax"
     totals = [TotalLine("Subtotal", _money(shop, sale.subtotal))]
     if sale.discount:
@@ -76,6 +73,33 @@ def sale_receipt(shop: ShopSettings, sale: SaleRecord, *, reprint: bool = False)
         tenders=_tenders(shop, sale.tenders),
         change=_money(shop, sale.change) if sale.change else None,
         footer_lines=shop.receipt_footer,
+    )
+
+
+def _sale_line(shop: ShopSettings, line: SaleLineRecord) -> ReceiptLine:
+    warranty = line.warranty_end.isoformat() if line.warranty_end else None
+    if line.bundle_line_no is not None:  # a kit's part: priced in the kit's line above
+        qty = f"{line.qty} x " if line.qty != 1 else ""
+        return ReceiptLine(
+            description=f"  + {qty}{line.description}",
+            qty=1,
+            unit_price="",
+            total="",
+            serial=line.serial,
+            warranty_end=warranty,
+        )
+    changed = None
+    if line.list_price is not None:
+        changed = f"Price changed from {_money(shop, line.list_price)}"
+    return ReceiptLine(
+        description=line.description,
+        qty=line.qty,
+        unit_price=_money(shop, line.unit_price),
+        total=_money(shop, line.total),
+        serial=line.serial,
+        warranty_end=warranty,
+        discount=f"-{_money(shop, line.discount)}" if line.discount else None,
+        note=changed,
     )
 
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from enum import StrEnum
+from typing import Any
 
 from app.errors import InvalidInput
 from app.ids import ItemId, UnitId
@@ -16,6 +17,7 @@ from app.money import format_plain
 
 FULL = 10_000  # 100 % in basis points
 MAX_QTY = 9_999  # of one bulk line: more is a typo at a till
+MAX_PRICE = 100_000_000  # an overridden price above a million is a typo
 
 
 def _div_half_up(numerator: int, denominator: int) -> int:
@@ -146,8 +148,21 @@ def change_due(total: int, tenders: Sequence[TenderInput]) -> int:
 
 
 @dataclass(frozen=True)
+class BundlePart:
+    """One serialized unit scanned for a bundle line (a kit's body, its lens...)."""
+
+    item_id: ItemId
+    sku: str
+    name: str
+    unit_id: UnitId
+    serial: str
+    warranty_days: int = 0
+
+
+@dataclass(frozen=True)
 class CartLine:
-    """A line in the till's cart. Display fields travel with it; checkout re-reads prices."""
+    """A line in the till's cart. Display fields travel with it; checkout re-reads prices
+    (except an overridden price, which checkout takes only with a manager's approval)."""
 
     item_id: ItemId
     sku: str
@@ -160,13 +175,39 @@ class CartLine:
     warranty_days: int = 0
     discount_bp: int = 0
     ticket_line_id: int | None = None  # a repair ticket's charge (sku = the ticket number)
+    bundle_units: tuple[BundlePart, ...] = ()  # a bundle's serialized parts, as scanned
+    price_override: int | None = None  # the price a manager approved instead of unit_price
+    override_reason: str = ""
 
     @property
     def serialized(self) -> bool:
         return self.unit_id is not None
 
+    @property
+    def unit_ids(self) -> tuple[UnitId, ...]:
+        """Every unit this line sells: its own, or its bundle's parts."""
+        own = () if self.unit_id is None else (self.unit_id,)
+        return own + tuple(part.unit_id for part in self.bundle_units)
+
+    @property
+    def price(self) -> int:
+        return self.unit_price if self.price_override is None else self.price_override
+
     def priced(self) -> LineInput:
-        return LineInput(self.unit_price, self.qty, self.tax_rate_bp, self.discount_bp)
+        return LineInput(self.price, self.qty, self.tax_rate_bp, self.discount_bp)
+
+
+def line_from_dict(data: dict[str, Any]) -> CartLine:
+    """A cart line back from its `asdict` form (a parked sale's JSON)."""
+    parts = tuple(BundlePart(**part) for part in data.get("bundle_units", ()))
+    return CartLine(**{**data, "bundle_units": parts})
+
+
+def check_price_override(price: int, reason: str) -> None:
+    if not 0 <= price <= MAX_PRICE:
+        raise InvalidInput(f"a price is between 0 and {format_plain(MAX_PRICE)}")
+    if not reason.strip():
+        raise InvalidInput("give the reason for the new price")
 
 
 class Cart:
@@ -181,9 +222,11 @@ class Cart:
 
     def add(self, line: CartLine) -> int:
         """Adds a line and returns its index; a bulk item already there gains quantity."""
-        if line.unit_id is not None:
-            if any(existing.unit_id == line.unit_id for existing in self.lines):
-                raise InvalidInput(f"{line.serial} is already in this sale")
+        if line.unit_ids:
+            taken = {unit for existing in self.lines for unit in existing.unit_ids}
+            for unit_id, serial in line_serials(line):
+                if unit_id in taken:
+                    raise InvalidInput(f"{serial} is already in this sale")
             self.lines.append(line)
             return len(self.lines) - 1
         if line.ticket_line_id is not None:
@@ -192,8 +235,8 @@ class Cart:
             self.lines.append(line)
             return len(self.lines) - 1
         for index, existing in enumerate(self.lines):
-            if existing.ticket_line_id is None and existing.unit_id is None and (
-                existing.item_id == line.item_id
+            if existing.ticket_line_id is None and not existing.unit_ids and (
+                existing.item_id == line.item_id and existing.price == line.price
             ):
                 if existing.qty + line.qty > MAX_QTY:
                     raise InvalidInput(f"a quantity is between 1 and {MAX_QTY}")
@@ -209,6 +252,8 @@ class Cart:
         line = self.lines[index]
         if line.unit_id is not None and qty != 1:
             raise InvalidInput("a serialized line is one unit: scan each unit")
+        if line.bundle_units and qty != line.qty:
+            raise InvalidInput(f"{line.name}: scan the bundle again for another one")
         if not 1 <= qty <= MAX_QTY:
             raise InvalidInput(f"a quantity is between 1 and {MAX_QTY}")
         self.lines[index] = _with(line, qty=qty)
@@ -217,13 +262,30 @@ class Cart:
         check_discount(bp)
         self.lines[index] = _with(self.lines[index], discount_bp=bp)
 
+    def set_price(self, index: int, price: int, reason: str) -> None:
+        """A manager-approved price for one line (checkout refuses it without approval)."""
+        line = self.lines[index]
+        if line.ticket_line_id is not None:
+            raise InvalidInput("a repair charge's price is set on its ticket")
+        check_price_override(price, reason)
+        override = None if price == line.unit_price else price
+        self.lines[index] = replace(
+            line,
+            price_override=override,
+            override_reason="" if override is None else reason.strip(),
+        )
+
     def set_sale_discount(self, bp: int) -> None:
         check_discount(bp)
         self.sale_discount_bp = bp
 
     @property
     def has_serialized(self) -> bool:
-        return any(line.unit_id is not None for line in self.lines)
+        return any(line.unit_ids for line in self.lines)
+
+    @property
+    def has_price_override(self) -> bool:
+        return any(line.price_override is not None for line in self.lines)
 
     def totals(self, *, prices_include_tax: bool) -> Totals:
         return compute_totals(
@@ -238,6 +300,12 @@ class Cart:
         self.customer_id = None
         self.customer_label = ""
         self.ticket_number = None
+
+
+def line_serials(line: CartLine) -> list[tuple[UnitId, str]]:
+    """(unit, serial) of every unit the line sells."""
+    own = [] if line.unit_id is None else [(line.unit_id, line.serial or "")]
+    return own + [(part.unit_id, part.serial) for part in line.bundle_units]
 
 
 def _with(line: CartLine, *, qty: int | None = None, discount_bp: int | None = None) -> CartLine:

@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
+from functools import partial
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -19,7 +20,8 @@ from app.db.counters import next_number as next_number
 from app.db.uow import Store
 from app.errors import Conflict, InvalidInput, NotFound, PermissionDenied
 from app.ids import UnitId
-from app.pos import ticket_sale
+from app.money import format_plain
+from app.pos import bundle_sale, ticket_sale
 from app.pos.cart import (
     CartLine,
     LineInput,
@@ -27,7 +29,9 @@ from app.pos.cart import (
     Totals,
     change_due,
     check_discount,
+    check_price_override,
     compute_totals,
+    line_serials,
 )
 from app.pos.day import business_day
 from app.pos.events import SaleCompleted
@@ -45,6 +49,7 @@ from app.users import audit
 from app.users.roles import Actor, Permission, Role, require
 
 MAX_LINES = 500
+PRICE_ACTION = "sale.price"
 
 
 @dataclass(frozen=True)
@@ -110,20 +115,28 @@ def _check_checkout(
         raise InvalidInput("the cart is empty")
     if len(checkout.lines) > MAX_LINES:
         raise InvalidInput(f"a sale has at most {MAX_LINES} lines")
-    units = [line.unit_id for line in checkout.lines if line.unit_id is not None]
-    if len(units) != len(set(units)):
-        twice = next(
-            line
-            for line in checkout.lines
-            if line.unit_id is not None and units.count(line.unit_id) > 1
-        )
-        raise InvalidInput(f"{twice.serial} is already in this sale")
+    seen: set[int] = set()
+    for line in checkout.lines:
+        for unit_id, serial in line_serials(line):
+            if unit_id in seen:
+                raise InvalidInput(f"{serial} is already in this sale")
+            seen.add(unit_id)
     for line in checkout.lines:
         check_discount(line.discount_bp)
         if line.unit_id is not None and line.qty != 1:
             raise InvalidInput(f"{line.serial}: a serialized line is one unit")
+        if line.price_override is not None:
+            if line.ticket_line_id is not None:
+                raise InvalidInput(f"{line.sku}: a repair charge's price is set on its ticket")
+            check_price_override(line.price_override, line.override_reason)
     check_discount(checkout.sale_discount_bp)
     discounts = [checkout.sale_discount_bp, *(line.discount_bp for line in checkout.lines)]
+    if any(line.price_override is not None for line in checkout.lines):
+        if actor.role is Role.MANAGER:
+            return actor  # a manager changing a price approves it themselves
+        if approver is None or approver.role is not Role.MANAGER:
+            raise ApprovalRequired("a changed price needs a manager's approval")
+        return approver
     if not needs_approval(actor, till, discounts):
         return None
     if approver is None or approver.role is not Role.MANAGER:
@@ -152,6 +165,7 @@ def complete_sale(
         location = get_location(session, till.location)
         charges = ticket_sale.charges(session, checkout)
         items = _items(session, [ln for ln in checkout.lines if ln.ticket_line_id is None])
+        bundles = bundle_sale.bundles_in(session, items)
         totals = _price(items, till, checkout, charges)
         change = change_due(totals.total, checkout.tenders)
         sale = Sale(
@@ -174,21 +188,33 @@ def complete_sale(
         session.flush()
         selling = _Selling(session, actor, sale, location)
         units = {
-            u.id: u
-            for u in load_unit_states(session, [ln.unit_id for ln in checkout.lines if ln.unit_id])
+            u.id: u for u in load_unit_states(session, bundle_sale.unit_ids(checkout.lines))
         }
-        for line_no, (line, line_totals) in enumerate(
-            zip(checkout.lines, totals.lines, strict=True), 1
-        ):
+        line_no = 0
+        for line, line_totals in zip(checkout.lines, totals.lines, strict=True):
+            line_no += 1
             if line.ticket_line_id is not None:
                 session.add(ticket_sale.sale_line(sale, line_no, line, charges, line_totals))
                 continue
             item = items[line.item_id]
+            bundle_sale.check_line(line, bundles)
             serial: str | None = None
             warranty_end: date | None = None
-            if line.unit_id is not None:
-                serial, warranty_end = selling.sell_unit(item, line, units)
+            if line.item_id in bundles:
+                parts = bundle_sale.sell(
+                    session,
+                    sale,
+                    line_no,
+                    line,
+                    line_totals,
+                    bundles[line.item_id],
+                    (partial(selling.sell_unit, units=units), selling.sell_bulk),
+                )
+            elif line.unit_id is not None:
+                parts = []
+                serial, warranty_end = selling.sell_unit(item, line, units=units)
             else:
+                parts = []
                 selling.sell_bulk(item, line)
             session.add(
                 SaleLine(
@@ -200,15 +226,19 @@ def complete_sale(
                     description=item.name,
                     serial=serial,
                     qty=line.qty,
-                    unit_price=item.price,
+                    unit_price=item.price if line.price_override is None else line.price_override,
                     tax_rate_bp=item.tax_rate_bp,
                     line_discount_bp=line.discount_bp,
                     discount=line_totals.discount,
                     tax=line_totals.tax,
                     total=line_totals.total,
                     warranty_end=warranty_end,
+                    list_price=None if line.price_override is None else item.price,
                 )
             )
+            session.add_all(parts)
+            line_no += len(parts)
+            _audit_override(session, actor, approved_by, sale.number, item, line)
         for tender in checkout.tenders:
             reference = clean_text(
                 tender.reference, field="card reference", max_length=64, required=False
@@ -221,7 +251,7 @@ def complete_sale(
                     reference=reference,
                 )
             )
-        if approved_by is not None:
+        if approved_by is not None and _big_discount(actor, till, checkout):
             audit.record(
                 session,
                 actor,
@@ -246,7 +276,10 @@ def _price(
         ticket_sale.priced(ln, charges)
         if ln.ticket_line_id is not None
         else LineInput(
-            items[ln.item_id].price, ln.qty, items[ln.item_id].tax_rate_bp, ln.discount_bp
+            items[ln.item_id].price if ln.price_override is None else ln.price_override,
+            ln.qty,
+            items[ln.item_id].tax_rate_bp,
+            ln.discount_bp,
         )
         for ln in checkout.lines
     ]
@@ -268,7 +301,12 @@ class _Selling:
     sellable: set[int] | None = None
 
     def sell_unit(
-        self, item: Item, line: CartLine, units: dict[UnitId, UnitState]
+        self,
+        item: Item,
+        line: CartLine,
+        reason: str | None = None,
+        *,
+        units: dict[UnitId, UnitState],
     ) -> tuple[str, date | None]:
         """Claims the unit for this sale; its customer warranty starts today."""
         if self.sellable is None:
@@ -286,6 +324,7 @@ class _Selling:
                 to_location_id=None,
                 customer_id=self.sale.customer_id,
                 document=self.sale.number,
+                reason=reason,
                 warranty=warranty,
             )
         except Conflict:
@@ -295,7 +334,7 @@ class _Selling:
             ) from None
         return unit.serial, warranty_end
 
-    def sell_bulk(self, item: Item, line: CartLine) -> None:
+    def sell_bulk(self, item: Item, line: CartLine, reason: str | None = None) -> None:
         """Takes the quantity from the till's location; never below zero."""
         if item.serialized:
             raise InvalidInput(f"{item.sku} is serialized: scan the unit's serial")
@@ -309,9 +348,30 @@ class _Selling:
                 from_location_id=self.location.id,
                 customer_id=self.sale.customer_id,
                 document=self.sale.number,
+                reason=reason,
             )
         except Conflict as exc:
             raise Conflict(f"{item.sku}: {exc} ({self.location.name})") from None
+
+
+def _big_discount(actor: Actor, till: Till, checkout: Checkout) -> bool:
+    """Whether a manager approved a discount (not only a changed price) on this sale."""
+    discounts = [checkout.sale_discount_bp, *(ln.discount_bp for ln in checkout.lines)]
+    return needs_approval(actor, till, discounts)
+
+
+def _audit_override(
+    session: Session, actor: Actor, approver: Actor | None, number: str, item: Item, line: CartLine
+) -> None:
+    """Who changed which price on which sale, old -> new, why, and who approved (the
+    audit row's own time says when)."""
+    if line.price_override is None:
+        return
+    what = f"{item.sku} {line.serial}" if line.serial else item.sku
+    old, new = format_plain(item.price), format_plain(line.price_override)
+    reason = clean_text(line.override_reason, field="reason", max_length=200)
+    detail = f"{what}: price {old} → {new}; {reason}"
+    audit.record(session, actor, PRICE_ACTION, number, detail, approver=approver)
 
 
 def _items(session: Session, lines: Sequence[CartLine]) -> dict[int, Item]:

@@ -56,6 +56,13 @@ class SaleLine(Base):
     tax: Mapped[int]
     total: Mapped[int]
     warranty_end: Mapped[date | None]
+    # A bundle's part: the line_no of its bundle's line on this sale. The part is carried at
+    # zero; `bundle_share` (and its tax) is its part of the bundle's total, for refunds.
+    bundle_line_no: Mapped[int | None]
+    bundle_share: Mapped[int] = mapped_column(default=0, server_default="0")
+    bundle_share_tax: Mapped[int] = mapped_column(default=0, server_default="0")
+    # The item's price when a manager overrode it on this line (unit_price is the new one).
+    list_price: Mapped[int | None]
 
     __table_args__ = (
         Index("ix_sale_lines_sale", "sale_id", "line_no"),

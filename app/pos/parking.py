@@ -12,9 +12,7 @@ from sqlalchemy.orm import Session
 
 from app.db.uow import Store
 from app.errors import InvalidInput, NotFound
-from app.pos.cart import (
-    CartLine,
-)
+from app.pos.cart import CartLine, line_from_dict
 from app.pos.checkout import Till
 from app.pos.models import ParkedSale
 from app.pos.sales import user_name
@@ -76,7 +74,7 @@ def _parked(session: Session, parked: ParkedSale) -> ParkedCart:
         label=parked.label,
         at=parked.at,
         cashier=user_name(session, parked.user_id),
-        lines=tuple(CartLine(**ln) for ln in payload["lines"]),
+        lines=tuple(line_from_dict(ln) for ln in payload["lines"]),
         customer_id=payload["customer_id"],
         sale_discount_bp=payload["sale_discount_bp"],
     )

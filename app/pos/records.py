@@ -29,10 +29,19 @@ class SaleLineRecord:
     total: int
     warranty_end: date | None
     refunded_qty: int
+    bundle_line_no: int | None = None  # a bundle's part: its bundle's line (carried at zero)
+    bundle: bool = False  # a bundle's own line: its parts come back, not the line itself
+    list_price: int | None = None  # the item's price, when a manager changed this line's
+    bundle_share: int = 0  # a bundle's part: its share of the bundle's total
 
     @property
     def refundable_qty(self) -> int:
-        return self.qty - self.refunded_qty
+        return 0 if self.bundle else self.qty - self.refunded_qty
+
+    @property
+    def paid(self) -> int:
+        """What the customer paid for this line: a bundle's part, its share of the kit."""
+        return self.total if self.bundle_line_no is None else self.bundle_share
 
 
 @dataclass(frozen=True)

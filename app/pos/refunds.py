@@ -165,12 +165,20 @@ def _refund_line(
         raise Conflict(f"{label} from {sale.number} has already been refunded")
     if line.item_id is None:
         raise Conflict(f"{line.description} is a repair charge: it has no stock to take back")
+    if _is_bundle_line(session, line):
+        raise InvalidInput(f"{line.sku} is a bundle: choose which of its components come back")
     if not 1 <= qty <= left:
         raise InvalidInput(f"{label}: at most {left} can come back")
     _check_form_unchanged(session, line)
-    # Proportional share of what was paid, so refunding every unit returns the line total exactly.
-    amount = _share(line.total, before + qty, line.qty) - _share(line.total, before, line.qty)
-    line_tax = _share(line.tax, before + qty, line.qty) - _share(line.tax, before, line.qty)
+    # Proportional share of what was paid, so refunding every unit returns the line total
+    # exactly; a bundle's part pays back its share of the bundle (app.pos.bundle_sale).
+    paid, paid_tax = (
+        (line.total, line.tax)
+        if line.bundle_line_no is None
+        else (line.bundle_share, line.bundle_share_tax)
+    )
+    amount = _share(paid, before + qty, line.qty) - _share(paid, before, line.qty)
+    line_tax = _share(paid_tax, before + qty, line.qty) - _share(paid_tax, before, line.qty)
     if line.unit_id is not None:
         (unit,) = load_unit_states(session, [line.unit_id])
         move = Move.REFUND if restock_id is not None else Move.REFUND_DEFECTIVE
@@ -213,6 +221,13 @@ def _refund_line(
         )
     )
     return amount, line_tax
+
+
+def _is_bundle_line(session: Session, line: SaleLine) -> bool:
+    parts = select(SaleLine.id).where(
+        SaleLine.sale_id == line.sale_id, SaleLine.bundle_line_no == line.line_no
+    )
+    return session.scalar(parts.limit(1)) is not None
 
 
 def _check_form_unchanged(session: Session, line: SaleLine) -> None:

@@ -30,6 +30,12 @@ def sale_record(session: Session, sale: Sale) -> SaleRecord:
             .group_by(RefundLine.sale_line_id)
         ).all()
     )
+    rows = list(
+        session.scalars(
+            select(SaleLine).where(SaleLine.sale_id == sale.id).order_by(SaleLine.line_no)
+        )
+    )
+    bundles = {ln.bundle_line_no for ln in rows if ln.bundle_line_no is not None}
     lines = [
         SaleLineRecord(
             id=SaleLineId(ln.id),
@@ -44,10 +50,12 @@ def sale_record(session: Session, sale: Sale) -> SaleRecord:
             total=ln.total,
             warranty_end=ln.warranty_end,
             refunded_qty=int(refunded.get(ln.id, 0)),
+            bundle_line_no=ln.bundle_line_no,
+            bundle=ln.line_no in bundles,
+            list_price=ln.list_price,
+            bundle_share=ln.bundle_share,
         )
-        for ln in session.scalars(
-            select(SaleLine).where(SaleLine.sale_id == sale.id).order_by(SaleLine.line_no)
-        )
+        for ln in rows
     ]
     tenders = [
         TenderRecord(t.kind, t.amount, t.reference)

@@ -146,6 +146,7 @@ class ReceiptLine:
     serial: str | None = None
     warranty_end: str | None = None
     discount: str | None = None
+    note: str | None = None  # a line of its own under the line (a price changed, why)
 
 
 @dataclass(frozen=True, slots=True)
@@ -358,6 +359,8 @@ def _receipt_line_rows(item: ReceiptLine, columns: int) -> list[TextRow]:
         lines += two_columns(f"{item.qty} x {item.unit_price}", item.total, columns, indent="  ")
     if item.discount:
         lines += two_columns("Discount", item.discount, columns, indent="  ")
+    if item.note:
+        lines += wrap(item.note, columns, indent="  ")
     rows = _plain(lines)
     if item.serial:
         rows += serial_rows(item.serial, columns)

@@ -9,7 +9,7 @@ from app.errors import Conflict
 from app.stock.events import ItemsChanged, UnitsMoved
 from app.stock.ledger import load_unit_states, move_bulk, move_unit
 from app.stock.lifecycle import Move
-from app.stock.lookups import get_item, get_location
+from app.stock.lookups import get_item, get_location, refuse_serializing_bundle
 from app.stock.models import (
     Location,
     Movement,
@@ -33,6 +33,7 @@ def serialize_item(store: Store, actor: Actor, sku: str) -> ConversionResult:
         item = get_item(session, sku, lock=True)
         if item.serialized:
             raise Conflict(f"{item.sku} is already serialized")
+        refuse_serializing_bundle(session, item)
         levels = session.scalars(
             select(StockLevel).where(StockLevel.item_id == item.id, StockLevel.qty > 0)
         ).all()

@@ -12,7 +12,7 @@ from sqlalchemy.orm import Session
 from app.db.uow import Store, record
 from app.errors import Conflict, InvalidInput
 from app.stock.events import ItemsChanged
-from app.stock.lookups import get_item, item_record
+from app.stock.lookups import get_item, item_record, refuse_serializing_bundle
 from app.stock.models import (
     Item,
     SerialUnit,
@@ -158,6 +158,8 @@ def edit_item(store: Store, actor: Actor, sku: str, values: ItemFields) -> ItemR
     with store.write() as session:
         item = get_item(session, sku, active=False)
         if values.serialized is not None and values.serialized != item.serialized:
+            if values.serialized:
+                refuse_serializing_bundle(session, item)
             on_hand = _on_hand(session, item.id)
             if on_hand:
                 proc = "serialize" if values.serialized else "unserialize"

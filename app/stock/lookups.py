@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from dataclasses import fields
 
-from sqlalchemy import bindparam, func, select
+from sqlalchemy import bindparam, exists, func, select
 from sqlalchemy.orm import Session
 
 from app.errors import Conflict, NotFound
@@ -13,6 +13,7 @@ from app.ids import LocationId
 from app.stock import serials as serial_entry
 from app.stock.ledger import UnitState, unit_state_query
 from app.stock.models import (
+    BundleComponent,
     Item,
     Location,
     SerialUnit,
@@ -124,3 +125,15 @@ def one_unit(session: Session, serial: str, sku: str | None) -> UnitState:
             f"serial {cleaned} exists under several items ({', '.join(sorted(skus))}); give the SKU"
         )
     return units[0]
+
+
+def is_bundle(session: Session, item_id: int) -> bool:
+    """Whether the item is sold as a kit of components (app.stock.bundles)."""
+    return bool(
+        session.scalar(select(exists().where(BundleComponent.bundle_item_id == item_id)))
+    )
+
+
+def refuse_serializing_bundle(session: Session, item: Item) -> None:
+    if is_bundle(session, item.id):
+        raise Conflict(f"{item.sku} is a bundle: its components carry the serials")

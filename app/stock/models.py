@@ -58,6 +58,26 @@ class Item(Base):
     )
 
 
+class BundleComponent(Base):
+    """One part of a bundle item (a kit): which item and how many of it per kit.
+
+    A bundle has no stock of its own: selling one takes its parts (units by serial, bulk
+    parts by quantity) from the till's location."""
+
+    __tablename__ = "bundle_components"
+
+    bundle_item_id: Mapped[int] = mapped_column(ForeignKey("items.id"), primary_key=True)
+    component_item_id: Mapped[int] = mapped_column(ForeignKey("items.id"), primary_key=True)
+    position: Mapped[int]  # the order the till asks for the parts in
+    qty: Mapped[int]
+
+    __table_args__ = (
+        CheckConstraint("qty >= 1 AND qty <= 99", name="bundle_qty_range"),
+        CheckConstraint("bundle_item_id <> component_item_id", name="bundle_not_itself"),
+        Index("ix_bundle_components_component", "component_item_id"),
+    )
+
+
 class Location(Base):
     __tablename__ = "locations"
 

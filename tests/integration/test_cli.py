@@ -330,3 +330,56 @@ def test_a_mistyped_store_path_creates_nothing(
     assert main(["--db", sqlite_url(missing), "--as", "boss", "stock"]) == 2
     assert "create it with 'serialpos init'" in capsys.readouterr().err
     assert not missing.parent.exists()
+
+
+def _camera_kit(shop: Shop) -> None:
+    for args in (
+        ("item", "add", "LENS", "Zoom lens", "--price", "300", "--serialized"),
+        ("item", "add", "KIT", "Phone kit", "--price", "550"),
+        ("receive", "PH1", "--location", "Front", "--serials", "S1,S2"),
+        ("receive", "LENS", "--location", "Front", "--serials", "L1"),
+        ("receive", "CAB", "--location", "Front", "--qty", "5"),
+    ):
+        code, _, err = shop(*args)
+        assert code == 0, err
+    code, out, err = shop(
+        "item", "bundle", "KIT", "--component", "PH1", "--component", "LENS:1", "--component",
+        "CAB:2",
+    )  # fmt: skip
+    assert code == 0, err
+    assert out.strip() == "bundle KIT: PH1 x1, LENS x1, CAB x2"
+
+
+def test_item_bundle_and_selling_it_with_its_serials(shop: Shop) -> None:
+    _camera_kit(shop)
+    code, out, err = shop("sell", "KIT", "L1", "S1", "--pay", "cash", "--location", "Front")
+    assert code == 0, err
+    assert "S/N: S1" in out and "S/N: L1" in out and "+ 2 x Cable" in out
+    assert "Warranty until" in out and "550.00" in out
+    history = shop.json("history", "S1")
+    assert history[-1]["document"] == "R-000001" and history[-1]["reason"] == "in bundle KIT"
+    code, out, err = shop("refund", "R-000001", "L1", "--reason", "faulty", "--restock", "Front")
+    assert code == 0, err
+
+
+def test_item_bundle_refusals_change_nothing(shop: Shop) -> None:
+    shop.refused("item", "bundle", "CAB", "--component", "CAB", match="component of itself")
+    shop.refused("item", "bundle", "CAB", "--component", "PH1:x", match="give SKU or SKU:QTY")
+    shop.refused("item", "bundle", "CAB", "--component", "PH1:100", match="between 1 and 99")
+    shop.refused("item", "bundle", "CAB", "--component", "NOPE", match="no item with SKU")
+    shop.refused("item", "bundle", "PH1", "--component", "CAB", match="serialized")
+
+
+def test_selling_a_bundle_refuses_missing_or_wrong_serials(shop: Shop) -> None:
+    _camera_kit(shop)
+    shop.refused("sell", "KIT", "S1", "--pay", "cash", "--location", "Front", match="give its 2")
+    shop.refused(
+        "sell", "KIT", "S1", "S2", "--pay", "cash", "--location", "Front", match="not wanted"
+    )
+    shop.refused(
+        "sell", "KIT", "S1", "CAB", "--pay", "cash", "--location", "Front", match="not a unit"
+    )
+    shop.refused(
+        "sell", "S1", "KIT", "S1", "L1", "--pay", "cash", "--location", "Front",
+        match="S1 is already in this sale",
+    )  # fmt: skip

@@ -102,7 +102,7 @@ class CartModel(HeadedTableModel):
     def remove_unit(self, unit_id: int) -> CartLine | None:
         """Drops the line of a unit the store refused (sold on another till)."""
         for row, line in enumerate(self.cart.lines):
-            if line.unit_id == unit_id:
+            if unit_id in line.unit_ids:  # a bundle goes with its part
                 return self.remove(row)
         return None
 
@@ -112,6 +112,10 @@ class CartModel(HeadedTableModel):
 
     def set_line_discount(self, row: int, bp: int) -> None:
         self.cart.set_line_discount(row, bp)
+        self._after_change(row)
+
+    def set_price(self, row: int, price: int, reason: str) -> None:
+        self.cart.set_price(row, price, reason)
         self._after_change(row)
 
     def set_sale_discount(self, bp: int) -> None:
@@ -171,6 +175,10 @@ class CartModel(HeadedTableModel):
             return COLUMNS[index.column()][1]
         if role == Qt.ItemDataRole.ToolTipRole and index.column() == ITEM:
             return f"{line.name} ({line.sku})"
+        tip = role == Qt.ItemDataRole.ToolTipRole and index.column() == PRICE
+        if tip and line.price_override is not None:
+            was = self._fmt.money(line.unit_price)
+            return f"* changed from {was}: {line.override_reason}"
         return None
 
     def _text(self, line: CartLine, totals: LineTotals, column: int) -> str:
@@ -178,7 +186,7 @@ class CartModel(HeadedTableModel):
         if column == ITEM:
             return line.name
         if column == SERIAL:
-            return line.serial or ""
+            return line.serial or ", ".join(part.serial for part in line.bundle_units)
         if column == WARRANTY:
             end = self.warranty_end(line)
             if end is None:
@@ -187,6 +195,8 @@ class CartModel(HeadedTableModel):
         if column == QTY:
             return str(line.qty)
         if column == PRICE:
+            if line.price_override is not None:  # marked; the tooltip says from what and why
+                return f"{money(line.price)} *"
             return money(line.unit_price)
         if column == DISCOUNT:
             if not line.discount_bp:

@@ -44,6 +44,7 @@ from app.pos.records import SaleRecord
 from app.pos.sales import recent_sales
 from app.scan import (
     AddLine,
+    PickBundleUnits,
     PickUnit,
     ReceiptScanned,
     Refuse,
@@ -58,6 +59,7 @@ from app.ui.formatting import ShopFormat
 from app.ui.ops import Ops
 from app.ui.pos import cart_model as cols
 from app.ui.pos.approval_dialog import ApprovalDialog
+from app.ui.pos.bundle_dialog import BundleSerialsDialog
 from app.ui.pos.cart_model import CartModel
 from app.ui.pos.customer_box import CustomerBox
 from app.ui.pos.dialog_host import DialogHost
@@ -67,6 +69,7 @@ from app.ui.pos.history_dialog import SaleHistoryDialog
 from app.ui.pos.keyed import key_button, keyed_action
 from app.ui.pos.parked_dialog import ParkDialog, ResumeDialog
 from app.ui.pos.payment_dialog import Answer, PaymentDialog, Refusal
+from app.ui.pos.price_dialog import PriceDialog
 from app.ui.pos.receipt_preview import DonePanel
 from app.ui.pos.scanning import TakesScans
 from app.ui.pos.serial_picker import SerialPicker
@@ -74,7 +77,7 @@ from app.ui.pos.till import needs_manager, till_of
 from app.ui.pos.totals_panel import TotalsPanel
 from app.ui.widgets.message_line import MessageLine
 from app.ui.widgets.tables import ShopTable
-from app.users.roles import Actor
+from app.users.roles import Actor, Role
 
 # A sale changes units and sales whether or not the services name it in their events yet.
 SALE_CHANGES = frozenset({Change.SALES, Change.UNITS})
@@ -222,6 +225,7 @@ class PosView(TakesScans, QWidget):
         less = key_button("Qty −1", "−", lambda: self.step_qty(-1))
         self._key_buttons = (more, less)
         line_discount = act("Line discount", "F8", self.ask_line_discount)
+        price = act("Change price", "F2", self.ask_price, "PriceButton")
         sale_discount = act("Sale discount", "Shift+F8", self.ask_sale_discount)
         park = act("Park", "F6", self.park)
         resume = act("Resume", "F7", self.resume)
@@ -259,6 +263,11 @@ class PosView(TakesScans, QWidget):
         side_layout.setSpacing(10)
         side_layout.addWidget(self.customer_box)
         side_layout.addStretch(1)
+        # Here, not in the line bar: that bar is as wide as the window allows already.
+        price_row = QHBoxLayout()
+        price_row.addStretch(1)
+        price_row.addWidget(price)
+        side_layout.addLayout(price_row)
         side_layout.addWidget(self.totals_panel)
         side_layout.addWidget(pay)
         side_layout.addLayout(sale_bar)
@@ -335,6 +344,8 @@ class PosView(TakesScans, QWidget):
                 self._add_line(line, said)
             case PickUnit(title, units, _unpicked, with_item, note):
                 self._pick_unit(title, units, with_item=with_item, note=note)
+            case PickBundleUnits() as bundle:
+                self._pick_bundle_units(bundle)
             case ReceiptScanned(number):
                 self._set_receipt_scanned(number)
                 self.message.show_info(
@@ -374,6 +385,21 @@ class PosView(TakesScans, QWidget):
                 self.handle_scan(dialog.code)
 
         self.dialogs.open(picker, picked, scan_sink=picker.take_scan)
+
+    def _pick_bundle_units(self, step: PickBundleUnits) -> None:
+        """A bundle: a scan for each serialized component; then the kit goes in the cart."""
+        assert self.actor is not None
+        taken = {unit for line in self.cart_model.lines() for unit in line.unit_ids}
+        dialog = BundleSerialsDialog(
+            self._store, self.actor, self.till.location, step, taken, parent=self
+        )
+
+        def done(d: BundleSerialsDialog) -> None:
+            if d.line is not None:
+                serials = ", ".join(part.serial for part in d.line.bundle_units)
+                self._add_line(d.line, f"Added {d.line.name} — {serials}")
+
+        self.dialogs.open(dialog, done, scan_sink=dialog.take_scan)
 
     # ------------------------------------------------------------------ the cart
 
@@ -478,13 +504,65 @@ class PosView(TakesScans, QWidget):
 
         self._ask_approval(f"{percent_text(bp)} off {what}", approved)
 
-    def _needs_manager(self) -> bool:
+    def ask_price(self) -> None:
+        """F2: a new price for the highlighted line, with its reason; a manager approves
+        it here (the sale is refused without), or it is not changed."""
+        row = self.current_row()
+        if row < 0:
+            self.message.show_problem("the cart is empty: scan something first")
+            return
+        line = self.cart_model.line(row)
+        if line.ticket_line_id is not None:
+            self.message.show_problem("a repair charge's price is set on its ticket")
+            return
+        dialog = PriceDialog(
+            line.name, self._fmt.money(line.unit_price), line.price, line.override_reason, self
+        )
+        self.dialogs.open(dialog, lambda d: self._price(row, d.price, d.reason))
+
+    def _price(self, row: int, price: int, reason: str) -> None:
+        line = self.cart_model.line(row)
+        said = f"{line.name}: price {self._fmt.money(price)} ({reason})"
+
+        def apply(approver: Actor | None) -> None:
+            try:
+                self.cart_model.set_price(row, price, reason)
+            except UserError as exc:
+                self.message.show_problem(exc.message)
+                return
+            self.approver = approver or self.approver
+            by = f", approved by {approver.name}" if approver else ""
+            self.message.show_info(said + by)
+
+        if price == line.unit_price or self.approver is not None or not self._needs_manager(
+            changing_price=True
+        ):
+            apply(None)
+            return
+
+        def approved(approver: Actor | None) -> None:
+            if approver is None:
+                self.message.show_problem("the new price was not approved: the price stays")
+                return
+            apply(approver)
+
+        what = f"{line.name}: {self._fmt.money(line.price)} → {self._fmt.money(price)} ({reason})"
+        self._ask_approval(what, approved, why="a manager approves a changed price")
+
+    def _needs_manager(self, *, changing_price: bool = False) -> bool:
         assert self.actor is not None
+        if (changing_price or self.cart_model.cart.has_price_override) and (
+            self.actor.role is not Role.MANAGER
+        ):
+            return True
         return needs_manager(self.actor, self.till, self.cart_model.discounts_bp())
 
-    def _ask_approval(self, what: str, then: Callable[[Actor | None], None]) -> None:
+    def _ask_approval(
+        self, what: str, then: Callable[[Actor | None], None], *, why: str = ""
+    ) -> None:
         limit = percent_text(self.till.discount_limit_bp)
-        dialog = ApprovalDialog(self._store, f"{what}: above {limit} a manager approves", self)
+        why = why or f"above {limit} a manager approves"
+        dialog = ApprovalDialog(self._store, f"{what}: {why}", self)
         self.dialogs.open(dialog, lambda d: then(d.approver), on_reject=lambda: then(None))
 
     def _customer_chosen(self, customer_id: int | None, label: str) -> None:
@@ -530,12 +608,15 @@ class PosView(TakesScans, QWidget):
 
             def approved(approver: Actor | None) -> None:
                 if approver is None:
-                    self.message.show_problem("a manager must approve the discount first")
+                    self.message.show_problem("a manager must approve first")
                     return
                 self.approver = approver
                 self._open_payment()
 
-            self._ask_approval("this sale's discount", approved)
+            what = "this sale's changed price" if self.cart_model.cart.has_price_override else (
+                "this sale's discount"
+            )
+            self._ask_approval(what, approved)
             return
         self._open_payment()
 

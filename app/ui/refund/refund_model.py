@@ -157,10 +157,12 @@ class RefundLinesModel(HeadedTableModel):
         if column == ALREADY:
             return str(line.refunded_qty) if line.refunded_qty else ""
         if column == RETURNING:
+            if line.bundle:
+                return "its parts"  # a kit comes back by its components, listed under it
             if line.refundable_qty <= 0:
                 return "refunded"
             qty = self._returning.get(line.id, 0)
             return str(qty) if qty else ""
         if column == PAID:
-            return self._fmt.money(line.total)
+            return self._fmt.money(line.paid)
         return ""

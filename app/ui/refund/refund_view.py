@@ -35,6 +35,7 @@ from app.pos.records import RefundRecord, SaleRecord
 from app.pos.refunds import DEFECTIVE, RefundRequest, refund_sale
 from app.pos.sales import find_sale_of_unit, get_sale
 from app.scan import (
+    BundleScan,
     ItemScan,
     SaleScan,
     ScanResult,
@@ -375,7 +376,7 @@ class RefundView(TakesScans, QWidget):
                 )
             case SaleScan() | UnitScan() | SerialChoice() if sale is not None:
                 self._load(sale, _serial_of(result))
-            case ItemScan(item):
+            case ItemScan(item) | BundleScan(item):
                 self.message.show_problem(
                     f"that is the barcode of {item.name}: scan the receipt, or the serial"
                     " on the unit itself"
