@@ -23,12 +23,14 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app.config import ShopSettings
+from app.config import Settings, ShopSettings
 from app.db.uow import Store
 from app.events import Change
+from app.stock.till_location import check_till_location
 from app.ui.changes import hub_of
 from app.ui.dialogs.pin_dialog import PinDialog
 from app.ui.formatting import ShopFormat, actor_title
+from app.ui.ops import Ops
 from app.ui.pos.pos_view import PosView
 from app.ui.print_jobs_panel import PrintJobsPanel
 from app.ui.refund.refund_view import RefundView
@@ -143,6 +145,7 @@ class MainWindow(QMainWindow):
         super().__init__(parent)
         self.store = store
         self.actor: Actor | None = None
+        self.till_problem = ""
         self.pin_dialog: PinDialog | None = None
         fmt = ShopFormat(shop)
         # Every view hears what changed through the store's hub; the watcher adds other
@@ -152,13 +155,15 @@ class MainWindow(QMainWindow):
 
         self.pos_view = PosView(store, fmt, shop)
         self.refund_view = RefundView(store, fmt, shop)
-        self.stock_view = StockView(store, fmt)
+        self.shop = shop
+        self._ops = Ops(store, self, show_problem=self.show_problem)
+        self.stock_view = StockView(store, fmt, shop=shop)
         self.views: list[ShopView] = [self.pos_view, self.refund_view, self.stock_view]
         self.devices = devices
         if devices is not None:
             self.stock_view.set_print_queue(devices.queue)
             self.print_jobs = PrintJobsPanel(devices.queue, devices.bridge)
-            self.settings_view = SettingsView(devices)
+            self.settings_view = SettingsView(devices, store=store, fmt=fmt)
             self.settings_view.saved.connect(self._settings_saved)
             self.views += [self.print_jobs, self.settings_view]
 
@@ -290,8 +295,10 @@ class MainWindow(QMainWindow):
         self.side_bar.nav.setCurrentRow(self.views.index(self.refund_view))
         self.refund_view.handle_scan(number)
 
-    def _settings_saved(self, _settings: object) -> None:
+    def _settings_saved(self, settings: object) -> None:
         # The settings file is not the store: its saves are announced here.
+        if isinstance(settings, Settings):
+            self.shop = settings.shop
         self.changes.announce({Change.SETTINGS})
 
     def show_problem(self, message: str) -> None:
@@ -330,6 +337,22 @@ class MainWindow(QMainWindow):
         self._set_title()
         self.current_view().focus_search()
         self.watcher.start()
+        self.check_till_location()
+
+    def check_till_location(self) -> None:
+        """A till whose selling location is wrong says so now, with the fix, never first
+        at payment (PRODUCT.md: shop settings)."""
+        store, settings = self.store, Settings(shop=self.shop)
+        self._ops.run(
+            lambda: check_till_location(store, settings),
+            success=self._show_till_problem,
+            name="till location",
+        )
+
+    def _show_till_problem(self, problem: str | None) -> None:
+        self.till_problem = problem or ""
+        if problem and self.actor is not None:
+            self.show_problem(f"Till location: {problem}")
 
     def _show_locked(self) -> None:
         self.pages.setCurrentWidget(self.locked_page)
