@@ -5,6 +5,7 @@ missing ones, once the person has said so."""
 
 from __future__ import annotations
 
+import re
 from collections import deque
 from pathlib import Path
 
@@ -61,9 +62,13 @@ MARKS = {
 
 
 def read_supplier_list(text: str) -> list[SerialEntry]:
-    """A CSV with a header naming the serial column, else one serial per line or cell."""
-    first = text.lstrip().split("\n", 1)[0].lower()
-    if "serial" in first and ("," in first or ";" in first or "\t" in first):
+    """A CSV whose first row is a header (serial, asset tag, cost columns), else serials
+    one per line or cell, as a paste. A header is never read as a serial."""
+    first = text.lstrip("\ufeff \r\n").split("\n", 1)[0]
+    cells = [
+        re.sub(r"[\s\-_]+", "", c.strip().strip('"').lower()) for c in re.split("[,;\t]", first)
+    ]
+    if any(c.startswith("serial") or c in ("assettag", "cost") for c in cells):
         return parse_csv(text)
     return parse_list(text)
 

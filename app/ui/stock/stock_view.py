@@ -41,6 +41,7 @@ from app.ui.stock.recall_page import RecallPage
 from app.ui.stock.receive_dialog import ReceiveDialog
 from app.ui.stock.summaries import StockByLocationPanel, SummaryPanel, ValuationPanel
 from app.ui.stock.unit_moves import TransferDialog, WarrantyDialog, WriteOffDialog
+from app.ui.widgets.message_line import MessageLine
 from app.ui.widgets.tables import ColumnChooser, ShopTable, apply_column_defaults
 from app.users.roles import Actor, Permission
 
@@ -76,6 +77,7 @@ class SerialUnitsPage(QWidget):
         self.write_off_button = QPushButton("Write off…")
         self.warranty_button = QPushButton("Warranty…")
         self.unit_labels_button = QPushButton("Labels…")
+        self.done_line = MessageLine(name="NoteLine")  # what the last action on units did
         self.history = UnitHistoryPanel(store, fmt)
 
         self.filter_bar.changed.connect(self._filter_changed)
@@ -92,7 +94,8 @@ class SerialUnitsPage(QWidget):
         units_layout.setSpacing(4)
         units_layout.addWidget(self.table, 1)
         actions = QHBoxLayout()
-        actions.addWidget(self.count_label, 1)
+        actions.addWidget(self.count_label)
+        actions.addWidget(self.done_line, 1)
         for button in (
             self.transfer_button,
             self.write_off_button,
@@ -373,7 +376,7 @@ class StockView(QWidget):
     def _open_unit_dialog(self, dialog: TransferDialog | WriteOffDialog | WarrantyDialog) -> None:
         def closed(result: int) -> None:
             if result and dialog.done_text:
-                self.units_page.count_label.setText(dialog.done_text)
+                self.units_page.done_line.show_done(dialog.done_text)
             self.unit_dialog = None
             dialog.deleteLater()
 
