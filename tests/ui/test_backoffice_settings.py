@@ -73,7 +73,7 @@ def test_receiving_against_a_list_flags_a_stray_and_a_double_and_lists_the_missi
     assert "EXP-003" in dialog.last_label.text()
 
 
-def test_nothing_is_received_when_the_confirmation_is_declined(
+def test_a_declined_confirmation_receives_nothing_and_the_list_can_be_resumed(
     qtbot: QtBot, demo_store: Store, demo_manager: Actor, answers: Answers
 ) -> None:
     answers.confirm_with = False
@@ -88,6 +88,21 @@ def test_nothing_is_received_when_the_confirmation_is_declined(
     settle(qtbot)
     assert dialog.confirmed is None
     assert queries.find_units(demo_store, demo_manager, "EXP-101") == []
+
+    # Closed and opened again: the list imported earlier is there to go on with.
+    dialog.reject()
+    again = ExpectedDeliveryDialog(demo_store, demo_manager)
+    shown(qtbot, again)
+    assert not again.resume_row.isHidden() and again.open_box.count() == 1
+    again.resume()
+    assert again.delivery is not None and again.delivery.ticked == 1
+    again.handle_scan("EXP-102")
+    settle(qtbot)
+    answers.confirm_with = True
+    again.next_step()
+    settle(qtbot)
+    assert again.confirmed is not None and again.confirmed.missing == []
+    assert unit(demo_store, demo_manager, "EXP-102").status is UnitStatus.IN_STOCK
 
 
 def test_the_users_page_adds_and_deactivates_a_user(

@@ -66,7 +66,7 @@ class ShopPage(QWidget):
         self._config_file = config_file
         self._actor: Actor | None = None
         self.settings = Settings()
-        self.message = MessageLine()
+        self.message = MessageLine(name="NoteLine")
         self._ops = Ops(store, self, show_problem=self.message.show_problem)
 
         self.name_edit = QLineEdit()

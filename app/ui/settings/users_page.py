@@ -61,7 +61,7 @@ class UsersPage(QWidget):
         self.setObjectName("UsersPage")
         self._store = store
         self._actor: Actor | None = None
-        self.message = MessageLine()
+        self.message = MessageLine(name="NoteLine")
         self._ops = Ops(store, self, show_problem=self.message.show_problem)
         self.note = QLabel(MANAGER_ONLY_NOTE)
         self.note.setObjectName("ReadOnlyNote")

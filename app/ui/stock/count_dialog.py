@@ -104,7 +104,7 @@ class CountDialog(QDialog):
         self.applied: CountApplied | None = None
         self._queue: deque[str] = deque()
         self._scanning = False
-        self.message = MessageLine()
+        self.message = MessageLine(name="NoteLine")
         self._ops = Ops(store, self, show_problem=self.message.show_problem)
 
         title = QLabel(f"Count {tally.count_id} — {tally.location}")
@@ -131,6 +131,8 @@ class CountDialog(QDialog):
         self.last_label.setWordWrap(True)
         self.scans = QListWidget()
         self.scans.setObjectName("ScanList")
+        self.scans.setWordWrap(True)  # a long verdict wraps rather than hiding its end
+        self.scans.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
 
         bulk = QGroupBox("Bulk items here: counted by quantity")
         bulk_row = QHBoxLayout(bulk)
@@ -146,7 +148,7 @@ class CountDialog(QDialog):
 
         self.variance_view = QPlainTextEdit()
         self.variance_view.setReadOnly(True)
-        self.variance_view.setVisible(False)
+        self.variance_view.setPlaceholderText("Finish shows the variance here.")
         self.variance_view.setObjectName("VarianceText")
 
         self.close_button = QPushButton("Save and close")
@@ -158,6 +160,9 @@ class CountDialog(QDialog):
         self.apply_button.setObjectName("PrimaryButton")
         self.apply_button.setEnabled(False)
         self.apply_button.clicked.connect(self.ask_apply)
+        # Enter belongs to the scan field: no button of this dialog takes it by default.
+        for button in (self.bulk_button, self.close_button, self.finish_button, self.apply_button):
+            button.setAutoDefault(False)
         buttons = QHBoxLayout()
         buttons.addWidget(self.message, 1)
         buttons.addWidget(self.close_button)
@@ -174,8 +179,8 @@ class CountDialog(QDialog):
         right.addWidget(QLabel("Scanned (latest first)"))
         right.addWidget(self.scans, 1)
         body = QHBoxLayout()
-        body.addLayout(left, 3)
-        body.addLayout(right, 2)
+        body.addLayout(left, 1)
+        body.addLayout(right, 1)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(22, 18, 22, 16)
         layout.addWidget(title)
@@ -286,7 +291,6 @@ class CountDialog(QDialog):
         self.variance = variance
         self._show_tally(variance.tally)
         self.variance_view.setPlainText(variance_text(variance))
-        self.variance_view.setVisible(True)
         self.apply_button.setEnabled(True)
         self.apply_button.setFocus()
 
@@ -331,4 +335,5 @@ class CountDialog(QDialog):
         self.scan_edit.setEnabled(False)
         self.finish_button.setEnabled(False)
         self.apply_button.setEnabled(False)
+        self.bulk_button.setEnabled(False)
         self.close_button.setText("Close")

@@ -22,7 +22,6 @@ from app.users.roles import Actor, Permission
 
 COUNT_COLUMNS: list[Column[CountTally]] = [
     Column("id", "Count", lambda t: str(t.count_id), width=70),
-    Column("location", "Location", lambda t: t.location, width=200),
     Column("expected", "Expected", lambda t: f"{t.expected:,}", align=RIGHT, width=90),
     Column("counted", "Counted", lambda t: f"{t.counted:,}", align=RIGHT, width=90),
     Column("missing", "Missing", lambda t: f"{t.missing:,}", align=RIGHT, width=90),
@@ -32,8 +31,8 @@ COUNT_COLUMNS: list[Column[CountTally]] = [
         lambda t: f"{t.unexpected:,}",
         align=RIGHT,
         width=90,
-        stretch=True,
     ),
+    Column("location", "Location", lambda t: t.location, width=200, stretch=True),
 ]
 
 
@@ -46,7 +45,7 @@ class CountsPage(QWidget):
         self._store = store
         self._actor: Actor | None = None
         self.dialog: CountDialog | None = None
-        self.message = MessageLine()
+        self.message = MessageLine(name="NoteLine")
         self._ops = Ops(store, self, show_problem=self.message.show_problem)
         self.location_box = QComboBox()
         self.location_box.setMinimumWidth(220)

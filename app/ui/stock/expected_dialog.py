@@ -41,6 +41,7 @@ from app.stock.expected import (
     TickVerdict,
     confirm_expected,
     import_expected,
+    open_deliveries,
     tick_expected,
     unticked_serials,
 )
@@ -90,7 +91,7 @@ class ExpectedDeliveryDialog(QDialog):
         self.confirmed: ExpectedConfirmed | None = None
         self._queue: deque[str] = deque()
         self._scanning = False
-        self.message = MessageLine()
+        self.message = MessageLine(name="NoteLine")
         self._ops = Ops(store, self, show_problem=self.message.show_problem)
 
         self.steps = QStackedWidget()
@@ -103,6 +104,9 @@ class ExpectedDeliveryDialog(QDialog):
         self.next_button = QPushButton("Import list")
         self.next_button.setObjectName("PrimaryButton")
         self.next_button.clicked.connect(self.next_step)
+        # Enter belongs to the scan field once scanning: no button takes it by default.
+        for button in (self.cancel_button, self.next_button, self.load_button, self.resume_button):
+            button.setAutoDefault(False)
         buttons = QHBoxLayout()
         buttons.addWidget(self.message, 1)
         buttons.addWidget(self.cancel_button)
@@ -137,6 +141,18 @@ class ExpectedDeliveryDialog(QDialog):
         )
         self.load_button = QPushButton("Load CSV file…")
         self.load_button.clicked.connect(self.load_file)
+        self.open_box = QComboBox()
+        self.open_box.setMinimumWidth(300)
+        self.resume_button = QPushButton("Go on scanning")
+        self.resume_button.clicked.connect(self.resume)
+        resume_row = QHBoxLayout()
+        resume_row.addWidget(QLabel("Or go on with a list imported earlier"))
+        resume_row.addWidget(self.open_box, 1)
+        resume_row.addWidget(self.resume_button)
+        self.resume_row = QWidget()
+        self.resume_row.setLayout(resume_row)
+        resume_row.setContentsMargins(0, 0, 0, 0)
+        self.resume_row.setVisible(False)
         form = QFormLayout()
         form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
         form.addRow("&Item", self.item_box)
@@ -150,17 +166,27 @@ class ExpectedDeliveryDialog(QDialog):
         top.addWidget(self.load_button)
         layout = QVBoxLayout(page)
         layout.setContentsMargins(0, 0, 0, 0)
+        layout.addWidget(self.resume_row)
         layout.addLayout(form)
         layout.addLayout(top)
         layout.addWidget(self.list_edit, 1)
         return page
 
-    def _choices(self) -> tuple[list[ItemRecord], list[LocationRecord]]:
-        items = queries.list_items(self._store, self._actor)
-        return [i for i in items if i.serialized], queries.list_locations(self._store, self._actor)
+    def _choices(
+        self,
+    ) -> tuple[list[ItemRecord], list[LocationRecord], list[ExpectedDeliveryRecord]]:
+        store, actor = self._store, self._actor
+        items = [i for i in queries.list_items(store, actor) if i.serialized]
+        return items, queries.list_locations(store, actor), open_deliveries(store, actor)
 
-    def _show_choices(self, found: tuple[list[ItemRecord], list[LocationRecord]]) -> None:
-        items, locations = found
+    def _show_choices(
+        self, found: tuple[list[ItemRecord], list[LocationRecord], list[ExpectedDeliveryRecord]]
+    ) -> None:
+        items, locations, waiting = found
+        for d in waiting:
+            text = f"#{d.id} {d.sku} to {d.location}: {d.ticked:,} of {d.listed:,} ticked"
+            self.open_box.addItem(text + (f" ({d.supplier})" if d.supplier else ""), d)
+        self.resume_row.setVisible(bool(waiting))
         for item in items:
             self.item_box.addItem(f"{item.sku} — {item.name}", item.sku)
         for loc in locations:
@@ -197,6 +223,12 @@ class ExpectedDeliveryDialog(QDialog):
             supplier_warranty_days=self.warranty_spin.value(),
             supplier=self.supplier_edit.text().strip() or None,
         )
+
+    def resume(self) -> None:
+        """Scanning again against a list imported earlier (the dialog was closed)."""
+        delivery = self.open_box.currentData()
+        if isinstance(delivery, ExpectedDeliveryRecord):
+            self._imported(delivery)
 
     def import_list(self) -> None:
         try:
@@ -237,6 +269,8 @@ class ExpectedDeliveryDialog(QDialog):
         self.last_label.setObjectName("LastScan")
         self.scans = QListWidget()
         self.scans.setObjectName("ScanList")
+        self.scans.setWordWrap(True)
+        self.scans.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         layout = QVBoxLayout(page)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(self.scan_edit)

@@ -49,7 +49,7 @@ class LocationsPage(QWidget):
         self.setObjectName("LocationsPage")
         self._store = store
         self._actor: Actor | None = None
-        self.message = MessageLine()
+        self.message = MessageLine(name="NoteLine")
         self._ops = Ops(store, self, show_problem=self.message.show_problem)
         self.model: RecordTableModel[LocationRecord] = RecordTableModel(LOCATION_COLUMNS, self)
         self.table = ShopTable(empty_text="No locations yet: add the first one")

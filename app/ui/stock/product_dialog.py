@@ -54,7 +54,7 @@ class ProductDialog(QDialog):
         self._actor = actor
         self._row = row
         self.saved: ItemRecord | None = None
-        self.message = MessageLine()
+        self.message = MessageLine(name="NoteLine")
         self._ops = Ops(store, self, show_problem=self.message.show_problem)
         item = row.item if row is not None else None
         self.setWindowTitle("SerialPOS — " + (f"Edit {item.sku}" if item else "New product"))

@@ -6,7 +6,7 @@ from __future__ import annotations
 from typing import Any
 
 from PySide6.QtCore import QModelIndex, Qt, QTimer, Signal
-from PySide6.QtGui import QColor
+from PySide6.QtGui import QAction, QColor, QKeySequence
 from PySide6.QtWidgets import (
     QDialog,
     QHBoxLayout,
@@ -42,20 +42,20 @@ def _scheme(item: ItemRecord) -> str:
     if not item.serialized:
         return ""
     order = "random" if item.serial_random else f"next {item.serial_next:,}"
-    return f"{item.serial_prefix}{'#' * item.serial_digits} ({order})"
+    return f"{item.serial_prefix}{'#' * item.serial_digits}, {order}"
 
 
 def product_columns(fmt: ShopFormat) -> list[Column[ItemRow]]:
     return [
         Column("sku", "SKU", lambda r: r.item.sku, width=110),
-        Column("name", "Name", lambda r: r.item.name, width=220),
+        Column("name", "Name", lambda r: r.item.name, width=200),
         Column("price", "Price", lambda r: fmt.money(r.item.price), align=RIGHT, width=90),
         Column("cost", "Cost", lambda r: fmt.money(r.item.cost), align=RIGHT, width=90),
         Column("tax", "Tax", lambda r: percent_text(r.item.tax_rate_bp), align=RIGHT, width=60),
         Column("barcode", "Barcode", lambda r: r.item.barcode or "", width=120),
         Column("kind", "Kind", lambda r: "Serialized" if r.item.serialized else "Bulk", width=80),
         Column("warranty", "Warranty", lambda r: f"{r.item.warranty_days} d", width=70),
-        Column("scheme", "Serial scheme", lambda r: _scheme(r.item), width=150),
+        Column("scheme", "Serial scheme", lambda r: _scheme(r.item), width=175),
         Column("imei", "IMEI", lambda r: "IMEI" if r.imei else "", width=50),
         Column("active", "Active", lambda r: "" if r.item.active else "Inactive", width=60),
     ]
@@ -165,7 +165,7 @@ class ProductsPage(QWidget):
         self._store = store
         self._actor: Actor | None = None
         self.dialog: ProductDialog | None = None
-        self.message = MessageLine()
+        self.message = MessageLine(name="NoteLine")
         self._ops = Ops(store, self, show_problem=self.message.show_problem)
 
         self.search_edit = QLineEdit()
@@ -180,7 +180,11 @@ class ProductsPage(QWidget):
         self.count_label.setObjectName("CountLine")
 
         self.new_button = QPushButton("New…   Ins")
-        self.new_button.setShortcut("Insert")
+        new_action = QAction("New product", self)
+        new_action.setShortcut(QKeySequence("Insert"))  # while the page is on screen only
+        new_action.setShortcutContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
+        new_action.triggered.connect(self.new_button.click)
+        self.addAction(new_action)
         self.edit_button = QPushButton("Edit…   Enter")
         self.deactivate_button = QPushButton("Deactivate")
         self.serialize_button = QPushButton("Serialize…")

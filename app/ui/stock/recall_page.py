@@ -91,7 +91,7 @@ class RecallPage(QWidget):
         self._actor: Actor | None = None
         self.rows: list[RecallRow] = []
         self.query: RecallQuery | None = None
-        self.message = MessageLine()
+        self.message = MessageLine(name="NoteLine")
         self._ops = Ops(store, self, show_problem=self.message.show_problem)
 
         self.item_box = QComboBox()
@@ -124,7 +124,7 @@ class RecallPage(QWidget):
         dates.addWidget(self.from_edit)
         dates.addWidget(QLabel("to"))
         dates.addWidget(self.to_edit)
-        right.addRow("Recei&ved", dates)
+        right.addRow("Received", dates)
         grid.addLayout(left, 1)
         grid.addLayout(right, 1)
 
@@ -180,6 +180,13 @@ class RecallPage(QWidget):
 
     def focus_search(self) -> None:
         self.range_edit.setFocus(Qt.FocusReason.ShortcutFocusReason)
+
+    def add_serial(self, code: str) -> None:
+        """A scanned serial joins the serial list (a recall of a handful of units)."""
+        listed = [s.strip() for s in self.serials_edit.text().split(",") if s.strip()]
+        if code not in listed:
+            listed.append(code)
+        self.serials_edit.setText(", ".join(listed))
 
     def _load_items(self) -> None:
         if self._actor is None:

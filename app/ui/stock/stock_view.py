@@ -73,7 +73,12 @@ class SerialUnitsPage(QWidget):
         self.count_label = QLabel()
         self.count_label.setObjectName("CountLine")
         self.transfer_button = QPushButton("Transfer…   F6")
-        self.transfer_button.setShortcut("F6")
+        # The page's own shortcut: F6 elsewhere (POS) means something else.
+        self.transfer_action = QAction("Transfer", self)
+        self.transfer_action.setShortcut(QKeySequence("F6"))
+        self.transfer_action.setShortcutContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
+        self.transfer_action.triggered.connect(self.transfer_button.click)
+        self.addAction(self.transfer_action)
         self.write_off_button = QPushButton("Write off…")
         self.warranty_button = QPushButton("Warranty…")
         self.unit_labels_button = QPushButton("Labels…")
@@ -321,6 +326,18 @@ class StockView(QWidget):
         """Ctrl+F: to the serial search box, from anywhere in the view."""
         self.tabs.setCurrentWidget(self.units_page)
         self.units_page.filter_bar.focus_search()
+
+    def handle_scan(self, code: str) -> None:
+        """A scanned serial: into the recall's list on Recall, else the unit list finds it
+        (counting and receiving against a list take scans in their own dialogs)."""
+        if self.tabs.currentWidget() is self.recall_page:
+            self.recall_page.add_serial(code)
+            return
+        self.tabs.setCurrentWidget(self.units_page)
+        bar = self.units_page.filter_bar
+        bar.search_edit.setText(code)
+        bar.apply_now()
+        self.units_page.focus_list()
 
     def open_receive(self) -> None:
         """The Receive dialog, on the item of the selected unit if there is one."""

@@ -69,7 +69,7 @@ class _UnitsDialog(QDialog):
         self._store = store
         self._actor = actor
         self.units = list(units)
-        self.message = MessageLine()
+        self.message = MessageLine(name="NoteLine")
         self._ops = Ops(store, self, show_problem=self.message.show_problem)
         heading = QLabel(title)
         heading.setObjectName("DialogTitle")
