@@ -175,7 +175,20 @@ class MainWindow(QMainWindow):
         work_layout.setContentsMargins(0, 0, 0, 0)
         work_layout.setSpacing(0)
         work_layout.addWidget(self.side_bar)
-        work_layout.addWidget(self.view_stack, 1)
+        # Above every view while this till cannot sell: what is wrong and the fix.
+        self.till_banner = QLabel()
+        self.till_banner.setObjectName("TillBanner")
+        self.till_banner.setWordWrap(True)
+        self.till_banner.setStyleSheet(
+            "background: #fdecea; color: #8a1c14; padding: 6px 12px; font-weight: bold;"
+        )
+        self.till_banner.setVisible(False)
+        right = QVBoxLayout()
+        right.setContentsMargins(0, 0, 0, 0)
+        right.setSpacing(0)
+        right.addWidget(self.till_banner)
+        right.addWidget(self.view_stack, 1)
+        work_layout.addLayout(right, 1)
         self.work_area = work
 
         self.locked_page = LockedPage(shop.name)
@@ -299,6 +312,8 @@ class MainWindow(QMainWindow):
         # The settings file is not the store: its saves are announced here.
         if isinstance(settings, Settings):
             self.shop = settings.shop
+            if self.actor is not None:
+                self.check_till_location()  # a fixed till location clears the banner
         self.changes.announce({Change.SETTINGS})
 
     def show_problem(self, message: str) -> None:
@@ -351,8 +366,8 @@ class MainWindow(QMainWindow):
 
     def _show_till_problem(self, problem: str | None) -> None:
         self.till_problem = problem or ""
-        if problem and self.actor is not None:
-            self.show_problem(f"Till location: {problem}")
+        self.till_banner.setText(f"Till location: {problem}" if problem else "")
+        self.till_banner.setVisible(bool(problem) and self.actor is not None)
 
     def _show_locked(self) -> None:
         self.pages.setCurrentWidget(self.locked_page)

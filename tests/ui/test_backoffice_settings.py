@@ -195,5 +195,8 @@ def test_a_wrong_till_location_is_said_at_log_in(
     qtbot.addWidget(window)
     window.log_in(demo_manager)
     settle(qtbot)
-    assert "Warehouse" in window.problem_label.text()
-    assert "Front store" in window.problem_label.text()  # the fix names the choices
+    banner = window.till_banner
+    assert not banner.isHidden() and "Warehouse" in banner.text()
+    assert "Front store" in banner.text()  # the fix names the choices
+    window.lock()
+    assert banner.isHidden() or not banner.isVisible()

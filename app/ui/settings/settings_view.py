@@ -147,6 +147,9 @@ class SettingsView(QWidget):
             self.tabs.addTab(self.shop_page, "Shop")
             self.tabs.addTab(self.users_page, "Users")
             self.shop_page.saved.connect(self._shop_saved)
+            # Save and Revert below are the devices' (printers, scanner); the shop page has
+            # its own, and users are saved one change at a time.
+            self.tabs.currentChanged.connect(lambda _i: self._update_buttons())
         self.status_line = MessageLine(name="NoteLine")
         self.revert_button = QPushButton("Revert")
         self.revert_button.setToolTip("Forget the changes not saved yet")
@@ -340,6 +343,9 @@ class SettingsView(QWidget):
         self._edited()
 
     def _update_buttons(self) -> None:
+        devices = self.tabs.currentWidget() in (self.printers_page, self.scanner_page)
+        self.save_button.setVisible(devices)
+        self.revert_button.setVisible(devices)
         dirty = self.is_dirty()
         self.save_button.setEnabled(self.can_edit and dirty)
         self.revert_button.setEnabled(self.can_edit and dirty)

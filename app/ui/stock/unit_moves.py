@@ -273,7 +273,7 @@ class WarrantyDialog(_UnitsDialog):
         self.audit_table.setMinimumHeight(150)
         self.body.insertWidget(3, QLabel(AUDIT_COLUMNS_TITLE))
         self.body.insertWidget(4, self.audit_table)
-        self.setMinimumWidth(640)
+        self.setMinimumWidth(880)  # the audit line (old → new; reason) reads whole
         self.end_edit.setFocus(Qt.FocusReason.OtherFocusReason)
         self._load_audit()
 
