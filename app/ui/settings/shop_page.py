@@ -37,7 +37,7 @@ from app.users.roles import Actor, Permission
 from app.users.settings import save_settings_as
 
 ONLY_ONE = ""  # the till-location choice meaning "the store's one sellable location"
-SHOP_NOTE = "Name, address and currency show on receipts from the next start of the till."
+SHOP_NOTE = "This till uses saved shop settings from its next start; other tills from theirs."
 
 
 def _lines(edit: QPlainTextEdit) -> tuple[str, ...]:
