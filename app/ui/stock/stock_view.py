@@ -59,6 +59,7 @@ class SerialUnitsPage(QWidget):
         super().__init__(parent)
         self._store = store
         self._actor: Actor | None = None
+        self._shown_unit: UnitRecord | None = None
         self._ops = Ops(store, self, show_problem=self.problem.emit)
 
         self.filter_bar = UnitFilterBar()
@@ -183,9 +184,22 @@ class SerialUnitsPage(QWidget):
         self.model.set_filter(unit_filter)
 
     def _current_changed(self, current: QModelIndex, _previous: QModelIndex) -> None:
-        self.history.show_unit(self.model.unit(current.row()) if current.isValid() else None)
+        self._shown_unit = self.model.unit(current.row()) if current.isValid() else None
+        self.history.show_unit(self._shown_unit)
+
+    def _follow_current_unit(self) -> None:
+        # Rows read again (a transfer, a write-off): the heading says where the unit is now.
+        current = self.table.currentIndex()
+        if not current.isValid() or current.row() >= self.model.rowCount():
+            return
+        fresh = self.model.unit(current.row())
+        shown = self._shown_unit
+        if shown is not None and fresh.id == shown.id and fresh != shown:
+            self._shown_unit = fresh
+            self.history.show_unit(fresh)
 
     def _show_count(self) -> None:
+        self._follow_current_unit()
         rows = self.model.rowCount()
         filtering = self.filter_bar.is_filtering()
         self.table.set_empty_text(NO_MATCH_TEXT if filtering else NO_UNITS_TEXT)
@@ -323,7 +337,13 @@ class StockView(QWidget):
         self._refresh_current_summary()
 
     def focus_search(self) -> None:
-        """Ctrl+F: to the serial search box, from anywhere in the view."""
+        """Ctrl+F: to the search of the page on screen (Products, Recall...), else to the
+        serial search box."""
+        current = self.tabs.currentWidget()
+        for page in self._pages:
+            if page is current:
+                page.focus_search()
+                return
         self.tabs.setCurrentWidget(self.units_page)
         self.units_page.filter_bar.focus_search()
 
