@@ -54,6 +54,7 @@ class ItemFields:
     serial_digits: int | None = None
     serial_random: bool | None = None
     active: bool | None = None  # False: deactivate (refused while stock is on hand)
+    serial_next: int | None = None  # a sequential scheme's next number
 
 
 NO_BARCODE = ""  # ItemFields(barcode="") clears the barcode; None leaves it as it is
@@ -73,6 +74,8 @@ def _clean_fields(f: ItemFields) -> ItemFields:
         raise InvalidInput("tax rate must be between 0 and 100 %")
     if f.warranty_days is not None and not 0 <= f.warranty_days <= 36_500:
         raise InvalidInput("warranty days must be between 0 and 36500")
+    if f.serial_next is not None and not 1 <= f.serial_next < 2**62:
+        raise InvalidInput("the next serial number must be a whole number from 1")
     return replace(f, name=name, barcode=barcode)
 
 

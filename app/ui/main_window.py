@@ -23,12 +23,14 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app.config import ShopSettings
+from app.config import Settings, ShopSettings
 from app.db.uow import Store
 from app.events import Change
+from app.stock.till_location import check_till_location
 from app.ui.changes import hub_of
 from app.ui.dialogs.pin_dialog import PinDialog
 from app.ui.formatting import ShopFormat, actor_title
+from app.ui.ops import Ops
 from app.ui.pos.pos_view import PosView
 from app.ui.print_jobs_panel import PrintJobsPanel
 from app.ui.refund.refund_view import RefundView
@@ -143,6 +145,7 @@ class MainWindow(QMainWindow):
         super().__init__(parent)
         self.store = store
         self.actor: Actor | None = None
+        self.till_problem = ""
         self.pin_dialog: PinDialog | None = None
         fmt = ShopFormat(shop)
         # Every view hears what changed through the store's hub; the watcher adds other
@@ -152,13 +155,15 @@ class MainWindow(QMainWindow):
 
         self.pos_view = PosView(store, fmt, shop)
         self.refund_view = RefundView(store, fmt, shop)
-        self.stock_view = StockView(store, fmt)
+        self.shop = shop
+        self._ops = Ops(store, self, show_problem=self.show_problem)
+        self.stock_view = StockView(store, fmt, shop=shop)
         self.views: list[ShopView] = [self.pos_view, self.refund_view, self.stock_view]
         self.devices = devices
         if devices is not None:
             self.stock_view.set_print_queue(devices.queue)
             self.print_jobs = PrintJobsPanel(devices.queue, devices.bridge)
-            self.settings_view = SettingsView(devices)
+            self.settings_view = SettingsView(devices, store=store, fmt=fmt)
             self.settings_view.saved.connect(self._settings_saved)
             self.views += [self.print_jobs, self.settings_view]
 
@@ -170,7 +175,20 @@ class MainWindow(QMainWindow):
         work_layout.setContentsMargins(0, 0, 0, 0)
         work_layout.setSpacing(0)
         work_layout.addWidget(self.side_bar)
-        work_layout.addWidget(self.view_stack, 1)
+        # Above every view while this till cannot sell: what is wrong and the fix.
+        self.till_banner = QLabel()
+        self.till_banner.setObjectName("TillBanner")
+        self.till_banner.setWordWrap(True)
+        self.till_banner.setStyleSheet(
+            "background: #fdecea; color: #8a1c14; padding: 6px 12px; font-weight: bold;"
+        )
+        self.till_banner.setVisible(False)
+        right = QVBoxLayout()
+        right.setContentsMargins(0, 0, 0, 0)
+        right.setSpacing(0)
+        right.addWidget(self.till_banner)
+        right.addWidget(self.view_stack, 1)
+        work_layout.addLayout(right, 1)
         self.work_area = work
 
         self.locked_page = LockedPage(shop.name)
@@ -290,8 +308,12 @@ class MainWindow(QMainWindow):
         self.side_bar.nav.setCurrentRow(self.views.index(self.refund_view))
         self.refund_view.handle_scan(number)
 
-    def _settings_saved(self, _settings: object) -> None:
+    def _settings_saved(self, settings: object) -> None:
         # The settings file is not the store: its saves are announced here.
+        if isinstance(settings, Settings):
+            self.shop = settings.shop
+            if self.actor is not None:
+                self.check_till_location()  # a fixed till location clears the banner
         self.changes.announce({Change.SETTINGS})
 
     def show_problem(self, message: str) -> None:
@@ -330,6 +352,22 @@ class MainWindow(QMainWindow):
         self._set_title()
         self.current_view().focus_search()
         self.watcher.start()
+        self.check_till_location()
+
+    def check_till_location(self) -> None:
+        """A till whose selling location is wrong says so now, with the fix, never first
+        at payment (PRODUCT.md: shop settings)."""
+        store, settings = self.store, Settings(shop=self.shop)
+        self._ops.run(
+            lambda: check_till_location(store, settings),
+            success=self._show_till_problem,
+            name="till location",
+        )
+
+    def _show_till_problem(self, problem: str | None) -> None:
+        self.till_problem = problem or ""
+        self.till_banner.setText(f"Till location: {problem}" if problem else "")
+        self.till_banner.setVisible(bool(problem) and self.actor is not None)
 
     def _show_locked(self) -> None:
         self.pages.setCurrentWidget(self.locked_page)

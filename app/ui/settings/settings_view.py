@@ -26,14 +26,18 @@ from PySide6.QtWidgets import (
 )
 
 from app.config import Settings, config_path, load_settings
+from app.db.uow import Store
 from app.devices.print_jobs import JobEvent, JobState
 from app.devices.settings import DeviceSettingsError, PrinterSettings, parse_printers
 from app.errors import UserError
 from app.printing.documents import Receipt, ReceiptLine, TotalLine
 from app.printing.escpos import render_receipt
+from app.ui.formatting import ShopFormat
 from app.ui.ops import Ops
 from app.ui.settings.printers_page import PrintersPage
 from app.ui.settings.scanner_panel import ScannerForm, ScannerTest, check_scanner
+from app.ui.settings.shop_page import ShopPage
+from app.ui.settings.users_page import UsersPage
 from app.ui.shop_devices import ShopDevices
 from app.ui.widgets.message_line import MessageLine
 from app.users.roles import Actor, Role
@@ -108,6 +112,8 @@ class SettingsView(QWidget):
         devices: ShopDevices | None,
         *,
         config_file: Path | None = None,
+        store: Store | None = None,
+        fmt: ShopFormat | None = None,
         parent: QWidget | None = None,
     ) -> None:
         super().__init__(parent)
@@ -132,6 +138,18 @@ class SettingsView(QWidget):
         self.tabs.setDocumentMode(True)
         self.tabs.addTab(self.printers_page, "Printers")
         self.tabs.addTab(self.scanner_page, "Scanner")
+        # The shop's settings and its users need the store (the devices do not).
+        self.shop_page: ShopPage | None = None
+        self.users_page: UsersPage | None = None
+        if store is not None:
+            self.shop_page = ShopPage(store, config_file=config_file)
+            self.users_page = UsersPage(store, fmt or ShopFormat(Settings().shop))
+            self.tabs.addTab(self.shop_page, "Shop")
+            self.tabs.addTab(self.users_page, "Users")
+            self.shop_page.saved.connect(self._shop_saved)
+            # Save and Revert below are the devices' (printers, scanner); the shop page has
+            # its own, and users are saved one change at a time.
+            self.tabs.currentChanged.connect(lambda _i: self._update_buttons())
         self.status_line = MessageLine(name="NoteLine")
         self.revert_button = QPushButton("Revert")
         self.revert_button.setToolTip("Forget the changes not saved yet")
@@ -182,7 +200,14 @@ class SettingsView(QWidget):
         self.read_only_note.setVisible(actor is not None and not self.can_edit)
         self.printers_page.set_editable(self.can_edit)
         self.scanner_page.form.setEnabled(self.can_edit)
+        for page in (self.shop_page, self.users_page):
+            if page is not None:
+                page.set_actor(actor)
         self._update_buttons()
+
+    def _shop_saved(self, new: Settings) -> None:
+        self._settings = replace(self._settings, shop=new.shop)
+        self.saved.emit(new)
 
     def refresh(self) -> None:
         """Read the settings file again, unless there are changes not saved yet."""
@@ -318,6 +343,9 @@ class SettingsView(QWidget):
         self._edited()
 
     def _update_buttons(self) -> None:
+        devices = self.tabs.currentWidget() in (self.printers_page, self.scanner_page)
+        self.save_button.setVisible(devices)
+        self.revert_button.setVisible(devices)
         dirty = self.is_dirty()
         self.save_button.setEnabled(self.can_edit and dirty)
         self.revert_button.setEnabled(self.can_edit and dirty)

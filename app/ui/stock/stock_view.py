@@ -8,6 +8,7 @@ from typing import Any
 from PySide6.QtCore import QItemSelectionModel, QModelIndex, Qt, Signal
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import (
+    QAbstractItemView,
     QHBoxLayout,
     QLabel,
     QPushButton,
@@ -17,6 +18,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from app.config import ShopSettings
 from app.db.uow import Store
 from app.devices.print_queue import PrintQueue
 from app.events import Change
@@ -28,11 +30,18 @@ from app.ui.changes import FollowChanges
 from app.ui.formatting import ShopFormat
 from app.ui.models.units_model import UnitsTableModel
 from app.ui.ops import Ops
+from app.ui.stock.counts_page import CountsPage
+from app.ui.stock.expected_dialog import ExpectedDeliveryDialog
 from app.ui.stock.filter_bar import UnitFilterBar
 from app.ui.stock.history_panel import UnitHistoryPanel
 from app.ui.stock.labels_dialog import LabelsDialog
+from app.ui.stock.locations_page import LocationsPage
+from app.ui.stock.products_page import ProductsPage
+from app.ui.stock.recall_page import RecallPage
 from app.ui.stock.receive_dialog import ReceiveDialog
 from app.ui.stock.summaries import StockByLocationPanel, SummaryPanel, ValuationPanel
+from app.ui.stock.unit_moves import TransferDialog, WarrantyDialog, WriteOffDialog
+from app.ui.widgets.message_line import MessageLine
 from app.ui.widgets.tables import ColumnChooser, ShopTable, apply_column_defaults
 from app.users.roles import Actor, Permission
 
@@ -50,6 +59,7 @@ class SerialUnitsPage(QWidget):
         super().__init__(parent)
         self._store = store
         self._actor: Actor | None = None
+        self._shown_unit: UnitRecord | None = None
         self._ops = Ops(store, self, show_problem=self.problem.emit)
 
         self.filter_bar = UnitFilterBar()
@@ -57,10 +67,23 @@ class SerialUnitsPage(QWidget):
         self.table = ShopTable(empty_text=NO_UNITS_TEXT)
         self.table.setObjectName("UnitsTable")
         self.table.setModel(self.model)
+        # Several units at once: Shift/Ctrl+click or Shift+arrows, for transfers and labels.
+        self.table.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
         apply_column_defaults(self.table, self.model.columns)
         self._chooser = ColumnChooser(self.table)
         self.count_label = QLabel()
         self.count_label.setObjectName("CountLine")
+        self.transfer_button = QPushButton("Transfer…   F6")
+        # The page's own shortcut: F6 elsewhere (POS) means something else.
+        self.transfer_action = QAction("Transfer", self)
+        self.transfer_action.setShortcut(QKeySequence("F6"))
+        self.transfer_action.setShortcutContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
+        self.transfer_action.triggered.connect(self.transfer_button.click)
+        self.addAction(self.transfer_action)
+        self.write_off_button = QPushButton("Write off…")
+        self.warranty_button = QPushButton("Warranty…")
+        self.unit_labels_button = QPushButton("Labels…")
+        self.done_line = MessageLine(name="NoteLine")  # what the last action on units did
         self.history = UnitHistoryPanel(store, fmt)
 
         self.filter_bar.changed.connect(self._filter_changed)
@@ -76,7 +99,17 @@ class SerialUnitsPage(QWidget):
         units_layout.setContentsMargins(12, 0, 12, 0)
         units_layout.setSpacing(4)
         units_layout.addWidget(self.table, 1)
-        units_layout.addWidget(self.count_label)
+        actions = QHBoxLayout()
+        actions.addWidget(self.count_label)
+        actions.addWidget(self.done_line, 1)
+        for button in (
+            self.transfer_button,
+            self.write_off_button,
+            self.warranty_button,
+            self.unit_labels_button,
+        ):
+            actions.addWidget(button)
+        units_layout.addLayout(actions)
         history = QWidget()
         history_layout = QVBoxLayout(history)
         history_layout.setContentsMargins(12, 8, 12, 8)
@@ -151,9 +184,22 @@ class SerialUnitsPage(QWidget):
         self.model.set_filter(unit_filter)
 
     def _current_changed(self, current: QModelIndex, _previous: QModelIndex) -> None:
-        self.history.show_unit(self.model.unit(current.row()) if current.isValid() else None)
+        self._shown_unit = self.model.unit(current.row()) if current.isValid() else None
+        self.history.show_unit(self._shown_unit)
+
+    def _follow_current_unit(self) -> None:
+        # Rows read again (a transfer, a write-off): the heading says where the unit is now.
+        current = self.table.currentIndex()
+        if not current.isValid() or current.row() >= self.model.rowCount():
+            return
+        fresh = self.model.unit(current.row())
+        shown = self._shown_unit
+        if shown is not None and fresh.id == shown.id and fresh != shown:
+            self._shown_unit = fresh
+            self.history.show_unit(fresh)
 
     def _show_count(self) -> None:
+        self._follow_current_unit()
         rows = self.model.rowCount()
         filtering = self.filter_bar.is_filtering()
         self.table.set_empty_text(NO_MATCH_TEXT if filtering else NO_UNITS_TEXT)
@@ -172,11 +218,21 @@ class StockView(QWidget):
     title = "Stock"
     problem = Signal(str)
 
-    def __init__(self, store: Store, fmt: ShopFormat, parent: QWidget | None = None) -> None:
+    def __init__(
+        self,
+        store: Store,
+        fmt: ShopFormat,
+        parent: QWidget | None = None,
+        *,
+        shop: ShopSettings | None = None,
+    ) -> None:
         super().__init__(parent)
         self.setObjectName("StockView")
         self._store = store
         self._fmt = fmt
+        self._shop = shop or ShopSettings()
+        self.unit_dialog: TransferDialog | WriteOffDialog | WarrantyDialog | None = None
+        self.expected_dialog: ExpectedDeliveryDialog | None = None
         self._actor: Actor | None = None
         self._print_queue: PrintQueue | None = None
         self.receive_dialog: ReceiveDialog | None = None
@@ -185,17 +241,31 @@ class StockView(QWidget):
         self.by_location = StockByLocationPanel(store)
         self.valuation = ValuationPanel(store, fmt)
         self._summaries: tuple[SummaryPanel[Any], ...] = (self.by_location, self.valuation)
+        self.products_page = ProductsPage(store, fmt)
+        self.locations_page = LocationsPage(store)
+        self.counts_page = CountsPage(store)
+        self.recall_page = RecallPage(store, fmt)
+        self._pages = (self.products_page, self.locations_page, self.counts_page, self.recall_page)
 
         self.tabs = QTabWidget()
         self.tabs.setDocumentMode(True)
         self.tabs.addTab(self.units_page, "Serial units")
         self.tabs.addTab(self.by_location, "Stock by location")
         self.tabs.addTab(self.valuation, "Valuation")
+        self.tabs.addTab(self.products_page, "Products")
+        self.tabs.addTab(self.locations_page, "Locations")
+        self.tabs.addTab(self.counts_page, "Count")
+        self.tabs.addTab(self.recall_page, "Recall")
         # Summaries scan all stock: compute them when looked at, not on every change.
         self.tabs.currentChanged.connect(lambda _i: self._refresh_current_summary())
 
-        for part in (self.units_page, self.by_location, self.valuation):
+        for part in (self.units_page, self.by_location, self.valuation, *self._pages):
             part.problem.connect(self.problem)
+        units = self.units_page
+        units.transfer_button.clicked.connect(self.open_transfer)
+        units.write_off_button.clicked.connect(self.open_write_off)
+        units.warranty_button.clicked.connect(self.open_warranty)
+        units.unit_labels_button.clicked.connect(self.open_labels_for_selection)
         self.tabs.setCornerWidget(self._build_actions(), Qt.Corner.TopRightCorner)
 
         layout = QVBoxLayout(self)
@@ -214,12 +284,17 @@ class StockView(QWidget):
         self.receive_button.setObjectName("ReceiveButton")
         self.receive_button.clicked.connect(self.receive_action.trigger)
         self.labels_button = QPushButton("Labels…")
-        self.labels_button.setToolTip("Print a label for the selected unit")
+        self.labels_button.setToolTip("Print labels for the selected units")
         self.labels_button.clicked.connect(self.open_labels_for_selection)
+        self.labels_button.setVisible(False)  # beside the unit list now: Labels…
+        self.expected_button = QPushButton("Against a list…")
+        self.expected_button.setToolTip("Receive against the supplier's list of serials")
+        self.expected_button.clicked.connect(self.open_expected)
         corner = QWidget()
         row = QHBoxLayout(corner)
         row.setContentsMargins(0, 4, 12, 4)
         row.addWidget(self.labels_button)
+        row.addWidget(self.expected_button)
         row.addWidget(self.receive_button)
         return corner
 
@@ -233,12 +308,26 @@ class StockView(QWidget):
         may_receive = actor is not None and actor.can(Permission.RECEIVE)
         self.receive_action.setEnabled(may_receive)
         self.receive_button.setEnabled(may_receive)
+        self.expected_button.setEnabled(may_receive)
         self.labels_button.setEnabled(actor is not None)
+        page = self.units_page
+        page.unit_labels_button.setEnabled(actor is not None)
+        page.transfer_button.setEnabled(actor is not None and actor.can(Permission.TRANSFER))
+        page.write_off_button.setEnabled(actor is not None and actor.can(Permission.WRITE_OFF))
+        may_warranty = actor is not None and actor.can(Permission.EDIT_WARRANTY)
+        page.warranty_button.setEnabled(may_warranty)
         if actor is None:
-            for dialog in (self.receive_dialog, self.labels_dialog):
+            for dialog in (
+                self.receive_dialog,
+                self.labels_dialog,
+                self.unit_dialog,
+                self.expected_dialog,
+            ):
                 if dialog is not None:
                     dialog.reject()  # locking hides what was open
         self.units_page.set_actor(actor)
+        for part in self._pages:
+            part.set_actor(actor)
         for panel in self._summaries:
             panel.set_actor(actor)
         self._refresh_current_summary()
@@ -248,9 +337,27 @@ class StockView(QWidget):
         self._refresh_current_summary()
 
     def focus_search(self) -> None:
-        """Ctrl+F: to the serial search box, from anywhere in the view."""
+        """Ctrl+F: to the search of the page on screen (Products, Recall...), else to the
+        serial search box."""
+        current = self.tabs.currentWidget()
+        for page in self._pages:
+            if page is current:
+                page.focus_search()
+                return
         self.tabs.setCurrentWidget(self.units_page)
         self.units_page.filter_bar.focus_search()
+
+    def handle_scan(self, code: str) -> None:
+        """A scanned serial: into the recall's list on Recall, else the unit list finds it
+        (counting and receiving against a list take scans in their own dialogs)."""
+        if self.tabs.currentWidget() is self.recall_page:
+            self.recall_page.add_serial(code)
+            return
+        self.tabs.setCurrentWidget(self.units_page)
+        bar = self.units_page.filter_bar
+        bar.search_edit.setText(code)
+        bar.apply_now()
+        self.units_page.focus_list()
 
     def open_receive(self) -> None:
         """The Receive dialog, on the item of the selected unit if there is one."""
@@ -271,17 +378,70 @@ class StockView(QWidget):
         self.receive_dialog = dialog
         dialog.open()
 
-    def open_labels_for_selection(self) -> None:
-        unit = self._selected_unit()
+    def open_expected(self) -> None:
+        """Receiving against the supplier's list, on the selected unit's item if any."""
         if self._actor is None:
             return
-        if unit is None:
-            self.problem.emit("Select a unit in the list first.")
+        unit = self._selected_unit()
+        dialog = ExpectedDeliveryDialog(
+            self._store, self._actor, sku=unit.sku if unit is not None else "", parent=self
+        )
+        self.expected_dialog = dialog
+        dialog.open()
+
+    def open_transfer(self) -> None:
+        units = self.selected_units()
+        if self._actor is None or not units:
+            self.problem.emit("Select the units to move in the list first.")
+            return
+        self._open_unit_dialog(TransferDialog(self._store, self._actor, units, self))
+
+    def open_write_off(self) -> None:
+        units = self.selected_units()
+        if self._actor is None or not units:
+            self.problem.emit("Select the units to write off in the list first.")
+            return
+        self._open_unit_dialog(WriteOffDialog(self._store, self._actor, units, self._shop, self))
+
+    def open_warranty(self) -> None:
+        units = self.selected_units()
+        if self._actor is None or len(units) != 1:
+            self.problem.emit("Select one sold unit to change its warranty.")
+            return
+        self._open_unit_dialog(WarrantyDialog(self._store, self._actor, units[0], self._fmt, self))
+
+    def _open_unit_dialog(self, dialog: TransferDialog | WriteOffDialog | WarrantyDialog) -> None:
+        def closed(result: int) -> None:
+            if result and dialog.done_text:
+                self.units_page.done_line.show_done(dialog.done_text)
+            self.unit_dialog = None
+            dialog.deleteLater()
+
+        dialog.finished.connect(closed)
+        self.unit_dialog = dialog
+        dialog.open()
+
+    def selected_units(self) -> list[UnitRecord]:
+        """The units selected in the list, top to bottom (the current one if none is)."""
+        page = self.units_page
+        rows = sorted(index.row() for index in page.table.selectionModel().selectedRows())
+        chosen = [page.model.unit(row) for row in rows if row < page.model.rowCount()]
+        if not chosen:
+            current = self._selected_unit()
+            return [current] if current is not None else []
+        return chosen
+
+    def open_labels_for_selection(self) -> None:
+        units = self.selected_units()
+        if self._actor is None:
+            return
+        if not units:
+            self.problem.emit("Select the units in the list first.")
             return
         dialog = LabelsDialog(
             self._store,
             self._actor,
-            LabelSource.chosen([unit]),
+            LabelSource.chosen(units),
             print_queue=self._print_queue,
             parent=self,
         )
