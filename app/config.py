@@ -191,7 +191,7 @@ def load_settings(path: Path | None = None) -> Settings:
 def save_settings(settings: Settings, path: Path | None = None) -> None:
     """Writes the settings atomically: a crash never leaves half a file."""
     path = path or config_path()
-    path.parent.mkdir(parents=True, exist_ok=True)
+    path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
     shop = asdict(settings.shop)
     shop = {k: list(v) if isinstance(v, tuple) else v for k, v in shop.items()}
     doc: dict[str, Any] = {

@@ -1,11 +1,12 @@
-"""Writing a file so that a crash or a full disk leaves the old file or the new one, never half."""
+"""Writing a file so that a crash or a full disk leaves the old file or the new one, never
+half — and owner-only (0600)."""
 
 from __future__ import annotations
 
 import os
 from collections.abc import Callable
 from pathlib import Path
-from typing import TextIO
+from typing import Any, TextIO
 
 
 def write_atomically(
@@ -19,12 +20,13 @@ def write_atomically(
     """
     tmp = path.with_name(path.name + ".part")
     try:
+        tmp.unlink(missing_ok=True)  # a leftover .part must not lend its mode to the new file
         if isinstance(data, bytes):
-            with tmp.open("wb") as binary:
+            with _owner_only(tmp, "wb") as binary:
                 binary.write(data)
                 _finish(binary.fileno(), binary.flush, durable)
         else:
-            with tmp.open("w", newline="", encoding="utf-8") as text:
+            with _owner_only(tmp, "w") as text:
                 if isinstance(data, str):
                     text.write(data)
                 else:
@@ -33,6 +35,15 @@ def write_atomically(
         os.replace(tmp, path)
     finally:
         tmp.unlink(missing_ok=True)
+
+
+def _owner_only(path: Path, mode: str) -> Any:
+    """Opened for writing, created 0600: exports, labels, settings and backups name serials,
+    customers and costs, and the settings hold sealed secrets — nobody else's to read."""
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    if "b" in mode:
+        return os.fdopen(fd, mode)
+    return os.fdopen(fd, mode, newline="", encoding="utf-8")
 
 
 def _finish(fileno: int, flush: Callable[[], None], durable: bool) -> None:

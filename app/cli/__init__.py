@@ -14,7 +14,7 @@ from pathlib import Path
 from sqlalchemy.engine import make_url
 
 from app import __version__, config
-from app.cli import backoffice, gui, items, labels, receiving, selling, tickets, units, users
+from app.cli import auth, backoffice, gui, items, labels, receiving, selling, tickets, units, users
 from app.cli.common import EXIT_BAD_INPUT, ArgumentParser, Handler
 from app.db.uow import open_store
 from app.errors import NotFound, UserError
@@ -24,12 +24,17 @@ def build_parser() -> ArgumentParser:
     parser = ArgumentParser(prog="serialpos", description="SerialPOS back office")
     parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
     parser.add_argument("--db", help="SQLAlchemy URL (default: SERIALPOS_DB or the local store)")
-    parser.add_argument("--as", dest="as_user", help="acting user (default: SERIALPOS_USER)")
+    parser.add_argument(
+        "--as",
+        dest="as_user",
+        help="acting user (default: SERIALPOS_USER); their PIN is asked, or SERIALPOS_PIN",
+    )
     sub = parser.add_subparsers(dest="command", parser_class=ArgumentParser)
     # In the order `serialpos --help` lists them.
     for register in (
         gui.register,
         users.register,
+        auth.register,
         items.register,
         receiving.register,
         units.register,
@@ -62,6 +67,7 @@ def main(argv: Sequence[str] | None = None) -> int:
                 args.no_demo = False
             return gui.cmd_gui(url, args)
         _check_store_exists(url, args.command)
+        args.url = url
         store = open_store(url)
         try:
             handler: Handler = args.handler

@@ -6,20 +6,19 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
 import sys
 from collections.abc import Callable, Sequence
 from datetime import date, datetime
 from typing import Any, NoReturn
 
+from app.cli.auth import acting_user
 from app.db.uow import Store
 from app.errors import InvalidInput
 from app.money import format_plain, parse_money, parse_percent
 from app.stock.records import HistoryEntry, StockRow, UnitRecord
-from app.users import services as users
-from app.users.roles import Actor
 
 EXIT_BAD_INPUT = 2
+__all__ = ["acting_user"]  # re-exported: every command module takes it from here
 
 
 class ArgumentParser(argparse.ArgumentParser):
@@ -87,13 +86,6 @@ def emit(args: argparse.Namespace, rows: Sequence[dict[str, Any]], columns: Sequ
         print()
     else:
         print_table(rows, columns)
-
-
-def acting_user(store: Store, args: argparse.Namespace) -> Actor:
-    name = args.as_user or os.environ.get("SERIALPOS_USER")
-    if not name:
-        raise InvalidInput("say who is acting: --as USER (before the subcommand) or SERIALPOS_USER")
-    return users.actor_by_name(store, name)
 
 
 def parse_amount(text: str | None, field: str) -> int | None:

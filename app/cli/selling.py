@@ -10,6 +10,7 @@ from dataclasses import asdict
 from datetime import date
 
 from app import config
+from app.cli import auth
 from app.cli.common import ArgumentParser, Subcommands, acting_user, add_listing, parse_amount
 from app.customers import services as customers
 from app.db.uow import Store
@@ -30,7 +31,6 @@ from app.scan import (
     resolve_scan,
     sale_step,
 )
-from app.users import services as users
 from app.users.roles import Actor
 
 
@@ -123,7 +123,7 @@ def cmd_sell(store: Store, args: argparse.Namespace) -> None:
 def cmd_refund(store: Store, args: argparse.Namespace) -> None:
     actor = acting_user(store, args)
     shop = config.load_settings().shop
-    approver = users.actor_by_pin(store, args.approve_pin) if args.approve_pin else None
+    approver = auth.approver(store, args, shop.till)
     sale = get_sale(store, actor, args.sale)
     request = RefundRequest(
         sale.number, lines_for_serials(sale, args.serial), args.reason, args.restock, args.cash
@@ -171,7 +171,7 @@ def register(sub: Subcommands[ArgumentParser]) -> None:
     p.add_argument(
         "--cash", action="store_true", help="refund in cash instead of the original tender"
     )
-    p.add_argument("--approve-pin", help="a manager's PIN, when the acting user is not one")
+    auth.add_approval(p)
     p.set_defaults(handler=cmd_refund)
 
     p = sub.add_parser("receipt", help="reprint a sale's receipt")

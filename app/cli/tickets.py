@@ -32,6 +32,7 @@ from app.customers import services as customers
 from app.db.uow import Store
 from app.effects.command_line import printing_for_command
 from app.errors import InvalidInput
+from app.files import write_atomically
 from app.money import format_plain
 from app.tickets import collection, notes, parts, queries, replacement, vendor, workflow
 from app.tickets.intake import Intake, NewCustomer, open_ticket
@@ -280,7 +281,7 @@ def cmd_tag(store: Store, args: argparse.Namespace) -> None:
         )
     else:
         data = to_png(tag_image(intake_tag(ticket))) if png else render_tag(intake_tag(ticket))
-    out.write_bytes(data)
+    write_atomically(out, data)
     print(f"wrote {'claim slip' if args.slip else 'intake tag'} {ticket.number} to {out}")
 
 

@@ -10,6 +10,8 @@ from collections.abc import Iterable
 from pathlib import Path
 from typing import TextIO
 
+from app import config
+from app.cli import auth
 from app.cli.common import (
     ArgumentParser,
     Subcommands,
@@ -27,7 +29,6 @@ from app.money import format_plain
 from app.stock import queries
 from app.stock.moves import transfer_units, write_off
 from app.stock.records import UnitRecord
-from app.users import services as users
 
 
 def _unit_filter(args: argparse.Namespace) -> queries.UnitFilter:
@@ -61,7 +62,7 @@ def cmd_transfer(store: Store, args: argparse.Namespace) -> None:
 
 def cmd_write_off(store: Store, args: argparse.Namespace) -> None:
     actor = acting_user(store, args)
-    approver = users.actor_by_pin(store, args.approve_pin) if args.approve_pin else None
+    approver = auth.approver(store, args, config.load_settings().shop.till)
     serial = write_off(
         store, actor, args.serial, reason=args.reason, sku=args.sku, approver=approver
     )
@@ -153,7 +154,7 @@ def register(sub: Subcommands[ArgumentParser]) -> None:
     p.add_argument("serial")
     p.add_argument("--reason", required=True)
     p.add_argument("--sku")
-    p.add_argument("--approve-pin", help="a manager's PIN, when the acting user is not one")
+    auth.add_approval(p)
     p.set_defaults(handler=cmd_write_off)
 
     p = sub.add_parser("stock", help="on-hand quantity by item and location")

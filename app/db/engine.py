@@ -3,6 +3,7 @@ its write lock up front (BEGIN IMMEDIATE) for write transactions only."""
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 from typing import Any
 
@@ -28,11 +29,29 @@ def make_engine(url: str) -> Engine:
     return create_engine(url, pool_pre_ping=True)
 
 
+def _owner_only(path: Path) -> None:
+    """Creates the store file 0600, and takes group and others off an existing one."""
+    try:
+        os.close(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600))
+        return
+    except FileExistsError:
+        pass
+    try:
+        if path.stat().st_mode & 0o077 and path.stat().st_uid == os.getuid():
+            path.chmod(0o600)
+    except OSError:  # read-only media, or not ours: it opens as it is
+        pass
+
+
 def _sqlite_engine(url: str, database: str | None) -> Engine:
     if database and database != ":memory:" and not database.startswith("file:"):
         folder = Path(database).expanduser().parent
         try:
-            folder.mkdir(parents=True, exist_ok=True)
+            # Owner-only: the store holds the PIN hashes, costs and customers. SQLite gives
+            # its -wal and -shm files the store file's mode, so making the file 0600 first
+            # covers them too.
+            folder.mkdir(mode=0o700, parents=True, exist_ok=True)
+            _owner_only(Path(database).expanduser())
         except OSError as exc:
             raise StoreUnavailable(
                 f"cannot open the store: folder {folder}: {exc.strerror}"

@@ -262,7 +262,8 @@ def write_atomic(path: Path, data: bytes, *, fsync: bool = True, sync_dir: bool 
     """
     tmp = path.with_name(f".{path.name}.{uuid.uuid4().hex}.tmp")
     try:
-        with open(tmp, "xb") as f:
+        # 0600: a receipt names the customer and what they bought.
+        with os.fdopen(os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600), "wb") as f:
             f.write(data)
             f.flush()
             if fsync:
@@ -763,7 +764,7 @@ class PrintQueue:
 
     def _prepare_dir(self) -> bool:
         try:
-            self._dir.mkdir(parents=True, exist_ok=True)
+            self._dir.mkdir(mode=0o700, parents=True, exist_ok=True)
         except OSError as exc:
             log.error("print spool %s unusable, print jobs will be refused: %s", self._dir, exc)
             return False

@@ -9,12 +9,12 @@ from __future__ import annotations
 
 import csv
 import io
-import os
 from collections.abc import Iterable, Sequence
 from datetime import date, datetime
 from pathlib import Path
 
 from app.errors import InvalidInput
+from app.files import write_atomically
 from app.pos.recall import RecallRow
 
 RECALL_COLUMNS = (
@@ -56,14 +56,10 @@ def recall_csv(rows: Iterable[RecallRow]) -> str:
 
 def write_recall_csv(path: Path, rows: Sequence[RecallRow]) -> int:
     """Writes the CSV through a temporary file: a failed export leaves no half file."""
-    tmp = path.with_name(path.name + ".part")
     try:
-        tmp.write_text(recall_csv(rows), encoding="utf-8")
-        os.replace(tmp, path)
+        write_atomically(path, recall_csv(rows))
     except OSError as exc:
         raise InvalidInput(f"cannot write {path}: {exc.strerror or exc}") from None
-    finally:
-        tmp.unlink(missing_ok=True)
     return len(rows)
 
 
