@@ -3,8 +3,10 @@ half — and owner-only (0600)."""
 
 from __future__ import annotations
 
+import csv
 import os
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
+from datetime import date, datetime
 from pathlib import Path
 from typing import Any, TextIO
 
@@ -50,3 +52,32 @@ def _finish(fileno: int, flush: Callable[[], None], durable: bool) -> None:
     flush()
     if durable:
         os.fsync(fileno)
+
+
+# A cell a spreadsheet would read as a formula: prefixed with a quote (the OWASP rule against
+# CSV injection) — a serial, a location or a customer's name typed as "=HYPERLINK(...)"
+# must stay text. Every CSV the product writes goes through csv_cell.
+_FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def csv_cell(value: object) -> str:
+    """The cell's text, neutralised if a spreadsheet would run it as a formula."""
+    if value is None:
+        return ""
+    if isinstance(value, datetime):
+        text = value.isoformat(sep=" ", timespec="seconds")
+    elif isinstance(value, date):
+        text = value.isoformat()
+    else:
+        text = str(value)
+    return "'" + text if text.startswith(_FORMULA_STARTS) else text
+
+
+def write_csv_rows(out: TextIO, rows: Iterable[Iterable[object]]) -> int:
+    """Writes rows (the header first) with every cell through csv_cell; the data rows' count."""
+    writer = csv.writer(out, lineterminator="\n")
+    count = -1
+    for row in rows:
+        writer.writerow([csv_cell(v) for v in row])
+        count += 1
+    return max(count, 0)

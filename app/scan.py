@@ -16,6 +16,7 @@ from sqlalchemy.orm import Session
 
 from app.customers.models import Customer
 from app.db.uow import Store
+from app.errors import TRIM
 from app.ids import CustomerId, ItemId, LocationId, UnitId
 from app.pos.cart import CartLine
 from app.pos.checkout import unsellable_reason
@@ -214,7 +215,7 @@ def _pick_from_item(
 def resolve_scan(store: Store, actor: Actor, code: str, *, location: str) -> ScanResult:
     """What a code is, with everything the view needs to act on it."""
     require(actor, Permission.VIEW_STOCK)
-    raw = code.strip()
+    raw = code.strip(TRIM)
     if not raw:
         return UnknownScan(code, "empty scan")
     if len(raw) > MAX_CODE:

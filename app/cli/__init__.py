@@ -12,12 +12,15 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from sqlalchemy.engine import make_url
+from sqlalchemy.exc import ArgumentError, DBAPIError
 
 from app import __version__, config
 from app.cli import auth, backoffice, gui, items, labels, receiving, selling, tickets, units, users
 from app.cli.common import EXIT_BAD_INPUT, ArgumentParser, Handler
+from app.db.engine import store_trouble
 from app.db.uow import open_store
-from app.errors import NotFound, UserError
+from app.errors import InvalidInput, NotFound, UserError
+from app.text import shorten
 
 
 def build_parser() -> ArgumentParser:
@@ -50,7 +53,10 @@ def build_parser() -> ArgumentParser:
 
 def _check_store_exists(url: str, command: str) -> None:
     """Only `init` makes a new SQLite store: a mistyped --db must not leave one behind."""
-    parsed = make_url(url) if "://" in url else None
+    try:
+        parsed = make_url(url) if "://" in url else None
+    except ArgumentError:
+        raise InvalidInput(f"--db {shorten(url)} is not a database URL") from None
     if parsed is None or parsed.get_backend_name() != "sqlite" or command == "init":
         return
     database = parsed.database
@@ -76,6 +82,12 @@ def main(argv: Sequence[str] | None = None) -> int:
             store.dispose()
     except UserError as exc:
         print(f"serialpos: {exc}", file=sys.stderr)
+        return EXIT_BAD_INPUT
+    except DBAPIError as exc:  # the transaction was rolled back; say why in one line
+        trouble = store_trouble(exc)
+        if trouble is None:
+            raise
+        print(f"serialpos: {trouble}", file=sys.stderr)
         return EXIT_BAD_INPUT
     except BrokenPipeError:  # `serialpos serials | head` is fine
         return 0

@@ -89,6 +89,12 @@ def acting_user(store: Store, args: argparse.Namespace) -> Actor:
     return actor
 
 
+def whole_number(text: str) -> int:
+    from app.cli.common import whole_number as parse
+
+    return parse(text)
+
+
 def _read_fd(fd: int) -> str:
     try:
         with os.fdopen(fd, "r", encoding="utf-8", closefd=False) as source:
@@ -121,10 +127,10 @@ def approver(store: Store, args: argparse.Namespace, till: str) -> Actor | None:
 
 def add_approval(p: argparse.ArgumentParser) -> None:
     """The approval options: a manager's PIN for what the acting user may not do alone."""
+    p.add_argument("--approve-pin", action="store_true", help="ask a manager's PIN on the terminal")
     p.add_argument(
-        "--approve-pin", action="store_true", help="ask a manager's PIN on the terminal"
+        "--approve-pin-fd", type=whole_number, metavar="N", help="read it from descriptor N"
     )
-    p.add_argument("--approve-pin-fd", type=int, metavar="N", help="read it from descriptor N")
     p.add_argument("--approve-pin-env", metavar="VAR", help="read it from environment var VAR")
 
 
@@ -133,7 +139,7 @@ def cmd_login(store: Store, args: argparse.Namespace) -> None:
     if not name:
         raise InvalidInput(f"log in as whom? --as USER (before 'login') or {USER_ENV}")
     if not 0 < args.hours <= 24:
-        raise InvalidInput("--hours: give a number of hours from 0 to 24")
+        raise InvalidInput("--hours: give a number of hours from 1 to 24")
     actor = users.actor_by_name_and_pin(store, name, _pin_for(name))
     token, expires = sessions.open_session(store, actor, timedelta(hours=args.hours))
     path = session_path()
@@ -152,7 +158,7 @@ def cmd_logout(store: Store, args: argparse.Namespace) -> None:
 
 def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     p = sub.add_parser("login", help="prove your PIN once; later commands act as you")
-    p.add_argument("--hours", type=float, default=8.0, help="how long (at most 24)")
+    p.add_argument("--hours", type=whole_number, default=8, help="how long (1 to 24)")
     p.set_defaults(handler=cmd_login)
     p = sub.add_parser("logout", help="forget the login session")
     p.set_defaults(handler=cmd_logout)

@@ -16,7 +16,7 @@ from typing import Any
 
 from app import config
 from app.cli import auth
-from app.cli.common import ArgumentParser, acting_user, parse_amount, plain
+from app.cli.common import ArgumentParser, acting_user, parse_amount, plain, whole_number
 from app.cli.receiving import read_text_file
 from app.db.uow import Store
 from app.errors import InvalidInput, NotFound, PermissionDenied
@@ -221,7 +221,7 @@ def register(sub: Any) -> None:
     p.add_argument("sku")
     p.add_argument("--range", help="A...B")
     p.add_argument("--serials")
-    p.add_argument("--batch", type=int)
+    p.add_argument("--batch", type=whole_number)
     p.add_argument("--received", metavar="FROM..TO", help="receipt dates, YYYY-MM-DD")
     p.add_argument("--supplier")
     out = p.add_mutually_exclusive_group()
@@ -246,12 +246,12 @@ def register(sub: Any) -> None:
     _serial_input(p)
     p.add_argument("--supplier")
     p.add_argument("--cost")
-    p.add_argument("--supplier-warranty-days", type=int, default=0)
+    p.add_argument("--supplier-warranty-days", type=whole_number, default=0)
     p.set_defaults(handler=cmd_expected_import)
     for name, handler in (("tick", cmd_expected_tick), ("show", cmd_expected_show),
                           ("confirm", cmd_expected_confirm)):  # fmt: skip
         p = ex.add_parser(name)
-        p.add_argument("delivery", type=int)
+        p.add_argument("delivery", type=whole_number)
         if name == "tick":
             p.add_argument("--serials", required=True, help="scanned serials")
         p.set_defaults(handler=handler)

@@ -6,7 +6,7 @@ import argparse
 from pathlib import Path
 
 from app import config
-from app.cli.common import ArgumentParser, Subcommands, acting_user
+from app.cli.common import ArgumentParser, Subcommands, acting_user, whole_number
 from app.db.uow import Store
 from app.errors import NotFound
 from app.stock import queries, serials
@@ -61,7 +61,9 @@ def register(sub: Subcommands[ArgumentParser]) -> None:
     p.add_argument("sku")
     which = p.add_mutually_exclusive_group(required=True)
     which.add_argument("--serials", help="these serials (separated by , ; tab or new line)")
-    which.add_argument("--received-batch", type=int, metavar="ID", help="the units of a receiving")
+    which.add_argument(
+        "--received-batch", type=whole_number, metavar="ID", help="the units of a receiving"
+    )
     which.add_argument("--all-in-stock", action="store_true")
     where = p.add_mutually_exclusive_group(required=True)
     where.add_argument(

@@ -5,8 +5,8 @@
 from __future__ import annotations
 
 import argparse
-import csv
 from collections.abc import Iterable
+from itertools import chain
 from pathlib import Path
 from typing import TextIO
 
@@ -21,10 +21,11 @@ from app.cli.common import (
     history_json,
     stock_json,
     unit_json,
+    whole_number,
 )
 from app.db.uow import Store
 from app.errors import InvalidInput, NotFound
-from app.files import write_atomically
+from app.files import write_atomically, write_csv_rows
 from app.money import format_plain
 from app.stock import queries
 from app.stock.moves import transfer_units, write_off
@@ -98,11 +99,10 @@ def write_units_csv(path: Path, units: Iterable[UnitRecord]) -> int:
 
     def write(out: TextIO) -> None:
         nonlocal count
-        writer = csv.DictWriter(out, fieldnames=EXPORT_COLUMNS)
-        writer.writeheader()
-        for unit in units:
-            writer.writerow(unit_json(unit))
-            count += 1
+        rows = (unit_json(unit) for unit in units)
+        count = write_csv_rows(
+            out, chain([EXPORT_COLUMNS], ([row[c] for c in EXPORT_COLUMNS] for row in rows))
+        )
 
     try:
         write_atomically(path, write)
@@ -134,7 +134,7 @@ def _add_unit_filters(p: argparse.ArgumentParser) -> None:
 def register(sub: Subcommands[ArgumentParser]) -> None:
     p = sub.add_parser("serials", help="list and search serial units")
     _add_unit_filters(p)
-    p.add_argument("--limit", type=int, default=100)
+    p.add_argument("--limit", type=whole_number, default=100)
     add_listing(p)
     p.set_defaults(handler=cmd_serials)
 

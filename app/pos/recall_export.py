@@ -10,31 +10,17 @@ from __future__ import annotations
 import csv
 import io
 from collections.abc import Iterable, Sequence
-from datetime import date, datetime
 from pathlib import Path
 
 from app.errors import InvalidInput
-from app.files import write_atomically
+from app.files import csv_cell, write_atomically
 from app.pos.recall import RecallRow
 
 RECALL_COLUMNS = (
     "sku", "serial", "status", "location", "customer", "phone", "email", "sale_date",
     "receipt", "ticket", "received", "batch", "supplier",
 )  # fmt: skip
-_FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
-
-
-def safe_cell(value: object) -> str:
-    """The cell's text, neutralised if a spreadsheet would run it as a formula."""
-    if value is None:
-        return ""
-    if isinstance(value, datetime):
-        text = value.isoformat(sep=" ", timespec="seconds")
-    elif isinstance(value, date):
-        text = value.isoformat()
-    else:
-        text = str(value)
-    return "'" + text if text.startswith(_FORMULA_STARTS) else text
+safe_cell = csv_cell  # the one rule, in app.files
 
 
 def recall_cells(row: RecallRow) -> list[str]:

@@ -28,6 +28,7 @@ from datetime import timedelta
 from sqlalchemy import ColumnElement, and_, delete, select, text
 from sqlalchemy.orm import Session
 
+from app.db.engine import is_read_only
 from app.db.types import utcnow
 from app.db.uow import Store
 from app.errors import PermissionDenied
@@ -78,6 +79,9 @@ def _seconds(delta: timedelta) -> int:
 def claim(store: Store, scope: Scope) -> Attempt:
     """Records one attempt, or refuses (PermissionDenied) while the brake holds."""
     now = utcnow()
+    if is_read_only(store.engine):
+        # A read-only copy cannot count attempts; whoever holds it holds the file anyway.
+        return Attempt(0, scope, MAX_PIN_FAILURES, False)
     with store.write() as session:
         _serialize(session, scope)
         session.execute(delete(PinFailure).where(PinFailure.at <= now - PIN_WINDOW))
@@ -120,6 +124,8 @@ def _release(session: Session, attempt: Attempt) -> None:
 
 def release(store: Store, attempt: Attempt) -> None:
     """The attempt did not guess anything (a right PIN, or refused for another reason)."""
+    if not attempt.id:
+        return
     with store.write() as session:
         _release(session, attempt)
 
@@ -137,6 +143,8 @@ def checked(store: Store, scope: Scope, pin: str, owner: Callable[[Session], Use
     if user is None or (attempt.override and user.role != Role.MANAGER.value):
         raise PermissionDenied(f"wrong PIN{tries_left(attempt)}")
     new_hash = None if is_current(user.pin_hash) else hash_pin(pin)
+    if not attempt.id:
+        return user
     with store.write() as session:
         _release(session, attempt)
         if new_hash is not None:
