@@ -15,7 +15,19 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError, DBAPIError
 
 from app import __version__, config
-from app.cli import auth, backoffice, gui, items, labels, receiving, selling, tickets, units, users
+from app.cli import (
+    auth,
+    backoffice,
+    gui,
+    items,
+    labels,
+    maintenance,
+    receiving,
+    selling,
+    tickets,
+    units,
+    users,
+)
 from app.cli.common import EXIT_BAD_INPUT, ArgumentParser, Handler
 from app.db.engine import store_trouble
 from app.db.uow import open_store
@@ -46,6 +58,7 @@ def build_parser() -> ArgumentParser:
         units.register_export,
         tickets.register,
         backoffice.register,
+        maintenance.register,
     ):
         register(sub)
     return parser
