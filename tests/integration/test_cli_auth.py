@@ -97,3 +97,12 @@ def test_an_approval_pin_is_read_from_a_file_descriptor(shop: Shop) -> None:
     # A cashier may not write off even with approval; the approval itself was read and
     # checked (a wrong one would say "wrong PIN").
     assert code == 2 and "wrong PIN" not in err, err
+
+
+def test_a_new_pin_need_not_be_on_the_command_line(
+    shop: Shop, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("SERIALPOS_NEW_PIN", "8080")
+    assert shop("user", "add", "carl", "--role", "cashier")[0] == 0
+    code, _, err = shop("--as", "carl", "stock", user=None, pin="8080")
+    assert code == 0, err

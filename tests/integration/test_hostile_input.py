@@ -4,7 +4,6 @@ what the product writes (messages, listings, CSV) never carries a control or a f
 from __future__ import annotations
 
 import csv
-import os
 from pathlib import Path
 
 import pytest
@@ -68,7 +67,9 @@ CASES = st.one_of(
 
 
 @pytest.fixture
-def shop(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> Shop:
+def shop(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> Shop:
     s = Shop(tmp_path / "hostile.sqlite3", capsys)
     assert s("init", "--manager", "boss", "--pin", "4321", user=None)[0] == 0
     for args in (
@@ -81,7 +82,7 @@ def shop(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> Shop:
     ):
         code, _, err = s(*args)
         assert code == 0, err
-    os.chdir(s.path.parent)
+    monkeypatch.chdir(s.path.parent)
     return s
 
 
