@@ -7,7 +7,7 @@ from decimal import ROUND_HALF_UP, Decimal
 
 from babel.numbers import format_currency
 
-from app.errors import InvalidInput
+from app.errors import TRIM, InvalidInput
 from app.text import shorten
 
 MINOR_UNITS = 100
@@ -25,7 +25,7 @@ def parse_money(text: str, *, field: str = "amount") -> int:
     """'12.50' -> 1250. Plain ASCII decimal digits with at most two decimals (thousands
     commas allowed): no exponents, underscores, signs, or digits of other scripts — Python's
     Decimal would read '1e2' as 100 and '١٢' as 12, which no shop means."""
-    cleaned = text.strip()
+    cleaned = text.strip(TRIM)
     shown = shorten(cleaned)
     if "," in cleaned and not _THOUSANDS.match(cleaned):
         # "1,50" is a decimal comma we refuse rather than read as 150.
@@ -61,7 +61,7 @@ def format_money(minor: int, *, currency: str = "USD", locale: str = "en_US") ->
 
 def parse_percent(text: str, *, what: str = "a discount") -> int:
     """'12.5' or '12,5 %' -> 1250 basis points; blank is 0. The range is the caller's rule."""
-    cleaned = text.strip().rstrip("%").strip().replace(",", ".") or "0"
+    cleaned = text.strip(TRIM).rstrip("%").strip(TRIM).replace(",", ".") or "0"
     if not _PERCENT.match(cleaned):
         if _MANY_DECIMALS.match(cleaned):
             raise InvalidInput(f"{what} has at most two decimals")

@@ -13,7 +13,7 @@ from typing import Any, NoReturn
 
 from app.cli.auth import acting_user
 from app.db.uow import Store
-from app.errors import InvalidInput, escaped
+from app.errors import TRIM, InvalidInput, escaped
 from app.money import format_plain, parse_money, parse_percent
 from app.stock.records import HistoryEntry, StockRow, UnitRecord
 from app.text import shorten
@@ -95,7 +95,7 @@ def emit(args: argparse.Namespace, rows: Sequence[dict[str, Any]], columns: Sequ
 def whole_number(text: str) -> int:
     """An argparse type: ASCII digits, 0 to 2**31-1 (store columns are 32-bit; int() would
     take '١٢', '1_000' and numbers SQLite cannot bind)."""
-    cleaned = text.strip()
+    cleaned = text.strip(TRIM)
     if not (cleaned.isascii() and cleaned.isdigit()) or len(cleaned) > 10 or int(cleaned) >= 2**31:
         raise argparse.ArgumentTypeError(f"{shorten(cleaned)} is not a whole number")
     return int(cleaned)

@@ -14,7 +14,7 @@ from app.cli import auth
 from app.cli.common import ArgumentParser, Subcommands, acting_user, add_listing, parse_amount
 from app.customers import services as customers
 from app.db.uow import Store
-from app.errors import InvalidInput
+from app.errors import TRIM, InvalidInput
 from app.paperwork.receipts import day_report_lines, receipt_text, refund_receipt, sale_receipt
 from app.pos import ticket_sale
 from app.pos.cart import Cart, TenderInput, TenderKind
@@ -67,7 +67,7 @@ def _tenders(pays: Sequence[str], total: int) -> tuple[TenderInput, ...]:
     for pay in pays:
         kind_text, _, rest = pay.partition(":")
         try:
-            kind = TenderKind(kind_text.strip().lower())
+            kind = TenderKind(kind_text.strip(TRIM).lower())
         except ValueError:
             raise InvalidInput(f"--pay {pay!r}: use cash[:AMOUNT] or card:REF[:AMOUNT]") from None
         if kind is TenderKind.CASH:

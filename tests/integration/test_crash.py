@@ -21,7 +21,7 @@ from app.stock.locations import create_location
 from app.users import services as users
 
 WORKER = Path(__file__).with_name("crash_worker.py")
-KILLS = 60
+KILLS = 50
 
 
 def _one(db: sqlite3.Connection, sql: str) -> int:
@@ -91,7 +91,7 @@ def test_killing_a_till_at_random_moments_never_leaves_half_a_sale(store_path: P
             worker.stdin.write(f"go {kill}\n")
             worker.stdin.flush()
             pid = int(worker.stdout.readline())
-            time.sleep(rng.uniform(0.05, 0.6))
+            time.sleep(rng.uniform(0.05, 0.5))
             os.kill(pid, signal.SIGKILL)
             assert worker.stdout.readline().strip() == "dead"
             _check(store_path)
