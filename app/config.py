@@ -177,10 +177,18 @@ def load_settings(path: Path | None = None) -> Settings:
         raw = tomllib.loads(path.read_text(encoding="utf-8"))
     except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
         raise InvalidInput(f"settings file {path} is not valid TOML: {exc}") from None
+    except OSError as exc:
+        raise InvalidInput(f"settings file {path}: {exc.strerror}") from None
+    printers = raw.get("printers", [])
+    if not isinstance(printers, list) or not all(isinstance(p, dict) for p in printers):
+        raise InvalidInput(f"settings file {path}: printers must be [[printers]] tables")
+    scanner = raw.get("scanner", {})
+    if not isinstance(scanner, dict):
+        raise InvalidInput(f"settings file {path}: [scanner] must be a table")
     return Settings(
         shop=_shop_from(raw.get("shop", {})),
-        printers=tuple(raw.get("printers", ())),
-        scanner=dict(raw.get("scanner", {})),
+        printers=tuple(printers),
+        scanner=dict(scanner),
         label_size=str(raw.get("label_size", "50x25")),
         receipt_printer=str(raw.get("receipt_printer", "")),
         label_printer=str(raw.get("label_printer", "")),
@@ -191,7 +199,7 @@ def load_settings(path: Path | None = None) -> Settings:
 def save_settings(settings: Settings, path: Path | None = None) -> None:
     """Writes the settings atomically: a crash never leaves half a file."""
     path = path or config_path()
-    path.parent.mkdir(parents=True, exist_ok=True)
+    path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
     shop = asdict(settings.shop)
     shop = {k: list(v) if isinstance(v, tuple) else v for k, v in shop.items()}
     doc: dict[str, Any] = {

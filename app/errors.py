@@ -5,13 +5,30 @@ Raising one of these inside a service aborts its transaction: nothing is written
 
 from __future__ import annotations
 
+import re
+
+# What may be trimmed from the ends of a typed or scanned text. Not str.strip()'s idea of
+# whitespace, which includes the GS1 group separator and the other C0 separators: a
+# trailing \x1d is scanner noise to refuse, not blank space to drop.
+TRIM = " \t\r\n"
+_BLANKS = re.compile("[ \t\r\n\v\f]+")
+
+
+def escaped(text: str) -> str:
+    """`text` safe to print on a terminal or in a listing: every character that is not
+    printable (ESC, other controls, surrogates from undecodable bytes) as a \\x.. escape."""
+    if text.isprintable():
+        return text
+    return "".join(ch if ch.isprintable() else repr(ch)[1:-1] for ch in text)
+
 
 class UserError(Exception):
     """Base of every error caused by what a user asked for (not a bug)."""
 
     def __init__(self, message: str) -> None:
-        # One line, whatever the caller quoted: a stray newline would break the CLI contract.
-        super().__init__(" ".join(message.split()))
+        # One line, whatever the caller quoted: a stray newline would break the CLI contract,
+        # and a raw ESC from the input would drive the user's terminal.
+        super().__init__(escaped(" ".join(_BLANKS.split(message.strip(TRIM)))))
 
     @property
     def message(self) -> str:

@@ -3,42 +3,46 @@
 from __future__ import annotations
 
 import re
-from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+from decimal import ROUND_HALF_UP, Decimal
 
 from babel.numbers import format_currency
 
-from app.errors import InvalidInput
+from app.errors import TRIM, InvalidInput
+from app.text import shorten
 
 MINOR_UNITS = 100
 BP_PER_PERCENT = 100  # rates and discounts are basis points: 12.5 % is 1250
-_THOUSANDS = re.compile(r"^\d{1,3}(,\d{3})+(\.\d+)?$")
+# re's \d matches every script's digits; a shop's amounts are ASCII 0-9 only.
+_THOUSANDS = re.compile(r"^[0-9]{1,3}(,[0-9]{3})+(\.[0-9]+)?$")
+_AMOUNT = re.compile(r"^([0-9]+|[0-9]{1,3}(,[0-9]{3})+)(\.[0-9]{1,2})?$")
+_MANY_DECIMALS = re.compile(r"^[0-9,]*\.[0-9]{3,}$")
+_PERCENT = re.compile(r"^[0-9]{1,4}(\.[0-9]{1,2})?$")
 # Amounts are INTEGER columns (32-bit on PostgreSQL): 21 million in major units is a typo.
 _MAX_AMOUNT = 2**31
 
 
 def parse_money(text: str, *, field: str = "amount") -> int:
-    """'12.50' -> 1250. Refuses more than two decimals, negatives and nonsense."""
-    cleaned = text.strip()
-    if "," in cleaned:
-        # Only as thousands separators ("1,234.50"); "1,50" is a decimal comma we refuse
-        # rather than read as 150.
-        if not _THOUSANDS.match(cleaned):
-            raise InvalidInput(f"{field} {cleaned[:30]!r}: use a point for decimals, like 12.50")
-        cleaned = cleaned.replace(",", "")
-    try:
-        value = Decimal(cleaned)
-    except InvalidOperation:
-        raise InvalidInput(f"{field} {text.strip()[:30]!r} is not an amount like 12.50") from None
-    if not value.is_finite():
-        raise InvalidInput(f"{field} {text.strip()[:30]!r} is not an amount like 12.50")
-    if value < 0:
-        raise InvalidInput(f"{field} cannot be negative")
-    minor = value * MINOR_UNITS
-    if minor != minor.to_integral_value():
-        raise InvalidInput(f"{field} {text.strip()!r} has more than two decimals")
+    """'12.50' -> 1250. Plain ASCII decimal digits with at most two decimals (thousands
+    commas allowed): no exponents, underscores, signs, or digits of other scripts — Python's
+    Decimal would read '1e2' as 100 and '١٢' as 12, which no shop means."""
+    cleaned = text.strip(TRIM)
+    shown = shorten(cleaned)
+    if "," in cleaned and not _THOUSANDS.match(cleaned):
+        # "1,50" is a decimal comma we refuse rather than read as 150.
+        raise InvalidInput(f"{field} {shown}: use a point for decimals, like 12.50")
+    if not _AMOUNT.match(cleaned):
+        if _MANY_DECIMALS.match(cleaned):
+            raise InvalidInput(f"{field} {shown} has more than two decimals")
+        if cleaned.startswith("-") and _AMOUNT.match(cleaned[1:]):
+            raise InvalidInput(f"{field} cannot be negative")
+        raise InvalidInput(f"{field} {shown} is not an amount like 12.50")
+    digits = cleaned.replace(",", "")
+    if len(digits.partition(".")[0].lstrip("0")) > 10:
+        raise InvalidInput(f"{field} {shown} is too large")
+    minor = int(Decimal(digits) * MINOR_UNITS)
     if minor >= _MAX_AMOUNT:
-        raise InvalidInput(f"{field} {text.strip()!r} is too large")
-    return int(minor)
+        raise InvalidInput(f"{field} {shown} is too large")
+    return minor
 
 
 def to_decimal(minor: int) -> Decimal:
@@ -57,15 +61,12 @@ def format_money(minor: int, *, currency: str = "USD", locale: str = "en_US") ->
 
 def parse_percent(text: str, *, what: str = "a discount") -> int:
     """'12.5' or '12,5 %' -> 1250 basis points; blank is 0. The range is the caller's rule."""
-    cleaned = text.strip().rstrip("%").strip().replace(",", ".")
-    try:
-        value = Decimal(cleaned or "0")
-    except InvalidOperation:
-        raise InvalidInput(f"{text.strip()[:20]!r} is not a percentage like 10 or 12.5") from None
-    bp = value * BP_PER_PERCENT
-    if not bp.is_finite() or bp != bp.to_integral_value():
-        raise InvalidInput(f"{what} has at most two decimals")
-    return int(bp)
+    cleaned = text.strip(TRIM).rstrip("%").strip(TRIM).replace(",", ".") or "0"
+    if not _PERCENT.match(cleaned):
+        if _MANY_DECIMALS.match(cleaned):
+            raise InvalidInput(f"{what} has at most two decimals")
+        raise InvalidInput(f"{shorten(text.strip(), 20)} is not a percentage like 10 or 12.5")
+    return int(Decimal(cleaned) * BP_PER_PERCENT)
 
 
 def percent_text(bp: int) -> str:

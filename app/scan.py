@@ -17,7 +17,7 @@ from sqlalchemy.orm import Session
 
 from app.customers.models import Customer
 from app.db.uow import Store
-from app.errors import InvalidInput
+from app.errors import TRIM, InvalidInput
 from app.ids import CustomerId, ItemId, LocationId, UnitId
 from app.pos.cart import BundlePart, CartLine
 from app.pos.checkout import unsellable_reason
@@ -317,7 +317,7 @@ def _bundle_step(item: ItemSummary, components: tuple[BundleNeed, ...]) -> SaleS
 def resolve_scan(store: Store, actor: Actor, code: str, *, location: str) -> ScanResult:
     """What a code is, with everything the view needs to act on it."""
     require(actor, Permission.VIEW_STOCK)
-    raw = code.strip()
+    raw = code.strip(TRIM)
     if not raw:
         return UnknownScan(code, "empty scan")
     if len(raw) > MAX_CODE:

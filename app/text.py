@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import unicodedata
 
-from app.errors import InvalidInput
+from app.errors import TRIM, InvalidInput
 
 # Control, format, surrogate, private use, unassigned, line and paragraph separators: never
 # part of a name, a reason or a serial (a stray ESC or newline would reach a printer or a CSV).
@@ -29,7 +29,7 @@ def shorten(text: str, limit: int = 30) -> str:
 
 def clean_text(text: str, *, field: str, max_length: int, required: bool = True) -> str:
     """Trims; refuses control characters, over-long and (if required) empty texts."""
-    cleaned = text.strip()
+    cleaned = text.strip(TRIM)
     if has_control_chars(cleaned):
         raise InvalidInput(f"{field} {shorten(cleaned)} contains a control character")
     if required and not cleaned:

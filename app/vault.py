@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import os
 import threading
+from collections.abc import Callable
 from pathlib import Path
 
 from cryptography.fernet import Fernet, InvalidToken
@@ -25,14 +26,15 @@ def key_path() -> Path:
     return Path(override) if override else config_path().parent / "secret.key"
 
 
-def _read_or_create(path: Path) -> bytes:
+def read_or_create_secret(path: Path, make: Callable[[], bytes] = Fernet.generate_key) -> bytes:
+    """The secret in `path`, made by `make` and written owner-only (0600) on first use."""
     with _lock:
         try:
             return path.read_bytes().strip()
         except FileNotFoundError:
             pass
-        path.parent.mkdir(parents=True, exist_ok=True)
-        key = Fernet.generate_key()
+        path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
+        key = make()
         try:
             # O_EXCL: of two processes creating it at once, one writes and both read it.
             fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
@@ -46,7 +48,7 @@ def _read_or_create(path: Path) -> bytes:
 
 
 def _fernet() -> Fernet:
-    return Fernet(_read_or_create(key_path()))
+    return Fernet(read_or_create_secret(key_path()))
 
 
 def seal(plain: str) -> str:

@@ -11,10 +11,23 @@ import pytest
 
 # Qt aborts without a display; every test runs offscreen.
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+# The PIN pepper (app.users.pins) of a test run lives in its own folder, never the user's, and
+# is the same for every test of a worker (and its child processes): the template store's
+# PINs are hashed with it.
+if "SERIALPOS_PIN_KEY_FILE" not in os.environ:
+    import tempfile
+
+    os.environ["SERIALPOS_PIN_KEY_FILE"] = str(Path(tempfile.mkdtemp()) / "pin.key")
 
 from app.db.uow import Store, open_store, sqlite_url
+from app.users import pins
 from app.users import services as users
 from app.users.roles import Actor, Role
+
+# PIN hashing is slow on purpose; the tests hash and check thousands of PINs, so in this
+# process they use a small cost (child processes the tests start use the real one).
+REAL_PIN_COST = pins.COST_N
+pins.COST_N = 2**4
 
 PINS = {"manager": "9999", "backoffice": "3333", "cashier": "1111", "service": "2222"}
 
@@ -34,6 +47,15 @@ def _seed_users(store: Store) -> None:
 def _secret_key_in_tmp(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """The Fernet key (app.vault) of each test lives in its own folder, never the user's."""
     monkeypatch.setenv("SERIALPOS_KEY_FILE", str(tmp_path / "secret.key"))
+    monkeypatch.setenv("SERIALPOS_SESSION_FILE", str(tmp_path / "session.json"))
+    for name in ("SERIALPOS_PIN", "SERIALPOS_USER"):
+        monkeypatch.delenv(name, raising=False)
+
+
+@pytest.fixture
+def real_pin_cost(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The production PIN hash cost, for the tests that measure it."""
+    monkeypatch.setattr(pins, "COST_N", REAL_PIN_COST)
 
 
 @pytest.fixture(scope="session")
@@ -119,10 +141,13 @@ def cashier(store: Store) -> Actor:
 
 
 def dump_tables(store: Store) -> dict[str, list[tuple[object, ...]]]:
-    """Every row of every table, for asserting that a refused call changed nothing."""
+    """Every row of every table, for asserting that a refused call changed nothing — except
+    the wrong-PIN brake's attempts, which a refused PIN adds on purpose (tests/unit/
+    test_pin_brake.py checks those)."""
     from sqlalchemy import inspect, text
 
-    tables = sorted(t for t in inspect(store.engine).get_table_names() if t != "alembic_version")
+    skip = {"alembic_version", "pin_failures"}
+    tables = sorted(t for t in inspect(store.engine).get_table_names() if t not in skip)
     with store.engine.connect() as conn:
         return {
             t: [tuple(r) for r in conn.execute(text(f'SELECT * FROM "{t}" ORDER BY 1'))]

@@ -12,24 +12,44 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from sqlalchemy.engine import make_url
+from sqlalchemy.exc import ArgumentError, DBAPIError
 
 from app import __version__, config
-from app.cli import backoffice, gui, items, labels, receiving, selling, tickets, units, users
+from app.cli import (
+    auth,
+    backoffice,
+    gui,
+    items,
+    labels,
+    maintenance,
+    receiving,
+    selling,
+    tickets,
+    units,
+    users,
+)
 from app.cli.common import EXIT_BAD_INPUT, ArgumentParser, Handler
+from app.db.engine import store_trouble
 from app.db.uow import open_store
-from app.errors import NotFound, UserError
+from app.errors import InvalidInput, NotFound, UserError
+from app.text import shorten
 
 
 def build_parser() -> ArgumentParser:
     parser = ArgumentParser(prog="serialpos", description="SerialPOS back office")
     parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
     parser.add_argument("--db", help="SQLAlchemy URL (default: SERIALPOS_DB or the local store)")
-    parser.add_argument("--as", dest="as_user", help="acting user (default: SERIALPOS_USER)")
+    parser.add_argument(
+        "--as",
+        dest="as_user",
+        help="acting user (default: SERIALPOS_USER); their PIN is asked, or SERIALPOS_PIN",
+    )
     sub = parser.add_subparsers(dest="command", parser_class=ArgumentParser)
     # In the order `serialpos --help` lists them.
     for register in (
         gui.register,
         users.register,
+        auth.register,
         items.register,
         receiving.register,
         units.register,
@@ -38,6 +58,7 @@ def build_parser() -> ArgumentParser:
         units.register_export,
         tickets.register,
         backoffice.register,
+        maintenance.register,
     ):
         register(sub)
     return parser
@@ -45,7 +66,10 @@ def build_parser() -> ArgumentParser:
 
 def _check_store_exists(url: str, command: str) -> None:
     """Only `init` makes a new SQLite store: a mistyped --db must not leave one behind."""
-    parsed = make_url(url) if "://" in url else None
+    try:
+        parsed = make_url(url) if "://" in url else None
+    except ArgumentError:
+        raise InvalidInput(f"--db {shorten(url)} is not a database URL") from None
     if parsed is None or parsed.get_backend_name() != "sqlite" or command == "init":
         return
     database = parsed.database
@@ -62,6 +86,7 @@ def main(argv: Sequence[str] | None = None) -> int:
                 args.no_demo = False
             return gui.cmd_gui(url, args)
         _check_store_exists(url, args.command)
+        args.url = url
         store = open_store(url)
         try:
             handler: Handler = args.handler
@@ -70,6 +95,12 @@ def main(argv: Sequence[str] | None = None) -> int:
             store.dispose()
     except UserError as exc:
         print(f"serialpos: {exc}", file=sys.stderr)
+        return EXIT_BAD_INPUT
+    except DBAPIError as exc:  # the transaction was rolled back; say why in one line
+        trouble = store_trouble(exc)
+        if trouble is None:
+            raise
+        print(f"serialpos: {trouble}", file=sys.stderr)
         return EXIT_BAD_INPUT
     except BrokenPipeError:  # `serialpos serials | head` is fine
         return 0

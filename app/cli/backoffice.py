@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
 import sys
 from dataclasses import asdict
 from datetime import date
@@ -16,7 +15,8 @@ from pathlib import Path
 from typing import Any
 
 from app import config
-from app.cli.common import ArgumentParser, acting_user, parse_amount, plain
+from app.cli import auth
+from app.cli.common import ArgumentParser, acting_user, parse_amount, plain, whole_number
 from app.cli.receiving import read_text_file
 from app.db.uow import Store
 from app.errors import InvalidInput, NotFound, PermissionDenied
@@ -25,7 +25,6 @@ from app.pos.recall_export import recall_lines, write_recall_csv
 from app.stock import count_apply, counts, expected, serial_csv, serials, warranty
 from app.stock.count_records import CountTally, CountVariance
 from app.stock.receiving import Receiving
-from app.users import services as users
 from app.users.roles import Actor, Role
 
 
@@ -37,13 +36,7 @@ def _date(text: str, what: str) -> date:
 
 
 def _approver(store: Store, args: argparse.Namespace) -> Actor | None:
-    """A manager's approval from the PIN in the named environment variable (never argv)."""
-    if not args.approve_pin_env:
-        return None
-    pin = os.environ.get(args.approve_pin_env)
-    if not pin:
-        raise InvalidInput(f"--approve-pin-env: {args.approve_pin_env} is not set")
-    return users.actor_by_pin(store, pin)
+    return auth.approver(store, args, config.load_settings().shop.till)
 
 
 def _listed(args: argparse.Namespace) -> list[serials.SerialEntry]:
@@ -91,7 +84,10 @@ def cmd_count(store: Store, args: argparse.Namespace) -> None:
     quantities = [_quantity(q) for q in args.quantity or ()]
     approver = _approver(store, args)
     if args.apply and actor.role is not Role.MANAGER and approver is None:
-        raise PermissionDenied("--apply writes missing units off: it needs --approve-pin-env")
+        raise PermissionDenied(
+            "--apply writes missing units off: it needs a manager's approval"
+            " (--approve-pin, -fd or -env)"
+        )
     count_id = _count_of(store, actor, args.location)
     for entry in entries:
         result = counts.scan_count(store, actor, count_id, entry.serial)
@@ -218,14 +214,14 @@ def register(sub: Any) -> None:
     _serial_input(p)
     p.add_argument("--quantity", action="append", metavar="SKU=N", help="a bulk item's count")
     p.add_argument("--apply", action="store_true", help="apply the variance after the tally")
-    p.add_argument("--approve-pin-env", metavar="VAR", help="env var holding a manager's PIN")
+    auth.add_approval(p)
     p.set_defaults(handler=cmd_count)
 
     p = sub.add_parser("recall", help="an item's units by range, list, batch, supplier, date")
     p.add_argument("sku")
     p.add_argument("--range", help="A...B")
     p.add_argument("--serials")
-    p.add_argument("--batch", type=int)
+    p.add_argument("--batch", type=whole_number)
     p.add_argument("--received", metavar="FROM..TO", help="receipt dates, YYYY-MM-DD")
     p.add_argument("--supplier")
     out = p.add_mutually_exclusive_group()
@@ -238,7 +234,7 @@ def register(sub: Any) -> None:
     p.add_argument("--end", required=True, help="YYYY-MM-DD")
     p.add_argument("--reason", required=True)
     p.add_argument("--sku")
-    p.add_argument("--approve-pin-env", metavar="VAR", help="env var holding a manager's PIN")
+    auth.add_approval(p)
     p.set_defaults(handler=cmd_warranty)
 
     ex = sub.add_parser("expected", help="receive against a supplier's serial list").add_subparsers(
@@ -250,12 +246,12 @@ def register(sub: Any) -> None:
     _serial_input(p)
     p.add_argument("--supplier")
     p.add_argument("--cost")
-    p.add_argument("--supplier-warranty-days", type=int, default=0)
+    p.add_argument("--supplier-warranty-days", type=whole_number, default=0)
     p.set_defaults(handler=cmd_expected_import)
     for name, handler in (("tick", cmd_expected_tick), ("show", cmd_expected_show),
                           ("confirm", cmd_expected_confirm)):  # fmt: skip
         p = ex.add_parser(name)
-        p.add_argument("delivery", type=int)
+        p.add_argument("delivery", type=whole_number)
         if name == "tick":
             p.add_argument("--serials", required=True, help="scanned serials")
         p.set_defaults(handler=handler)

@@ -6,20 +6,20 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
 import sys
 from collections.abc import Callable, Sequence
 from datetime import date, datetime
 from typing import Any, NoReturn
 
+from app.cli.auth import acting_user
 from app.db.uow import Store
-from app.errors import InvalidInput
+from app.errors import TRIM, InvalidInput, escaped
 from app.money import format_plain, parse_money, parse_percent
 from app.stock.records import HistoryEntry, StockRow, UnitRecord
-from app.users import services as users
-from app.users.roles import Actor
+from app.text import shorten
 
 EXIT_BAD_INPUT = 2
+__all__ = ["acting_user"]  # re-exported: every command module takes it from here
 
 
 class ArgumentParser(argparse.ArgumentParser):
@@ -74,7 +74,10 @@ def stock_json(row: StockRow) -> dict[str, Any]:
 
 def print_table(rows: Sequence[dict[str, Any]], columns: Sequence[str]) -> None:
     """Aligned columns for people; --json is for scripts."""
-    cells = [[("" if r.get(c) is None else str(plain(r.get(c)))) for c in columns] for r in rows]
+    cells = [
+        [("" if r.get(c) is None else escaped(str(plain(r.get(c))))) for c in columns]
+        for r in rows
+    ]
     widths = [max([len(c), *(len(row[i]) for row in cells)]) for i, c in enumerate(columns)]
     print("  ".join(c.upper().ljust(w) for c, w in zip(columns, widths, strict=True)).rstrip())
     for row in cells:
@@ -89,11 +92,13 @@ def emit(args: argparse.Namespace, rows: Sequence[dict[str, Any]], columns: Sequ
         print_table(rows, columns)
 
 
-def acting_user(store: Store, args: argparse.Namespace) -> Actor:
-    name = args.as_user or os.environ.get("SERIALPOS_USER")
-    if not name:
-        raise InvalidInput("say who is acting: --as USER (before the subcommand) or SERIALPOS_USER")
-    return users.actor_by_name(store, name)
+def whole_number(text: str) -> int:
+    """An argparse type: ASCII digits, 0 to 2**31-1 (store columns are 32-bit; int() would
+    take '١٢', '1_000' and numbers SQLite cannot bind)."""
+    cleaned = text.strip(TRIM)
+    if not (cleaned.isascii() and cleaned.isdigit()) or len(cleaned) > 10 or int(cleaned) >= 2**31:
+        raise argparse.ArgumentTypeError(f"{shorten(cleaned)} is not a whole number")
+    return int(cleaned)
 
 
 def parse_amount(text: str | None, field: str) -> int | None:

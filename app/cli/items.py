@@ -14,6 +14,7 @@ from app.cli.common import (
     emit,
     parse_amount,
     parse_tax_rate,
+    whole_number,
 )
 from app.db.uow import Store
 from app.errors import InvalidInput
@@ -127,9 +128,9 @@ def _add_item_options(p: argparse.ArgumentParser, *, editing: bool) -> None:
         p.add_argument("--deactivate", action="store_true")
     else:
         p.add_argument("--serialized", action="store_true", default=None)
-    p.add_argument("--warranty-days", type=int)
+    p.add_argument("--warranty-days", type=whole_number)
     p.add_argument("--serial-prefix")
-    p.add_argument("--serial-digits", type=int)
+    p.add_argument("--serial-digits", type=whole_number)
     p.add_argument("--serial-random", action=argparse.BooleanOptionalAction, default=None)
 
 

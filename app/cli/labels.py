@@ -6,7 +6,7 @@ import argparse
 from pathlib import Path
 
 from app import config
-from app.cli.common import ArgumentParser, Subcommands, acting_user
+from app.cli.common import ArgumentParser, Subcommands, acting_user, whole_number
 from app.db.uow import Store
 from app.errors import NotFound
 from app.stock import queries, serials
@@ -47,7 +47,9 @@ def cmd_labels(store: Store, args: argparse.Namespace) -> None:
     units = _units_to_label(store, actor, args)
     made = label_files.labels_for(settings.shop, units, items, gs1=args.gs1)
     if args.out:
-        written = label_files.write_labels(made, Path(args.out), size)
+        written = label_files.write_labels(
+            made, Path(args.out), size, profile=args.profile, width_mm=args.width
+        )
         print(f"wrote {len(made)} labels to {args.out} ({written:,} bytes)")
         return
     from app.effects.command_line import printing_for_command
@@ -61,7 +63,9 @@ def register(sub: Subcommands[ArgumentParser]) -> None:
     p.add_argument("sku")
     which = p.add_mutually_exclusive_group(required=True)
     which.add_argument("--serials", help="these serials (separated by , ; tab or new line)")
-    which.add_argument("--received-batch", type=int, metavar="ID", help="the units of a receiving")
+    which.add_argument(
+        "--received-batch", type=whole_number, metavar="ID", help="the units of a receiving"
+    )
     which.add_argument("--all-in-stock", action="store_true")
     where = p.add_mutually_exclusive_group(required=True)
     where.add_argument(
@@ -70,4 +74,8 @@ def register(sub: Subcommands[ArgumentParser]) -> None:
     where.add_argument("--printer", metavar="NAME", help="a printer from the settings")
     p.add_argument("--gs1", action="store_true", help="GS1-128 with (01) GTIN + (21) serial")
     p.add_argument("--size", help="label size: 50x25, 58mm, 80mm (default: settings)")
+    p.add_argument("--profile", default="TM-T88V", help=".bin: the ESC/POS printer's profile")
+    p.add_argument(
+        "--width", type=whole_number, default=80, metavar="MM", help=".bin: roll width, 58 or 80"
+    )
     p.set_defaults(handler=cmd_labels)

@@ -9,7 +9,14 @@ from dataclasses import asdict
 from pathlib import Path
 
 from app import config
-from app.cli.common import ArgumentParser, Subcommands, acting_user, add_listing, parse_amount
+from app.cli.common import (
+    ArgumentParser,
+    Subcommands,
+    acting_user,
+    add_listing,
+    parse_amount,
+    whole_number,
+)
 from app.db.uow import Store
 from app.errors import InvalidInput, NotFound
 from app.stock import serials
@@ -74,12 +81,14 @@ def register(sub: Subcommands[ArgumentParser]) -> None:
     how = p.add_mutually_exclusive_group(required=True)
     how.add_argument("--serials", help="list separated by , ; tab or new line ('-': stdin)")
     how.add_argument("--range", help="A...B, e.g. SN0098...SN0102")
-    how.add_argument("--generate", type=int, metavar="N", help="N serials from the item's scheme")
+    how.add_argument(
+        "--generate", type=whole_number, metavar="N", help="N serials from the item's scheme"
+    )
     how.add_argument("--csv", metavar="FILE")
-    how.add_argument("--qty", type=int, help="bulk quantity (non-serialized items)")
-    p.add_argument("--expect", type=int, metavar="N", help="the count the input must have")
+    how.add_argument("--qty", type=whole_number, help="bulk quantity (non-serialized items)")
+    p.add_argument("--expect", type=whole_number, metavar="N", help="the count the input must have")
     p.add_argument("--cost")
-    p.add_argument("--supplier-warranty-days", type=int, default=0)
+    p.add_argument("--supplier-warranty-days", type=whole_number, default=0)
     p.add_argument("--supplier", help="who delivered it (for recalls by supplier)")
     add_listing(p)
     p.set_defaults(handler=cmd_receive)

@@ -11,12 +11,13 @@ from dataclasses import asdict
 from datetime import date
 
 from app import config
+from app.cli import auth
 from app.cli.common import ArgumentParser, Subcommands, acting_user, add_listing, parse_amount
 from app.customers import services as customers
 from app.db.uow import Store
 from app.effects.command_line import printing_for_command
 from app.effects.handlers import Effects
-from app.errors import InvalidInput
+from app.errors import TRIM, InvalidInput
 from app.paperwork.receipts import day_report_lines, receipt_text, refund_receipt, sale_receipt
 from app.pos import ticket_sale
 from app.pos.cart import Cart, TenderInput, TenderKind
@@ -38,7 +39,6 @@ from app.scan import (
     resolve_scan,
     sale_step,
 )
-from app.users import services as users
 from app.users.roles import Actor
 
 
@@ -97,7 +97,7 @@ def _tenders(pays: Sequence[str], total: int) -> tuple[TenderInput, ...]:
     for pay in pays:
         kind_text, _, rest = pay.partition(":")
         try:
-            kind = TenderKind(kind_text.strip().lower())
+            kind = TenderKind(kind_text.strip(TRIM).lower())
         except ValueError:
             raise InvalidInput(f"--pay {pay!r}: use cash[:AMOUNT] or card:REF[:AMOUNT]") from None
         if kind is TenderKind.CASH:
@@ -165,7 +165,7 @@ def cmd_sell(store: Store, args: argparse.Namespace) -> None:
 def cmd_refund(store: Store, args: argparse.Namespace) -> None:
     actor = acting_user(store, args)
     shop = config.load_settings().shop
-    approver = users.actor_by_pin(store, args.approve_pin) if args.approve_pin else None
+    approver = auth.approver(store, args, shop.till)
     sale = get_sale(store, actor, args.sale)
     request = RefundRequest(
         sale.number, lines_for_serials(sale, args.serial), args.reason, args.restock, args.cash
@@ -225,7 +225,7 @@ def register(sub: Subcommands[ArgumentParser]) -> None:
     p.add_argument(
         "--cash", action="store_true", help="refund in cash instead of the original tender"
     )
-    p.add_argument("--approve-pin", help="a manager's PIN, when the acting user is not one")
+    auth.add_approval(p)
     _add_print(p)
     p.set_defaults(handler=cmd_refund)
 

@@ -27,11 +27,13 @@ from app.cli.common import (
     parse_amount,
     parse_tax_rate,
     plain,
+    whole_number,
 )
 from app.customers import services as customers
 from app.db.uow import Store
 from app.effects.command_line import printing_for_command
 from app.errors import InvalidInput
+from app.files import write_atomically
 from app.money import format_plain
 from app.tickets import collection, notes, parts, queries, replacement, vendor, workflow
 from app.tickets.intake import Intake, NewCustomer, open_ticket
@@ -280,7 +282,7 @@ def cmd_tag(store: Store, args: argparse.Namespace) -> None:
         )
     else:
         data = to_png(tag_image(intake_tag(ticket))) if png else render_tag(intake_tag(ticket))
-    out.write_bytes(data)
+    write_atomically(out, data)
     print(f"wrote {'claim slip' if args.slip else 'intake tag'} {ticket.number} to {out}")
 
 
@@ -319,7 +321,7 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     p = ticket.add_parser("part", help="use a part: a unit's serial, or an item's SKU")
     p.add_argument("number")
     p.add_argument("code")
-    p.add_argument("--qty", type=int, default=1)
+    p.add_argument("--qty", type=whole_number, default=1)
     p.add_argument("--location", help="where bulk parts come from (default: settings)")
     p.add_argument("--charge", action="store_true", help="charge under warranty (managers)")
     p.set_defaults(handler=cmd_part)
@@ -332,7 +334,7 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     p.set_defaults(handler=cmd_labour)
     p = ticket.add_parser("remove", help="take a line off (parts go back to stock)")
     p.add_argument("number")
-    p.add_argument("line", type=int, help="the line's number (#N in ticket show)")
+    p.add_argument("line", type=whole_number, help="the line's number (#N in ticket show)")
     p.set_defaults(handler=cmd_remove)
     p = ticket.add_parser("vendor", help="send to the vendor under an RMA, or take back")
     p.add_argument("number")
@@ -359,7 +361,7 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     p.add_argument("--technician")
     p.add_argument("--search", help="ticket number, customer name or serial")
     p.add_argument("--all", action="store_true", help="closed tickets too")
-    p.add_argument("--limit", type=int, default=100)
+    p.add_argument("--limit", type=whole_number, default=100)
     add_listing(p)
     p.set_defaults(handler=cmd_list)
     p = ticket.add_parser("tag", help="the intake tag (or --slip) to a file or a printer")

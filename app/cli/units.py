@@ -5,11 +5,13 @@
 from __future__ import annotations
 
 import argparse
-import csv
 from collections.abc import Iterable
+from itertools import chain
 from pathlib import Path
 from typing import TextIO
 
+from app import config
+from app.cli import auth
 from app.cli.common import (
     ArgumentParser,
     Subcommands,
@@ -19,15 +21,15 @@ from app.cli.common import (
     history_json,
     stock_json,
     unit_json,
+    whole_number,
 )
 from app.db.uow import Store
 from app.errors import InvalidInput, NotFound
-from app.files import write_atomically
+from app.files import write_atomically, write_csv_rows
 from app.money import format_plain
 from app.stock import queries
 from app.stock.moves import transfer_units, write_off
 from app.stock.records import UnitRecord
-from app.users import services as users
 
 
 def _unit_filter(args: argparse.Namespace) -> queries.UnitFilter:
@@ -61,7 +63,7 @@ def cmd_transfer(store: Store, args: argparse.Namespace) -> None:
 
 def cmd_write_off(store: Store, args: argparse.Namespace) -> None:
     actor = acting_user(store, args)
-    approver = users.actor_by_pin(store, args.approve_pin) if args.approve_pin else None
+    approver = auth.approver(store, args, config.load_settings().shop.till)
     serial = write_off(
         store, actor, args.serial, reason=args.reason, sku=args.sku, approver=approver
     )
@@ -97,11 +99,10 @@ def write_units_csv(path: Path, units: Iterable[UnitRecord]) -> int:
 
     def write(out: TextIO) -> None:
         nonlocal count
-        writer = csv.DictWriter(out, fieldnames=EXPORT_COLUMNS)
-        writer.writeheader()
-        for unit in units:
-            writer.writerow(unit_json(unit))
-            count += 1
+        rows = (unit_json(unit) for unit in units)
+        count = write_csv_rows(
+            out, chain([EXPORT_COLUMNS], ([row[c] for c in EXPORT_COLUMNS] for row in rows))
+        )
 
     try:
         write_atomically(path, write)
@@ -133,7 +134,7 @@ def _add_unit_filters(p: argparse.ArgumentParser) -> None:
 def register(sub: Subcommands[ArgumentParser]) -> None:
     p = sub.add_parser("serials", help="list and search serial units")
     _add_unit_filters(p)
-    p.add_argument("--limit", type=int, default=100)
+    p.add_argument("--limit", type=whole_number, default=100)
     add_listing(p)
     p.set_defaults(handler=cmd_serials)
 
@@ -153,7 +154,7 @@ def register(sub: Subcommands[ArgumentParser]) -> None:
     p.add_argument("serial")
     p.add_argument("--reason", required=True)
     p.add_argument("--sku")
-    p.add_argument("--approve-pin", help="a manager's PIN, when the acting user is not one")
+    auth.add_approval(p)
     p.set_defaults(handler=cmd_write_off)
 
     p = sub.add_parser("stock", help="on-hand quantity by item and location")

@@ -14,12 +14,15 @@ from app.users import services as users
 from app.users.roles import parse_role
 
 NEW_PIN_ENV = "SERIALPOS_NEW_PIN"
+# A PIN in argv is visible to every local user (/proc/PID/cmdline): kept for first set-ups
+# and tests, but the terminal (no echo) or SERIALPOS_NEW_PIN is the way.
+PIN_HELP = "the new PIN (better: leave it out to be asked, or set SERIALPOS_NEW_PIN)"
 
 
 def cmd_init(store: Store, args: argparse.Namespace) -> None:
     from app.demo import seed_demo
 
-    manager = users.create_first_manager(store, name=args.manager, pin=args.pin)
+    manager = users.create_first_manager(store, name=args.manager, pin=args.pin or _new_pin())
     if args.demo:
         seed_demo(store, manager)
     print(f"store ready; manager {manager.name}" + (" with demo data" if args.demo else ""))
@@ -27,7 +30,11 @@ def cmd_init(store: Store, args: argparse.Namespace) -> None:
 
 def cmd_user_add(store: Store, args: argparse.Namespace) -> None:
     user = users.add_user(
-        store, acting_user(store, args), name=args.name, role=parse_role(args.role), pin=args.pin
+        store,
+        acting_user(store, args),
+        name=args.name,
+        role=parse_role(args.role),
+        pin=args.pin or _new_pin(),
     )
     print(f"added user {user.name} ({user.role.value})")
 
@@ -68,7 +75,7 @@ def cmd_user_change(store: Store, args: argparse.Namespace) -> None:
 def register(sub: Subcommands[ArgumentParser]) -> None:
     p = sub.add_parser("init", help="create the store and its first manager")
     p.add_argument("--manager", required=True)
-    p.add_argument("--pin", required=True)
+    p.add_argument("--pin", help=PIN_HELP)
     p.add_argument("--demo", action="store_true")
     p.set_defaults(handler=cmd_init)
 
@@ -78,7 +85,7 @@ def register(sub: Subcommands[ArgumentParser]) -> None:
     p = user.add_parser("add")
     p.add_argument("name")
     p.add_argument("--role", required=True)
-    p.add_argument("--pin", required=True)
+    p.add_argument("--pin", help=PIN_HELP)
     p.set_defaults(handler=cmd_user_add)
     p = user.add_parser("list")
     p.add_argument("--json", action="store_true")

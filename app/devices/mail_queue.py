@@ -110,7 +110,7 @@ class MailQueue:
     # ------------------------------------------------------------ life
 
     def start(self) -> None:
-        self.spool.mkdir(parents=True, exist_ok=True)
+        self.spool.mkdir(mode=0o700, parents=True, exist_ok=True)
         with self._lock:
             for path in sorted(self.spool.glob("*.json")):
                 job = self._read(path)

@@ -56,7 +56,7 @@ class JobSpool:
 
     def _prepare_dir(self) -> bool:
         try:
-            self._dir.mkdir(parents=True, exist_ok=True)
+            self._dir.mkdir(mode=0o700, parents=True, exist_ok=True)
         except OSError as exc:
             log.error("print spool %s unusable, print jobs will be refused: %s", self._dir, exc)
             return False

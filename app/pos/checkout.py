@@ -338,6 +338,9 @@ class _Selling:
         """Takes the quantity from the till's location; never below zero."""
         if item.serialized:
             raise InvalidInput(f"{item.sku} is serialized: scan the unit's serial")
+        if not self.location.sellable or not self.location.active:
+            # The same rule as a unit's: stock in a back room or a repair bench is not for sale.
+            raise Conflict(f"{item.sku} is at {self.location.name}, which is not for sale")
         try:
             move_bulk(
                 self.session,

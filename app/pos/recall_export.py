@@ -9,32 +9,18 @@ from __future__ import annotations
 
 import csv
 import io
-import os
 from collections.abc import Iterable, Sequence
-from datetime import date, datetime
 from pathlib import Path
 
 from app.errors import InvalidInput
+from app.files import csv_cell, write_atomically
 from app.pos.recall import RecallRow
 
 RECALL_COLUMNS = (
     "sku", "serial", "status", "location", "customer", "phone", "email", "sale_date",
     "receipt", "ticket", "received", "batch", "supplier",
 )  # fmt: skip
-_FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
-
-
-def safe_cell(value: object) -> str:
-    """The cell's text, neutralised if a spreadsheet would run it as a formula."""
-    if value is None:
-        return ""
-    if isinstance(value, datetime):
-        text = value.isoformat(sep=" ", timespec="seconds")
-    elif isinstance(value, date):
-        text = value.isoformat()
-    else:
-        text = str(value)
-    return "'" + text if text.startswith(_FORMULA_STARTS) else text
+safe_cell = csv_cell  # the one rule, in app.files
 
 
 def recall_cells(row: RecallRow) -> list[str]:
@@ -56,14 +42,10 @@ def recall_csv(rows: Iterable[RecallRow]) -> str:
 
 def write_recall_csv(path: Path, rows: Sequence[RecallRow]) -> int:
     """Writes the CSV through a temporary file: a failed export leaves no half file."""
-    tmp = path.with_name(path.name + ".part")
     try:
-        tmp.write_text(recall_csv(rows), encoding="utf-8")
-        os.replace(tmp, path)
+        write_atomically(path, recall_csv(rows))
     except OSError as exc:
         raise InvalidInput(f"cannot write {path}: {exc.strerror or exc}") from None
-    finally:
-        tmp.unlink(missing_ok=True)
     return len(rows)
 
 

@@ -5,6 +5,7 @@ All or nothing: a clash with an existing serial saves none of the batch.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
@@ -33,7 +34,7 @@ from app.stock.models import (
 from app.stock.records import ReceiveResult
 from app.stock.serial_schemes import SerialScheme, generate
 from app.stock.serials import SerialEntry, serial_key
-from app.text import clean_text
+from app.text import clean_text, shorten
 from app.users.roles import Actor, Permission, require
 
 MAX_QTY = 1_000_000
@@ -62,6 +63,23 @@ def _check_receiving(rcv: Receiving) -> None:
         clean_text(rcv.supplier, field="supplier", max_length=120, required=False)
 
 
+# A received serial must be printable on the shop's labels: every format encodes it as a
+# Code 128 (set B) barcode, which carries printable ASCII only. "ÜBER-1" is refused here, with
+# the reason, rather than at the label printer where nothing can be done about it. (How long
+# a serial may be is the label size's rule: app.printing.documents.check_label_fits.)
+_LABEL_CHARS = re.compile(r"[\x20-\x7e]+")
+
+
+def _check_labellable(serial: str) -> None:
+    if _LABEL_CHARS.fullmatch(serial) is None:
+        bad = sorted({ch for ch in serial if not " " <= ch <= "~"})
+        shown = ", ".join(repr(ch) for ch in bad[:5])
+        raise InvalidInput(
+            f"serial {shorten(serial)} cannot go on a label: a barcode carries only"
+            f" A-Z, a-z, 0-9, space and ASCII punctuation, not {shown}"
+        )
+
+
 def _check_entries(entries: Sequence[SerialEntry], expect: int | None) -> None:
     if not entries:
         raise InvalidInput("no serials given")
@@ -71,6 +89,8 @@ def _check_entries(entries: Sequence[SerialEntry], expect: int | None) -> None:
         )
     if expect is not None:
         serial_entry.check_count(entries, expect)
+    for entry in entries:
+        _check_labellable(entry.serial)
     repeated = serial_entry.duplicates(entries)
     if repeated:
         raise DuplicateSerials("serials repeated in the input", repeated)

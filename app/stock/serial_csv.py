@@ -145,7 +145,9 @@ def parse_csv(text: str) -> list[SerialEntry]:
     columns: dict[str, int] = {}
     header_line, header = first
     names = [_csv_header_name(cell) for cell in header]
+    width: int | None = None
     if any(names):
+        width = len(header)
         for index, name in enumerate(names):
             if name is None:
                 continue
@@ -179,6 +181,12 @@ def parse_csv(text: str) -> list[SerialEntry]:
         if total > MAX_SERIALS:
             continue  # keep counting so the message gives the real size
         where = f"CSV line {line}"
+        if width is not None and len(row) > width and any(_trim(c) for c in row[width:]):
+            # A shifted or unquoted cell: dropping the extras would receive the wrong thing.
+            raise InvalidInput(
+                f"{where}: {len(row)} cells, but the header has {width} columns"
+                " (a comma inside a cell needs quotes)"
+            )
         serial = _clean(cell(row, "serial"), where, "serial")
         raw_tag = cell(row, "asset_tag")
         tag = _clean(raw_tag, where, "asset tag", MAX_ASSET_TAG_LENGTH) if _trim(raw_tag) else None

@@ -21,9 +21,9 @@ from app.errors import Conflict, NotFound
 from app.events import Change, Event
 from app.users import audit
 from app.users.models import User
-from app.users.pins import check_pin_format, hash_pin
+from app.users.pins import check_pin_format
 from app.users.roles import Actor, Permission, Role, require
-from app.users.services import _check_pin_is_free
+from app.users.services import choosing_pin, free_pin_hash
 from app.users.standing import require_active
 
 
@@ -100,11 +100,10 @@ def change_role(store: Store, actor: Actor, name: str, role: Role) -> UserRecord
 def reset_pin(store: Store, actor: Actor, name: str, pin: str) -> UserRecord:
     """Sets a new PIN; one any user has, or had, is refused without saying whose."""
     check_pin_format(pin)
-    with store.write() as session:
+    with choosing_pin(store, actor), store.write() as session:
         _manager(session, actor)
         user = _user(session, name)
-        _check_pin_is_free(session, pin)
-        user.pin_hash = hash_pin(pin)
+        user.pin_hash = free_pin_hash(session, pin, except_user=user.id)
         audit.record(session, actor, "user.pin", user.name, "PIN reset")
         record(session, UsersChanged(user.name))
         return _record(user)
@@ -130,13 +129,12 @@ def reactivate_user(store: Store, actor: Actor, name: str, pin: str) -> UserReco
     """Lets a user back in with a PIN: their old one or a new one, refused if any other
     user has it (a hash cannot be compared with a hash, so the PIN is asked for)."""
     check_pin_format(pin)
-    with store.write() as session:
+    with choosing_pin(store, actor), store.write() as session:
         _manager(session, actor)
         user = _user(session, name)
         if user.active:
             raise Conflict(f"{user.name} is already active")
-        _check_pin_is_free(session, pin, except_user=user.id)
-        user.active, user.pin_hash = True, hash_pin(pin)
+        user.active, user.pin_hash = True, free_pin_hash(session, pin, except_user=user.id)
         audit.record(session, actor, "user.reactivate", user.name)
         record(session, UsersChanged(user.name))
         return _record(user)

@@ -37,9 +37,14 @@ class AuditEntry(Base):
 
 
 class PinFailure(Base):
-    """A wrong PIN typed at a till: too many in a short time lock PIN entry for a while."""
+    """A PIN attempt: recorded before the PIN is checked and removed if it was right, so the
+    rows left are wrong PINs. Too many in a short time pause PIN entry — at one till (`till`,
+    the window, where the PIN alone names the user), or for one user (`user_id`, the command
+    line's `--as USER`, and a manager choosing PINs for others)."""
 
     __tablename__ = "pin_failures"
 
     id: Mapped[int] = mapped_column(BigId, primary_key=True)
     at: Mapped[datetime] = mapped_column(default=utcnow, index=True)
+    till: Mapped[str] = mapped_column(String(64), default="", server_default="", index=True)
+    user_id: Mapped[int | None] = mapped_column(index=True)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import json
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -16,16 +17,50 @@ from tests.conftest import dump_tables
 
 
 class Shop:
-    """Runs `serialpos --db URL --as manager ...` in-process and captures its output."""
+    """Runs `serialpos --db URL --as manager ...` in-process and captures its output.
+
+    The acting user proves their PIN through SERIALPOS_PIN, as a script would: the helper
+    remembers the PINs `init` and `user add` gave (`pins`; a test that changes one says so).
+    """
 
     def __init__(self, path: Path, capsys: pytest.CaptureFixture[str]) -> None:
         self.path, self.url, self.capsys = path, sqlite_url(path), capsys
+        self.pins: dict[str, str] = {}
 
-    def __call__(self, *args: str, user: str | None = "boss") -> tuple[int, str, str]:
+    def _remember_pins(self, args: tuple[str, ...]) -> None:
+        if "--pin" not in args:
+            return
+        pin = args[args.index("--pin") + 1]
+        if "init" in args:
+            self.pins[args[args.index("--manager") + 1]] = pin
+        elif "add" in args:
+            self.pins[args[args.index("add") + 1]] = pin
+
+    def __call__(
+        self, *args: str, user: str | None = "boss", pin: str | None = None
+    ) -> tuple[int, str, str]:
         argv = ["--db", self.url, *(["--as", user] if user else []), *args]
+        acting = user
+        for i, arg in enumerate(args[:-1]):  # a later --as (before the subcommand) wins
+            if arg == "--as":
+                acting = args[i + 1]
+        pin = pin if pin is not None else self.pins.get(acting or "")
+        saved = os.environ.get("SERIALPOS_PIN")
+        if pin is None:
+            os.environ.pop("SERIALPOS_PIN", None)
+        else:
+            os.environ["SERIALPOS_PIN"] = pin
         self.capsys.readouterr()
-        code = main(argv)
+        try:
+            code = main(argv)
+        finally:
+            if saved is None:
+                os.environ.pop("SERIALPOS_PIN", None)
+            else:
+                os.environ["SERIALPOS_PIN"] = saved
         out, err = self.capsys.readouterr()
+        if code == 0:
+            self._remember_pins(args)
         return code, out, err
 
     def json(self, *args: str) -> list[dict[str, object]]:
@@ -190,14 +225,21 @@ def test_transfer_write_off_and_history_json(shop: Shop) -> None:
     assert history[-1]["user"] == "boss" and history[-1]["reason"] == "screen cracked"
 
 
-def test_write_off_by_back_office_with_manager_pin(shop: Shop) -> None:
+def test_write_off_by_back_office_with_manager_pin(
+    shop: Shop, monkeypatch: pytest.MonkeyPatch
+) -> None:
     shop("user", "add", "bo", "--role", "back office", "--pin", "3030")
     shop("receive", "PH1", "--location", "Front", "--serials", "W1")
     shop.refused("--as", "bo", "write-off", "W1", "--reason", "x", match="manager's approval")
+    monkeypatch.setenv("BOSS_PIN", "4321")
     code, _, err = shop(
-        "--as", "bo", "write-off", "W1", "--reason", "x", "--approve-pin", "4321", user=None
-    )
+        "--as", "bo", "write-off", "W1", "--reason", "x", "--approve-pin-env", "BOSS_PIN",
+        user=None,
+    )  # fmt: skip
     assert code == 0, err
+    # A PIN on the command line would be readable in /proc/PID/cmdline: not accepted.
+    shop.refused("--as", "bo", "write-off", "W1", "--reason", "x", "--approve-pin", "4321",
+                 match="unrecognized arguments")  # fmt: skip
 
 
 def test_cashier_cannot_receive_from_the_command_line(shop: Shop) -> None:
@@ -383,3 +425,10 @@ def test_selling_a_bundle_refuses_missing_or_wrong_serials(shop: Shop) -> None:
         "sell", "S1", "KIT", "S1", "L1", "--pay", "cash", "--location", "Front",
         match="S1 is already in this sale",
     )  # fmt: skip
+
+
+def test_bulk_stock_at_a_location_not_for_sale_cannot_be_sold(shop: Shop) -> None:
+    assert shop("location", "add", "Back room", "--not-sellable")[0] == 0
+    assert shop("receive", "CAB", "--location", "Back room", "--qty", "5")[0] == 0
+    shop.refused("sell", "CAB", "--location", "Back room", "--pay", "cash:9.99",
+                 match="CAB is at Back room, which is not for sale")  # fmt: skip

@@ -23,7 +23,10 @@ def test_wrong_pin_is_refused_and_the_dialog_stays(qtbot: QtBot, demo_store: Sto
     enter_pin(qtbot, dialog, "9876")
     assert dialog.isVisible()
     assert dialog.actor is None
-    assert dialog.message_label.text() == "Wrong PIN — try again"
+    # The brake says how far it is (app.users.brake).
+    assert dialog.message_label.text() == (
+        "Wrong PIN — 4 tries left before a 5-minute pause — try again"
+    )
     assert dialog.pin_edit.text() == ""  # ready for the next try
 
 

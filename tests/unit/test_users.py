@@ -2,21 +2,29 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
 from app.db.uow import Store
 from app.errors import Conflict, InvalidInput, PermissionDenied
+from app.users import pins
 from app.users import services as users
 from app.users.pins import hash_pin, verify_pin
 from app.users.roles import GRANTS, Actor, Permission, Role, parse_role, require
 from tests.conftest import PINS, dump_tables
 
 
-def test_pin_is_stored_salted_and_hashed() -> None:
-    one, two = hash_pin("4321"), hash_pin("4321")
-    assert one != two and "4321" not in one
-    assert one.startswith("scrypt$")
+def test_pin_is_stored_peppered_and_hashed(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    one = hash_pin("4321")
+    assert "4321" not in one and one.startswith("pscrypt$")
     assert verify_pin("4321", one) and not verify_pin("4322", one)
+    # The pepper lives outside the store: without that file the hash says nothing.
+    monkeypatch.setenv(pins.PEPPER_ENV, str(tmp_path / "other.key"))
+    assert hash_pin("4321") != one and not verify_pin("4321", one)
+    assert (tmp_path / "other.key").stat().st_mode & 0o777 == 0o600
 
 
 @pytest.mark.parametrize("pin", ["12", "abcd", "12 34", "１２３４", "1" * 13])
@@ -90,6 +98,7 @@ def test_wrong_pins_lock_pin_entry_for_a_while(
 ) -> None:
     from datetime import timedelta
 
+    from app.users import brake
     from app.users import services as user_services
 
     for _ in range(user_services.MAX_PIN_FAILURES):
@@ -98,6 +107,6 @@ def test_wrong_pins_lock_pin_entry_for_a_while(
     # Even the right PIN waits now: a guesser cannot tell a hit from the lock.
     with pytest.raises(PermissionDenied, match="too many wrong PINs; try again in"):
         users.actor_by_pin(store, PINS["cashier"])
-    later = user_services.utcnow() + user_services.PIN_WINDOW + timedelta(seconds=1)
-    monkeypatch.setattr(user_services, "utcnow", lambda: later)
+    later = brake.utcnow() + user_services.PIN_WINDOW + timedelta(seconds=1)
+    monkeypatch.setattr(brake, "utcnow", lambda: later)
     assert users.actor_by_pin(store, PINS["cashier"]).name == "cashier"

@@ -11,6 +11,7 @@ from PySide6.QtCore import QRegularExpression, Qt
 from PySide6.QtGui import QRegularExpressionValidator
 from PySide6.QtWidgets import QLineEdit, QWidget
 
+from app.config import load_settings
 from app.db.uow import Store
 from app.errors import UserError
 from app.ui.ops import Ops
@@ -41,7 +42,8 @@ class PinField(QLineEdit):
         worker, so the window keeps painting (the busy cursor shows past a moment), and a
         second Enter while one is checked does nothing."""
         pin = self.text()
-        ops.run(lambda: actor_by_pin(store, pin), success=success, failure=failure, name="pin")
+        ops.run(lambda: actor_by_pin(store, pin, till=load_settings().shop.till),
+                success=success, failure=failure, name="pin")  # fmt: skip
 
     def try_again(self) -> None:
         """A refused PIN: cleared, with the focus back for the next one."""
