@@ -32,6 +32,7 @@ from app.errors import UserError
 from app.printing.documents import Receipt, ReceiptLine, TotalLine
 from app.printing.escpos import render_receipt
 from app.ui.ops import Ops
+from app.ui.settings.mail_page import MailPage
 from app.ui.settings.printers_page import PrintersPage
 from app.ui.settings.scanner_panel import ScannerForm, ScannerTest, check_scanner
 from app.ui.shop_devices import ShopDevices
@@ -132,6 +133,8 @@ class SettingsView(QWidget):
         self.tabs.setDocumentMode(True)
         self.tabs.addTab(self.printers_page, "Printers")
         self.tabs.addTab(self.scanner_page, "Scanner")
+        self.mail_page = MailPage()
+        self.tabs.addTab(self.mail_page, "E-mail")
         self.status_line = MessageLine(name="NoteLine")
         self.revert_button = QPushButton("Revert")
         self.revert_button.setToolTip("Forget the changes not saved yet")
@@ -154,6 +157,7 @@ class SettingsView(QWidget):
         self.printers_page.edited.connect(self._edited)
         self.printers_page.test_page_requested.connect(self.print_test_page)
         self.scanner_page.form.edited.connect(self._scanner_edited)
+        self.mail_page.edited.connect(self._edited)
         self.scanner_page.test.start_button.clicked.connect(self.start_scanner_test)
         self.save_button.clicked.connect(self.save)
         self.revert_button.clicked.connect(self.revert)
@@ -182,6 +186,7 @@ class SettingsView(QWidget):
         self.read_only_note.setVisible(actor is not None and not self.can_edit)
         self.printers_page.set_editable(self.can_edit)
         self.scanner_page.form.setEnabled(self.can_edit)
+        self.mail_page.set_editable(self.can_edit)
         self._update_buttons()
 
     def refresh(self) -> None:
@@ -212,6 +217,7 @@ class SettingsView(QWidget):
             [dict(t) for t in self._settings.printers], self._settings.label_size
         )
         self.scanner_page.form.set_table(self._settings.scanner)
+        self.mail_page.set_settings(self._settings)
         self.scanner_page.test.show_kind(self.scanner_page.form.kind)
         self.scanner_page.error_line.clear()
         self._loaded = self._snapshot()
@@ -247,10 +253,11 @@ class SettingsView(QWidget):
         assert actor is not None  # can_edit said so
         tables, scanner = self.printers_page.tables(), self.scanner_page.form.table()
         label_size = self.printers_page.label_size()
+        with_mail = self.mail_page.edit()
 
         def write() -> Settings:
             # The file as it is now: keep whatever else changed in it since it was loaded.
-            on_disk = load_settings(path)
+            on_disk = with_mail(load_settings(path))
             new = replace(on_disk, printers=tuple(tables), scanner=scanner, label_size=label_size)
             try:
                 save_settings_as(actor, new, path)
@@ -292,13 +299,17 @@ class SettingsView(QWidget):
             raise DeviceSettingsError(problem)
         parse_printers(self.printers_page.tables())  # names unique, every table valid
         check_scanner(self.scanner_page.form.table())
+        self.mail_page.check()
 
     def _snapshot(self) -> tuple[Any, ...]:
         try:
             scanner: object = self.scanner_page.form.table()
         except DeviceSettingsError as exc:
             scanner = exc.message
-        return (self.printers_page.tables(), scanner, self.printers_page.label_size())
+        return (
+            self.printers_page.tables(), scanner, self.printers_page.label_size(),
+            self.mail_page.snapshot(),
+        )  # fmt: skip
 
     def _edited(self) -> None:
         self._update_buttons()

@@ -83,7 +83,7 @@ class TicketDetailPage(QWidget):
         self._location = location
         self._actor: Actor | None = None
         self.ticket: TicketRecord | None = None
-        self.message = MessageLine()
+        self.message = MessageLine(till=True)
         self.ops = Ops(store, self, show_problem=self.message.show_problem)
 
         self.heading = QLabel()

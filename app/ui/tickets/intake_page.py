@@ -94,7 +94,7 @@ class IntakePage(QWidget):
         self._sent = False  # the ticket is on its way or written: Enter again makes nothing
         self._looking = False  # a look-up is on its way
         self._submit_waiting = False  # Ctrl+Enter came before the look-up's answer
-        self.message = MessageLine()
+        self.message = MessageLine(till=True)
         self.ops = Ops(store, self, show_problem=self.message.show_problem)
 
         self.serial_edit = FieldEdit()
