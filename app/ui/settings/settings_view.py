@@ -286,6 +286,7 @@ class SettingsView(QWidget):
 
     def _written(self, new: Settings) -> None:
         self._settings = new
+        self.mail_page.set_settings(new)  # the typed password goes: only its seal is kept
         self._loaded = self._snapshot()
         if self._devices is not None:
             self._devices.apply(new)
