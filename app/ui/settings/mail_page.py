@@ -27,7 +27,7 @@ from app.errors import InvalidInput
 from app.tickets.statuses import TicketStatus
 
 PLACEHOLDERS = "Placeholders: {ticket} {customer} {device} {status} {shop}"
-KEPT = "(kept — type a new one to change it)"
+KEPT = "kept (type to change)"
 NOTIFIABLE = tuple(s for s in TicketStatus if s is not TicketStatus.NEW)
 
 
@@ -59,7 +59,7 @@ class MailPage(QWidget):
         statuses = QGridLayout()
         statuses.setContentsMargins(0, 0, 0, 0)
         for n, box in enumerate(self.status_boxes.values()):
-            statuses.addWidget(box, n // 4, n % 4)
+            statuses.addWidget(box, n // 3, n % 3)
         hint = QLabel(PLACEHOLDERS)
         hint.setObjectName("NoteLine")
 

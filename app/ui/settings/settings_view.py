@@ -159,7 +159,7 @@ class SettingsView(QWidget):
         self.scanner_page.form.edited.connect(self._scanner_edited)
         self.mail_page.edited.connect(self._edited)
         self.scanner_page.test.start_button.clicked.connect(self.start_scanner_test)
-        self.save_button.clicked.connect(self.save)
+        self.save_button.clicked.connect(lambda _checked=False: self.save())  # not then=False
         self.revert_button.clicked.connect(self.revert)
         if devices is not None:
             devices.bridge.printJobChanged.connect(self._job_changed)
