@@ -56,7 +56,10 @@ class CollectsTickets:
             return
         try:
             for line in found.lines:
-                self.cart_model.add(replace(line, name=f"Repair {number} · {line.name}"))
+                # The part's serial in the serial column: the line's text stays short.
+                name, _, serial = line.name.partition(" S/N ")
+                shown = replace(line, name=f"{number} · {name}", serial=serial or None)
+                self.cart_model.add(shown)
         except UserError as exc:
             self.message.show_problem(exc.message)
             return

@@ -74,16 +74,25 @@ class TicketDetailPage(QWidget):
     problem = Signal(str)
 
     def __init__(
-        self, store: Store, fmt: ShopFormat, *, location: str, parent: QWidget | None = None
+        self,
+        store: Store,
+        fmt: ShopFormat,
+        *,
+        location: str,
+        host: QWidget | None = None,
+        parent: QWidget | None = None,
     ) -> None:
+        """`host`: the view holding the page; its keys work anywhere in it (the scan field
+        too) while this page is on screen."""
         super().__init__(parent)
         self.setObjectName("TicketDetail")
+        self._host = host or self
         self._store = store
         self._fmt = fmt
         self._location = location
         self._actor: Actor | None = None
         self.ticket: TicketRecord | None = None
-        self.message = MessageLine(till=True)
+        self.message = MessageLine(till=True, collapse=True)
         self.ops = Ops(store, self, show_problem=self.message.show_problem)
 
         self.heading = QLabel()
@@ -99,7 +108,7 @@ class TicketDetailPage(QWidget):
         status_row = QHBoxLayout()
         status_row.addWidget(QLabel("Move to:"))
         for status, text, key in STATUS_KEYS:
-            _action, button = keyed_action(self, text, key, self._mover(status))
+            _action, button = keyed_action(self._host, text, key, self._mover(status))
             button.setObjectName(f"Status_{status.value}")
             self.status_buttons[status] = button
             status_row.addWidget(button)
@@ -114,7 +123,9 @@ class TicketDetailPage(QWidget):
         self.replace_button = self._button("Replace unit", self.replace_unit)
         self.tag_button = self._button("Reprint tag", lambda: self._print("tag"))
         self.slip_button = self._button("Reprint slip", lambda: self._print("slip"))
-        _a, self.reveal_button = keyed_action(self, "Passcode", "Ctrl+P", self.reveal_passcode)
+        _a, self.reveal_button = keyed_action(
+            self._host, "Passcode", "Ctrl+P", self.reveal_passcode
+        )
         actions_row = QHBoxLayout()
         for widget in (self.rma_edit, self.vendor_button, self.back_button, self.replace_button):
             actions_row.addWidget(widget)
@@ -167,7 +178,7 @@ class TicketDetailPage(QWidget):
         self.labour_price.setMaximumWidth(90)
         self.labour_price.returnPressed.connect(self.add_labour)
         self.labour_edit.returnPressed.connect(self.labour_price.setFocus)
-        _a, remove = keyed_action(self, "Remove line", "Ctrl+Del", self.remove_line)
+        _a, remove = keyed_action(self._host, "Remove line", "Alt+Del", self.remove_line)
         self.total_label = QLabel()
         self.total_label.setObjectName("TicketTotal")
         add_row = QHBoxLayout()
@@ -253,10 +264,11 @@ class TicketDetailPage(QWidget):
             f"{escape(ticket.customer)}{' (' + escape(contact) + ')' if contact else ''}"
             f"<br><span style='color:#52606d'>{' · '.join(facts)}</span>"
         )
-        condition = ", ".join(ticket.condition) or "no marks ticked"
+        condition = ", ".join(ticket.condition) or ("" if ticket.condition_note else "no marks")
         extra = [f"<b>Problem:</b> {escape(ticket.problem)}",
                  f"<b>Condition:</b> {escape(condition)}"
-                 + (f" — {escape(ticket.condition_note)}" if ticket.condition_note else ""),
+                 + (" — " if condition and ticket.condition_note else "")
+                 + escape(ticket.condition_note),
                  f"<b>Accessories:</b> {escape(ticket.accessories or 'none')}"]  # fmt: skip
         if ticket.rma:
             where = "back" if ticket.vendor_back_at else "at the vendor"
@@ -311,8 +323,8 @@ class TicketDetailPage(QWidget):
 
     def _call(self, what: str, work: Callable[[Actor, str], TicketRecord], said: str) -> bool:
         actor, number = self._actor, self.number
-        if actor is None or number is None:
-            return False
+        if actor is None or number is None or not self.isVisible():
+            return False  # the keys belong to the view: another page of it is on screen
 
         def done(ticket: TicketRecord) -> None:
             self.show_ticket(ticket)
@@ -370,6 +382,8 @@ class TicketDetailPage(QWidget):
 
     def remove_line(self) -> None:
         index = self.lines_table.currentIndex()
+        if not self.isVisible():
+            return
         if self.ticket is None or not index.isValid():
             self.message.show_problem("select a line first")
             return
@@ -424,7 +438,7 @@ class TicketDetailPage(QWidget):
 
     def reveal_passcode(self) -> None:
         actor, number, store = self._actor, self.number, self._store
-        if actor is None or number is None:
+        if actor is None or number is None or not self.isVisible():
             return
 
         def shown(code: str) -> None:

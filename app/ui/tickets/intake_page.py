@@ -94,7 +94,7 @@ class IntakePage(QWidget):
         self._sent = False  # the ticket is on its way or written: Enter again makes nothing
         self._looking = False  # a look-up is on its way
         self._submit_waiting = False  # Ctrl+Enter came before the look-up's answer
-        self.message = MessageLine(till=True)
+        self.message = MessageLine(till=True, collapse=True)
         self.ops = Ops(store, self, show_problem=self.message.show_problem)
 
         self.serial_edit = FieldEdit()
@@ -137,6 +137,7 @@ class IntakePage(QWidget):
         self.passcode_edit.setObjectName("IntakePasscode")
         self.passcode_edit.setEchoMode(QLineEdit.EchoMode.Password)
         self.passcode_edit.setPlaceholderText("Kept encrypted, never printed")
+        keyed_action(self, "Customer", "F4", self.customer_box.focus_search)  # as at the till
         self.submit_action, self.submit_button = keyed_action(
             self, "Open ticket", "Ctrl+Return", self.submit, object_name="PrimaryButton"
         )

@@ -53,15 +53,17 @@ def _untouched(ticket: TicketSummary) -> str:
 def ticket_columns(fmt: ShopFormat) -> list[Column[TicketSummary]]:
     return [
         Column("number", "Ticket", lambda t: t.number, width=82),
-        Column("status", "Status", lambda t: TicketStatus(t.status).label, width=150),
+        Column("status", "Status", lambda t: TicketStatus(t.status).label, width=140),
         Column("age", "Age", _age, align=RIGHT, width=52),
         Column(
             "promised",
             "Promised",
-            lambda t: fmt.day(t.promised) + (" — overdue" if t.overdue else ""),
-            width=150,
+            lambda t: fmt.day(t.promised) + (" overdue" if t.overdue else ""),
+            width=175,
         ),
-        Column("customer", "Customer", lambda t: t.customer, width=140),
+        Column(
+            "customer", "Customer", lambda t: t.customer, width=235, tooltip=lambda t: t.customer
+        ),
         Column(
             "device",
             "Device",

@@ -71,7 +71,7 @@ class TicketsView(TakesScans, QWidget):
         self.scan_edit.returnPressed.connect(self._scan_field_entered)
         self.list_page = TicketListPage(store, fmt, stale_days=shop.ticket_stale_days)
         self.intake_page = IntakePage(store, fmt, shop)
-        self.detail_page = TicketDetailPage(store, fmt, location=self._location)
+        self.detail_page = TicketDetailPage(store, fmt, location=self._location, host=self)
         self.pages = QStackedWidget()
         for page in (self.list_page, self.intake_page, self.detail_page):
             self.pages.addWidget(page)
@@ -138,6 +138,7 @@ class TicketsView(TakesScans, QWidget):
     # ------------------------------------------------------------ pages
 
     def show_list(self) -> None:
+        self.message.clear()  # what was said about a ticket is not about the list
         self.pages.setCurrentWidget(self.list_page)
         self.page_title.setText("Open tickets")
         self.list_page.focus_search()
@@ -163,7 +164,7 @@ class TicketsView(TakesScans, QWidget):
 
     def _taken_in(self, ticket: TicketRecord) -> None:
         self.show_ticket(ticket)
-        self.message.show_done(f"{ticket.number} opened — tag and slip sent to the printer")
+        self.message.show_done(f"{ticket.number} opened: its tag and claim slip are printing")
         self.focus_search()
 
     def _records_changed(self) -> None:
