@@ -80,6 +80,7 @@ class TicketDetailPage(QWidget):
         *,
         location: str,
         host: QWidget | None = None,
+        message: MessageLine | None = None,
         parent: QWidget | None = None,
     ) -> None:
         """`host`: the view holding the page; its keys work anywhere in it (the scan field
@@ -92,7 +93,9 @@ class TicketDetailPage(QWidget):
         self._location = location
         self._actor: Actor | None = None
         self.ticket: TicketRecord | None = None
-        self.message = MessageLine(till=True, collapse=True)
+        # The view's one message line when given: a line of its own would push the page
+        # down as it appears, under the pointer.
+        self.message = message or MessageLine(till=True, collapse=True)
         self.ops = Ops(store, self, show_problem=self.message.show_problem)
 
         self.heading = QLabel()
@@ -145,7 +148,8 @@ class TicketDetailPage(QWidget):
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.setSpacing(6)
-        layout.addWidget(self.message)
+        if message is None:
+            layout.addWidget(self.message)
         layout.addWidget(self.heading)
         layout.addWidget(self.intake_label)
         layout.addWidget(self.warranty)

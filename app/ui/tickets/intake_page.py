@@ -83,7 +83,13 @@ class IntakePage(QWidget):
     problem = Signal(str)
 
     def __init__(
-        self, store: Store, fmt: ShopFormat, shop: ShopSettings, parent: QWidget | None = None
+        self,
+        store: Store,
+        fmt: ShopFormat,
+        shop: ShopSettings,
+        *,
+        message: MessageLine | None = None,
+        parent: QWidget | None = None,
     ) -> None:
         super().__init__(parent)
         self.setObjectName("IntakePage")
@@ -94,7 +100,9 @@ class IntakePage(QWidget):
         self._sent = False  # the ticket is on its way or written: Enter again makes nothing
         self._looking = False  # a look-up is on its way
         self._submit_waiting = False  # Ctrl+Enter came before the look-up's answer
-        self.message = MessageLine(till=True, collapse=True)
+        # The view's one message line when given: a line of its own would push the page
+        # down as it appears, under the pointer.
+        self.message = message or MessageLine(till=True, collapse=True)
         self.ops = Ops(store, self, show_problem=self.message.show_problem)
 
         self.serial_edit = FieldEdit()
@@ -182,7 +190,8 @@ class IntakePage(QWidget):
         columns.addLayout(right, 6)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
-        layout.addWidget(self.message)
+        if message is None:
+            layout.addWidget(self.message)
         layout.addLayout(columns, 1)
         self.start("")
 

@@ -70,8 +70,10 @@ class TicketsView(TakesScans, QWidget):
         self.scan_edit.setClearButtonEnabled(True)
         self.scan_edit.returnPressed.connect(self._scan_field_entered)
         self.list_page = TicketListPage(store, fmt, stale_days=shop.ticket_stale_days)
-        self.intake_page = IntakePage(store, fmt, shop)
-        self.detail_page = TicketDetailPage(store, fmt, location=self._location, host=self)
+        self.intake_page = IntakePage(store, fmt, shop, message=self.message)
+        self.detail_page = TicketDetailPage(
+            store, fmt, location=self._location, host=self, message=self.message
+        )
         self.pages = QStackedWidget()
         for page in (self.list_page, self.intake_page, self.detail_page):
             self.pages.addWidget(page)
@@ -146,6 +148,7 @@ class TicketsView(TakesScans, QWidget):
     def start_intake(self, serial: str) -> None:
         if self.actor is None:
             return
+        self.message.clear()
         self.pages.setCurrentWidget(self.intake_page)
         self.page_title.setText("Intake")
         self.intake_page.start(serial)
@@ -164,7 +167,7 @@ class TicketsView(TakesScans, QWidget):
 
     def _taken_in(self, ticket: TicketRecord) -> None:
         self.show_ticket(ticket)
-        self.message.show_done(f"{ticket.number} opened: its tag and claim slip are printing")
+        self.message.show_done(f"{ticket.number} opened")
         self.focus_search()
 
     def _records_changed(self) -> None:

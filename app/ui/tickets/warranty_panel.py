@@ -21,10 +21,7 @@ def _warranty(fmt: ShopFormat, status: WarrantyStatus) -> str:
     if not status.active:
         return f"<span style='color:{OVER}'>expired {escape(fmt.day(status.end))}</span>"
     days = "1 day" if status.days_left == 1 else f"{status.days_left} days"
-    return (
-        f"<b style='color:{GOOD}'>under warranty</b> until {escape(fmt.day(status.end))}"
-        f" — <b>{days} left</b>"
-    )
+    return f"<b style='color:{GOOD}'>{days} left</b> (until {escape(fmt.day(status.end))})"
 
 
 def earlier_html(tickets: tuple[TicketSummary, ...], fmt: ShopFormat) -> str:
