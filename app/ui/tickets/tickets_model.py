@@ -47,34 +47,39 @@ def _untouched(ticket: TicketSummary) -> str:
     if not ticket.stale:
         return ""
     touched = ticket.touched_at.replace(tzinfo=UTC).astimezone().date()
-    return f"untouched {(datetime.now().date() - touched).days} d"
+    return f"{(datetime.now().date() - touched).days} days"
 
 
 def ticket_columns(fmt: ShopFormat) -> list[Column[TicketSummary]]:
     return [
         Column("number", "Ticket", lambda t: t.number, width=82),
-        Column("status", "Status", lambda t: TicketStatus(t.status).label, width=140),
-        Column("age", "Age", _age, align=RIGHT, width=52),
+        Column("status", "Status", lambda t: TicketStatus(t.status).label, width=135),
+        Column("age", "Age", _age, align=RIGHT, width=48),
         Column(
             "promised",
             "Promised",
             lambda t: fmt.day(t.promised) + (" overdue" if t.overdue else ""),
-            width=175,
+            width=165,
         ),
         Column(
-            "customer", "Customer", lambda t: t.customer, width=235, tooltip=lambda t: t.customer
+            "customer",
+            "Customer",
+            lambda t: t.customer,
+            stretch=True,
+            width=200,
+            tooltip=lambda t: t.customer,
         ),
         Column(
             "device",
             "Device",
             lambda t: t.device,
-            width=160,
+            width=150,
             tooltip=lambda t: f"{t.device} — S/N {t.serial}",
         ),
         Column("serial", "Serial", lambda t: t.serial, shown=False, width=110),
-        Column("technician", "Technician", lambda t: t.technician or "—", width=88),
+        Column("technician", "Technician", lambda t: t.technician or "—", width=85),
         Column("warranty", "Warranty", lambda t: "warranty" if t.under_warranty else "", width=70),
-        Column("stale", "Untouched", _untouched, width=110),
+        Column("stale", "Untouched", _untouched, width=85),
         Column("priority", "Priority", lambda t: t.priority, shown=False, width=70),
     ]
 
