@@ -137,3 +137,11 @@ def test_a_refused_move_is_said_once_and_changes_nothing(
     assert window_problems == []
     assert not view.detail_page.status_buttons[TicketStatus.READY].isVisible()
     assert list_tickets(desk.store, desk.service, TicketFilter()).tickets[0].status == "new"
+
+
+def test_typing_taken_for_a_scan_starts_no_intake(qtbot: QtBot, desk: Desk) -> None:
+    view = open_tickets(qtbot, desk.store, desk.service)
+    view.handle_scan("customer approved the estimate")  # a busy till's keyboard filter
+    settle(qtbot)
+    assert view.pages.currentWidget() is view.list_page
+    assert "Unknown code" in view.message.message

@@ -41,8 +41,11 @@ class CollectsTickets:
         actor, store = self.actor, self._store
         if actor is None:
             return
-        if self.cart_model.cart.ticket_number is not None:
-            held = self.cart_model.cart.ticket_number
+        cart = self.cart_model.cart
+        if cart.ticket_number is not None and not cart.lines:
+            cart.ticket_number = None  # a ticket with nothing on it, not handed back: replaced
+        if cart.ticket_number is not None:
+            held = cart.ticket_number
             self.message.show_problem(f"this sale collects {held} already: one ticket a sale")
             return
         self.ops.run(
@@ -53,6 +56,9 @@ class CollectsTickets:
         cart = self.cart_model.cart
         number = found.charges.number
         if self.actor is None or cart.ticket_number is not None:
+            return
+        if not found.lines and cart.lines:
+            self.message.show_problem(f"{number} comes to nothing: hand it back on its own (F12)")
             return
         try:
             for line in found.lines:

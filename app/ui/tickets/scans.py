@@ -85,7 +85,9 @@ def ticket_scan(
         case UnknownScan(_c, message):
             if TICKET_NUMBER.match(raw):
                 raise NotFound(f"no ticket {raw.upper()}")
-            if raw and len(raw) <= 64 and raw.isprintable() and "unreadable" not in message:
+            # Serials have no spaces: a sentence arriving as a "scan" is typing the
+            # keyboard filter took for a scanner (a busy till), not a device to take in.
+            if raw and len(raw) <= 64 and raw.isprintable() and " " not in raw:
                 return StartIntake(raw)
             return NotForTickets(message)
     raise AssertionError(f"unhandled scan {found!r}")  # pragma: no cover
