@@ -110,7 +110,10 @@ def test_a_warranty_repair_from_scan_to_collection_at_no_charge(
     sent = queue.wait(job.id, 15)  # the server has it; the queue notes it a moment later
     assert sent is not None and sent.state is MailState.SENT
 
+    asked: list[tuple[str, str]] = []
+    view.print_requested.connect(lambda t, kind: asked.append((t.number, kind)))
     view.detail_page.tag_button.click()  # a reprint goes to the window's Effects
+    assert asked == [(ticket.number, "tag")]
     pos = open_pos(qtbot, desk.store, desk.cashier)
     qtbot.keyClicks(pos.scan_edit, ticket.number)
     qtbot.keyClick(pos.scan_edit, Qt.Key.Key_Return)

@@ -145,3 +145,27 @@ def test_typing_taken_for_a_scan_starts_no_intake(qtbot: QtBot, desk: Desk) -> N
     settle(qtbot)
     assert view.pages.currentWidget() is view.list_page
     assert "Unknown code" in view.message.message
+
+
+def test_a_serial_two_items_share_asks_which(qtbot: QtBot, desk: Desk) -> None:
+    from app.stock.receiving import Receiving, receive_serials
+    from app.stock.serials import parse_list
+    from app.users.services import actor_by_name
+
+    manager = actor_by_name(desk.store, "manager")
+    for sku in ("PH-X200", "LT-AIR14"):
+        delivery = Receiving(sku=sku, location="Front store")
+        receive_serials(desk.store, manager, delivery, parse_list("TWIN-1"), method="list")
+    view = open_tickets(qtbot, desk.store, desk.service)
+    scan(qtbot, view, "TWIN-1")
+    intake = view.intake_page
+    assert intake.found is None and intake.sku_box.isVisible()
+    assert [intake.sku_box.itemText(i) for i in range(intake.sku_box.count())] == [
+        "LT-AIR14",
+        "PH-X200",
+    ]
+    intake.sku_box.hidePopup()
+    intake.sku_box.setCurrentIndex(1)
+    intake.look_up()
+    settle(qtbot)
+    assert intake.found is not None and intake.found.sku == "PH-X200"
