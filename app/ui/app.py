@@ -15,6 +15,7 @@ from app.db.uow import Store, open_store
 from app.demo import ensure_demo_store
 from app.devices.settings import ScannerSettings
 from app.effects.handlers import Effects
+from app.effects.mail import open_mail_queue
 from app.errors import StoreUnavailable, UserError
 from app.ui.errors import install_exception_hook, show_problem
 from app.ui.main_window import MainWindow
@@ -92,15 +93,23 @@ def run_gui(store_url: str, *, demo: bool = True) -> int:
         show_problem(None, exc.message, title=f"{APP_NAME} — cannot start")
         return EXIT_CANNOT_START
     devices = ShopDevices(settings)  # the print queue and a serial scanner, if set up
+    mail = MailLink(settings)
     try:
         window = MainWindow(store, settings.shop, devices=devices)
         install_wedge(app, window, settings)
         # After-commit effects, as on the command line: a committed sale prints its receipt
         # from whichever thread wrote it; a problem reaches the window through a signal.
-        effects = Effects(settings, devices.queue, problem=devices.problem.emit)
+        effects = Effects(settings, devices.queue, problem=devices.problem.emit, mail=mail.queue)
         store.listen(effects)
+        mail.effects = effects
         devices.settings_applied.connect(effects.apply)
+        devices.settings_applied.connect(mail.apply)
         window.pos_view.day_report_print_requested.connect(effects.print_day_report)
+        window.tickets_view.print_requested.connect(
+            lambda ticket, kind: effects.print_ticket_papers(
+                ticket, tag=kind == "tag", slip=kind == "slip"
+            )
+        )
         place_window(window)
         devices.start()
         window.start()
@@ -109,7 +118,31 @@ def run_gui(store_url: str, *, demo: bool = True) -> int:
         return app.exec()
     finally:
         devices.stop()  # unsent jobs stay in the spool for the next start
+        mail.stop()  # unsent mail too
         store.dispose()
+
+
+class MailLink:
+    """The window's mail queue (None until [mail] is set up): started with the window,
+    stopped with it, and opened again on the new server when Settings saves [mail]."""
+
+    def __init__(self, settings: Settings) -> None:
+        self.mail = settings.mail
+        self.queue = open_mail_queue(settings)
+        self.effects: Effects | None = None
+
+    def apply(self, settings: Settings) -> None:
+        if settings.mail == self.mail:
+            return
+        self.stop()
+        self.mail = settings.mail
+        self.queue = open_mail_queue(settings)
+        if self.effects is not None:
+            self.effects.mail = self.queue
+
+    def stop(self) -> None:
+        if self.queue is not None:
+            self.queue.stop()
 
 
 def smoke_test(store_url: str) -> int:

@@ -37,8 +37,9 @@ from app.ui.refund.refund_view import RefundView
 from app.ui.settings.settings_view import SettingsView
 from app.ui.shop_devices import ShopDevices
 from app.ui.stock.stock_view import StockView
+from app.ui.tickets.tickets_view import TicketsView
 from app.ui.watcher import WATCH_INTERVAL_MS, StoreWatcher
-from app.users.roles import ROLE_TITLES, Actor
+from app.users.roles import ROLE_TITLES, Actor, Permission, Role
 
 PROBLEM_SHOWN_MS = 12_000  # long enough to read twice, short enough not to go stale
 
@@ -146,6 +147,7 @@ class MainWindow(QMainWindow):
         self.store = store
         self.actor: Actor | None = None
         self.till_problem = ""
+        self._last_actor_id: int | None = None
         self.pin_dialog: PinDialog | None = None
         fmt = ShopFormat(shop)
         # Every view hears what changed through the store's hub; the watcher adds other
@@ -158,7 +160,10 @@ class MainWindow(QMainWindow):
         self.shop = shop
         self._ops = Ops(store, self, show_problem=self.show_problem)
         self.stock_view = StockView(store, fmt, shop=shop)
-        self.views: list[ShopView] = [self.pos_view, self.refund_view, self.stock_view]
+        self.tickets_view = TicketsView(store, fmt, shop)
+        self.views: list[ShopView] = [
+            self.pos_view, self.refund_view, self.stock_view, self.tickets_view,
+        ]  # fmt: skip
         self.devices = devices
         if devices is not None:
             self.stock_view.set_print_queue(devices.queue)
@@ -198,6 +203,7 @@ class MainWindow(QMainWindow):
         self.setCentralWidget(self.pages)
 
         self._build_actions()
+        self._view_actions: list[QAction] = []
         for number, view in enumerate(self.views, start=1):
             self._add_view(view, number)
         self.side_bar.nav.currentRowChanged.connect(self._show_view)
@@ -256,6 +262,7 @@ class MainWindow(QMainWindow):
         action.triggered.connect(lambda: self.side_bar.nav.setCurrentRow(row))
         self.view_menu.addAction(action)
         self._logged_in_actions.append(action)
+        self._view_actions.append(action)
         view.problem.connect(self.show_problem)
 
     def _build_status_bar(self) -> None:
@@ -345,8 +352,15 @@ class MainWindow(QMainWindow):
             action.setEnabled(True)
         self.user_label.setText(f"User: {actor_title(actor)}")
         self.side_bar.show_actor(actor)
-        if self.side_bar.nav.currentRow() < 0:
-            self.side_bar.nav.setCurrentRow(0)
+        tickets_row = self.views.index(self.tickets_view)
+        may_tickets = actor.can(Permission.TICKETS)
+        self.side_bar.nav.item(tickets_row).setHidden(not may_tickets)
+        self._view_actions[tickets_row].setEnabled(may_tickets)
+        if self.side_bar.nav.currentRow() < 0 or actor.id != self._last_actor_id:
+            # Each kind of user starts where their work is; the same user coming back
+            # from the lock finds the view they left.
+            self.side_bar.nav.setCurrentRow(self.views.index(self.landing_view(actor)))
+        self._last_actor_id = actor.id
         for view in self.views:
             view.set_actor(actor)
         self._set_title()
@@ -368,6 +382,14 @@ class MainWindow(QMainWindow):
         self.till_problem = problem or ""
         self.till_banner.setText(f"Till location: {problem}" if problem else "")
         self.till_banner.setVisible(bool(problem) and self.actor is not None)
+
+    def landing_view(self, actor: Actor) -> ShopView:
+        """Service lands on Tickets, back office on Stock, cashier and manager on POS."""
+        if actor.role is Role.SERVICE:
+            return self.tickets_view
+        if actor.role is Role.BACK_OFFICE:
+            return self.stock_view
+        return self.pos_view
 
     def _show_locked(self) -> None:
         self.pages.setCurrentWidget(self.locked_page)

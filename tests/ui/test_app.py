@@ -93,3 +93,26 @@ def test_bad_settings_file_is_a_message(
 
 def test_style_sheet_ships_with_the_package() -> None:
     assert "#SideBar" in ui_app.style_sheet()
+
+
+def test_the_mail_queue_follows_the_saved_mail_settings(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    from app.config import MailSettings, Settings
+    from app.effects.handlers import Effects
+
+    monkeypatch.setenv("SERIALPOS_DATA_DIR", str(tmp_path / "data"))
+    link = ui_app.MailLink(Settings())
+    assert link.queue is None  # no [mail] yet: nothing to start
+    effects = Effects(Settings(), queue=None, mail=link.queue)  # type: ignore[arg-type]
+    link.effects = effects
+    mail = MailSettings(host="127.0.0.1", port=2525, starttls=False, sender="shop@x.test")
+    link.apply(Settings(mail=mail))
+    try:
+        assert link.queue is not None and effects.mail is link.queue
+        assert link.queue.server.port == 2525
+        same = link.queue
+        link.apply(Settings(mail=mail))  # printers saved, mail as it was: the same queue
+        assert link.queue is same
+    finally:
+        link.stop()

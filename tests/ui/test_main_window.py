@@ -115,3 +115,17 @@ def test_problems_show_in_the_status_bar(qtbot: QtBot, window: MainWindow) -> No
     window.stock_view.units_page.model.set_filter(UnitFilter(location="Attic"))
     settle(qtbot)
     assert window.problem_label.text() == "no location named 'Attic'"
+
+
+def test_each_kind_of_user_lands_where_their_work_is(qtbot: QtBot, window: MainWindow) -> None:
+    tickets_row = window.views.index(window.tickets_view)
+    for pin, view, sees_tickets in (
+        ("2222", window.tickets_view, True),  # service desk
+        ("1111", window.pos_view, False),  # cashier
+        ("3333", window.stock_view, False),  # back office
+        (DEMO_PIN, window.pos_view, True),  # manager
+    ):
+        _log_in(qtbot, window, pin)
+        assert window.current_view() is view, pin
+        assert window.side_bar.nav.item(tickets_row).isHidden() is not sees_tickets
+        window.lock()

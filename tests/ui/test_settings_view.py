@@ -16,6 +16,7 @@ from settle import settle
 from app.config import Settings, ShopSettings, load_settings, save_settings
 from app.db.uow import Store
 from app.devices.settings import parse_printers
+from app.tickets.statuses import TicketStatus
 from app.ui.settings import scanner_panel
 from app.ui.settings.printers_page import INVALID_MARK
 from app.ui.settings.settings_view import MANAGER_ONLY, SettingsView
@@ -269,3 +270,46 @@ def test_ports_are_listed_and_a_picked_port_fills_the_field(
 def test_a_wedge_scan_routed_to_the_view_shows_in_the_test(view: SettingsView) -> None:
     view.handle_scan("SN0101")
     assert view.scanner_page.test.last_code_label.text() == "SN0101"
+
+
+def test_the_mail_page_saves_the_server_with_its_password_sealed(
+    qtbot: QtBot, view: SettingsView, config: Path
+) -> None:
+    from app import vault
+    from app.effects.mail import mail_server
+
+    page = view.mail_page
+    type_into(qtbot, page.host_edit, "127.0.0.1")
+    page.port_box.setValue(2525)
+    page.starttls_box.setChecked(False)
+    type_into(qtbot, page.user_edit, "shop")
+    type_into(qtbot, page.password_edit, "s3cret-pass")
+    type_into(qtbot, page.sender_edit, "shop@example.test")
+    type_into(qtbot, page.subject_edit, "{ticket} is {status}")
+    page.status_boxes[TicketStatus.IN_REPAIR].setChecked(True)
+    assert view.save_button.isEnabled()
+    problems: list[str] = []
+    view.problem.connect(problems.append)
+    qtbot.mouseClick(view.save_button, Qt.MouseButton.LeftButton)  # the button, as a manager
+    settle(qtbot)
+    assert view.status_line.message.startswith("Saved to") and problems == []
+    saved = load_settings(config)
+    assert saved.mail.host == "127.0.0.1" and saved.mail.port == 2525 and not saved.mail.starttls
+    assert saved.mail.password and saved.mail.password != "s3cret-pass"
+    assert "s3cret-pass" not in config.read_text()
+    assert vault.unseal(saved.mail.password) == "s3cret-pass"
+    assert mail_server(saved).password == "s3cret-pass"
+    assert saved.mail.subject == "{ticket} is {status}"
+    assert saved.shop.ticket_notify_statuses == ("in_repair", "ready")
+    assert saved.shop.name == "Corner Phones"  # the rest of the file kept
+    assert page.password_edit.text() == "" and not view.is_dirty()
+
+
+def test_the_mail_page_refuses_an_unknown_placeholder(
+    qtbot: QtBot, view: SettingsView, config: Path
+) -> None:
+    before = config.read_text()
+    type_into(qtbot, view.mail_page.subject_edit, "{ticket} {colour}")
+    assert not view.save()
+    assert "unknown placeholder" in view.status_line.message
+    assert config.read_text() == before

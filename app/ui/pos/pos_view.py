@@ -44,6 +44,7 @@ from app.pos.records import SaleRecord
 from app.pos.sales import recent_sales
 from app.scan import (
     AddLine,
+    CollectTicket,
     PickBundleUnits,
     PickUnit,
     ReceiptScanned,
@@ -61,6 +62,7 @@ from app.ui.pos import cart_model as cols
 from app.ui.pos.approval_dialog import ApprovalDialog
 from app.ui.pos.bundle_dialog import BundleSerialsDialog
 from app.ui.pos.cart_model import CartModel
+from app.ui.pos.collect_ticket import CollectsTickets
 from app.ui.pos.customer_box import CustomerBox
 from app.ui.pos.dialog_host import DialogHost
 from app.ui.pos.discount_dialog import DiscountDialog
@@ -134,7 +136,7 @@ class CartTable(ShopTable):
         super().keyPressEvent(event)
 
 
-class PosView(TakesScans, QWidget):
+class PosView(TakesScans, CollectsTickets, QWidget):
     """The cashier's view. `handle_scan(code)` takes codes from wedge and serial scanners.
 
     Signals:
@@ -354,6 +356,8 @@ class PosView(TakesScans, QWidget):
                 )
             case Refuse(message):
                 self.message.show_problem(message)
+            case CollectTicket(number):
+                self.collect_ticket(number)
 
     def add_unit(self, unit: ScannedUnit) -> None:
         """A scanned unit goes in the cart, unless the store says why it cannot be sold."""
@@ -599,7 +603,7 @@ class PosView(TakesScans, QWidget):
 
     def pay(self) -> None:
         """F12: the payment dialog; a big discount gets its manager's approval first."""
-        if self.actor is None:
+        if self.actor is None or self.collects_free():
             return
         if self.cart_model.is_empty():
             self.message.show_problem("the cart is empty: scan something first")
@@ -653,6 +657,7 @@ class PosView(TakesScans, QWidget):
             tenders=tenders,
             customer_id=cart.customer_id,
             sale_discount_bp=cart.sale_discount_bp,
+            ticket_number=cart.ticket_number,
         )
         store, till, approver = self._store, self.till, self.approver
 

@@ -34,6 +34,7 @@ from app.printing.documents import Receipt, ReceiptLine, TotalLine
 from app.printing.escpos import render_receipt
 from app.ui.formatting import ShopFormat
 from app.ui.ops import Ops
+from app.ui.settings.mail_page import MailPage
 from app.ui.settings.printers_page import PrintersPage
 from app.ui.settings.scanner_panel import ScannerForm, ScannerTest, check_scanner
 from app.ui.settings.shop_page import ShopPage
@@ -138,6 +139,8 @@ class SettingsView(QWidget):
         self.tabs.setDocumentMode(True)
         self.tabs.addTab(self.printers_page, "Printers")
         self.tabs.addTab(self.scanner_page, "Scanner")
+        self.mail_page = MailPage()
+        self.tabs.addTab(self.mail_page, "E-mail")
         # The shop's settings and its users need the store (the devices do not).
         self.shop_page: ShopPage | None = None
         self.users_page: UsersPage | None = None
@@ -172,8 +175,9 @@ class SettingsView(QWidget):
         self.printers_page.edited.connect(self._edited)
         self.printers_page.test_page_requested.connect(self.print_test_page)
         self.scanner_page.form.edited.connect(self._scanner_edited)
+        self.mail_page.edited.connect(self._edited)
         self.scanner_page.test.start_button.clicked.connect(self.start_scanner_test)
-        self.save_button.clicked.connect(self.save)
+        self.save_button.clicked.connect(lambda _checked=False: self.save())  # not then=False
         self.revert_button.clicked.connect(self.revert)
         if devices is not None:
             devices.bridge.printJobChanged.connect(self._job_changed)
@@ -200,6 +204,7 @@ class SettingsView(QWidget):
         self.read_only_note.setVisible(actor is not None and not self.can_edit)
         self.printers_page.set_editable(self.can_edit)
         self.scanner_page.form.setEnabled(self.can_edit)
+        self.mail_page.set_editable(self.can_edit)
         for page in (self.shop_page, self.users_page):
             if page is not None:
                 page.set_actor(actor)
@@ -237,6 +242,7 @@ class SettingsView(QWidget):
             [dict(t) for t in self._settings.printers], self._settings.label_size
         )
         self.scanner_page.form.set_table(self._settings.scanner)
+        self.mail_page.set_settings(self._settings)
         self.scanner_page.test.show_kind(self.scanner_page.form.kind)
         self.scanner_page.error_line.clear()
         self._loaded = self._snapshot()
@@ -272,10 +278,11 @@ class SettingsView(QWidget):
         assert actor is not None  # can_edit said so
         tables, scanner = self.printers_page.tables(), self.scanner_page.form.table()
         label_size = self.printers_page.label_size()
+        with_mail = self.mail_page.edit()
 
         def write() -> Settings:
             # The file as it is now: keep whatever else changed in it since it was loaded.
-            on_disk = load_settings(path)
+            on_disk = with_mail(load_settings(path))
             new = replace(on_disk, printers=tuple(tables), scanner=scanner, label_size=label_size)
             try:
                 save_settings_as(actor, new, path)
@@ -304,6 +311,7 @@ class SettingsView(QWidget):
 
     def _written(self, new: Settings) -> None:
         self._settings = new
+        self.mail_page.set_settings(new)  # the typed password goes: only its seal is kept
         self._loaded = self._snapshot()
         if self._devices is not None:
             self._devices.apply(new)
@@ -317,13 +325,17 @@ class SettingsView(QWidget):
             raise DeviceSettingsError(problem)
         parse_printers(self.printers_page.tables())  # names unique, every table valid
         check_scanner(self.scanner_page.form.table())
+        self.mail_page.check()
 
     def _snapshot(self) -> tuple[Any, ...]:
         try:
             scanner: object = self.scanner_page.form.table()
         except DeviceSettingsError as exc:
             scanner = exc.message
-        return (self.printers_page.tables(), scanner, self.printers_page.label_size())
+        return (
+            self.printers_page.tables(), scanner, self.printers_page.label_size(),
+            self.mail_page.snapshot(),
+        )  # fmt: skip
 
     def _edited(self) -> None:
         self._update_buttons()
