@@ -51,18 +51,40 @@ def actor_title(actor: Actor) -> str:
     return f"{actor.name} ({ROLE_TITLES[actor.role]})"
 
 
+# A table repaints each cell many times (Qt asks data() for every role on every paint):
+# formatted money and dates are kept, up to this many of each, rather than asking babel
+# again each time.
+_CACHED = 4_096
+
+
 class ShopFormat:
     """Formats values for display using the shop's currency and locale settings."""
 
     def __init__(self, shop: ShopSettings) -> None:
         self.currency = shop.currency
         self.locale = shop.locale
+        self._money: dict[int, str] = {}
+        self._days: dict[date, str] = {}
 
     def money(self, minor: int) -> str:
-        return format_money(minor, currency=self.currency, locale=self.locale)
+        text = self._money.get(minor)
+        if text is None:
+            if len(self._money) >= _CACHED:
+                self._money.clear()
+            text = format_money(minor, currency=self.currency, locale=self.locale)
+            self._money[minor] = text
+        return text
 
     def day(self, value: date | None) -> str:
-        return "" if value is None else format_date(value, "medium", locale=self.locale)
+        if value is None:
+            return ""
+        text = self._days.get(value)
+        if text is None:
+            if len(self._days) >= _CACHED:
+                self._days.clear()
+            text = format_date(value, "medium", locale=self.locale)
+            self._days[value] = text
+        return text
 
     def moment(self, utc_value: datetime | None) -> str:
         """A stored (naive UTC) timestamp in the counter PC's local time."""

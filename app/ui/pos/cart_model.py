@@ -55,6 +55,7 @@ class CartModel(HeadedTableModel):
         self._prices_include_tax = prices_include_tax
         self._today = today
         self._totals = self.cart.totals(prices_include_tax=prices_include_tax)
+        self._texts: dict[int, tuple[str, ...]] = {}  # row -> cell texts, until a change
 
     # ------------------------------------------------------------------ reading
 
@@ -95,6 +96,7 @@ class CartModel(HeadedTableModel):
     def remove(self, row: int) -> CartLine:
         self.beginRemoveRows(QModelIndex(), row, row)
         line = self.cart.remove(row)
+        self._texts.clear()
         self.endRemoveRows()
         self._after_change()
         return line
@@ -140,17 +142,20 @@ class CartModel(HeadedTableModel):
         self.cart = Cart(lines, sale_discount_bp=sale_discount_bp)
         self.cart.customer_id = customer_id
         self.cart.customer_label = customer_label if customer_id is not None else ""
+        self._texts.clear()
         self.endResetModel()
         self._after_change()
 
     def clear(self) -> None:
         self.beginResetModel()
         self.cart.clear()
+        self._texts.clear()
         self.endResetModel()
         self._after_change()
 
     def _after_change(self, row: int | None = None) -> None:
         self._totals = self.cart.totals(prices_include_tax=self._prices_include_tax)
+        self._texts.clear()
         if self.cart.lines:
             # A sale discount moves every line's total: repaint all rows, they are few.
             first = 0 if row is None or self.cart.sale_discount_bp else row
@@ -170,7 +175,7 @@ class CartModel(HeadedTableModel):
             return None
         line = self.cart.lines[index.row()]
         if role == Qt.ItemDataRole.DisplayRole:
-            return self._text(line, self._totals.lines[index.row()], index.column())
+            return self._row_texts(index.row())[index.column()]
         if role == Qt.ItemDataRole.TextAlignmentRole:
             return COLUMNS[index.column()][1]
         if role == Qt.ItemDataRole.ToolTipRole and index.column() == ITEM:
@@ -180,6 +185,16 @@ class CartModel(HeadedTableModel):
             was = self._fmt.money(line.unit_price)
             return f"* changed from {was}: {line.override_reason}"
         return None
+
+    def _row_texts(self, row: int) -> tuple[str, ...]:
+        """A row's cell texts, formatted once per change: Qt asks for each cell hundreds of
+        times while painting a scanned line."""
+        texts = self._texts.get(row)
+        if texts is None:
+            line, totals = self.cart.lines[row], self._totals.lines[row]
+            texts = tuple(self._text(line, totals, column) for column in range(len(COLUMNS)))
+            self._texts[row] = texts
+        return texts
 
     def _text(self, line: CartLine, totals: LineTotals, column: int) -> str:
         money = self._fmt.money
