@@ -16,9 +16,7 @@ from __future__ import annotations
 import itertools
 from collections.abc import Iterable
 from dataclasses import dataclass
-from typing import Literal
-
-from fpdf import FPDF
+from typing import TYPE_CHECKING, Literal
 
 from app.printing.barcodes import (
     MM_PER_INCH,
@@ -31,6 +29,9 @@ from app.printing.barcodes import (
 )
 from app.printing.documents import LABEL_50X25, Label, LabelSize, check_label_fits, clean_line
 from app.printing.raster import barcode_image, font_path
+
+if TYPE_CHECKING:  # fpdf (and fontTools under it) is imported when a sheet is made
+    from fpdf import FPDF
 
 PageName = Literal["A4", "Letter"]
 PAGE_SIZES_MM: dict[str, tuple[float, float]] = {"A4": (210.0, 297.0), "Letter": (215.9, 279.4)}
@@ -152,6 +153,8 @@ def label_sheet_pdf(
 
 
 def _new_pdf(layout: SheetLayout) -> FPDF:
+    from fpdf import FPDF  # ~0.4 s of imports: only when a PDF is made, not at start
+
     pdf = FPDF(unit="mm", format=(layout.page_width_mm, layout.page_height_mm))
     pdf.set_auto_page_break(False)
     pdf.set_margins(0, 0, 0)
