@@ -661,6 +661,29 @@ def _still_valid(path: Path, manifest: Manifest | None, units: int) -> bool:
     return bool(rows) and all(serial_key(s) == k for s, k in rows)
 
 
+def _migrated_from_older(path: Path, units: int, say: Log) -> Manifest | None:
+    """A cached store of this generator version and size at an older schema revision,
+    brought to head with the app's own migrations (what a shop's store goes through);
+    None when there is none. The data is the same, so it saves a regeneration."""
+    for older in sorted(path.parent.glob(f"stock-v{GENERATOR_VERSION}-r*-{units}.sqlite3")):
+        manifest = Manifest.load(manifest_path(older))
+        if older == path or manifest is None or manifest.version != GENERATOR_VERSION:
+            continue
+        say(f"migrating {older.name} from {manifest.revision} to {head_revision()} ...")
+        started = time.perf_counter()
+        for suffix in ("", "-wal", "-shm"):
+            source = older.with_name(older.name + suffix)
+            if source.exists():
+                source.rename(path.with_name(path.name + suffix))
+        manifest_path(older).unlink()
+        open_store(sqlite_url(path)).dispose()
+        migrated = Manifest(**{**asdict(manifest), "revision": head_revision() or ""})
+        migrated.save(manifest_path(path))
+        say(f"migrated in {time.perf_counter() - started:.1f} s")
+        return migrated
+    return None
+
+
 def cached_store(
     units: int = DEFAULT_UNITS,
     *,
@@ -676,6 +699,9 @@ def cached_store(
         assert manifest is not None
         say(f"reusing {path} (built in {manifest.seconds:.1f} s)")
         return path, manifest, True
+    migrated = _migrated_from_older(path, units, say)
+    if migrated is not None:
+        return path, migrated, True
     say(f"generating {units:,} units into {path} ...")
     manifest_path(path).unlink(missing_ok=True)
     manifest = build_store(path, units=units, log=say)

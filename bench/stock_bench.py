@@ -382,6 +382,62 @@ def measure_pages(b: Bench, report: Report) -> None:
         _spread(report, "next_page", "Next page via `after`", (nxt, floor_next), judged, note)
 
 
+_MATCH = "SELECT rowid FROM serial_units_search WHERE serial_units_search MATCH ?"
+_CONTAINS_SQL = _UNIT_SELECT + f"WHERE u.id IN ({_MATCH}) ORDER BY u.serial_key, u.id LIMIT ?"
+_LIKE_SQL = (
+    _UNIT_SELECT + "WHERE u.serial_key LIKE ? ESCAPE '\\' OR lower(u.asset_tag) LIKE ? "
+    "ESCAPE '\\' ORDER BY u.serial_key, u.id LIMIT ?"
+)
+CONTAINS_TARGET_MS = 20.0
+
+
+def floor_contains(conn: sqlite3.Connection, needle: str) -> list[tuple[Any, ...]]:
+    """list_units' 'contains' page 1 in plain SQL: count the trigram matches (up to
+    DENSE_MATCHES), then the matching units' page, or for a common needle the LIKE walk."""
+    key = serial_key(needle)
+    phrase = '"' + key.replace('"', '""') + '"'
+    dense = queries.DENSE_MATCHES
+    (count,) = conn.execute(f"SELECT count(*) FROM ({_MATCH} LIMIT ?)", (phrase, dense)).fetchone()
+    if count < dense:
+        return conn.execute(_CONTAINS_SQL, (phrase, PAGE_SIZE + 1)).fetchall()[:PAGE_SIZE]
+    pattern = "%" + key.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
+    return conn.execute(_LIKE_SQL, (pattern, pattern, PAGE_SIZE + 1)).fetchall()[:PAGE_SIZE]
+
+
+def contains_needles(serials: Sequence[str], rng: random.Random) -> list[str]:
+    """What a clerk types into 'contains': 3 to 6 characters from inside a serial (some
+    match thousands of units, some a handful), and codes that match nothing."""
+    needles = []
+    for serial in serials:
+        if len(serial) >= 4:
+            size = rng.randint(3, min(6, len(serial)))
+            start = rng.randint(0, len(serial) - size)
+            needles.append(serial[start : start + size])
+    return needles + [f"qz{n}x" for n in range(max(1, len(needles) // 10))]
+
+
+def measure_contains(b: Bench, report: Report) -> None:
+    """list_units with a 'contains' needle (serial or asset tag), first page, beside the floor."""
+    needles = contains_needles(b.serials[:200], random.Random(3))
+    for needle in needles[:20]:
+        queries.list_units(b.store, b.actor, queries.UnitFilter(search=needle), limit=PAGE_SIZE)
+        floor_contains(b.conn, needle)
+    service: list[float] = []
+    floor: list[float] = []
+    for needle in needles:
+        f = queries.UnitFilter(search=needle)
+        ms, page = _timed(partial(queries.list_units, b.store, b.actor, f, limit=PAGE_SIZE))
+        floor_ms, rows = _timed(partial(floor_contains, b.conn, needle))
+        if [u.id for u in page.units] != [r[0] for r in rows]:
+            raise RuntimeError(f"floor and service 'contains' pages differ for {needle!r}")
+        service.append(ms)
+        floor.append(floor_ms)
+    note = f"{len(needles)} needles of 3-6 characters, 1 in 11 matching nothing"
+    judged = (CONTAINS_TARGET_MS, ("median", "p95"))
+    label = "'Contains' search, page 1 (serial or asset tag)"
+    _spread(report, "contains", label, (service, floor), judged, note)
+
+
 def _range_text(prefix: str, run: int) -> str:
     first = run * RECEIVE_COUNT + 1
     return f"{prefix}{first:06d}...{prefix}{first + RECEIVE_COUNT - 1:06d}"
@@ -676,6 +732,8 @@ def run(
         measure_lookups(b, report)
         log(f"unit list: {len(b.prefixes)} prefixes ...")
         measure_pages(b, report)
+        log("'contains' search ...")
+        measure_contains(b, report)
         log(f"receiving: {RECEIVE_RUNS} x {RECEIVE_COUNT:,} ...")
         measure_receiving(b, report)
         log("count of 5,000 scans, recall by range ...")

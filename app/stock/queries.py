@@ -8,7 +8,19 @@ from __future__ import annotations
 from collections.abc import Iterator
 from dataclasses import dataclass
 
-from sqlalchemy import Select, and_, bindparam, func, or_, select, union_all
+from sqlalchemy import (
+    ColumnElement,
+    Select,
+    and_,
+    bindparam,
+    column,
+    func,
+    literal_column,
+    or_,
+    select,
+    table,
+    union_all,
+)
 from sqlalchemy.orm import Session, aliased
 
 from app.customers.models import Customer
@@ -109,17 +121,36 @@ def _filtered(session: Session, f: UnitFilter) -> Select:  # type: ignore[type-a
         if upper is not None:
             query = query.where(SerialUnit.serial_key < upper)
     if f.search and serial_key(f.search):
-        needle = serial_key(f.search).replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
-        pattern = f"%{needle}%"
-        query = query.where(
-            or_(
-                SerialUnit.serial_key.like(pattern, escape="\\"),
-                func.lower(SerialUnit.asset_tag).like(pattern, escape="\\"),
-            )
-        )
+        query = query.where(_contains(session, serial_key(f.search)))
     if f.batch_id is not None:
         query = query.where(SerialUnit.batch_id == f.batch_id)
     return query
+
+
+# SQLite's trigram index on serial_key and asset_tag (migration 0009), kept by triggers.
+_SEARCH = table("serial_units_search", column("rowid"))
+_TRIGRAM = 3  # the index answers needles of three characters or more
+# Above this many matches (a tenth of a million-unit store) a page is found faster by
+# walking the units in key order and testing each than by sorting every match.
+DENSE_MATCHES = 100_000
+
+
+def _contains(session: Session, needle: str) -> ColumnElement[bool]:
+    """Serial or asset tag contains `needle` (case ignored). From three characters on
+    SQLite asks its trigram index for the unit ids, and PostgreSQL's LIKE uses the pg_trgm
+    indexes; shorter or very common needles walk the units in key order with LIKE."""
+    if len(needle) >= _TRIGRAM and session.get_bind().dialect.name == "sqlite":
+        phrase = '"' + needle.replace('"', '""') + '"'  # one quoted phrase: a substring
+        matching = select(_SEARCH.c.rowid).where(literal_column(_SEARCH.name).op("MATCH")(phrase))
+        counted = select(func.count()).select_from(matching.limit(DENSE_MATCHES).subquery())
+        if (session.scalar(counted) or 0) < DENSE_MATCHES:
+            return SerialUnit.id.in_(matching)
+    escaped = needle.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+    pattern = f"%{escaped}%"
+    return or_(
+        SerialUnit.serial_key.like(pattern, escape="\\"),
+        func.lower(SerialUnit.asset_tag).like(pattern, escape="\\"),
+    )
 
 
 def list_units(

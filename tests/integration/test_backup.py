@@ -145,9 +145,7 @@ def test_scheduled_backups_keep_the_newest(tmp_path: Path) -> None:
     for day in range(1, 6):
         backup.scheduled_backup(store, folder, keep=3, now=NOW.replace(day=day))
     kept = backup.scheduled_backups(folder)
-    assert [p.name for p in kept] == [
-        f"serialpos-202612{d:02d}-210000.sqlite3" for d in (3, 4, 5)
-    ]
+    assert [p.name for p in kept] == [f"serialpos-202612{d:02d}-210000.sqlite3" for d in (3, 4, 5)]
     assert not backup.backup_due(folder, NOW.replace(day=5, hour=23))
     assert backup.backup_due(folder, NOW.replace(day=6, hour=22))
     store.dispose()

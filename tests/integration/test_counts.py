@@ -176,9 +176,7 @@ def test_bad_scans_and_quantities_are_refused(shop: Store, backoffice: Actor) ->
 
 
 def test_a_serial_of_two_items_is_taken_as_the_one_here(shop: Store, manager: Actor) -> None:
-    create_item(
-        shop, manager, sku="TAB", values=ItemFields(name="Tab", price=1, serialized=True)
-    )
+    create_item(shop, manager, sku="TAB", values=ItemFields(name="Tab", price=1, serialized=True))
     rcv = Receiving(sku="TAB", location="Back")
     receive_serials(shop, manager, rcv, [SerialEntry("P1")], method="list")
     count = start_count(shop, manager, "Front").count_id

@@ -112,4 +112,3 @@ def sell_lines(store: Store, actor: Actor, lines: list[CartLine]) -> SaleRecord:
 def sell_through_service(store: Store, actor: Actor, *serials: str) -> SaleRecord:
     """Another till sells these units (paid in cash) while this test's till looks on."""
     return sell_lines(store, actor, cart_lines(store, actor, *serials))
-

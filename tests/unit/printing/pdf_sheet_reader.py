@@ -47,8 +47,10 @@ def read_pdf(data: bytes) -> list[Page]:
     (pages_dict,) = [d for d, _ in objects.values() if b"/Type /Pages" in d]
     media = [float(v) for v in re.search(rb"/MediaBox \[([^\]]*)\]", pages_dict).group(1).split()]
     width, height = media[2] / PT_PER_MM, media[3] / PT_PER_MM
-    kids = [int(n) for n in re.findall(rb"(\d+) 0 R", re.search(rb"/Kids \[([^\]]*)\]",
-                                                                 pages_dict).group(1))]
+    kids = [
+        int(n)
+        for n in re.findall(rb"(\d+) 0 R", re.search(rb"/Kids \[([^\]]*)\]", pages_dict).group(1))
+    ]
     return [_page(objects, objects[kid][0], width, height) for kid in kids]
 
 
@@ -57,10 +59,10 @@ def _objects(data: bytes) -> dict[int, tuple[bytes, bytes]]:
     objects: dict[int, tuple[bytes, bytes]] = {}
     for match in re.finditer(rb"(?m)^(\d+) 0 obj\n", data):
         start = match.end()
-        end_dict = data.index(b"\n>>\n", start) + 4 if data[start:start + 2] == b"<<" else start
+        end_dict = data.index(b"\n>>\n", start) + 4 if data[start : start + 2] == b"<<" else start
         dictionary = data[start:end_dict]
         stream = b""
-        if data[end_dict:end_dict + 7] == b"stream\n":
+        if data[end_dict : end_dict + 7] == b"stream\n":
             length = int(re.search(rb"/Length (\d+)", dictionary).group(1))
             stream = data[end_dict + 7 : end_dict + 7 + length]
         objects[int(match.group(1))] = (dictionary, stream)
@@ -78,17 +80,22 @@ def _ref(dictionary: bytes, key: bytes) -> int:
 
 def _named_refs(resources: bytes, kind: bytes) -> dict[bytes, int]:
     block = re.search(rb"/" + kind + rb" <<(.*?)>>", resources, re.S)
-    return {} if block is None else {
-        name: int(num) for name, num in re.findall(rb"/(\w+) (\d+) 0 R", block.group(1))
-    }
+    return (
+        {}
+        if block is None
+        else {name: int(num) for name, num in re.findall(rb"/(\w+) (\d+) 0 R", block.group(1))}
+    )
 
 
-def _page(objects: dict[int, tuple[bytes, bytes]], page: bytes, width: float,
-          height: float) -> Page:
+def _page(
+    objects: dict[int, tuple[bytes, bytes]], page: bytes, width: float, height: float
+) -> Page:
     resources = objects[_ref(page, b"Resources")][0]
     xobjects = _named_refs(resources, b"XObject")
-    fonts = {name: _cmap(objects, objects[num][0]) for name, num in
-             _named_refs(resources, b"Font").items()}
+    fonts = {
+        name: _cmap(objects, objects[num][0])
+        for name, num in _named_refs(resources, b"Font").items()
+    }
     content = _decoded(objects[_ref(page, b"Contents")])
     images: list[PlacedImage] = []
     texts: list[PlacedText] = []
@@ -105,10 +112,14 @@ def _page(objects: dict[int, tuple[bytes, bytes]], page: bytes, width: float,
             elif op == b"Tj":
                 raw = stack[-1]
                 assert isinstance(raw, bytes)
-                text = "".join(font[int.from_bytes(raw[i:i + 2], "big")]
-                               for i in range(0, len(raw), 2))
-                texts.append(PlacedText(text, position[0] / PT_PER_MM,
-                                        height - position[1] / PT_PER_MM, size))
+                text = "".join(
+                    font[int.from_bytes(raw[i : i + 2], "big")] for i in range(0, len(raw), 2)
+                )
+                texts.append(
+                    PlacedText(
+                        text, position[0] / PT_PER_MM, height - position[1] / PT_PER_MM, size
+                    )
+                )
             elif op == b"cm":
                 matrix = [float(v) for v in stack[-6:]]  # type: ignore[arg-type]
             elif op == b"Do":
@@ -172,10 +183,11 @@ def _tokens(content: bytes) -> Iterator[float | bytes | tuple[bytes]]:
 
 def _cmap(objects: dict[int, tuple[bytes, bytes]], font: bytes) -> dict[int, str]:
     cmap = _decoded(objects[_ref(font, b"ToUnicode")])
-    mapping = {int(a, 16): chr(int(b, 16)) for a, b in
-               re.findall(rb"<([0-9A-Fa-f]{4})> <([0-9A-Fa-f]{4})>\n", cmap)}
-    for lo, hi, dst in re.findall(rb"<([0-9A-Fa-f]{4})> <([0-9A-Fa-f]{4})> <([0-9A-Fa-f]+)>",
-                                  cmap):
+    mapping = {
+        int(a, 16): chr(int(b, 16))
+        for a, b in re.findall(rb"<([0-9A-Fa-f]{4})> <([0-9A-Fa-f]{4})>\n", cmap)
+    }
+    for lo, hi, dst in re.findall(rb"<([0-9A-Fa-f]{4})> <([0-9A-Fa-f]{4})> <([0-9A-Fa-f]+)>", cmap):
         for offset in range(int(hi, 16) - int(lo, 16) + 1):
             mapping[int(lo, 16) + offset] = chr(int(dst, 16) + offset)
     return mapping
@@ -191,8 +203,12 @@ def _image(dictionary: bytes, stream: bytes) -> Image.Image:
         return Image.frombytes("L", (width, height), _decoded((dictionary, stream)))
 
     def chunk(kind: bytes, body: bytes) -> bytes:
-        return (struct.pack(">I", len(body)) + kind + body
-                + struct.pack(">I", zlib.crc32(kind + body) & 0xFFFFFFFF))
+        return (
+            struct.pack(">I", len(body))
+            + kind
+            + body
+            + struct.pack(">I", zlib.crc32(kind + body) & 0xFFFFFFFF)
+        )
 
     header = struct.pack(">IIBBBBB", width, height, 8, 0, 0, 0, 0)
     png = b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", header) + chunk(b"IDAT", stream)

@@ -137,7 +137,10 @@ def test_receipt_and_tag_numbers_must_be_barcodes() -> None:
 def test_receipt_freezes_lists_into_tuples() -> None:
     receipt = Receipt(
         store_lines=["Shop"],  # type: ignore[arg-type]
-        title="SALE", number="R-1", date="today", cashier="Ann",
+        title="SALE",
+        number="R-1",
+        date="today",
+        cashier="Ann",
         lines=[ReceiptLine("Cable", 1, "1.00", "1.00")],  # type: ignore[arg-type]
     )
     assert receipt.store_lines == ("Shop",)
@@ -228,12 +231,21 @@ def _receipt(**changes: object) -> Receipt:
         cashier="Ann",
         customer="Bob Smith",
         lines=(
-            ReceiptLine("Apple iPhone 13 128GB Midnight", 1, "$699.00", "$699.00",
-                        serial="356789012345678", warranty_end="2025-05-01"),
+            ReceiptLine(
+                "Apple iPhone 13 128GB Midnight",
+                1,
+                "$699.00",
+                "$699.00",
+                serial="356789012345678",
+                warranty_end="2025-05-01",
+            ),
             ReceiptLine("USB-C cable", 3, "$9.99", "$29.97", discount="-$3.00"),
         ),
-        totals=(TotalLine("Subtotal", "$728.97"), TotalLine("Tax", "$0.00"),
-                TotalLine("TOTAL", "$725.97")),
+        totals=(
+            TotalLine("Subtotal", "$728.97"),
+            TotalLine("Tax", "$0.00"),
+            TotalLine("TOTAL", "$725.97"),
+        ),
         tenders=(TenderLine("Card", "$725.97", "VISA ****1234"),),
         change=None,
         footer_lines=("Thank you!",),
@@ -262,16 +274,30 @@ words = st.text(st.characters(codec="utf-8", exclude_categories=("Cs",)), max_si
 
 
 @settings(max_examples=60, deadline=None)
-@given(description=words, store=words, footer=words, amount=st.text(max_size=15),
-       columns=st.sampled_from([30, 32, 42, 48]))
+@given(
+    description=words,
+    store=words,
+    footer=words,
+    amount=st.text(max_size=15),
+    columns=st.sampled_from([30, 32, 42, 48]),
+)
 def test_no_receipt_row_is_wider_than_the_paper(
     description: str, store: str, footer: str, amount: str, columns: int
 ) -> None:
     receipt = _receipt(
         store_lines=(store,),
         title=store,
-        lines=(ReceiptLine(description, 2, amount, amount, serial=description,
-                           warranty_end=amount, discount=amount),),
+        lines=(
+            ReceiptLine(
+                description,
+                2,
+                amount,
+                amount,
+                serial=description,
+                warranty_end=amount,
+                discount=amount,
+            ),
+        ),
         totals=(TotalLine(description, amount),),
         tenders=(TenderLine(description, amount, description),),
         change=amount,
@@ -284,11 +310,23 @@ def test_no_receipt_row_is_wider_than_the_paper(
 
 @pytest.mark.parametrize("columns", [30, 32, 48])
 def test_tag_and_label_rows_fit_the_paper(columns: int) -> None:
-    tag = Tag(ticket_number="T-004211", customer="Carol Jones", device="MacBook Air M1",
-              serial="C02DX1ABQ6L4", problem="Won't charge " * 8, date="2024-05-02",
-              accessories="Charger, sleeve")
-    label = Label("ABC-12345", "Bosch GSR 18V-55 Cordless Drill Driver " * 2, "$1,299.00",
-                  asset_tag="AT-1", symbology=Symbology.GS1_128, gtin=GTIN13)
+    tag = Tag(
+        ticket_number="T-004211",
+        customer="Carol Jones",
+        device="MacBook Air M1",
+        serial="C02DX1ABQ6L4",
+        problem="Won't charge " * 8,
+        date="2024-05-02",
+        accessories="Charger, sleeve",
+    )
+    label = Label(
+        "ABC-12345",
+        "Bosch GSR 18V-55 Cordless Drill Driver " * 2,
+        "$1,299.00",
+        asset_tag="AT-1",
+        symbology=Symbology.GS1_128,
+        gtin=GTIN13,
+    )
     for rows in (tag_rows(tag, columns), label_rows(label, columns)):
         assert all(row.columns_used <= columns for row in _text_rows(rows))
     texts = [row.text for row in _text_rows(label_rows(label, columns))]

@@ -104,8 +104,9 @@ def test_label_scans_at_other_resolutions(dpi: int) -> None:
 
 @settings(max_examples=40, deadline=None)
 @given(
-    st.text(st.characters(min_codepoint=0x20, max_codepoint=0x7E), min_size=1, max_size=12)
-    .filter(lambda s: s == s.strip())
+    st.text(st.characters(min_codepoint=0x20, max_codepoint=0x7E), min_size=1, max_size=12).filter(
+        lambda s: s == s.strip()
+    )
 )
 def test_any_printable_serial_up_to_12_characters_scans_on_a_50x25_label(serial: str) -> None:
     assert scan(label_image(Label(serial, "Item", "$1.00"))) == [serial]
@@ -172,10 +173,16 @@ def test_gs1_label_with_20_character_serial_needs_a_wider_label() -> None:
 
 def _receipt(number: str = "R-000812") -> Receipt:
     return Receipt(
-        store_lines=("GADGET FIX & SELL",), title="SALE", number=number, date="2024-05-01",
+        store_lines=("GADGET FIX & SELL",),
+        title="SALE",
+        number=number,
+        date="2024-05-01",
         cashier="Ann",
-        lines=(ReceiptLine("Phone", 1, "$699.00", "$699.00", serial="00123",
-                           warranty_end="2025-05-01"),),
+        lines=(
+            ReceiptLine(
+                "Phone", 1, "$699.00", "$699.00", serial="00123", warranty_end="2025-05-01"
+            ),
+        ),
         totals=(TotalLine("TOTAL", "$699.00"),),
     )
 
@@ -195,8 +202,15 @@ def test_paper_columns_at_203_dpi_are_32_and_48() -> None:
 
 @pytest.mark.parametrize("width_mm", [58, 80])
 def test_tag_preview_scans_as_its_ticket_number(width_mm: int) -> None:
-    tag = Tag(ticket_number="T-004211", customer="Carol", device="MacBook Air",
-              serial="C02DX1ABQ6L4", problem="No power", date="2024-05-02", accessories=None)
+    tag = Tag(
+        ticket_number="T-004211",
+        customer="Carol",
+        device="MacBook Air",
+        serial="C02DX1ABQ6L4",
+        problem="No power",
+        date="2024-05-02",
+        accessories=None,
+    )
     assert scan(tag_image(tag, width_mm)) == ["T-004211"]
 
 
