@@ -70,4 +70,7 @@ def parse_percent(text: str, *, what: str = "a discount") -> int:
 
 def percent_text(bp: int) -> str:
     """1250 -> '12.5 %', 1000 -> '10 %'."""
-    return f"{Decimal(bp) / BP_PER_PERCENT:f}".rstrip("0").rstrip(".") + " %"
+    text = f"{Decimal(bp) / BP_PER_PERCENT:f}"
+    if "." in text:  # only a fraction's trailing zeros go: 10 stays 10
+        text = text.rstrip("0").rstrip(".")
+    return text + " %"
