@@ -64,7 +64,7 @@ from app.ui.pos.dialog_host import DialogHost
 from app.ui.pos.discount_dialog import DiscountDialog
 from app.ui.pos.end_of_day_dialog import EndOfDayDialog
 from app.ui.pos.history_dialog import SaleHistoryDialog
-from app.ui.pos.keyed import key_button, keyed_action
+from app.ui.pos.keyed import key_button, keyed_action, shortcuts_first
 from app.ui.pos.parked_dialog import ParkDialog, ResumeDialog
 from app.ui.pos.payment_dialog import Answer, PaymentDialog, Refusal
 from app.ui.pos.receipt_preview import DonePanel
@@ -211,6 +211,7 @@ class PosView(TakesScans, QWidget):
             return button
 
         self._actions: list[QAction] = []
+        shortcuts_first(self.scan_edit, self)
         pay = act("Pay", "F12", self.pay, "PayButton")
         history = act("History", "F9", self.show_history)
         day = act("End of day", "Ctrl+E", self.show_end_of_day)

@@ -50,7 +50,7 @@ from app.ui.formatting import ShopFormat
 from app.ui.ops import Ops
 from app.ui.pos.approval_dialog import ApprovalDialog
 from app.ui.pos.dialog_host import DialogHost
-from app.ui.pos.keyed import keyed_action
+from app.ui.pos.keyed import keyed_action, shortcuts_first
 from app.ui.pos.receipt_preview import DonePanel
 from app.ui.pos.scanning import TakesScans
 from app.ui.pos.till import till_of
@@ -159,6 +159,7 @@ class RefundView(TakesScans, QWidget):
     def _build(self) -> None:
         self.scan_edit = RefundScanEdit()
         self.scan_edit.setObjectName("ScanEdit")
+        shortcuts_first(self.scan_edit, self)
         self.scan_edit.setPlaceholderText(SCAN_PLACEHOLDER)
         self.scan_edit.setClearButtonEnabled(True)
         self.scan_edit.returnPressed.connect(self._scan_field_entered)
