@@ -49,7 +49,7 @@ class ShopSettings:
     max_range: int = 100_000
     manager_discount_percent: int = 10
     till: str = "TILL-1"
-    till_location: str = "Front store"  # where this till sells from; "": the only sellable one
+    till_location: str = ""  # where this till sells from; "": the store's only sellable one
     receipt_footer: tuple[str, ...] = ("Keep this receipt for warranty claims.",)
     # Repair tickets: the shop's own condition-on-arrival checklist, the statuses that
     # e-mail the customer, when an open ticket counts as untouched, the claim slip's terms.

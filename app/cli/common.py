@@ -12,10 +12,12 @@ from collections.abc import Callable, Sequence
 from datetime import date, datetime
 from typing import Any, NoReturn
 
+from app import config
 from app.db.uow import Store
-from app.errors import InvalidInput
+from app.errors import Conflict, InvalidInput
 from app.money import format_plain, parse_money, parse_percent
 from app.stock.records import HistoryEntry, StockRow, UnitRecord
+from app.stock.till_location import sellable_locations, till_location_of
 from app.users import services as users
 from app.users.roles import Actor
 
@@ -111,3 +113,25 @@ def add_listing(p: argparse.ArgumentParser) -> None:
 Handler = Callable[[Store, argparse.Namespace], None]
 # What each area's register(sub) adds its subcommands to.
 Subcommands = argparse._SubParsersAction
+
+
+def till_location(store: Store, given: str | None) -> str:
+    """--location if given, else this till's selling location (the setting, or the store's
+    only sellable one); when neither is known, one line saying which option or setting."""
+    if given:
+        return given
+    settings = config.load_settings()
+    try:
+        return till_location_of(store, settings)
+    except Conflict:
+        names = ", ".join(sellable_locations(store)) or "none yet: add one with `location add`"
+        wanted = settings.shop.till_location.strip()
+        why = (
+            f"till_location {wanted!r} is not a sellable location"
+            if wanted
+            else "no till location is set and the store has no single sellable location"
+        )
+        raise Conflict(
+            f"{why}: give --location NAME, or set till_location under [shop] in"
+            f" {config.config_path()} (sellable: {names})"
+        ) from None

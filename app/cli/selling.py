@@ -10,7 +10,14 @@ from dataclasses import asdict
 from datetime import date
 
 from app import config
-from app.cli.common import ArgumentParser, Subcommands, acting_user, add_listing, parse_amount
+from app.cli.common import (
+    ArgumentParser,
+    Subcommands,
+    acting_user,
+    add_listing,
+    parse_amount,
+    till_location,
+)
 from app.customers import services as customers
 from app.db.uow import Store
 from app.errors import InvalidInput
@@ -34,10 +41,10 @@ from app.users import services as users
 from app.users.roles import Actor
 
 
-def _till(shop: config.ShopSettings, location: str | None) -> Till:
+def _till(shop: config.ShopSettings, location: str) -> Till:
     return Till(
         name=shop.till,
-        location=location or shop.till_location,
+        location=location,
         prices_include_tax=shop.prices_include_tax,
         discount_limit_bp=shop.manager_discount_percent * 100,
     )
@@ -104,7 +111,7 @@ def _customer(store: Store, actor: Actor, name: str | None) -> tuple[int | None,
 def cmd_sell(store: Store, args: argparse.Namespace) -> None:
     actor = acting_user(store, args)
     shop = config.load_settings().shop
-    till = _till(shop, args.location)
+    till = _till(shop, till_location(store, args.location))
     cart = _cart_from_codes(store, actor, args.code, till.location)
     total = cart.totals(prices_include_tax=till.prices_include_tax).total
     customer_id, new_customer = _customer(store, actor, args.customer)
@@ -128,7 +135,9 @@ def cmd_refund(store: Store, args: argparse.Namespace) -> None:
     request = RefundRequest(
         sale.number, lines_for_serials(sale, args.serial), args.reason, args.restock, args.cash
     )
-    refund = refund_sale(store, actor, _till(shop, None), request, approver=approver)
+    # A refund restocks where --restock says: the till's own location is not needed.
+    till = _till(shop, shop.till_location)
+    refund = refund_sale(store, actor, till, request, approver=approver)
     print(refund.number)
     print(receipt_text(refund_receipt(shop, refund)))
 
@@ -160,7 +169,11 @@ def register(sub: Subcommands[ArgumentParser]) -> None:
         "--pay", action="append", required=True, help="cash[:AMOUNT] or card:REF[:AMOUNT]"
     )
     p.add_argument("--customer", help="customer name (added if new)")
-    p.add_argument("--location", help="where this till sells from (default: settings)")
+    p.add_argument(
+        "--location",
+        help="where this till sells from (default: [shop] till_location, else the only"
+        " sellable location)",
+    )
     p.set_defaults(handler=cmd_sell)
 
     p = sub.add_parser("refund", help="refund a sale, or some serials of it")

@@ -12,6 +12,8 @@ import pytest
 
 from app.cli import main
 from app.db.uow import open_store, sqlite_url
+from app.stock.locations import edit_location
+from app.users.services import actor_by_name
 from tests.conftest import dump_tables
 
 
@@ -330,3 +332,19 @@ def test_a_mistyped_store_path_creates_nothing(
     assert main(["--db", sqlite_url(missing), "--as", "boss", "stock"]) == 2
     assert "create it with 'serialpos init'" in capsys.readouterr().err
     assert not missing.parent.exists()
+
+
+def test_sell_without_a_location_says_which_option_or_setting(
+    shop: Shop, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("SERIALPOS_CONFIG", str(tmp_path / "settings.toml"))
+    shop("receive", "PH1", "--location", "Front", "--serials", "S1")
+    shop.refused("sell", "S1", "--pay", "cash", match="give --location NAME, or set till_location")
+    store = open_store(shop.url)
+    try:
+        edit_location(store, actor_by_name(store, "boss"), "Back", sellable=False)
+    finally:
+        store.dispose()
+    code, out, err = shop("sell", "S1", "--pay", "cash")
+    assert code == 0, err
+    assert out.splitlines()[0] == "R-000001"

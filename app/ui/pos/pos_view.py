@@ -37,7 +37,7 @@ from app.events import Change
 from app.money import percent_text
 from app.paperwork.receipts import sale_receipt
 from app.pos.cart import CartLine, TenderInput
-from app.pos.checkout import Checkout, UnitUnavailable, complete_sale
+from app.pos.checkout import Checkout, Till, UnitUnavailable, complete_sale
 from app.pos.day import business_day, end_of_day
 from app.pos.parking import ParkedCart, list_parked, park_sale, resume_sale
 from app.pos.records import SaleRecord
@@ -70,7 +70,7 @@ from app.ui.pos.payment_dialog import Answer, PaymentDialog, Refusal
 from app.ui.pos.receipt_preview import DonePanel
 from app.ui.pos.scanning import TakesScans
 from app.ui.pos.serial_picker import SerialPicker
-from app.ui.pos.till import needs_manager, till_of
+from app.ui.pos.till import locate_till, needs_manager, till_of
 from app.ui.pos.totals_panel import TotalsPanel
 from app.ui.widgets.message_line import MessageLine
 from app.ui.widgets.tables import ShopTable
@@ -291,6 +291,15 @@ class PosView(TakesScans, QWidget):
         self.cart_table.setEnabled(actor is not None)
         self.customer_box.set_actor(actor)
         self.message.clear()
+        if actor is not None:
+            locate_till(self.ops, self._store, self.till, self._shop, self._located, self._lost)
+
+    def _located(self, till: Till) -> None:
+        self.till = till
+
+    def _lost(self, problem: str) -> None:
+        self.message.show_problem(problem)
+        self.problem.emit(problem)
 
     def refresh(self) -> None:
         """F5: the cart is this till's own; redraw it and its totals."""

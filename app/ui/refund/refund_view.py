@@ -31,6 +31,7 @@ from app.db.uow import Store
 from app.errors import UserError
 from app.events import Change
 from app.paperwork.receipts import refund_receipt
+from app.pos.checkout import Till
 from app.pos.records import RefundRecord, SaleRecord
 from app.pos.refunds import DEFECTIVE, RefundRequest, refund_sale
 from app.pos.sales import find_sale_of_unit, get_sale
@@ -53,7 +54,7 @@ from app.ui.pos.dialog_host import DialogHost
 from app.ui.pos.keyed import keyed_action, shortcuts_first
 from app.ui.pos.receipt_preview import DonePanel
 from app.ui.pos.scanning import TakesScans
-from app.ui.pos.till import till_of
+from app.ui.pos.till import locate_till, till_of
 from app.ui.refund import refund_model as cols
 from app.ui.refund.refund_model import RefundLinesModel
 from app.ui.widgets.message_line import MessageLine
@@ -274,6 +275,16 @@ class RefundView(TakesScans, QWidget):
         if actor is None:
             self.clear_sale()
             self.message.clear()
+        else:
+            # A missing location is said by the POS view; here it only sets the restock default.
+            locate_till(self.ops, self._store, self.till, self._shop, self._located, _ignore)
+
+    def _located(self, till: Till) -> None:
+        # The restock default is the till's own location (the POS view says when it is missing).
+        self.till = till
+        here = self.restock_combo.findData(till.location)
+        if here >= 0:
+            self.restock_combo.setCurrentIndex(here)
 
     def refresh(self) -> None:
         """F5: the restock places, and the open sale as the store has it now."""
@@ -549,3 +560,7 @@ class RefundView(TakesScans, QWidget):
 
     def _scan_while_busy(self, code: str) -> None:
         self.message.show_problem(f"scanned {code.strip()} while a window is open: close it first")
+
+
+def _ignore(_problem: str) -> None:
+    """The POS view tells the cashier about a missing till location."""
