@@ -375,6 +375,12 @@ class PosView(TakesScans, QWidget):
         with_item: bool = False,
         note: str = "",
     ) -> None:
+        # Only the units that can still be added: one already in the cart is not offered.
+        in_cart = {line.unit_id for line in self.cart_model.cart.lines if line.unit_id is not None}
+        units = tuple(unit for unit in units if unit.unit_id not in in_cart)
+        if not units:
+            self.message.show_problem(f"{title}: every unit in stock here is already in the sale")
+            return
         picker = SerialPicker(title, units, with_item=with_item, note=note, parent=self)
 
         def picked(dialog: SerialPicker) -> None:
