@@ -40,7 +40,8 @@ def plain(value: Any) -> Any:
 
 
 def unit_json(unit: UnitRecord) -> dict[str, Any]:
-    return {
+    """A unit for --json and tables; no "cost" for a role that may not see costs."""
+    shown: dict[str, Any] = {
         "sku": unit.sku,
         "item": unit.item_name,
         "serial": unit.serial,
@@ -48,7 +49,7 @@ def unit_json(unit: UnitRecord) -> dict[str, Any]:
         "status": unit.status,
         "location": unit.location,
         "customer": unit.customer,
-        "cost": format_plain(unit.cost),
+        "cost": None if unit.cost is None else format_plain(unit.cost),
         "received": plain(unit.received_at),
         "batch": unit.batch_id,
         "supplier_warranty_end": plain(unit.supplier_warranty_end),
@@ -56,6 +57,9 @@ def unit_json(unit: UnitRecord) -> dict[str, Any]:
         "warranty_start": plain(unit.warranty_start),
         "warranty_end": plain(unit.warranty_end),
     }
+    if unit.cost is None:
+        del shown["cost"]
+    return shown
 
 
 def history_json(entry: HistoryEntry) -> dict[str, Any]:

@@ -97,6 +97,11 @@ class SerialUnitsPage(QWidget):
 
     def set_actor(self, actor: Actor | None) -> None:
         self._actor = actor
+        # Costs only for roles that may view them (the query blanks them for the others).
+        self.table.setColumnHidden(
+            next(i for i, c in enumerate(self.model.columns) if c.key == "cost"),
+            actor is None or not actor.can(Permission.VIEW_COSTS),
+        )
         self.history.set_actor(actor)
         self._load_choices()
         self.model.set_actor(actor)
