@@ -1,0 +1,38 @@
+"""submission tokens: a receiving dialog's submission is saved once
+
+FOR NOW this follows 0005: 0006 is being written in parallel on another branch, and this
+revision is re-chained onto it (down_revision = '0006') when the branches merge.
+
+Revision ID: 0007
+Revises: 0005
+Create Date: 2026-12-01 21:30:00
+"""
+
+from __future__ import annotations
+
+import sqlalchemy as sa
+from alembic import op
+
+revision = '0007'
+down_revision = '0005'
+branch_labels = None
+depends_on = None
+
+
+def upgrade() -> None:
+    op.create_table('submission_tokens',
+    sa.Column('token', sa.String(length=64), nullable=False),
+    sa.Column('at', sa.DateTime(), nullable=False),
+    sa.Column('item_id', sa.Integer(), nullable=False),
+    sa.Column('location_id', sa.Integer(), nullable=False),
+    sa.Column('qty', sa.Integer(), nullable=False),
+    sa.Column('batch_id', sa.Integer(), nullable=True),
+    sa.ForeignKeyConstraint(['batch_id'], ['receiving_batches.id'], name=op.f('fk_submission_tokens_batch_id_receiving_batches')),
+    sa.ForeignKeyConstraint(['item_id'], ['items.id'], name=op.f('fk_submission_tokens_item_id_items')),
+    sa.ForeignKeyConstraint(['location_id'], ['locations.id'], name=op.f('fk_submission_tokens_location_id_locations')),
+    sa.PrimaryKeyConstraint('token', name=op.f('pk_submission_tokens'))
+    )
+
+
+def downgrade() -> None:
+    op.drop_table('submission_tokens')
