@@ -240,9 +240,10 @@ class StockView(QWidget):
         self.receive_button.setEnabled(may_receive)
         self.labels_button.setEnabled(actor is not None)
         if actor is None:
-            for dialog in (self.receive_dialog, self.labels_dialog):
-                if dialog is not None:
-                    dialog.reject()  # locking hides what was open
+            if self.receive_dialog is not None:
+                self.receive_dialog.close_for_lock()  # locking hides what was open
+            if self.labels_dialog is not None:
+                self.labels_dialog.reject()
         self.units_page.set_actor(actor)
         for panel in self._summaries:
             panel.set_actor(actor)
