@@ -9,7 +9,7 @@ shown under the scan field, never raised.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 
 from PySide6.QtCore import QItemSelectionModel, Qt, Signal
 from PySide6.QtGui import QAction, QKeyEvent
@@ -32,8 +32,9 @@ from app.errors import UserError
 from app.events import Change
 from app.paperwork.receipts import refund_receipt
 from app.pos.checkout import Till
-from app.pos.records import RefundRecord, SaleRecord
-from app.pos.refunds import DEFECTIVE, RefundRequest, refund_sale
+from app.pos.records import RefundRecord, SaleRecord, TenderRecord
+from app.pos.refund_reasons import RefundReason, reason_named, refund_reasons
+from app.pos.refunds import DEFECTIVE, RefundQuote, RefundRequest, quote_refund, refund_sale
 from app.pos.sales import find_sale_of_unit, get_sale
 from app.scan import (
     ItemScan,
@@ -79,6 +80,24 @@ class RefundScanEdit(QLineEdit):
             self.clear()
             return
         super().keyPressEvent(event)
+
+
+class ReasonEdit(QLineEdit):
+    """The reason. Empty, a digit picks the shop's reason of that number (`preset`)."""
+
+    preset = Signal(int)
+
+    def keyPressEvent(self, event: QKeyEvent) -> None:
+        text = event.text()
+        if not self.text() and len(text) == 1 and text in "123456789":
+            self.preset.emit(int(text) - 1)
+            return
+        super().keyPressEvent(event)
+
+
+def tenders_text(money: Callable[[int], str], tenders: Sequence[TenderRecord]) -> str:
+    """'card $300.00 + cash $199.00': each tender the money goes back to."""
+    return " + ".join(f"{t.kind} {money(t.amount)}" for t in tenders) or "nothing"
 
 
 class RefundLinesTable(ShopTable):
@@ -189,17 +208,30 @@ class RefundView(TakesScans, QWidget):
         ):
             self.lines_table.setColumnWidth(column, width)
 
-        self.reason_edit = QLineEdit()
+        self.reasons = refund_reasons(self._shop.refund_reasons)
+        self.reason_edit = ReasonEdit()
         self.reason_edit.setObjectName("RefundReason")
-        self.reason_edit.setPlaceholderText("Why it comes back (required)")
+        self.reason_edit.setPlaceholderText("A number below, or the reason in words")
         self.reason_edit.setMaxLength(200)
         self.reason_edit.returnPressed.connect(self.complete_refund)
+        self.reason_edit.preset.connect(self.choose_reason)
+        self.reason_edit.textEdited.connect(self._reason_typed)
+        self.reasons_label = QLabel(
+            "   ".join(
+                f"{n} {r.title}" + (" → defective" if r.defective else "")
+                for n, r in enumerate(self.reasons, start=1)
+            )
+        )
+        self.reasons_label.setObjectName("FormNote")
+        self.reasons_label.setWordWrap(True)
+        self._quote: RefundQuote | None = None
         self.restock_combo = QComboBox()
         self.restock_combo.setObjectName("RefundRestock")
         self.refund_to_combo = QComboBox()
         self.refund_to_combo.setObjectName("RefundTo")
         self.refund_to_combo.addItem("Original payment (cards first)", False)
         self.refund_to_combo.addItem("Cash", True)
+        self.refund_to_combo.currentIndexChanged.connect(lambda _i: self._show_choice())
         self.choice_label = QLabel()
         self.choice_label.setObjectName("RefundChoice")
 
@@ -217,6 +249,7 @@ class RefundView(TakesScans, QWidget):
         form = QFormLayout()
         form.setLabelAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
         form.addRow(self._buddy("&Reason", self.reason_edit), self.reason_edit)
+        form.addRow("", self.reasons_label)
         form.addRow(self._buddy("Re&stock to", self.restock_combo), self.restock_combo)
         form.addRow(self._buddy("Refund &to", self.refund_to_combo), self.refund_to_combo)
         bottom = QHBoxLayout()
@@ -474,13 +507,67 @@ class RefundView(TakesScans, QWidget):
     def _show_choice(self) -> None:
         units = self.lines_model.units_chosen()
         lines = len(self.lines_model.chosen())
+        self._quote = None
         if not units:
             self.choice_label.setText("Nothing chosen yet" if self.lines_model.sale else "")
-        else:
-            self.choice_label.setText(
-                f"Coming back: {units} unit{'s' if units != 1 else ''}"
-                f" on {lines} line{'s' if lines != 1 else ''}"
-            )
+            return
+        self.choice_label.setText(
+            f"Coming back: {units} unit{'s' if units != 1 else ''}"
+            f" on {lines} line{'s' if lines != 1 else ''}"
+        )
+        self._ask_quote(self._show_quote)
+
+    def _ask_quote(self, then: Callable[[RefundQuote], None]) -> None:
+        """What the chosen lines give back, and on which tenders (read on a worker)."""
+        sale, actor = self.lines_model.sale, self.actor
+        if sale is None or actor is None:
+            return
+        store, number, lines = self._store, sale.number, self.lines_model.chosen()
+        to_cash = bool(self.refund_to_combo.currentData())
+        self.ops.latest(
+            lambda: quote_refund(store, actor, number, lines, to_cash=to_cash),
+            success=then,
+            name="quote",
+        )
+
+    def _show_quote(self, quote: RefundQuote) -> None:
+        self._quote = quote
+        base = self.choice_label.text().split(" — ")[0]
+        money = self._fmt.money
+        self.choice_label.setText(
+            f"{base} — {money(quote.total)} back as {tenders_text(money, quote.tenders)}"
+        )
+
+    # ------------------------------------------------------------------ the reason
+
+    def choose_reason(self, index: int) -> None:
+        """The shop's reason number `index` (0-based): its restock default, then the refund
+        goes on to the manager — unless it is "other", which is typed in words."""
+        if not 0 <= index < len(self.reasons):
+            count = len(self.reasons)
+            self.message.show_problem(f"there is no reason {index + 1}: choose 1 to {count}")
+            return
+        reason = self.reasons[index]
+        self._apply_restock(reason)
+        if reason.asks_text:
+            self.reason_edit.clear()
+            self.reason_edit.setPlaceholderText("Type the reason")
+            self.reason_edit.setFocus()
+            return
+        self.reason_edit.setText(reason.title)
+        self.complete_refund()
+
+    def _reason_typed(self, text: str) -> None:
+        reason = reason_named(self.reasons, text)
+        if reason is not None:
+            self._apply_restock(reason)
+
+    def _apply_restock(self, reason: RefundReason) -> None:
+        """A faulty unit goes to defective stock, never back on sale by default."""
+        wanted = DEFECTIVE if reason.defective else self.till.location
+        index = self.restock_combo.findData(wanted)
+        if index >= 0:
+            self.restock_combo.setCurrentIndex(index)
 
     # ------------------------------------------------------------------ refunding
 
@@ -514,12 +601,19 @@ class RefundView(TakesScans, QWidget):
             self._refund(request, None)
             return
         units = self.lines_model.units_chosen()
-        dialog = ApprovalDialog(
-            self._store,
-            f"refund of {units} unit{'s' if units != 1 else ''} from {sale.number}",
-            self,
-        )
-        self.dialogs.open(dialog, lambda d: self._refund(request, d.approver))
+        what = f"refund of {units} unit{'s' if units != 1 else ''} from {sale.number}"
+
+        def approve(quote: RefundQuote) -> None:
+            # The manager sees the money and where it goes before typing the PIN.
+            money = self._fmt.money
+            said = f"{what}: {money(quote.total)} back as {tenders_text(money, quote.tenders)}"
+            dialog = ApprovalDialog(self._store, said, self)
+            self.dialogs.open(dialog, lambda d: self._refund(request, d.approver))
+
+        if self._quote is not None:
+            approve(self._quote)
+        else:
+            self._ask_quote(approve)
 
     def _refund(self, request: RefundRequest, approver: Actor | None) -> None:
         actor = self.actor
@@ -540,7 +634,7 @@ class RefundView(TakesScans, QWidget):
         self.sale_label.clear()
         self.reason_edit.clear()
         self.done_page.show_done(
-            f"Give back {money(refund.total)}",
+            f"Give back {tenders_text(money, refund.tenders)}",
             f"Refund {refund.number} for sale {refund.sale_number}: {paid_back or 'nothing'}."
             f" Restocked to {refund.restock}. Approved by {refund.approved_by}.",
             refund_receipt(self._shop, refund),
