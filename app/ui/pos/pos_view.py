@@ -12,6 +12,7 @@ serial picker), else it is refused with a message.
 
 from __future__ import annotations
 
+import time
 from collections.abc import Callable
 
 from PySide6.QtCore import QItemSelectionModel, Qt, Signal
@@ -39,6 +40,7 @@ from app.paperwork.receipts import sale_receipt
 from app.pos.cart import CartLine, TenderInput
 from app.pos.checkout import Checkout, Till, UnitUnavailable, complete_sale
 from app.pos.day import business_day, end_of_day
+from app.pos.open_cart import SavedCart, open_cart_of, save_open_cart
 from app.pos.parking import ParkedCart, list_parked, park_sale, resume_sale
 from app.pos.records import SaleRecord
 from app.pos.sales import recent_sales
@@ -161,6 +163,10 @@ class PosView(TakesScans, QWidget):
         self.approver: Actor | None = None  # the manager who approved this sale's discount
         self.dialogs = DialogHost(on_idle=self._back_from_dialog, busy_scan=self._scan_while_busy)
         self._receipt_scanned = ""
+        # Whose sale is on screen: every change is saved in the store under their name.
+        self._cart_owner: Actor | None = None
+        self._left: dict[int, SavedCart] = {}  # carts left at a lock, by user id
+        self._version = 0
         self.init_scans()
 
         self.cart_model = CartModel(fmt, prices_include_tax=shop.prices_include_tax, parent=self)
@@ -278,7 +284,10 @@ class PosView(TakesScans, QWidget):
     # ------------------------------------------------------------------ ShopView
 
     def set_actor(self, actor: Actor | None) -> None:
-        """Log-in and lock. Locking keeps the open sale: the next cashier finds it as left."""
+        """Log-in and lock. The open sale is its cashier's: a lock puts it away (it is kept
+        in the store under their name) and a log-in brings back that user's own."""
+        if actor is None or (self.actor is not None and self.actor.id != actor.id):
+            self._put_away()
         self.actor = actor
         if actor is None:
             self.dialogs.close()
@@ -293,6 +302,84 @@ class PosView(TakesScans, QWidget):
         self.message.clear()
         if actor is not None:
             locate_till(self.ops, self._store, self.till, self._shop, self._located, self._lost)
+            if self._cart_owner is None:
+                self._bring_back(actor)
+
+    # ------------------------------------------------------------------ the open sale kept
+
+    def has_open_sale(self) -> bool:
+        return self._cart_owner is not None and not self.cart_model.is_empty()
+
+    def _put_away(self) -> None:
+        """The cashier leaves (lock): their sale is theirs, kept for their next log-in."""
+        owner = self._cart_owner
+        if owner is None:
+            return
+        cart = self.cart_model.cart
+        self._left[owner.id] = SavedCart(
+            self.cart_model.lines(), cart.customer_id, cart.sale_discount_bp
+        )
+        self._cart_owner = None  # nothing below is saved under anyone's name
+        self._new_sale()
+
+    def _bring_back(self, actor: Actor) -> None:
+        """This user's own open sale: the one left at the last lock, else the one kept in
+        the store (the app quit or the till lost power)."""
+        self._cart_owner = actor
+        left = self._left.pop(actor.id, None)
+        if left is not None:
+            self._restore(left, said=False)
+            return
+        store, till = self._store, self.till
+
+        def found(saved: SavedCart | None) -> None:
+            if saved is not None and self._cart_owner is actor and self.cart_model.is_empty():
+                self._restore(saved, said=True)
+
+        self.ops.run(lambda: open_cart_of(store, actor, till), success=found, name="open cart")
+
+    def _restore(self, saved: SavedCart, *, said: bool) -> None:
+        if not saved.lines:
+            return
+        customer = saved.customer_id
+        store = self._store
+
+        def label() -> str:
+            return get_customer(store, customer).label if customer is not None else ""
+
+        def show(customer_label: str) -> None:
+            self.cart_model.load(
+                saved.lines,
+                sale_discount_bp=saved.sale_discount_bp,
+                customer_id=customer,
+                customer_label=customer_label,
+            )
+            self._select_row(self.cart_model.rowCount() - 1)
+            if said:
+                items = sum(line.qty for line in saved.lines)
+                self.message.show_info(f"Your open sale is back: {items} item(s)")
+
+        if customer is None:
+            show("")
+        else:
+            self.ops.run(label, success=show, name="open cart customer")
+
+    def _save_open_cart(self) -> None:
+        actor = self._cart_owner
+        if actor is None or actor is not self.actor:
+            return
+        self._version = max(self._version + 1, time.time_ns())
+        store, till, version = self._store, self.till, self._version
+        cart = self.cart_model.cart
+        lines, customer, discount = self.cart_model.lines(), cart.customer_id, cart.sale_discount_bp
+        self.ops.latest(
+            lambda: save_open_cart(
+                store, actor, till, lines, version=version, customer_id=customer,
+                sale_discount_bp=discount,
+            ),
+            success=lambda _none: None,
+            name="save open cart",
+        )  # fmt: skip
 
     def _located(self, till: Till) -> None:
         self.till = till
@@ -524,6 +611,7 @@ class PosView(TakesScans, QWidget):
         )
         if not model.is_empty():
             self._show_cart()
+        self._save_open_cart()  # every change is in the store: a crash loses nothing
 
     def _typed_in_cart(self, text: str) -> None:
         self.scan_edit.setFocus()

@@ -1,4 +1,4 @@
-"""submission tokens: a receiving dialog's submission is saved once
+"""submission tokens (a receiving dialog's submission is saved once); open carts
 
 FOR NOW this follows 0005: 0006 is being written in parallel on another branch, and this
 revision is re-chained onto it (down_revision = '0006') when the branches merge.
@@ -32,7 +32,19 @@ def upgrade() -> None:
     sa.ForeignKeyConstraint(['location_id'], ['locations.id'], name=op.f('fk_submission_tokens_location_id_locations')),
     sa.PrimaryKeyConstraint('token', name=op.f('pk_submission_tokens'))
     )
+    op.create_table('open_carts',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('till', sa.String(length=20), nullable=False),
+    sa.Column('user_id', sa.Integer(), nullable=False),
+    sa.Column('at', sa.DateTime(), nullable=False),
+    sa.Column('version', sa.BigInteger(), nullable=False),
+    sa.Column('cart', sa.Text(), nullable=False),
+    sa.ForeignKeyConstraint(['user_id'], ['users.id'], name=op.f('fk_open_carts_user_id_users')),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_open_carts')),
+    sa.UniqueConstraint('till', 'user_id', name='uq_open_carts_till_user')
+    )
 
 
 def downgrade() -> None:
+    op.drop_table('open_carts')
     op.drop_table('submission_tokens')
