@@ -17,6 +17,7 @@ from PySide6.QtWidgets import (
     QListWidget,
     QListWidgetItem,
     QMainWindow,
+    QMessageBox,
     QPushButton,
     QStackedWidget,
     QVBoxLayout,
@@ -144,6 +145,8 @@ class MainWindow(QMainWindow):
         self.store = store
         self.actor: Actor | None = None
         self.pin_dialog: PinDialog | None = None
+        self.quit_box: QMessageBox | None = None
+        self._quit_asked = False
         fmt = ShopFormat(shop)
         # Every view hears what changed through the store's hub; the watcher adds other
         # tills' writes while someone is logged in.
@@ -357,6 +360,33 @@ class MainWindow(QMainWindow):
         else:
             self.close()  # Quit in the PIN dialog closes the app
 
+    def _ask_before_quitting(self) -> None:
+        """Ctrl+Q or the close button with a sale open: it is kept either way (it comes
+        back at the next log-in on this till), but nobody quits on it by accident."""
+        if self.quit_box is not None:
+            return
+        items = sum(line.qty for line in self.pos_view.cart_model.lines())
+        box = QMessageBox(
+            QMessageBox.Icon.Question,
+            "SerialPOS — Quit",
+            f"A sale is open ({items} item{'s' if items != 1 else ''}). Quit anyway?\n"
+            "It is kept and comes back when you log in on this till again.",
+            QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.Cancel,
+            self,
+        )
+        box.button(QMessageBox.StandardButton.Yes).setText("Quit")
+        box.setDefaultButton(QMessageBox.StandardButton.Cancel)
+        self.quit_box = box
+
+        def answered(result: int) -> None:
+            self.quit_box = None
+            if result == QMessageBox.StandardButton.Yes.value:
+                self._quit_asked = True
+                self.close()
+
+        box.finished.connect(answered)
+        box.open()
+
     def _set_title(self) -> None:
         if self.actor is None:
             self.setWindowTitle("SerialPOS — Locked")
@@ -364,6 +394,10 @@ class MainWindow(QMainWindow):
             self.setWindowTitle(f"SerialPOS — {self.current_view().title} — {self.actor.name}")
 
     def closeEvent(self, event: QCloseEvent) -> None:
+        if self.actor is not None and self.pos_view.has_open_sale() and not self._quit_asked:
+            event.ignore()  # asked first; the answer closes the window or not
+            self._ask_before_quitting()
+            return
         self.watcher.stop()
         # Calls on their way finish (a sale is never cut off) before the store is closed.
         QThreadPool.globalInstance().waitForDone(10_000)
