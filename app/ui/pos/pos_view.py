@@ -12,8 +12,10 @@ serial picker), else it is refused with a message.
 
 from __future__ import annotations
 
+import re
 import time
 from collections.abc import Callable
+from dataclasses import replace
 
 from PySide6.QtCore import QItemSelectionModel, Qt, Signal
 from PySide6.QtGui import QAction, QKeyEvent
@@ -82,6 +84,9 @@ from app.users.roles import Actor
 SALE_CHANGES = frozenset({Change.SALES, Change.UNITS})
 EMPTY_CART_TEXT = "Scan a serial or a product barcode to start a sale"
 SCAN_PLACEHOLDER = "Scan or type a serial, barcode, SKU or receipt number — then Enter"
+# "25*" then a scan (or "25*CBL-USBC" Enter) sells 25; "25*" Enter sets the highlighted line.
+QUANTITY_TIMES = re.compile(r"\s*(\d{1,6})\s*[*×]\s*(.*)")
+QUANTITY_HINT = "Type the quantity and * then scan: 25* and the barcode sells 25"
 
 
 class ScanEdit(QLineEdit):
@@ -167,6 +172,7 @@ class PosView(TakesScans, QWidget):
         self._cart_owner: Actor | None = None
         self._left: dict[int, SavedCart] = {}  # carts left at a lock, by user id
         self._version = 0
+        self._pending_qty = 0  # "25*" typed before a scan: how many of the next item
         self.init_scans()
 
         self.cart_model = CartModel(fmt, prices_include_tax=shop.prices_include_tax, parent=self)
@@ -227,7 +233,10 @@ class PosView(TakesScans, QWidget):
         # character could fire in the middle of a scanner's burst.
         more = key_button("Qty +1", "+", lambda: self.step_qty(1))
         less = key_button("Qty −1", "−", lambda: self.step_qty(-1))
-        self._key_buttons = (more, less)
+        times = key_button("Qty ×", "*", self._explain_quantity)
+        times.setText("Qty ×   25*")  # the key is typed before the scan: 25* then the code
+        times.setToolTip(QUANTITY_HINT)
+        self._key_buttons = (more, less, times)
         line_discount = act("Line discount", "F8", self.ask_line_discount)
         sale_discount = act("Sale discount", "Shift+F8", self.ask_sale_discount)
         park = act("Park", "F6", self.park)
@@ -247,7 +256,7 @@ class PosView(TakesScans, QWidget):
         top.addWidget(history)
         top.addWidget(day)
         line_bar = QHBoxLayout()
-        for button in (remove, more, less, line_discount, sale_discount):
+        for button in (remove, more, less, times, line_discount, sale_discount):
             line_bar.addWidget(button)
         line_bar.addStretch(1)
         line_bar.addWidget(refund)
@@ -398,10 +407,50 @@ class PosView(TakesScans, QWidget):
 
     # ------------------------------------------------------------------ scanning
 
+    def _scan_field_entered(self) -> None:
+        """Enter in the scan field: "N*" sets the highlighted line's quantity, "N*CODE"
+        sells N of the code, anything else is a code."""
+        found = QUANTITY_TIMES.fullmatch(self.scan_edit.text())
+        if found is None:
+            super()._scan_field_entered()
+            return
+        qty, code = int(found[1]), found[2].strip()
+        self.scan_edit.clear()
+        if code:
+            self._pending_qty = qty
+            self.handle_scan(code)
+            return
+        self._set_quantity(qty)
+
+    def _set_quantity(self, qty: int) -> None:
+        row = self.current_row()
+        if row < 0:
+            self.message.show_problem("the cart is empty: type 25* then scan the item")
+            return
+        line = self.cart_model.line(row)
+        try:
+            self.cart_model.step_qty(row, qty - line.qty)
+        except UserError as exc:
+            self.message.show_problem(exc.message)
+            return
+        self.message.show_info(f"{line.name}: quantity {qty}")
+
+    def _explain_quantity(self) -> None:
+        self.message.show_info(QUANTITY_HINT)
+        self.focus_search()
+
+    def _take_typed_quantity(self) -> None:
+        """A scanner's code while "25*" waits in the scan field: the quantity for it."""
+        found = QUANTITY_TIMES.fullmatch(self.scan_edit.text())
+        if found is not None and not found[2].strip():
+            self._pending_qty = int(found[1])
+            self.scan_edit.clear()
+
     def act_on_scan(self, code: str) -> bool:
         actor = self.actor
         if actor is None:
             return False
+        self._take_typed_quantity()
         store, location = self._store, self.till.location
         return self.ops.run(
             lambda: resolve_scan(store, actor, code, location=location),
@@ -446,6 +495,13 @@ class PosView(TakesScans, QWidget):
         self._take(sale_step(UnitScan(unit), location=self.till.location))
 
     def _add_line(self, line: CartLine, said: str) -> None:
+        qty, self._pending_qty = self._pending_qty, 0
+        if qty > 1:
+            if line.unit_id is not None:
+                said = f"{said} — one unit: a quantity is for items sold by the piece"
+            else:
+                line = replace(line, qty=qty)
+                said = f"{qty} × {line.name}"
         try:
             row = self.cart_model.add(line)
         except UserError as exc:
