@@ -101,6 +101,7 @@ def run_gui(store_url: str, *, demo: bool = True) -> int:
         store.listen(effects)
         devices.settings_applied.connect(effects.apply)
         window.pos_view.day_report_print_requested.connect(effects.print_day_report)
+        window.pos_view.set_receipt_printing(lambda sale: effects.print_sale(sale, reprint=True))
         place_window(window)
         devices.start()
         window.start()

@@ -26,12 +26,13 @@ from PySide6.QtWidgets import (
 
 from app.config import ShopSettings
 from app.db.uow import Store
+from app.devices.print_queue import JobEvent
 from app.events import Change
 from app.ui.changes import hub_of
 from app.ui.dialogs.pin_dialog import PinDialog
 from app.ui.formatting import ShopFormat, actor_title
 from app.ui.pos.pos_view import PosView
-from app.ui.print_jobs_panel import PrintJobsPanel
+from app.ui.print_jobs_panel import NOT_PRINTED, PrintJobsPanel, state_text
 from app.ui.refund.refund_view import RefundView
 from app.ui.settings.settings_view import SettingsView
 from app.ui.shop_devices import ShopDevices
@@ -190,6 +191,8 @@ class MainWindow(QMainWindow):
         self._build_status_bar()
         self.pos_view.refund_requested.connect(self.open_refund)
         if devices is not None:
+            devices.bridge.printJobChanged.connect(self._print_job_changed)
+            self.print_jobs.trouble_changed.connect(self._count_unprinted)
             devices.problem.connect(self.show_problem)
             devices.bridge.scanRejected.connect(self.show_problem)
             devices.bridge.codeScanned.connect(self.route_scan)
@@ -292,6 +295,23 @@ class MainWindow(QMainWindow):
         """POS asked to refund a receipt scanned there (F10): Refund opens on that sale."""
         self.side_bar.nav.setCurrentRow(self.views.index(self.refund_view))
         self.refund_view.handle_scan(number)
+
+    def _print_job_changed(self, event: object) -> None:
+        """A receipt that did not print is said on the sale at once, not found later."""
+        if not isinstance(event, JobEvent) or event.job.kind != "receipt":
+            return
+        job = event.job
+        if job.state in NOT_PRINTED and event.previous not in NOT_PRINTED:
+            number = job.title.removeprefix("Receipt ").split(" ")[0]
+            why = job.last_error or state_text(job).lower()
+            self.pos_view.receipt_not_printed(number, why.rstrip("."))
+
+    def _count_unprinted(self, count: int) -> None:
+        """Print jobs ⚠ 2 in the side bar: jobs that did not print."""
+        row = self.views.index(self.print_jobs)
+        item = self.side_bar.nav.item(row)
+        item.setText(f"{self.print_jobs.title}  ⚠ {count}" if count else self.print_jobs.title)
+        item.setToolTip(f"{count} job(s) did not print — Ctrl+{row + 1}" if count else "")
 
     def _settings_saved(self, _settings: object) -> None:
         # The settings file is not the store: its saves are announced here.

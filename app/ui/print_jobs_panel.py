@@ -39,6 +39,8 @@ STATE_COLOURS = {
     JobState.CANCELLED: QColor("#7b8794"),
 }
 RETRYABLE = frozenset({JobState.FAILED, JobState.CANCELLED, JobState.RETRYING})
+# A job in one of these has not printed and someone should know (the side bar counts them).
+NOT_PRINTED = frozenset({JobState.RETRYING, JobState.FAILED, JobState.UNSURE})
 NO_JOBS_TEXT = "No print jobs — receipts and labels sent to a printer appear here"
 
 
@@ -151,12 +153,14 @@ class PrintJobsPanel(QWidget):
     title = "Print jobs"
     problem = Signal(str)
     summary_changed = Signal(str)
+    trouble_changed = Signal(int)  # jobs that did not print (retrying, failed, unsure)
 
     def __init__(
         self, queue: PrintQueue, bridge: DeviceBridge, parent: QWidget | None = None
     ) -> None:
         super().__init__(parent)
         self.setObjectName("PrintJobsPanel")
+        self.trouble = 0
         self._queue = queue
         self._ops = Ops(None, self, show_problem=self.problem.emit)
         self.model = JobsTableModel(self)
@@ -269,6 +273,10 @@ class PrintJobsPanel(QWidget):
         failed = sum(j.state is JobState.FAILED for j in jobs)
         parts = [f"{waiting} waiting"] if waiting else []
         parts += [f"{failed} failed"] if failed else []
+        trouble = sum(j.state in NOT_PRINTED for j in jobs)
+        if trouble != self.trouble:
+            self.trouble = trouble
+            self.trouble_changed.emit(trouble)
         text = " · ".join(parts) or ("All printed" if jobs else "")
         if text != self.summary_label.text():
             self.summary_label.setText(text)

@@ -173,6 +173,8 @@ class PosView(TakesScans, QWidget):
         self._left: dict[int, SavedCart] = {}  # carts left at a lock, by user id
         self._version = 0
         self._pending_qty = 0  # "25*" typed before a scan: how many of the next item
+        # The till's receipt printing (Effects.print_sale), set by the app: F9 reprints.
+        self._print_sale: Callable[[SaleRecord], str | None] | None = None
         self.init_scans()
 
         self.cart_model = CartModel(fmt, prices_include_tax=shop.prices_include_tax, parent=self)
@@ -907,8 +909,38 @@ class PosView(TakesScans, QWidget):
 
     def _show_sales(self, sales: list[SaleRecord]) -> None:
         if self.actor is not None:
-            dialog = SaleHistoryDialog(sales, self._shop, self._fmt, self)
+            reprint = self._reprint if self._print_sale is not None else None
+            dialog = SaleHistoryDialog(sales, self._shop, self._fmt, self, reprint=reprint)
             self.dialogs.open(dialog, lambda _d: None)
+
+    def set_receipt_printing(self, print_sale: Callable[[SaleRecord], str | None]) -> None:
+        """How this till prints a receipt (the app passes Effects' reprint)."""
+        self._print_sale = print_sale
+
+    def _reprint(self, sale: SaleRecord, said: Callable[[str], None]) -> None:
+        print_sale = self._print_sale
+        if print_sale is None:
+            return
+
+        def sent(job: str | None) -> None:
+            said(
+                f"Reprint of {sale.number} sent to the printer"
+                if job
+                else "No receipt printer is set up: Settings → Printers"
+            )
+
+        # The queue writes the job to its spool (fsynced): on a worker.
+        self.ops.run(lambda: print_sale(sale), success=sent, name="reprint")
+
+    def receipt_not_printed(self, number: str, why: str) -> None:
+        """The print queue could not print a sale's receipt: said at once, on the sale."""
+        text = f"The receipt of {number} did not print: {why}. Print jobs retries it."
+        self.message.show_problem(text)
+        if self.cart_stack.currentWidget() is self.last_sale and number in (
+            self.last_sale.detail.text()
+        ):
+            self.last_sale.note.setText(text)
+            self.last_sale.note.show()
 
     def show_end_of_day(self) -> None:
         actor = self.actor
