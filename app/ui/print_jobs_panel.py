@@ -14,7 +14,7 @@ from typing import Any
 
 from PySide6.QtCore import QModelIndex, QObject, Qt, QTimer, Signal
 from PySide6.QtGui import QColor
-from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QHBoxLayout, QHeaderView, QLabel, QPushButton, QVBoxLayout, QWidget
 
 from app.devices.print_queue import FINISHED_STATES, JobEvent, JobState, PrintJob, PrintQueue
 from app.ui.bridge import DeviceBridge
@@ -67,7 +67,12 @@ JOB_COLUMNS: list[Column[PrintJob]] = [
     Column("state", "State", state_text, width=130),
     Column("attempts", "Tries", lambda j: str(j.attempts), align=RIGHT, width=50),
     Column(
-        "error", "Last problem", lambda j: j.last_error, width=260, tooltip=lambda j: j.last_error
+        "error",
+        "Last problem",
+        lambda j: j.last_error,
+        width=260,
+        stretch=True,  # the problem text takes the spare width, and wraps (never cut)
+        tooltip=lambda j: j.last_error,
     ),
     Column("time", "Time", job_time, width=90),
 ]
@@ -168,6 +173,8 @@ class PrintJobsPanel(QWidget):
         self.table.setObjectName("PrintJobsTable")
         self.table.setModel(self.model)
         apply_column_defaults(self.table, self.model.columns)
+        self.table.setWordWrap(True)
+        self.table.verticalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
         self.retry_button = QPushButton("Retry")
         self.retry_button.setToolTip("Send the selected job to its printer again now")
         self.cancel_button = QPushButton("Cancel job")

@@ -255,13 +255,14 @@ class PosView(TakesScans, QWidget):
 
         top = QHBoxLayout()
         top.addWidget(self.scan_edit, 1)
+        # Beside the scan field it takes the field's room when it shows, never the window's.
+        top.addWidget(refund)
         top.addWidget(history)
         top.addWidget(day)
         line_bar = QHBoxLayout()
         for button in (remove, more, less, times, line_discount, sale_discount):
             line_bar.addWidget(button)
         line_bar.addStretch(1)
-        line_bar.addWidget(refund)
         left = QVBoxLayout()
         left.addWidget(self.cart_stack, 1)
         left.addLayout(line_bar)
