@@ -22,13 +22,14 @@ from pos_shop import (
     type_code,
 )
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QDialog, QWidget
+from PySide6.QtWidgets import QApplication, QDialog, QWidget
 from pytestqt.qtbot import QtBot
 from settle import settle
 
 from app.config import Settings, ShopSettings
 from app.db.uow import Store
 from app.pos.refunds import RefundLineRequest, RefundRequest, refund_sale
+from app.ui.app import style_sheet
 from app.ui.dialogs.pin_dialog import PinDialog
 from app.ui.formatting import ShopFormat
 from app.ui.main_window import MainWindow
@@ -41,6 +42,17 @@ from app.users.services import actor_by_name
 SCREENS = [(1366, 768), (1280, 800)]
 LONG_PIN_MESSAGE = "Too many wrong PINs at this till — PIN entry is paused; try again in 4:59"
 SHOP = ShopSettings(till_location="Front store")
+
+
+@pytest.fixture(autouse=True)
+def till_look(qapp: QApplication) -> Iterator[None]:
+    """The till's own style and style sheet (its fonts and paddings), as the app runs."""
+    style, sheet = qapp.style().name(), qapp.styleSheet()
+    qapp.setStyle("Fusion")
+    qapp.setStyleSheet(style_sheet())
+    yield
+    qapp.setStyleSheet(sheet)
+    qapp.setStyle(style)
 
 
 @pytest.fixture(params=SCREENS, ids=[f"{w}x{h}" for w, h in SCREENS])

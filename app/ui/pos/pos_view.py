@@ -260,13 +260,18 @@ class PosView(TakesScans, QWidget):
         top.addWidget(history)
         top.addWidget(day)
         line_bar = QHBoxLayout()
-        for button in (remove, more, less, times, line_discount, sale_discount):
+        for button in (remove, more, less, times):
             line_bar.addWidget(button)
         line_bar.addStretch(1)
         left = QVBoxLayout()
         left.addWidget(self.cart_stack, 1)
         left.addLayout(line_bar)
 
+        # The discounts sit by the total (the line bar under the cart would make the window
+        # wider than a 1280-px screen).
+        discount_bar = QHBoxLayout()
+        for button in (line_discount, sale_discount):
+            discount_bar.addWidget(button)
         sale_bar = QHBoxLayout()
         for button in (park, resume, void):
             sale_bar.addWidget(button)
@@ -280,6 +285,7 @@ class PosView(TakesScans, QWidget):
         side_layout.addStretch(1)
         side_layout.addWidget(self.totals_panel)
         side_layout.addWidget(pay)
+        side_layout.addLayout(discount_bar)
         side_layout.addLayout(sale_bar)
 
         middle = QHBoxLayout()
