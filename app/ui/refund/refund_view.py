@@ -218,7 +218,8 @@ class RefundView(TakesScans, QWidget):
         self.reason_edit.textEdited.connect(self._reason_typed)
         self.reasons_label = QLabel(
             "   ".join(
-                f"{n} {r.title}" + (" → defective" if r.defective else "")
+                # Each reason whole on its line: the label wraps between reasons only.
+                (f"{n} {r.title}" + (" → defective" if r.defective else "")).replace(" ", "\u00a0")
                 for n, r in enumerate(self.reasons, start=1)
             )
         )
