@@ -22,13 +22,15 @@ from pos_shop import (
     type_code,
 )
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QApplication, QDialog, QWidget
+from PySide6.QtWidgets import QApplication, QDialog, QLabel, QWidget
 from pytestqt.qtbot import QtBot
 from settle import settle
 
 from app.config import Settings, ShopSettings
 from app.db.uow import Store
+from app.paperwork.labels import LabelSource
 from app.pos.refunds import RefundLineRequest, RefundRequest, refund_sale
+from app.stock.queries import UnitFilter, list_units
 from app.ui.app import style_sheet
 from app.ui.dialogs.pin_dialog import PinDialog
 from app.ui.formatting import ShopFormat
@@ -36,6 +38,7 @@ from app.ui.main_window import MainWindow
 from app.ui.pos.approval_dialog import ApprovalDialog
 from app.ui.pos.discount_dialog import DiscountDialog
 from app.ui.pos.till import till_of
+from app.ui.stock.labels_dialog import LabelsDialog
 from app.ui.stock.receive_dialog import ReceiveDialog
 from app.users.services import actor_by_name
 
@@ -154,6 +157,21 @@ def test_every_dialog_fits(
     settle(qtbot)
     problems += _check(qtbot, receive, width, "receive")
     receive.close_for_lock()
+
+    units = list_units(demo_store, manager, UnitFilter(sku="PH-X200"), limit=3).units
+    labels = LabelsDialog(demo_store, manager, LabelSource.chosen(units), settings=Settings())
+    qtbot.addWidget(labels)
+    labels.resize(min(900, width), 700)
+    labels.show()
+    settle(qtbot)
+    qtbot.waitUntil(lambda: labels.preview.count == 3, timeout=5000)
+    settle(qtbot)
+    problems += _check(qtbot, labels, width, "labels")
+    viewport = labels.preview.viewport().width()
+    for card in labels.preview.findChildren(QLabel, "LabelCard"):  # a card shows all its label
+        if card.isVisible() and card.pixmap().width() > min(card.width(), viewport):
+            problems.append(f"labels: a preview card is cut ({card.pixmap().width()} > {viewport})")
+    labels.reject()
     assert not problems, "\n".join(problems)
 
 
