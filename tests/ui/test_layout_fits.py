@@ -49,13 +49,13 @@ SHOP = ShopSettings(till_location="Front store")
 
 @pytest.fixture(autouse=True)
 def till_look(qapp: QApplication) -> Iterator[None]:
-    """The till's own style and style sheet (its fonts and paddings), as the app runs."""
-    style, sheet = qapp.style().name(), qapp.styleSheet()
-    qapp.setStyle("Fusion")
+    """The till's own style sheet (its fonts and paddings), as the app runs. The style is
+    Fusion already; replacing the style object under live widgets can crash a later test."""
+    assert qapp.style().name().lower() == "fusion"
+    sheet = qapp.styleSheet()
     qapp.setStyleSheet(style_sheet())
     yield
     qapp.setStyleSheet(sheet)
-    qapp.setStyle(style)
 
 
 @pytest.fixture(params=SCREENS, ids=[f"{w}x{h}" for w, h in SCREENS])
