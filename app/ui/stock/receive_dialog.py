@@ -269,6 +269,9 @@ class ReceiveDialog(QDialog):
         # (what was submitted, its token): the same submission again is the same receipt.
         self._submission: tuple[tuple[object, ...], str] | None = None
         self._scans_checked: set[str] = set()  # scanned serials being looked up on file
+        # Scans in the order they came, each with its answer once known (None: asking):
+        # added to the list in that order, whichever look-up answers first.
+        self._scan_order: list[list[Any]] = []
         self._scan_note = ""  # why the last scan was not added
         self.last_result: ReceiveResult | None = None
         self.labels_dialog: LabelsDialog | None = None
@@ -623,20 +626,35 @@ class ReceiveDialog(QDialog):
             with store.read() as session:
                 return bool(existing_keys(session, item.id, [key]))
 
-        def checked(taken: bool) -> None:
-            self._scans_checked.discard(key)
-            if taken:
-                self._refuse_scan(f"{code} is already on file for {item.sku}: not added")
-                return
-            self.serial_input.add_scanned(code)
-            self.serial_input.parse_now()  # counted and checked at once, not after a pause
+        scan: list[Any] = [code, key, item.sku, None]
+        self._scan_order.append(scan)
+
+        def answered(taken: bool | str) -> None:
+            scan[3] = taken
+            self._add_answered_scans()
 
         self._ops.run(
             on_file,
-            success=checked,
-            failure=lambda error: self._scans_checked.discard(key),
+            success=answered,
+            failure=lambda error: answered(error.message),
             name=f"scan {key}",
         )
+
+    def _add_answered_scans(self) -> None:
+        """Scans whose look-up has answered, from the oldest: added, or refused if on file."""
+        added = False
+        while self._scan_order and self._scan_order[0][3] is not None:
+            code, key, sku, taken = self._scan_order.pop(0)
+            self._scans_checked.discard(key)
+            if isinstance(taken, str):  # the look-up was refused (the store is busy, say)
+                self._refuse_scan(f"{code} was not added: {taken}")
+            elif taken:
+                self._refuse_scan(f"{code} is already on file for {sku}: not added")
+            else:
+                self.serial_input.add_scanned(code)
+                added = True
+        if added:
+            self.serial_input.parse_now()  # counted and checked at once, not after a pause
 
     def _refuse_scan(self, message: str) -> None:
         """A scan that is not added: a sound and a red line, at once (it stays until the
