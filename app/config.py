@@ -49,7 +49,7 @@ class ShopSettings:
     max_range: int = 100_000
     manager_discount_percent: int = 10
     till: str = "TILL-1"
-    till_location: str = "Front store"  # where this till sells from; "": the only sellable one
+    till_location: str = ""  # where this till sells from; "": the store's only sellable one
     receipt_footer: tuple[str, ...] = ("Keep this receipt for warranty claims.",)
     # Repair tickets: the shop's own condition-on-arrival checklist, the statuses that
     # e-mail the customer, when an open ticket counts as untouched, the claim slip's terms.
@@ -74,6 +74,17 @@ class ShopSettings:
         "stolen",
         "obsolete",
         "other",
+    )
+    # Why things come back, each with where the unit goes by default: "REASON -> defective"
+    # (not for sale again) or "REASON -> restock" (the till's location). "other" asks for
+    # the reason in words (app.pos.refund_reasons reads these).
+    refund_reasons: tuple[str, ...] = (
+        "faulty -> defective",
+        "dead on arrival -> defective",
+        "changed mind -> restock",
+        "wrong item -> restock",
+        "not as described -> restock",
+        "other -> restock",
     )
 
 
@@ -144,7 +155,22 @@ def _shop_from(table: object) -> ShopSettings:
         0 < len(r.strip()) <= 200 for r in shop.write_off_reasons
     ):
         raise InvalidInput("settings [shop] write_off_reasons must be texts of 1 to 200 characters")
+    _check_refund_reasons(shop.refund_reasons)
     return shop
+
+
+def _check_refund_reasons(reasons: tuple[str, ...]) -> None:
+    if not 1 <= len(reasons) <= 9:
+        raise InvalidInput("settings [shop] refund_reasons must list 1 to 9 reasons")
+    for text in reasons:
+        name, arrow, restock = text.partition("->")
+        if not 0 < len(name.strip()) <= 200 or (
+            arrow and restock.strip().lower() not in ("defective", "restock")
+        ):
+            raise InvalidInput(
+                f"settings [shop] refund_reasons: {text!r} is not 'REASON -> defective'"
+                " or 'REASON -> restock'"
+            )
 
 
 def _mail_from(table: object) -> MailSettings:

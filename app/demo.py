@@ -21,6 +21,9 @@ DEMO_USERS = (
     ("backoffice", Role.BACK_OFFICE, "3333"),
 )
 LOCATIONS = ("Front store", "Back room")
+# The back room keeps stock, the front store sells it: a till with no location set sells
+# from the store's one sellable location.
+NOT_SELLABLE = frozenset({"Back room"})
 
 # sku, name, price, cost, barcode, serialized, warranty days, serial prefix, tax (bp)
 ITEMS = (
@@ -40,7 +43,7 @@ def seed_demo(store: Store, manager: Actor) -> None:
         if name not in existing:
             users.add_user(store, manager, name=name, role=role, pin=pin)
     for location in LOCATIONS:
-        create_location(store, manager, name=location)
+        create_location(store, manager, name=location, sellable=location not in NOT_SELLABLE)
     for sku, name, price, cost, barcode, serialized, days, prefix, tax in ITEMS:
         fields = ItemFields(
             name=name,

@@ -60,3 +60,13 @@ class StoreUnavailable(UserError):
         line of why (a database error carries the driver's own in `.orig`)."""
         reason = str(getattr(error, "orig", None) or error).strip().splitlines()[0]
         return cls(f"cannot open the store {where}: {reason}")
+
+
+class StoreBusy(StoreUnavailable):
+    """Another till held the store's write lock past the busy timeout: nothing was written,
+    and the same call may simply be made again."""
+
+    MESSAGE = "the store is busy; try again"
+
+    def __init__(self, message: str = MESSAGE) -> None:
+        super().__init__(message)

@@ -90,7 +90,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         store = open_store(url)
         try:
             handler: Handler = args.handler
-            handler(store, args)
+            # A command that lost the write lock to another till runs again, while it has
+            # committed nothing (app.db.uow.Store.retrying); then "the store is busy".
+            store.retrying(lambda: handler(store, args))
         finally:
             store.dispose()
     except UserError as exc:

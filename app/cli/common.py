@@ -11,11 +11,13 @@ from collections.abc import Callable, Sequence
 from datetime import date, datetime
 from typing import Any, NoReturn
 
+from app import config
 from app.cli.auth import acting_user
 from app.db.uow import Store
-from app.errors import TRIM, InvalidInput, escaped
+from app.errors import TRIM, Conflict, InvalidInput, escaped
 from app.money import format_plain, parse_money, parse_percent
 from app.stock.records import HistoryEntry, StockRow, UnitRecord
+from app.stock.till_location import sellable_locations, till_location_of
 from app.text import shorten
 
 EXIT_BAD_INPUT = 2
@@ -38,7 +40,8 @@ def plain(value: Any) -> Any:
 
 
 def unit_json(unit: UnitRecord) -> dict[str, Any]:
-    return {
+    """A unit for --json and tables; no "cost" for a role that may not see costs."""
+    shown: dict[str, Any] = {
         "sku": unit.sku,
         "item": unit.item_name,
         "serial": unit.serial,
@@ -46,7 +49,7 @@ def unit_json(unit: UnitRecord) -> dict[str, Any]:
         "status": unit.status,
         "location": unit.location,
         "customer": unit.customer,
-        "cost": format_plain(unit.cost),
+        "cost": None if unit.cost is None else format_plain(unit.cost),
         "received": plain(unit.received_at),
         "batch": unit.batch_id,
         "supplier_warranty_end": plain(unit.supplier_warranty_end),
@@ -54,6 +57,9 @@ def unit_json(unit: UnitRecord) -> dict[str, Any]:
         "warranty_start": plain(unit.warranty_start),
         "warranty_end": plain(unit.warranty_end),
     }
+    if unit.cost is None:
+        del shown["cost"]
+    return shown
 
 
 def history_json(entry: HistoryEntry) -> dict[str, Any]:
@@ -116,3 +122,25 @@ def add_listing(p: argparse.ArgumentParser) -> None:
 Handler = Callable[[Store, argparse.Namespace], None]
 # What each area's register(sub) adds its subcommands to.
 Subcommands = argparse._SubParsersAction
+
+
+def till_location(store: Store, given: str | None) -> str:
+    """--location if given, else this till's selling location (the setting, or the store's
+    only sellable one); when neither is known, one line saying which option or setting."""
+    if given:
+        return given
+    settings = config.load_settings()
+    try:
+        return till_location_of(store, settings)
+    except Conflict:
+        names = ", ".join(sellable_locations(store)) or "none yet: add one with `location add`"
+        wanted = settings.shop.till_location.strip()
+        why = (
+            f"till_location {wanted!r} is not a sellable location"
+            if wanted
+            else "no till location is set and the store has no single sellable location"
+        )
+        raise Conflict(
+            f"{why}: give --location NAME, or set till_location under [shop] in"
+            f" {config.config_path()} (sellable: {names})"
+        ) from None

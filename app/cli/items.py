@@ -24,6 +24,7 @@ from app.stock.bundles import ComponentInput, set_components
 from app.stock.conversion import serialize_item, unserialize_item
 from app.stock.items import ItemFields, create_item, edit_item
 from app.stock.locations import create_location
+from app.users.roles import Permission
 
 
 def _item_fields(args: argparse.Namespace) -> ItemFields:
@@ -54,7 +55,8 @@ def cmd_item_edit(store: Store, args: argparse.Namespace) -> None:
 
 
 def cmd_item_list(store: Store, args: argparse.Namespace) -> None:
-    items = queries.list_items(store, acting_user(store, args), include_inactive=args.all)
+    actor = acting_user(store, args)
+    items = queries.list_items(store, actor, include_inactive=args.all)
     rows = [
         {
             "sku": i.sku,
@@ -71,6 +73,9 @@ def cmd_item_list(store: Store, args: argparse.Namespace) -> None:
         }
         for i in items
     ]
+    if not actor.can(Permission.VIEW_COSTS):  # what stock cost is not a cashier's business
+        for row in rows:
+            del row["cost"]
     emit(args, rows, ("sku", "name", "price", "serialized", "warranty_days", "serial_scheme"))
 
 

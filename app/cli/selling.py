@@ -12,7 +12,14 @@ from datetime import date
 
 from app import config
 from app.cli import auth
-from app.cli.common import ArgumentParser, Subcommands, acting_user, add_listing, parse_amount
+from app.cli.common import (
+    ArgumentParser,
+    Subcommands,
+    acting_user,
+    add_listing,
+    parse_amount,
+    till_location,
+)
 from app.customers import services as customers
 from app.db.uow import Store
 from app.effects.command_line import printing_for_command
@@ -42,10 +49,10 @@ from app.scan import (
 from app.users.roles import Actor
 
 
-def _till(shop: config.ShopSettings, location: str | None) -> Till:
+def _till(shop: config.ShopSettings, location: str) -> Till:
     return Till(
         name=shop.till,
-        location=location or shop.till_location,
+        location=location,
         prices_include_tax=shop.prices_include_tax,
         discount_limit_bp=shop.manager_discount_percent * 100,
     )
@@ -145,7 +152,7 @@ def _paper(store: Store, args: argparse.Namespace) -> Iterator[Effects | None]:
 def cmd_sell(store: Store, args: argparse.Namespace) -> None:
     actor = acting_user(store, args)
     shop = config.load_settings().shop
-    till = _till(shop, args.location)
+    till = _till(shop, till_location(store, args.location))
     cart = _cart_from_codes(store, actor, args.code, till.location)
     total = cart.totals(prices_include_tax=till.prices_include_tax).total
     customer_id, new_customer = _customer(store, actor, args.customer)
@@ -170,8 +177,10 @@ def cmd_refund(store: Store, args: argparse.Namespace) -> None:
     request = RefundRequest(
         sale.number, lines_for_serials(sale, args.serial), args.reason, args.restock, args.cash
     )
+    # A refund restocks where --restock says: the till's own location is not needed.
+    till = _till(shop, shop.till_location)
     with _paper(store, args):
-        refund = refund_sale(store, actor, _till(shop, None), request, approver=approver)
+        refund = refund_sale(store, actor, till, request, approver=approver)
         print(refund.number)
         print(receipt_text(refund_receipt(shop, refund)))
 
@@ -213,7 +222,11 @@ def register(sub: Subcommands[ArgumentParser]) -> None:
         "--pay", action="append", required=True, help="cash[:AMOUNT] or card:REF[:AMOUNT]"
     )
     p.add_argument("--customer", help="customer name (added if new)")
-    p.add_argument("--location", help="where this till sells from (default: settings)")
+    p.add_argument(
+        "--location",
+        help="where this till sells from (default: [shop] till_location, else the only"
+        " sellable location)",
+    )
     _add_print(p)
     p.set_defaults(handler=cmd_sell)
 

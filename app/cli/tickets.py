@@ -27,6 +27,7 @@ from app.cli.common import (
     parse_amount,
     parse_tax_rate,
     plain,
+    till_location,
     whole_number,
 )
 from app.customers import services as customers
@@ -183,7 +184,7 @@ def _override(actor: Actor, args: argparse.Namespace) -> Actor | None:
 
 def cmd_part(store: Store, args: argparse.Namespace) -> None:
     actor = acting_user(store, args)
-    location = args.location or config.load_settings().shop.till_location
+    location = till_location(store, args.location)
     ticket = parts.add_part(store, actor, args.number, args.code, qty=args.qty,
                             location=location, override_by=_override(actor, args))  # fmt: skip
     _print_ticket(ticket)
@@ -214,7 +215,7 @@ def cmd_vendor(store: Store, args: argparse.Namespace) -> None:
 
 def cmd_replace(store: Store, args: argparse.Namespace) -> None:
     actor = acting_user(store, args)
-    location = args.location or config.load_settings().shop.till_location
+    location = till_location(store, args.location)
     ticket = replacement.replace_under_warranty(
         store, actor, args.number, location=location, serial=args.serial
     )

@@ -12,7 +12,7 @@ from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.engine import URL, make_url
 from sqlalchemy.exc import ArgumentError, NoSuchModuleError
 
-from app.errors import InvalidInput, StoreUnavailable
+from app.errors import InvalidInput, StoreBusy, StoreUnavailable
 
 WRITE_OPTION = "serialpos_write"
 BUSY_TIMEOUT_MS = 10_000
@@ -142,7 +142,7 @@ def store_trouble(error: BaseException) -> str | None:
         or "database table is locked" in reason
         or code in ("55P03", "57014", "40P01")  # lock timeout, statement timeout, deadlock
     ):
-        return "the store is busy (another till holds it); try again"
+        return StoreBusy.MESSAGE
     if "disk is full" in reason or "no space left" in reason:
         return "the store's disk is full; nothing was saved — free some space and try again"
     if "readonly database" in reason or "read-only" in reason:

@@ -4,20 +4,30 @@ from __future__ import annotations
 
 import logging
 import threading
-from collections.abc import Iterator, Sequence
+import time
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
+from typing import TypeVar
 
 from sqlalchemy import Engine
 from sqlalchemy.exc import IntegrityError, OperationalError
 from sqlalchemy.orm import Session
 
-from app.db.engine import WRITE_OPTION, make_engine
-from app.errors import Conflict, StoreUnavailable
+from app.db.engine import WRITE_OPTION, make_engine, store_trouble
+from app.errors import Conflict, StoreBusy, StoreUnavailable
 from app.events import Event, Listener
 
 log = logging.getLogger(__name__)
+T = TypeVar("T")
 _EVENTS = "serialpos.events"
+# A call that lost the write lock is made again this many times, after these pauses.
+BUSY_RETRY_PAUSES_S = (0.05, 0.25)
+
+
+def _is_busy(exc: OperationalError) -> bool:
+    text = str(exc.orig or exc).lower()
+    return "database is locked" in text or "database is busy" in text
 
 
 def record(session: Session, *events: Event) -> None:
@@ -34,6 +44,7 @@ class Store:
         self._listeners: list[Listener] = []
         self._lock = threading.Lock()
         self._captured = threading.local()
+        self._commits = threading.local()  # writes committed on each thread (for retries)
 
     @contextmanager
     def capture(self) -> Iterator[list[Event]]:
@@ -88,8 +99,37 @@ class Store:
                 events: list[Event] = session.info.pop(_EVENTS, [])
         except IntegrityError:
             raise Conflict("another till changed the same records just now; try again") from None
+        except OperationalError as exc:
+            if _is_busy(exc):  # another till kept the lock past the busy timeout
+                raise StoreBusy() from None
+            reason = str(exc.orig or exc).strip().splitlines()[0]
+            trouble = store_trouble(exc)  # a full disk, a read-only file: said plainly
+            raise StoreUnavailable(trouble or f"the store could not save this: {reason}") from None
+        self._commits.count = self.committed_here + 1
         if events:
             self._deliver(events)
+
+    @property
+    def committed_here(self) -> int:
+        """How many write transactions this thread has committed."""
+        count: int = getattr(self._commits, "count", 0)
+        return count
+
+    def retrying(self, call: Callable[[], T]) -> T:
+        """Makes `call` (one or more service calls) and makes it again, after a short pause,
+        when the store was busy — but only while it has committed nothing: a busy write
+        rolled back, so the call starts over from a store it has not touched. A call that
+        committed a write and then found the store busy is not repeated (StoreBusy)."""
+        for pause in (*BUSY_RETRY_PAUSES_S, None):
+            before = self.committed_here
+            try:
+                return call()
+            except StoreBusy:
+                if pause is None or self.committed_here != before:
+                    raise
+                log.info("store busy; trying again in %.2f s", pause)
+                time.sleep(pause)
+        raise AssertionError("unreachable")  # pragma: no cover
 
     @contextmanager
     def read(self) -> Iterator[Session]:

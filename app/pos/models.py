@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from sqlalchemy import ForeignKey, Index, String, Text
+from sqlalchemy import BigInteger, ForeignKey, Index, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
 from app.db.base import Base
@@ -125,3 +125,19 @@ class ParkedSale(Base):
     user_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
     label: Mapped[str] = mapped_column(String(120))
     cart: Mapped[str] = mapped_column(Text)  # JSON of the cart lines, customer and discount
+
+
+class OpenCart(Base):
+    """The sale open on a till's screen for one user, saved on every change: it survives a
+    quit, a crash or a power cut and comes back at that user's next log-in on that till."""
+
+    __tablename__ = "open_carts"
+    __table_args__ = (UniqueConstraint("till", "user_id", name="uq_open_carts_till_user"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    till: Mapped[str] = mapped_column(String(20))
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    at: Mapped[datetime] = mapped_column(default=utcnow)
+    # The window's change counter: a save that arrives late never overwrites a newer one.
+    version: Mapped[int] = mapped_column(BigInteger)
+    cart: Mapped[str] = mapped_column(Text)  # JSON, as parked sales keep theirs

@@ -33,7 +33,7 @@ from app.stock.models import Item, Location, UnitStatus
 from app.stock.serials import serial_key
 from app.text import clean_text
 from app.users import audit
-from app.users.roles import Actor, Permission, require_approval
+from app.users.roles import Actor, Permission, require, require_approval
 
 DEFECTIVE = "defective"
 
@@ -78,6 +78,48 @@ def lines_for_serials(
 
 def _share(amount: int, part: int, whole: int) -> int:
     return (amount * part) // whole
+
+
+@dataclass(frozen=True)
+class RefundQuote:
+    """What a refund would give back, and on which tenders, before anyone approves it."""
+
+    total: int
+    tenders: tuple[TenderRecord, ...]
+
+
+def quote_refund(
+    store: Store,
+    actor: Actor,
+    sale_number: str,
+    lines: Sequence[RefundLineRequest],
+    *,
+    to_cash: bool = False,
+) -> RefundQuote:
+    """The amount and tenders refund_sale would use for these lines now (read only: the
+    service works them out again in its transaction)."""
+    require(actor, Permission.SELL)
+    with store.read() as session:
+        sale = sale_by_number(session, sale_number)
+        total = 0
+        for wanted in lines:
+            line = session.get(SaleLine, wanted.sale_line_id)
+            if line is None or line.sale_id != sale.id:
+                raise NotFound(f"that line is not on sale {sale.number}")
+            before = _refunded_qty(session, line.id)
+            qty = max(0, min(wanted.qty, line.qty - before))
+            total += _share(line.total, before + qty, line.qty) - _share(
+                line.total, before, line.qty
+            )
+        tenders = _refund_tenders(session, sale, total, to_cash)
+        return RefundQuote(total, tuple(TenderRecord(k, a, r) for k, a, r in tenders))
+
+
+def _refunded_qty(session: Session, line_id: int) -> int:
+    already = session.scalar(
+        select(func.coalesce(func.sum(RefundLine.qty), 0)).where(RefundLine.sale_line_id == line_id)
+    )
+    return int(already or 0)
 
 
 def refund_sale(
@@ -155,10 +197,7 @@ def _refund_line(
     line = session.get(SaleLine, line_id)
     if line is None or line.sale_id != sale.id:
         raise NotFound(f"that line is not on sale {sale.number}")
-    already = session.scalar(
-        select(func.coalesce(func.sum(RefundLine.qty), 0)).where(RefundLine.sale_line_id == line.id)
-    )
-    before = int(already or 0)
+    before = _refunded_qty(session, line.id)
     left = line.qty - before
     label = line.serial or line.sku
     if left <= 0:

@@ -103,6 +103,20 @@ class ReceivingBatch(Base):
     supplier: Mapped[str | None] = mapped_column(String(120))  # for recalls by supplier
 
 
+class SubmissionToken(Base):
+    """One receiving dialog's submission, saved with what it received: the same token
+    again (a double click, a retry) returns that receipt instead of a second one."""
+
+    __tablename__ = "submission_tokens"
+
+    token: Mapped[str] = mapped_column(String(64), primary_key=True)
+    at: Mapped[datetime] = mapped_column(default=utcnow)
+    item_id: Mapped[int] = mapped_column(ForeignKey("items.id"))
+    location_id: Mapped[int] = mapped_column(ForeignKey("locations.id"))
+    qty: Mapped[int]
+    batch_id: Mapped[int | None] = mapped_column(ForeignKey("receiving_batches.id"))
+
+
 class SerialUnit(Base):
     """One physical unit. Its current state lives here, changed with its movement row."""
 

@@ -16,6 +16,7 @@ from sqlalchemy import (
     column,
     func,
     literal_column,
+    null,
     or_,
     select,
     table,
@@ -45,7 +46,10 @@ from app.users.roles import Actor, Permission, require
 MAX_PAGE = 1_000
 
 
-def unit_select() -> Select:  # type: ignore[type-arg]
+def unit_select(*, costs: bool = True) -> Select:  # type: ignore[type-arg]
+    """Units as UnitRecord rows; without `costs` the cost column is NULL, so a role that
+    may not see costs never gets them from any view or command."""
+    cost = SerialUnit.cost if costs else null().label("cost")
     return (
         select(
             SerialUnit.id,
@@ -57,7 +61,7 @@ def unit_select() -> Select:  # type: ignore[type-arg]
             SerialUnit.status,
             Location.name,
             Customer.name,
-            SerialUnit.cost,
+            cost,
             SerialUnit.received_at,
             SerialUnit.batch_id,
             SerialUnit.supplier_warranty_end,
@@ -72,14 +76,22 @@ def unit_select() -> Select:  # type: ignore[type-arg]
 
 
 # Built once: a fresh Select per call costs SQLAlchemy more than SQLite takes to answer.
-_UNITS_BY_KEY = unit_select().where(SerialUnit.serial_key == bindparam("key"))
+_UNITS_BY_KEY = {
+    costs: unit_select(costs=costs).where(SerialUnit.serial_key == bindparam("key"))
+    for costs in (True, False)
+}
+
+
+def _sees_costs(actor: Actor) -> bool:
+    return actor.can(Permission.VIEW_COSTS)
 
 
 def find_units(store: Store, actor: Actor, serial: str) -> list[UnitRecord]:
     """Every unit with this serial, across items (the scan path: one indexed query)."""
     require(actor, Permission.VIEW_STOCK)
     with store.engine.connect() as conn:
-        rows = conn.execute(_UNITS_BY_KEY, {"key": serial_key(serial)})
+        query = _UNITS_BY_KEY[_sees_costs(actor)]
+        rows = conn.execute(query, {"key": serial_key(serial)})
         return [UnitRecord(*row) for row in rows]
 
 
@@ -102,8 +114,8 @@ def _next_key(prefix: str) -> str | None:
     return stripped[:-1] + chr(ord(stripped[-1]) + 1)
 
 
-def _filtered(session: Session, f: UnitFilter) -> Select:  # type: ignore[type-arg]
-    query = unit_select()
+def _filtered(session: Session, f: UnitFilter, *, costs: bool) -> Select:  # type: ignore[type-arg]
+    query = unit_select(costs=costs)
     if f.sku:
         query = query.where(SerialUnit.item_id == get_item(session, f.sku, active=False).id)
     if f.status:
@@ -166,7 +178,7 @@ def list_units(
     if not 1 <= limit <= MAX_PAGE:
         raise InvalidInput(f"limit must be between 1 and {MAX_PAGE}")
     with store.read() as session:
-        query = _filtered(session, f)
+        query = _filtered(session, f, costs=_sees_costs(actor))
         if after is not None:
             key, unit_id = after
             query = query.where(

@@ -1,6 +1,8 @@
 """Receiving stock: serialized units (entered, ranged, CSV or generated) or a bulk quantity.
 
-All or nothing: a clash with an existing serial saves none of the batch.
+All or nothing: a clash with an existing serial saves none of the batch. A `submission`
+token (one per dialog submission) makes a receipt idempotent: the same token again — a
+double click, a retry after a lost answer — returns the first receipt and saves nothing.
 """
 
 from __future__ import annotations
@@ -29,6 +31,7 @@ from app.stock.models import (
     Movement,
     ReceivingBatch,
     SerialUnit,
+    SubmissionToken,
     UnitStatus,
 )
 from app.stock.records import ReceiveResult
@@ -99,12 +102,70 @@ def _check_entries(entries: Sequence[SerialEntry], expect: int | None) -> None:
         raise DuplicateSerials("asset tags repeated in the input", tags)
 
 
+MAX_TOKEN = 64
+
+
+def _already_received(
+    session: Session, actor: Actor, submission: str | None
+) -> ReceiveResult | None:
+    """The receipt this submission token already made, if any (the token checked first)."""
+    if submission is None:
+        return None
+    require(actor, Permission.RECEIVE)
+    if not 8 <= len(submission) <= MAX_TOKEN:
+        raise InvalidInput(f"a submission token has 8 to {MAX_TOKEN} characters")
+    saved = session.get(SubmissionToken, submission)
+    if saved is None:
+        return None
+    sku = session.get_one(Item, saved.item_id).sku
+    where = session.get_one(Location, saved.location_id).name
+    made: list[str] = []
+    if saved.batch_id is not None:
+        made = list(
+            session.scalars(
+                select(SerialUnit.serial)
+                .where(SerialUnit.batch_id == saved.batch_id)
+                .order_by(SerialUnit.id)
+            )
+        )
+    batch = BatchId(saved.batch_id) if saved.batch_id is not None else None
+    return ReceiveResult(batch, sku, where, saved.qty, made)
+
+
+def _save_submission(session: Session, submission: str | None, result: ReceiveResult) -> None:
+    if submission is None:
+        return
+    item = get_item(session, result.sku, active=False)
+    location = get_location(session, result.location, active=False)
+    session.add(
+        SubmissionToken(
+            token=submission,
+            item_id=item.id,
+            location_id=location.id,
+            qty=result.qty,
+            batch_id=result.batch_id,
+        )
+    )
+
+
 def receive_serials(
-    store: Store, actor: Actor, rcv: Receiving, entries: Sequence[SerialEntry], *, method: str
+    store: Store,
+    actor: Actor,
+    rcv: Receiving,
+    entries: Sequence[SerialEntry],
+    *,
+    method: str,
+    submission: str | None = None,
 ) -> ReceiveResult:
-    """Receives serialized units from an entered list (list, range or CSV), all or nothing."""
+    """Receives serialized units from an entered list (list, range or CSV), all or nothing;
+    the same `submission` again returns the first receipt."""
     with store.write() as session:
-        return receive_serials_in(session, actor, rcv, entries, method=method)
+        done = _already_received(session, actor, submission)
+        if done is not None:
+            return done
+        result = receive_serials_in(session, actor, rcv, entries, method=method)
+        _save_submission(session, submission, result)
+        return result
 
 
 def receive_serials_in(
@@ -128,19 +189,27 @@ def receive_serials_in(
     )
 
 
-def generate_serials(store: Store, actor: Actor, rcv: Receiving, count: int) -> ReceiveResult:
-    """Receives `count` units with serials made from the item's scheme (never colliding)."""
+def generate_serials(
+    store: Store, actor: Actor, rcv: Receiving, count: int, *, submission: str | None = None
+) -> ReceiveResult:
+    """Receives `count` units with serials made from the item's scheme (never colliding);
+    the same `submission` again returns the first receipt."""
     require(actor, Permission.RECEIVE)
     _check_receiving(rcv)
     if rcv.expect is not None and rcv.expect != count:
         raise InvalidInput(f"expected {rcv.expect} serials, got {count}")
     with store.write() as session:
+        done = _already_received(session, actor, submission)
+        if done is not None:
+            return done
         item, location = _receiving_targets(session, rcv)
         made = generate_for(session, item, count)
         entries = [SerialEntry(s) for s in made]
         batch_id = insert_units(session, actor, item, location, rcv, entries, "generate")
         record(session, UnitsReceived(item.sku, location.name, count, batch_id))
-        return ReceiveResult(BatchId(batch_id), item.sku, location.name, count, made)
+        result = ReceiveResult(BatchId(batch_id), item.sku, location.name, count, made)
+        _save_submission(session, submission, result)
+        return result
 
 
 def generate_for(session: Session, item: Item, count: int) -> list[str]:
@@ -242,8 +311,11 @@ def _supplier_warranty_end(now: datetime, days: int) -> date | None:
     return (now.date() + timedelta(days=days)) if days else None
 
 
-def receive_quantity(store: Store, actor: Actor, rcv: Receiving, qty: int) -> ReceiveResult:
-    """Receives a bulk (non-serialized) quantity at a location."""
+def receive_quantity(
+    store: Store, actor: Actor, rcv: Receiving, qty: int, *, submission: str | None = None
+) -> ReceiveResult:
+    """Receives a bulk (non-serialized) quantity at a location; the same `submission`
+    again returns the first receipt."""
     require(actor, Permission.RECEIVE)
     _check_receiving(rcv)
     if not 1 <= qty <= MAX_QTY:
@@ -251,6 +323,9 @@ def receive_quantity(store: Store, actor: Actor, rcv: Receiving, qty: int) -> Re
     if rcv.expect is not None and rcv.expect != qty:
         raise InvalidInput(f"expected {rcv.expect}, got {qty}")
     with store.write() as session:
+        done = _already_received(session, actor, submission)
+        if done is not None:
+            return done
         item = get_item(session, rcv.sku)
         if item.serialized:
             raise Conflict(f"{item.sku} is serialized: enter the serial of each unit")
@@ -265,4 +340,6 @@ def receive_quantity(store: Store, actor: Actor, rcv: Receiving, qty: int) -> Re
             reason=f"cost {format_plain(rcv.cost)}" if rcv.cost is not None else None,
         )
         record(session, UnitsReceived(item.sku, location.name, qty, None))
-        return ReceiveResult(None, item.sku, location.name, qty)
+        result = ReceiveResult(None, item.sku, location.name, qty)
+        _save_submission(session, submission, result)
+        return result

@@ -46,7 +46,7 @@ class UnitRecord:
     status: UnitStatus
     location: str | None
     customer: str | None
-    cost: int
+    cost: int | None  # None: the acting user may not see what stock cost (VIEW_COSTS)
     received_at: datetime
     batch_id: BatchId | None
     supplier_warranty_end: date | None

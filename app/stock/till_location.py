@@ -11,6 +11,11 @@ from app.errors import Conflict
 from app.stock.models import Location
 
 
+def sellable_locations(store: Store) -> list[str]:
+    """The active locations a till may sell from, by name."""
+    return _sellable(store)
+
+
 def _sellable(store: Store) -> list[str]:
     with store.read() as session:
         return list(

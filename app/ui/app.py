@@ -110,6 +110,7 @@ def run_gui(store_url: str, *, demo: bool = True) -> int:
                 ticket, tag=kind == "tag", slip=kind == "slip"
             )
         )
+        window.pos_view.set_receipt_printing(lambda sale: effects.print_sale(sale, reprint=True))
         place_window(window)
         devices.start()
         window.start()

@@ -17,6 +17,7 @@ from PySide6.QtWidgets import (
     QListWidget,
     QListWidgetItem,
     QMainWindow,
+    QMessageBox,
     QPushButton,
     QStackedWidget,
     QVBoxLayout,
@@ -25,6 +26,7 @@ from PySide6.QtWidgets import (
 
 from app.config import Settings, ShopSettings
 from app.db.uow import Store
+from app.devices.print_jobs import JobEvent
 from app.events import Change
 from app.stock.till_location import check_till_location
 from app.ui.changes import hub_of
@@ -32,7 +34,7 @@ from app.ui.dialogs.pin_dialog import PinDialog
 from app.ui.formatting import ShopFormat, actor_title
 from app.ui.ops import Ops
 from app.ui.pos.pos_view import PosView
-from app.ui.print_jobs_panel import PrintJobsPanel
+from app.ui.print_jobs_panel import NOT_PRINTED, PrintJobsPanel, state_text
 from app.ui.refund.refund_view import RefundView
 from app.ui.settings.settings_view import SettingsView
 from app.ui.shop_devices import ShopDevices
@@ -149,6 +151,8 @@ class MainWindow(QMainWindow):
         self.till_problem = ""
         self._last_actor_id: int | None = None
         self.pin_dialog: PinDialog | None = None
+        self.quit_box: QMessageBox | None = None
+        self._quit_asked = False
         fmt = ShopFormat(shop)
         # Every view hears what changed through the store's hub; the watcher adds other
         # tills' writes while someone is logged in.
@@ -211,6 +215,8 @@ class MainWindow(QMainWindow):
         self._build_status_bar()
         self.pos_view.refund_requested.connect(self.open_refund)
         if devices is not None:
+            devices.bridge.printJobChanged.connect(self._print_job_changed)
+            self.print_jobs.trouble_changed.connect(self._count_unprinted)
             devices.problem.connect(self.show_problem)
             devices.bridge.scanRejected.connect(self.show_problem)
             devices.bridge.codeScanned.connect(self.route_scan)
@@ -315,6 +321,23 @@ class MainWindow(QMainWindow):
         self.side_bar.nav.setCurrentRow(self.views.index(self.refund_view))
         self.refund_view.handle_scan(number)
 
+    def _print_job_changed(self, event: object) -> None:
+        """A receipt that did not print is said on the sale at once, not found later."""
+        if not isinstance(event, JobEvent) or event.job.kind != "receipt":
+            return
+        job = event.job
+        if job.state in NOT_PRINTED and event.previous not in NOT_PRINTED:
+            number = job.title.removeprefix("Receipt ").split(" ")[0]
+            why = job.last_error or state_text(job).lower()
+            self.pos_view.receipt_not_printed(number, why.rstrip("."))
+
+    def _count_unprinted(self, count: int) -> None:
+        """Print jobs ⚠ 2 in the side bar: jobs that did not print."""
+        row = self.views.index(self.print_jobs)
+        item = self.side_bar.nav.item(row)
+        item.setText(f"{self.print_jobs.title}  ⚠ {count}" if count else self.print_jobs.title)
+        item.setToolTip(f"{count} job(s) did not print — Ctrl+{row + 1}" if count else "")
+
     def _settings_saved(self, settings: object) -> None:
         # The settings file is not the store: its saves are announced here.
         if isinstance(settings, Settings):
@@ -417,6 +440,33 @@ class MainWindow(QMainWindow):
         else:
             self.close()  # Quit in the PIN dialog closes the app
 
+    def _ask_before_quitting(self) -> None:
+        """Ctrl+Q or the close button with a sale open: it is kept either way (it comes
+        back at the next log-in on this till), but nobody quits on it by accident."""
+        if self.quit_box is not None:
+            return
+        items = sum(line.qty for line in self.pos_view.cart_model.lines())
+        box = QMessageBox(
+            QMessageBox.Icon.Question,
+            "SerialPOS — Quit",
+            f"A sale is open ({items} item{'s' if items != 1 else ''}). Quit anyway?\n"
+            "It is kept and comes back when you log in on this till again.",
+            QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.Cancel,
+            self,
+        )
+        box.button(QMessageBox.StandardButton.Yes).setText("Quit")
+        box.setDefaultButton(QMessageBox.StandardButton.Cancel)
+        self.quit_box = box
+
+        def answered(result: int) -> None:
+            self.quit_box = None
+            if result == QMessageBox.StandardButton.Yes.value:
+                self._quit_asked = True
+                self.close()
+
+        box.finished.connect(answered)
+        box.open()
+
     def _set_title(self) -> None:
         if self.actor is None:
             self.setWindowTitle("SerialPOS — Locked")
@@ -424,6 +474,10 @@ class MainWindow(QMainWindow):
             self.setWindowTitle(f"SerialPOS — {self.current_view().title} — {self.actor.name}")
 
     def closeEvent(self, event: QCloseEvent) -> None:
+        if self.actor is not None and self.pos_view.has_open_sale() and not self._quit_asked:
+            event.ignore()  # asked first; the answer closes the window or not
+            self._ask_before_quitting()
+            return
         self.watcher.stop()
         # Calls on their way finish (a sale is never cut off) before the store is closed.
         QThreadPool.globalInstance().waitForDone(10_000)

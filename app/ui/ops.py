@@ -97,7 +97,10 @@ class _Job(QRunnable):
 
     def _call(self) -> tuple[object, UserError | None]:
         try:
-            return self._work(), None
+            if self._store is None:
+                return self._work(), None
+            # A write that lost the lock is made again while nothing was committed.
+            return self._store.retrying(self._work), None
         except UserError as exc:
             return None, exc
         except Exception as exc:  # a bug: the details to the log, a line to the till

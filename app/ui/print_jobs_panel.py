@@ -14,7 +14,7 @@ from typing import Any
 
 from PySide6.QtCore import QModelIndex, QObject, Qt, QTimer, Signal
 from PySide6.QtGui import QColor
-from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QHBoxLayout, QHeaderView, QLabel, QPushButton, QVBoxLayout, QWidget
 
 from app.devices.print_jobs import FINISHED_STATES, JobEvent, JobState, PrintJob
 from app.devices.print_queue import PrintQueue
@@ -40,6 +40,8 @@ STATE_COLOURS = {
     JobState.CANCELLED: QColor("#7b8794"),
 }
 RETRYABLE = frozenset({JobState.FAILED, JobState.CANCELLED, JobState.RETRYING})
+# A job in one of these has not printed and someone should know (the side bar counts them).
+NOT_PRINTED = frozenset({JobState.RETRYING, JobState.FAILED, JobState.UNSURE})
 NO_JOBS_TEXT = "No print jobs — receipts and labels sent to a printer appear here"
 
 
@@ -66,7 +68,12 @@ JOB_COLUMNS: list[Column[PrintJob]] = [
     Column("state", "State", state_text, width=130),
     Column("attempts", "Tries", lambda j: str(j.attempts), align=RIGHT, width=50),
     Column(
-        "error", "Last problem", lambda j: j.last_error, width=260, tooltip=lambda j: j.last_error
+        "error",
+        "Last problem",
+        lambda j: j.last_error,
+        width=260,
+        stretch=True,  # the problem text takes the spare width, and wraps (never cut)
+        tooltip=lambda j: j.last_error,
     ),
     Column("time", "Time", job_time, width=90),
 ]
@@ -152,12 +159,14 @@ class PrintJobsPanel(QWidget):
     title = "Print jobs"
     problem = Signal(str)
     summary_changed = Signal(str)
+    trouble_changed = Signal(int)  # jobs that did not print (retrying, failed, unsure)
 
     def __init__(
         self, queue: PrintQueue, bridge: DeviceBridge, parent: QWidget | None = None
     ) -> None:
         super().__init__(parent)
         self.setObjectName("PrintJobsPanel")
+        self.trouble = 0
         self._queue = queue
         self._ops = Ops(None, self, show_problem=self.problem.emit)
         self.model = JobsTableModel(self)
@@ -165,6 +174,8 @@ class PrintJobsPanel(QWidget):
         self.table.setObjectName("PrintJobsTable")
         self.table.setModel(self.model)
         apply_column_defaults(self.table, self.model.columns)
+        self.table.setWordWrap(True)
+        self.table.verticalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
         self.retry_button = QPushButton("Retry")
         self.retry_button.setToolTip("Send the selected job to its printer again now")
         self.cancel_button = QPushButton("Cancel job")
@@ -270,6 +281,10 @@ class PrintJobsPanel(QWidget):
         failed = sum(j.state is JobState.FAILED for j in jobs)
         parts = [f"{waiting} waiting"] if waiting else []
         parts += [f"{failed} failed"] if failed else []
+        trouble = sum(j.state in NOT_PRINTED for j in jobs)
+        if trouble != self.trouble:
+            self.trouble = trouble
+            self.trouble_changed.emit(trouble)
         text = " · ".join(parts) or ("All printed" if jobs else "")
         if text != self.summary_label.text():
             self.summary_label.setText(text)

@@ -12,6 +12,12 @@ Install once: `app.installEventFilter(wedge)`. Which key events are fed:
   filter sees every one of those re-sends; they are not spontaneous, so each key is decided
   once. The copy Qt first hands to the top-level QWindow is skipped for the same reason;
 - never a bare modifier (Shift, Ctrl...): scanners press Shift for capitals.
+
+A secret field (a PIN: a line edit that does not echo) is never held back: a person types a
+PIN at 30 ms a key, as fast as some scanners, and a PIN must neither vanish nor be shown as
+a scanned code. Its keys go straight into the field; a burst at scanner speed
+(`SECRET_SCAN_GAP_MS`) ended by Enter is a real scan: the field is emptied and the scan
+refused, without its code.
 """
 
 from __future__ import annotations
@@ -23,7 +29,7 @@ from functools import partial
 
 from PySide6.QtCore import QCoreApplication, QEvent, QObject, Qt, QTimer, Signal
 from PySide6.QtGui import QKeyEvent
-from PySide6.QtWidgets import QApplication, QWidget
+from PySide6.QtWidgets import QApplication, QLineEdit, QWidget
 from shiboken6 import isValid
 
 from app.devices.scanners.wedge import (
@@ -38,6 +44,10 @@ from app.devices.scanners.wedge import (
 from app.devices.settings import ScannerSettings
 
 Clock = Callable[[], float]  # milliseconds from any monotonic clock
+# Keys into a secret field this close together are a scanner, not a person: fast typists
+# manage 30 ms a key, wedge scanners 1 to 10 ms.
+SECRET_SCAN_GAP_MS = 15.0
+SCAN_INTO_SECRET = "A scan into the PIN field was refused: type the PIN"
 
 _BARE_MODIFIERS = frozenset(
     {
@@ -76,6 +86,11 @@ def key_text(event: QKeyEvent) -> str:
     return text
 
 
+def is_secret(widget: QObject) -> bool:
+    """A field whose text is never shown (a PIN)."""
+    return isinstance(widget, QLineEdit) and widget.echoMode() != QLineEdit.EchoMode.Normal
+
+
 def _key_for(ch: str) -> int:
     """The Qt key code of a typed character (Latin-1 keys are their upper-case code)."""
     upper = ch.upper()
@@ -108,6 +123,8 @@ class WedgeFilter(QObject):
         self._clock = clock
         self._replaying = False
         self._last_receiver: QWidget | None = None
+        # Keys typed into a secret field: when each came, to tell a scan from a fast PIN.
+        self._secret_times: list[float] = []
         self._timer = QTimer(self)
         self._timer.setSingleShot(True)
         self._timer.timeout.connect(self.on_deadline)
@@ -140,11 +157,43 @@ class WedgeFilter(QObject):
             return False
         if event.isAutoRepeat() and not self._decoder.holding:
             return False  # a person holding a key down: let it repeat smoothly
+        if is_secret(watched):
+            return self._secret_key(watched, event)
+        self._secret_times.clear()
         self._last_receiver = watched
         now = self._clock()
         decision = self._decoder.on_key(key_text(event), now)
         self._arm(now)
         return self._apply(decision, watched, event)
+
+    def _secret_key(self, field: QWidget, event: QKeyEvent) -> bool:
+        """A key for a PIN field: typed into it at once (never held, never a `scanned`),
+        unless it is the Enter that ends a burst at scanner speed: then the field is
+        emptied and the scan refused without showing what it held."""
+        if self._decoder.holding:
+            self.flush()  # keys held for another field arrive first, in order
+        now = self._clock()
+        text = key_text(event)
+        assert isinstance(field, QLineEdit)
+        if not field.text():
+            self._secret_times.clear()
+        if event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter):
+            times, self._secret_times = self._secret_times, []
+            gaps = [b - a for a, b in zip(times, [*times[1:], now], strict=True)]
+            scanned = len(times) >= self._min_scan_length and max(gaps) <= SECRET_SCAN_GAP_MS
+            if scanned:
+                field.clear()
+                event.accept()
+                self.rejected.emit(SCAN_INTO_SECRET)
+                return True
+            return False
+        if text and text.isprintable():
+            self._secret_times.append(now)
+        return False
+
+    @property
+    def _min_scan_length(self) -> int:
+        return max(1, self._decoder.min_length)
 
     def _shortcut_override(self, watched: QObject, event: QKeyEvent) -> bool:
         """Qt asks the focused widget whether a key is a shortcut before the key press is

@@ -13,6 +13,8 @@ import pytest
 
 from app.cli import main
 from app.db.uow import open_store, sqlite_url
+from app.stock.locations import edit_location
+from app.users.services import actor_by_name
 from tests.conftest import dump_tables
 
 
@@ -432,3 +434,19 @@ def test_bulk_stock_at_a_location_not_for_sale_cannot_be_sold(shop: Shop) -> Non
     assert shop("receive", "CAB", "--location", "Back room", "--qty", "5")[0] == 0
     shop.refused("sell", "CAB", "--location", "Back room", "--pay", "cash:9.99",
                  match="CAB is at Back room, which is not for sale")  # fmt: skip
+
+
+def test_sell_without_a_location_says_which_option_or_setting(
+    shop: Shop, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("SERIALPOS_CONFIG", str(tmp_path / "settings.toml"))
+    shop("receive", "PH1", "--location", "Front", "--serials", "S1")
+    shop.refused("sell", "S1", "--pay", "cash", match="give --location NAME, or set till_location")
+    store = open_store(shop.url)
+    try:
+        edit_location(store, actor_by_name(store, "boss"), "Back", sellable=False)
+    finally:
+        store.dispose()
+    code, out, err = shop("sell", "S1", "--pay", "cash")
+    assert code == 0, err
+    assert out.splitlines()[0] == "R-000001"

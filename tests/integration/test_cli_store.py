@@ -45,7 +45,7 @@ def test_a_write_lock_held_past_the_busy_timeout_is_one_line(
     finally:
         holder.execute("ROLLBACK")
         holder.close()
-    assert code == 2 and err == "serialpos: the store is busy (another till holds it); try again\n"
+    assert code == 2 and err == "serialpos: the store is busy; try again\n"
 
 
 def test_a_full_disk_mid_receive_is_one_line_and_saves_nothing(
@@ -90,7 +90,7 @@ def test_postgresql_till_work_has_lock_and_statement_timeouts() -> None:
     assert "lock_timeout=" in options["connect_args"]["options"]
     assert "statement_timeout=" in options["connect_args"]["options"]
     assert engine_module.store_trouble(_Pg("55P03")) == (
-        "the store is busy (another till holds it); try again"
+        "the store is busy; try again"
     )
 
 

@@ -132,7 +132,9 @@ def test_money_that_a_shop_means_still_parses() -> None:
 
 
 def test_a_trailing_group_separator_after_a_plain_serial_does_not_sell(shop: Shop) -> None:
-    shop.refused("sell", "SN000004\x1d", "--pay", "cash", match="scanner noise")
+    shop.refused(
+        "sell", "SN000004\x1d", "--location", "Front", "--pay", "cash", match="scanner noise"
+    )
 
 
 def test_control_characters_in_messages_and_listings_are_escaped(shop: Shop) -> None:

@@ -65,3 +65,12 @@ def test_write_off_reasons_have_defaults_and_round_trip(tmp_path: Path) -> None:
     path.write_text("[shop]\nwrite_off_reasons = []\n")
     with pytest.raises(InvalidInput, match="write_off_reasons"):
         load_settings(path)
+
+
+def test_a_fresh_till_sells_from_the_stores_only_sellable_location(
+    store: Store, manager: Actor
+) -> None:
+    """`serialpos init` and one location not named "Front store": the default till sells."""
+    create_location(store, manager, name="Shop floor")
+    assert ShopSettings().till_location == ""
+    assert till_location_of(store, Settings()) == "Shop floor"

@@ -21,7 +21,7 @@ from app.ui.refund.refund_view import RefundView
 from app.ui.stock.stock_view import StockView
 from app.users.roles import Actor
 
-SHOP = ShopSettings()
+SHOP = ShopSettings(till_location="Front store")
 PHONE = "PX000001"  # Phone X200, $499.00, 365 days of warranty, in the front store
 PHONE_2 = "PX000002"
 LAPTOP = "LA000001"

@@ -155,7 +155,7 @@ def test_shop_settings_are_saved_to_the_file(
     page.currency_edit.setText("eur")
     page.tax_box.setChecked(False)
     page.discount_spin.setValue(15)
-    page.location_box.setCurrentIndex(page.location_box.findData("Back room"))
+    page.location_box.setCurrentIndex(page.location_box.findData("Front store"))
     page.footer_edit.setPlainText("Thank you!")
     page.reasons_edit.setPlainText("damaged\nlost in transit")
     page.checklist_edit.setPlainText("cracked screen\nno charger")
@@ -170,7 +170,7 @@ def test_shop_settings_are_saved_to_the_file(
         "EUR",
     )
     assert (shop.prices_include_tax, shop.manager_discount_percent) == (False, 15)
-    assert (shop.till_location, shop.receipt_footer) == ("Back room", ("Thank you!",))
+    assert (shop.till_location, shop.receipt_footer) == ("Front store", ("Thank you!",))
     assert shop.write_off_reasons == ("damaged", "lost in transit")
     assert shop.ticket_checklist == ("cracked screen", "no charger")
 

@@ -236,9 +236,9 @@ def test_a_serial_two_items_share_asks_which_item(
     assert isinstance(picker, SerialPicker) and picker.list.count() == 2
     activate(qtbot, picker)
     qtbot.keyClick(picker.filter_edit, Qt.Key.Key_Down)  # the second item's unit
+    first = picker.list.item(0).text()  # read now: the picker is deleted once it closes
     press(qtbot, Qt.Key.Key_Return)
     assert pos.cart_model.rowCount() == 1
-    first = picker.list.item(0).text()
     assert pos.cart_model.line(0).name not in first
 
 

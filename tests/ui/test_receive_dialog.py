@@ -211,6 +211,7 @@ def test_scanned_serials_are_listed_one_per_line(qtbot: QtBot, dialog: ReceiveDi
     dialog.form.qty_spin.setValue(2)
     dialog.handle_scan("SN0600")
     dialog.handle_scan("SN0601")
+    settle(qtbot)  # each scan is checked against the serials on file first
     assert dialog.serial_input.method == LIST
     qtbot.waitUntil(lambda: dialog.preview_model.serials() == ["SN0600", "SN0601"])
     assert dialog.receive_button.isEnabled()

@@ -84,7 +84,7 @@ def test_refund_by_receipt_with_the_keyboard_alone(
     assert _status(demo_store, cashier, PHONE) == "sold"
     assert refund.pages.currentWidget() is refund.done_page
     assert refund.done_page.preview.has_image()
-    assert refund.done_page.headline.text() == "Give back $499.00"
+    assert refund.done_page.headline.text() == "Give back cash $499.00"
     assert "Refund RF-000001 done" in refund.message.text()
     assert get_sale(demo_store, cashier, sale.number).refunds == ["RF-000001"]
 
@@ -111,7 +111,7 @@ def test_a_second_unit_scanned_joins_the_refund(
     type_code(qtbot, refund.scan_edit, PHONE)
     type_code(qtbot, refund.scan_edit, PHONE_2)
     assert len(refund.lines_model.chosen()) == 2
-    assert refund.choice_label.text() == "Coming back: 2 units on 2 lines"
+    assert refund.choice_label.text().startswith("Coming back: 2 units on 2 lines")
 
 
 def test_a_unit_is_refunded_once(
@@ -169,7 +169,7 @@ def test_bulk_quantity_comes_back_in_part(
     press(qtbot, Qt.Key.Key_Tab)
     qtbot.keyClicks(refund.reason_edit, "Too many")
     press(qtbot, Qt.Key.Key_F12)
-    assert refund.done_page.headline.text() == "Give back $25.98"
+    assert refund.done_page.headline.text() == "Give back cash $25.98"
 
 
 def test_a_product_barcode_or_an_unknown_code_says_what_to_scan(

@@ -84,12 +84,12 @@ def test_scanned_units_land_in_the_pos_cart(
             ),
             timeout=TIMEOUT_MS,
         )
-        os.write(master, b"SN0100\r\n")  # a phone in the back room
+        os.write(master, b"PX000005\r\n")  # a phone in the front store
         qtbot.waitUntil(lambda: pos.cart_model.rowCount() == 1, timeout=TIMEOUT_MS)
         os.write(master, PHONE.encode() + b"\r\n")  # one in the front store, CR+LF ended
         qtbot.waitUntil(lambda: pos.cart_model.rowCount() == 2, timeout=TIMEOUT_MS)
     lines = pos.cart_model.lines()
     assert [(line.sku, line.serial, line.qty) for line in lines] == [
-        ("PH-X200", "SN0100", 1),
+        ("PH-X200", "PX000005", 1),
         ("PH-X200", PHONE, 1),
     ]

@@ -100,6 +100,11 @@ class WedgeDecoder:
         self._last_t: float | None = None
 
     @property
+    def min_length(self) -> int:
+        """The shortest code taken as a scan."""
+        return self._min_length
+
+    @property
     def holding(self) -> bool:
         """True while keys are being held back (a possible scan is in progress)."""
         return bool(self._held or self._rejecting)

@@ -47,6 +47,7 @@ class PinDialog(QDialog):
         self.message_label = QLabel()
         self.message_label.setObjectName("PinMessage")
         self.message_label.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.message_label.setWordWrap(True)  # a long message wraps, never cut at both ends
 
         self.pin_edit = PinField("PIN")
         self.pin_edit.textEdited.connect(lambda _text: self.message_label.clear())

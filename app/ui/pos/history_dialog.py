@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
@@ -36,6 +36,8 @@ class SaleHistoryDialog(QDialog):
         shop: ShopSettings,
         fmt: ShopFormat,
         parent: QWidget | None = None,
+        *,
+        reprint: Callable[[SaleRecord, Callable[[str], None]], None] | None = None,
     ) -> None:
         super().__init__(parent)
         self.setObjectName("SaleHistoryDialog")
@@ -74,10 +76,14 @@ class SaleHistoryDialog(QDialog):
         self.message = QLabel("" if self._sales else "No sales yet")
         self.message.setObjectName("DialogHint")
         _save, save = keyed_action(self, "Save PNG…", "Ctrl+S", self.save_png)
+        self._reprint = reprint
+        _print, self.print_button = keyed_action(self, "Print", "Ctrl+P", self.print_receipt)
+        self.print_button.setVisible(reprint is not None)  # a till with a print queue
 
         buttons = QHBoxLayout()
         buttons.addWidget(self.message, 1)
         buttons.addWidget(save)
+        buttons.addWidget(self.print_button)
         buttons.addWidget(key_button("Close", "Esc", self.reject))
         panes = QHBoxLayout()
         panes.addWidget(self.table, 1)
@@ -96,6 +102,15 @@ class SaleHistoryDialog(QDialog):
     def show_sale(self, row: int) -> None:
         if 0 <= row < len(self._sales):
             self.preview.show_receipt(sale_receipt(self._shop, self._sales[row], reprint=True))
+
+    def print_receipt(self) -> None:
+        """Ctrl+P: the highlighted sale's receipt again, marked as a reprint, on the
+        receipt printer (the drawer stays shut)."""
+        row = self.table.currentRow()
+        if self._reprint is None or not 0 <= row < len(self._sales):
+            return
+        self.message.setText("Sending to the printer…")
+        self._reprint(self._sales[row], self.message.setText)
 
     def save_png(self) -> None:
         try:

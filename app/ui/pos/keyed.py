@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from PySide6.QtCore import Qt
-from PySide6.QtGui import QAction, QKeySequence
+from PySide6.QtCore import QEvent, QObject, Qt
+from PySide6.QtGui import QAction, QKeyEvent, QKeySequence
 from PySide6.QtWidgets import QPushButton, QWidget
 
 
@@ -48,3 +48,31 @@ def keyed_action(
         button.setObjectName(object_name)
     action.enabledChanged.connect(button.setEnabled)
     return action, button
+
+
+class _ShortcutsFirst(QObject):
+    """Lets the owner's Ctrl shortcuts through a line edit that would take them as editing
+    keys (Ctrl+E is "end of line" on Linux): what a button shows, the key does."""
+
+    def __init__(self, owner: QWidget) -> None:
+        super().__init__(owner)
+        self._owner = owner
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if event.type() != QEvent.Type.ShortcutOverride or not isinstance(event, QKeyEvent):
+            return False
+        if not event.modifiers() & Qt.KeyboardModifier.ControlModifier:
+            return False  # Del, Backspace and the letters stay the field's
+        pressed = QKeySequence(event.keyCombination())
+        for action in self._owner.actions():
+            if action.isEnabled() and any(
+                key.matches(pressed) == QKeySequence.SequenceMatch.ExactMatch
+                for key in action.shortcuts()
+            ):
+                return True  # not accepted: the shortcut map fires the owner's action
+        return False
+
+
+def shortcuts_first(field: QWidget, owner: QWidget) -> None:
+    """Every Ctrl shortcut of `owner`'s actions works while `field` has the focus."""
+    field.installEventFilter(_ShortcutsFirst(owner))

@@ -12,7 +12,10 @@ serial picker), else it is refused with a message.
 
 from __future__ import annotations
 
+import re
+import time
 from collections.abc import Callable
+from dataclasses import replace
 
 from PySide6.QtCore import QItemSelectionModel, Qt, Signal
 from PySide6.QtGui import QAction, QKeyEvent
@@ -37,8 +40,9 @@ from app.events import Change
 from app.money import percent_text
 from app.paperwork.receipts import sale_receipt
 from app.pos.cart import CartLine, TenderInput
-from app.pos.checkout import Checkout, UnitUnavailable, complete_sale
+from app.pos.checkout import Checkout, Till, UnitUnavailable, complete_sale
 from app.pos.day import business_day, end_of_day
+from app.pos.open_cart import SavedCart, open_cart_of, save_open_cart
 from app.pos.parking import ParkedCart, list_parked, park_sale, resume_sale
 from app.pos.records import SaleRecord
 from app.pos.sales import recent_sales
@@ -68,14 +72,14 @@ from app.ui.pos.dialog_host import DialogHost
 from app.ui.pos.discount_dialog import DiscountDialog
 from app.ui.pos.end_of_day_dialog import EndOfDayDialog
 from app.ui.pos.history_dialog import SaleHistoryDialog
-from app.ui.pos.keyed import key_button, keyed_action
+from app.ui.pos.keyed import key_button, keyed_action, shortcuts_first
 from app.ui.pos.parked_dialog import ParkDialog, ResumeDialog
 from app.ui.pos.payment_dialog import Answer, PaymentDialog, Refusal
 from app.ui.pos.price_dialog import PriceDialog
 from app.ui.pos.receipt_preview import DonePanel
 from app.ui.pos.scanning import TakesScans
 from app.ui.pos.serial_picker import SerialPicker
-from app.ui.pos.till import needs_manager, till_of
+from app.ui.pos.till import locate_till, needs_manager, till_of
 from app.ui.pos.totals_panel import TotalsPanel
 from app.ui.widgets.message_line import MessageLine
 from app.ui.widgets.tables import ShopTable
@@ -85,6 +89,9 @@ from app.users.roles import Actor, Role
 SALE_CHANGES = frozenset({Change.SALES, Change.UNITS})
 EMPTY_CART_TEXT = "Scan a serial or a product barcode to start a sale"
 SCAN_PLACEHOLDER = "Scan or type a serial, barcode, SKU or receipt number — then Enter"
+# "25*" then a scan (or "25*CBL-USBC" Enter) sells 25; "25*" Enter sets the highlighted line.
+QUANTITY_TIMES = re.compile(r"\s*(\d{1,6})\s*[*×]\s*(.*)")
+QUANTITY_HINT = "Type the quantity and * then scan: 25* and the barcode sells 25"
 
 
 class ScanEdit(QLineEdit):
@@ -166,6 +173,13 @@ class PosView(TakesScans, CollectsTickets, QWidget):
         self.approver: Actor | None = None  # the manager who approved this sale's discount
         self.dialogs = DialogHost(on_idle=self._back_from_dialog, busy_scan=self._scan_while_busy)
         self._receipt_scanned = ""
+        # Whose sale is on screen: every change is saved in the store under their name.
+        self._cart_owner: Actor | None = None
+        self._left: dict[int, SavedCart] = {}  # carts left at a lock, by user id
+        self._version = 0
+        self._pending_qty = 0  # "25*" typed before a scan: how many of the next item
+        # The till's receipt printing (Effects.print_sale), set by the app: F9 reprints.
+        self._print_sale: Callable[[SaleRecord], str | None] | None = None
         self.init_scans()
 
         self.cart_model = CartModel(fmt, prices_include_tax=shop.prices_include_tax, parent=self)
@@ -216,6 +230,7 @@ class PosView(TakesScans, CollectsTickets, QWidget):
             return button
 
         self._actions: list[QAction] = []
+        shortcuts_first(self.scan_edit, self)
         pay = act("Pay", "F12", self.pay, "PayButton")
         history = act("History", "F9", self.show_history)
         day = act("End of day", "Ctrl+E", self.show_end_of_day)
@@ -225,7 +240,10 @@ class PosView(TakesScans, CollectsTickets, QWidget):
         # character could fire in the middle of a scanner's burst.
         more = key_button("Qty +1", "+", lambda: self.step_qty(1))
         less = key_button("Qty −1", "−", lambda: self.step_qty(-1))
-        self._key_buttons = (more, less)
+        times = key_button("Qty ×", "*", self._explain_quantity)
+        times.setText("Qty ×   25*")  # the key is typed before the scan: 25* then the code
+        times.setToolTip(QUANTITY_HINT)
+        self._key_buttons = (more, less, times)
         line_discount = act("Line discount", "F8", self.ask_line_discount)
         price = act("Change price", "F2", self.ask_price, "PriceButton")
         sale_discount = act("Sale discount", "Shift+F8", self.ask_sale_discount)
@@ -243,17 +261,23 @@ class PosView(TakesScans, CollectsTickets, QWidget):
 
         top = QHBoxLayout()
         top.addWidget(self.scan_edit, 1)
+        # Beside the scan field it takes the field's room when it shows, never the window's.
+        top.addWidget(refund)
         top.addWidget(history)
         top.addWidget(day)
         line_bar = QHBoxLayout()
-        for button in (remove, more, less, line_discount, sale_discount):
+        for button in (remove, more, less, times):
             line_bar.addWidget(button)
         line_bar.addStretch(1)
-        line_bar.addWidget(refund)
         left = QVBoxLayout()
         left.addWidget(self.cart_stack, 1)
         left.addLayout(line_bar)
 
+        # The discounts sit by the total (the line bar under the cart would make the window
+        # wider than a 1280-px screen).
+        discount_bar = QHBoxLayout()
+        for button in (line_discount, sale_discount):
+            discount_bar.addWidget(button)
         sale_bar = QHBoxLayout()
         for button in (park, resume, void):
             sale_bar.addWidget(button)
@@ -272,6 +296,7 @@ class PosView(TakesScans, CollectsTickets, QWidget):
         side_layout.addLayout(price_row)
         side_layout.addWidget(self.totals_panel)
         side_layout.addWidget(pay)
+        side_layout.addLayout(discount_bar)
         side_layout.addLayout(sale_bar)
 
         middle = QHBoxLayout()
@@ -288,7 +313,10 @@ class PosView(TakesScans, CollectsTickets, QWidget):
     # ------------------------------------------------------------------ ShopView
 
     def set_actor(self, actor: Actor | None) -> None:
-        """Log-in and lock. Locking keeps the open sale: the next cashier finds it as left."""
+        """Log-in and lock. The open sale is its cashier's: a lock puts it away (it is kept
+        in the store under their name) and a log-in brings back that user's own."""
+        if actor is None or (self.actor is not None and self.actor.id != actor.id):
+            self._put_away()
         self.actor = actor
         if actor is None:
             self.dialogs.close()
@@ -301,6 +329,93 @@ class PosView(TakesScans, CollectsTickets, QWidget):
         self.cart_table.setEnabled(actor is not None)
         self.customer_box.set_actor(actor)
         self.message.clear()
+        if actor is not None:
+            locate_till(self.ops, self._store, self.till, self._shop, self._located, self._lost)
+            if self._cart_owner is None:
+                self._bring_back(actor)
+
+    # ------------------------------------------------------------------ the open sale kept
+
+    def has_open_sale(self) -> bool:
+        return self._cart_owner is not None and not self.cart_model.is_empty()
+
+    def _put_away(self) -> None:
+        """The cashier leaves (lock): their sale is theirs, kept for their next log-in."""
+        owner = self._cart_owner
+        if owner is None:
+            return
+        cart = self.cart_model.cart
+        self._left[owner.id] = SavedCart(
+            self.cart_model.lines(), cart.customer_id, cart.sale_discount_bp
+        )
+        self._cart_owner = None  # nothing below is saved under anyone's name
+        self._new_sale()
+
+    def _bring_back(self, actor: Actor) -> None:
+        """This user's own open sale: the one left at the last lock, else the one kept in
+        the store (the app quit or the till lost power)."""
+        self._cart_owner = actor
+        left = self._left.pop(actor.id, None)
+        if left is not None:
+            self._restore(left, said=False)
+            return
+        store, till = self._store, self.till
+
+        def found(saved: SavedCart | None) -> None:
+            if saved is not None and self._cart_owner is actor and self.cart_model.is_empty():
+                self._restore(saved, said=True)
+
+        self.ops.run(lambda: open_cart_of(store, actor, till), success=found, name="open cart")
+
+    def _restore(self, saved: SavedCart, *, said: bool) -> None:
+        if not saved.lines:
+            return
+        customer = saved.customer_id
+        store = self._store
+
+        def label() -> str:
+            return get_customer(store, customer).label if customer is not None else ""
+
+        def show(customer_label: str) -> None:
+            self.cart_model.load(
+                saved.lines,
+                sale_discount_bp=saved.sale_discount_bp,
+                customer_id=customer,
+                customer_label=customer_label,
+            )
+            self._select_row(self.cart_model.rowCount() - 1)
+            if said:
+                items = sum(line.qty for line in saved.lines)
+                self.message.show_info(f"Your open sale is back: {items} item(s)")
+
+        if customer is None:
+            show("")
+        else:
+            self.ops.run(label, success=show, name="open cart customer")
+
+    def _save_open_cart(self) -> None:
+        actor = self._cart_owner
+        if actor is None or actor is not self.actor:
+            return
+        self._version = max(self._version + 1, time.time_ns())
+        store, till, version = self._store, self.till, self._version
+        cart = self.cart_model.cart
+        lines, customer, discount = self.cart_model.lines(), cart.customer_id, cart.sale_discount_bp
+        self.ops.latest(
+            lambda: save_open_cart(
+                store, actor, till, lines, version=version, customer_id=customer,
+                sale_discount_bp=discount,
+            ),
+            success=lambda _none: None,
+            name="save open cart",
+        )  # fmt: skip
+
+    def _located(self, till: Till) -> None:
+        self.till = till
+
+    def _lost(self, problem: str) -> None:
+        self.message.show_problem(problem)
+        self.problem.emit(problem)
 
     def refresh(self) -> None:
         """F5: the cart is this till's own; redraw it and its totals."""
@@ -312,10 +427,50 @@ class PosView(TakesScans, CollectsTickets, QWidget):
 
     # ------------------------------------------------------------------ scanning
 
+    def _scan_field_entered(self) -> None:
+        """Enter in the scan field: "N*" sets the highlighted line's quantity, "N*CODE"
+        sells N of the code, anything else is a code."""
+        found = QUANTITY_TIMES.fullmatch(self.scan_edit.text())
+        if found is None:
+            super()._scan_field_entered()
+            return
+        qty, code = int(found[1]), found[2].strip()
+        self.scan_edit.clear()
+        if code:
+            self._pending_qty = qty
+            self.handle_scan(code)
+            return
+        self._set_quantity(qty)
+
+    def _set_quantity(self, qty: int) -> None:
+        row = self.current_row()
+        if row < 0:
+            self.message.show_problem("the cart is empty: type 25* then scan the item")
+            return
+        line = self.cart_model.line(row)
+        try:
+            self.cart_model.step_qty(row, qty - line.qty)
+        except UserError as exc:
+            self.message.show_problem(exc.message)
+            return
+        self.message.show_info(f"{line.name}: quantity {qty}")
+
+    def _explain_quantity(self) -> None:
+        self.message.show_info(QUANTITY_HINT)
+        self.focus_search()
+
+    def _take_typed_quantity(self) -> None:
+        """A scanner's code while "25*" waits in the scan field: the quantity for it."""
+        found = QUANTITY_TIMES.fullmatch(self.scan_edit.text())
+        if found is not None and not found[2].strip():
+            self._pending_qty = int(found[1])
+            self.scan_edit.clear()
+
     def act_on_scan(self, code: str) -> bool:
         actor = self.actor
         if actor is None:
             return False
+        self._take_typed_quantity()
         store, location = self._store, self.till.location
         return self.ops.run(
             lambda: resolve_scan(store, actor, code, location=location),
@@ -364,6 +519,13 @@ class PosView(TakesScans, CollectsTickets, QWidget):
         self._take(sale_step(UnitScan(unit), location=self.till.location))
 
     def _add_line(self, line: CartLine, said: str) -> None:
+        qty, self._pending_qty = self._pending_qty, 0
+        if qty > 1:
+            if line.unit_id is not None:
+                said = f"{said} — one unit: a quantity is for items sold by the piece"
+            else:
+                line = replace(line, qty=qty)
+                said = f"{qty} × {line.name}"
         try:
             row = self.cart_model.add(line)
         except UserError as exc:
@@ -380,6 +542,12 @@ class PosView(TakesScans, CollectsTickets, QWidget):
         with_item: bool = False,
         note: str = "",
     ) -> None:
+        # Only the units that can still be added: one already in the cart is not offered.
+        in_cart = {line.unit_id for line in self.cart_model.cart.lines if line.unit_id is not None}
+        units = tuple(unit for unit in units if unit.unit_id not in in_cart)
+        if not units:
+            self.message.show_problem(f"{title}: every unit in stock here is already in the sale")
+            return
         picker = SerialPicker(title, units, with_item=with_item, note=note, parent=self)
 
         def picked(dialog: SerialPicker) -> None:
@@ -590,6 +758,7 @@ class PosView(TakesScans, CollectsTickets, QWidget):
         )
         if not model.is_empty():
             self._show_cart()
+        self._save_open_cart()  # every change is in the store: a crash loses nothing
 
     def _typed_in_cart(self, text: str) -> None:
         self.scan_edit.setFocus()
@@ -833,8 +1002,38 @@ class PosView(TakesScans, CollectsTickets, QWidget):
 
     def _show_sales(self, sales: list[SaleRecord]) -> None:
         if self.actor is not None:
-            dialog = SaleHistoryDialog(sales, self._shop, self._fmt, self)
+            reprint = self._reprint if self._print_sale is not None else None
+            dialog = SaleHistoryDialog(sales, self._shop, self._fmt, self, reprint=reprint)
             self.dialogs.open(dialog, lambda _d: None)
+
+    def set_receipt_printing(self, print_sale: Callable[[SaleRecord], str | None]) -> None:
+        """How this till prints a receipt (the app passes Effects' reprint)."""
+        self._print_sale = print_sale
+
+    def _reprint(self, sale: SaleRecord, said: Callable[[str], None]) -> None:
+        print_sale = self._print_sale
+        if print_sale is None:
+            return
+
+        def sent(job: str | None) -> None:
+            said(
+                f"Reprint of {sale.number} sent to the printer"
+                if job
+                else "No receipt printer is set up: Settings → Printers"
+            )
+
+        # The queue writes the job to its spool (fsynced): on a worker.
+        self.ops.run(lambda: print_sale(sale), success=sent, name="reprint")
+
+    def receipt_not_printed(self, number: str, why: str) -> None:
+        """The print queue could not print a sale's receipt: said at once, on the sale."""
+        text = f"The receipt of {number} did not print: {why}. Print jobs retries it."
+        self.message.show_problem(text)
+        if self.cart_stack.currentWidget() is self.last_sale and number in (
+            self.last_sale.detail.text()
+        ):
+            self.last_sale.note.setText(text)
+            self.last_sale.note.show()
 
     def show_end_of_day(self) -> None:
         actor = self.actor

@@ -146,6 +146,11 @@ class DonePanel(QWidget):
         words.setSpacing(2)
         words.addWidget(self.headline)
         words.addWidget(self.detail)
+        self.note = QLabel()  # the receipt did not print, say
+        self.note.setObjectName("DialogProblem")
+        self.note.setWordWrap(True)
+        self.note.hide()
+        words.addWidget(self.note)
         self._buttons = QVBoxLayout()
         self._buttons.addStretch(1)
         header = QHBoxLayout()
@@ -162,4 +167,6 @@ class DonePanel(QWidget):
     def show_done(self, headline: str, detail: str, receipt: Receipt) -> None:
         self.headline.setText(headline)
         self.detail.setText(detail)
+        self.note.hide()
         self.preview.show_receipt(receipt)
+

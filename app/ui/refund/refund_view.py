@@ -9,7 +9,7 @@ shown under the scan field, never raised.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 
 from PySide6.QtCore import QItemSelectionModel, Qt, Signal
 from PySide6.QtGui import QAction, QKeyEvent
@@ -31,8 +31,10 @@ from app.db.uow import Store
 from app.errors import UserError
 from app.events import Change
 from app.paperwork.receipts import refund_receipt
-from app.pos.records import RefundRecord, SaleRecord
-from app.pos.refunds import DEFECTIVE, RefundRequest, refund_sale
+from app.pos.checkout import Till
+from app.pos.records import RefundRecord, SaleRecord, TenderRecord
+from app.pos.refund_reasons import RefundReason, reason_named, refund_reasons
+from app.pos.refunds import DEFECTIVE, RefundQuote, RefundRequest, quote_refund, refund_sale
 from app.pos.sales import find_sale_of_unit, get_sale
 from app.scan import (
     BundleScan,
@@ -51,10 +53,10 @@ from app.ui.formatting import ShopFormat
 from app.ui.ops import Ops
 from app.ui.pos.approval_dialog import ApprovalDialog
 from app.ui.pos.dialog_host import DialogHost
-from app.ui.pos.keyed import keyed_action
+from app.ui.pos.keyed import keyed_action, shortcuts_first
 from app.ui.pos.receipt_preview import DonePanel
 from app.ui.pos.scanning import TakesScans
-from app.ui.pos.till import till_of
+from app.ui.pos.till import locate_till, till_of
 from app.ui.refund import refund_model as cols
 from app.ui.refund.refund_model import RefundLinesModel
 from app.ui.widgets.message_line import MessageLine
@@ -79,6 +81,24 @@ class RefundScanEdit(QLineEdit):
             self.clear()
             return
         super().keyPressEvent(event)
+
+
+class ReasonEdit(QLineEdit):
+    """The reason. Empty, a digit picks the shop's reason of that number (`preset`)."""
+
+    preset = Signal(int)
+
+    def keyPressEvent(self, event: QKeyEvent) -> None:
+        text = event.text()
+        if not self.text() and len(text) == 1 and text in "123456789":
+            self.preset.emit(int(text) - 1)
+            return
+        super().keyPressEvent(event)
+
+
+def tenders_text(money: Callable[[int], str], tenders: Sequence[TenderRecord]) -> str:
+    """'card $300.00 + cash $199.00': each tender the money goes back to."""
+    return " + ".join(f"{t.kind} {money(t.amount)}" for t in tenders) or "nothing"
 
 
 class RefundLinesTable(ShopTable):
@@ -160,6 +180,7 @@ class RefundView(TakesScans, QWidget):
     def _build(self) -> None:
         self.scan_edit = RefundScanEdit()
         self.scan_edit.setObjectName("ScanEdit")
+        shortcuts_first(self.scan_edit, self)
         self.scan_edit.setPlaceholderText(SCAN_PLACEHOLDER)
         self.scan_edit.setClearButtonEnabled(True)
         self.scan_edit.returnPressed.connect(self._scan_field_entered)
@@ -188,17 +209,31 @@ class RefundView(TakesScans, QWidget):
         ):
             self.lines_table.setColumnWidth(column, width)
 
-        self.reason_edit = QLineEdit()
+        self.reasons = refund_reasons(self._shop.refund_reasons)
+        self.reason_edit = ReasonEdit()
         self.reason_edit.setObjectName("RefundReason")
-        self.reason_edit.setPlaceholderText("Why it comes back (required)")
+        self.reason_edit.setPlaceholderText("A number below, or the reason in words")
         self.reason_edit.setMaxLength(200)
         self.reason_edit.returnPressed.connect(self.complete_refund)
+        self.reason_edit.preset.connect(self.choose_reason)
+        self.reason_edit.textEdited.connect(self._reason_typed)
+        self.reasons_label = QLabel(
+            "   ".join(
+                # Each reason whole on its line: the label wraps between reasons only.
+                (f"{n} {r.title}" + (" → defective" if r.defective else "")).replace(" ", "\u00a0")
+                for n, r in enumerate(self.reasons, start=1)
+            )
+        )
+        self.reasons_label.setObjectName("FormNote")
+        self.reasons_label.setWordWrap(True)
+        self._quote: RefundQuote | None = None
         self.restock_combo = QComboBox()
         self.restock_combo.setObjectName("RefundRestock")
         self.refund_to_combo = QComboBox()
         self.refund_to_combo.setObjectName("RefundTo")
         self.refund_to_combo.addItem("Original payment (cards first)", False)
         self.refund_to_combo.addItem("Cash", True)
+        self.refund_to_combo.currentIndexChanged.connect(lambda _i: self._show_choice())
         self.choice_label = QLabel()
         self.choice_label.setObjectName("RefundChoice")
 
@@ -216,6 +251,7 @@ class RefundView(TakesScans, QWidget):
         form = QFormLayout()
         form.setLabelAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
         form.addRow(self._buddy("&Reason", self.reason_edit), self.reason_edit)
+        form.addRow("", self.reasons_label)
         form.addRow(self._buddy("Re&stock to", self.restock_combo), self.restock_combo)
         form.addRow(self._buddy("Refund &to", self.refund_to_combo), self.refund_to_combo)
         bottom = QHBoxLayout()
@@ -274,6 +310,16 @@ class RefundView(TakesScans, QWidget):
         if actor is None:
             self.clear_sale()
             self.message.clear()
+        else:
+            # A missing location is said by the POS view; here it only sets the restock default.
+            locate_till(self.ops, self._store, self.till, self._shop, self._located, _ignore)
+
+    def _located(self, till: Till) -> None:
+        # The restock default is the till's own location (the POS view says when it is missing).
+        self.till = till
+        here = self.restock_combo.findData(till.location)
+        if here >= 0:
+            self.restock_combo.setCurrentIndex(here)
 
     def refresh(self) -> None:
         """F5: the restock places, and the open sale as the store has it now."""
@@ -463,13 +509,67 @@ class RefundView(TakesScans, QWidget):
     def _show_choice(self) -> None:
         units = self.lines_model.units_chosen()
         lines = len(self.lines_model.chosen())
+        self._quote = None
         if not units:
             self.choice_label.setText("Nothing chosen yet" if self.lines_model.sale else "")
-        else:
-            self.choice_label.setText(
-                f"Coming back: {units} unit{'s' if units != 1 else ''}"
-                f" on {lines} line{'s' if lines != 1 else ''}"
-            )
+            return
+        self.choice_label.setText(
+            f"Coming back: {units} unit{'s' if units != 1 else ''}"
+            f" on {lines} line{'s' if lines != 1 else ''}"
+        )
+        self._ask_quote(self._show_quote)
+
+    def _ask_quote(self, then: Callable[[RefundQuote], None]) -> None:
+        """What the chosen lines give back, and on which tenders (read on a worker)."""
+        sale, actor = self.lines_model.sale, self.actor
+        if sale is None or actor is None:
+            return
+        store, number, lines = self._store, sale.number, self.lines_model.chosen()
+        to_cash = bool(self.refund_to_combo.currentData())
+        self.ops.latest(
+            lambda: quote_refund(store, actor, number, lines, to_cash=to_cash),
+            success=then,
+            name="quote",
+        )
+
+    def _show_quote(self, quote: RefundQuote) -> None:
+        self._quote = quote
+        base = self.choice_label.text().split(" — ")[0]
+        money = self._fmt.money
+        self.choice_label.setText(
+            f"{base} — {money(quote.total)} back as {tenders_text(money, quote.tenders)}"
+        )
+
+    # ------------------------------------------------------------------ the reason
+
+    def choose_reason(self, index: int) -> None:
+        """The shop's reason number `index` (0-based): its restock default, then the refund
+        goes on to the manager — unless it is "other", which is typed in words."""
+        if not 0 <= index < len(self.reasons):
+            count = len(self.reasons)
+            self.message.show_problem(f"there is no reason {index + 1}: choose 1 to {count}")
+            return
+        reason = self.reasons[index]
+        self._apply_restock(reason)
+        if reason.asks_text:
+            self.reason_edit.clear()
+            self.reason_edit.setPlaceholderText("Type the reason")
+            self.reason_edit.setFocus()
+            return
+        self.reason_edit.setText(reason.title)
+        self.complete_refund()
+
+    def _reason_typed(self, text: str) -> None:
+        reason = reason_named(self.reasons, text)
+        if reason is not None:
+            self._apply_restock(reason)
+
+    def _apply_restock(self, reason: RefundReason) -> None:
+        """A faulty unit goes to defective stock, never back on sale by default."""
+        wanted = DEFECTIVE if reason.defective else self.till.location
+        index = self.restock_combo.findData(wanted)
+        if index >= 0:
+            self.restock_combo.setCurrentIndex(index)
 
     # ------------------------------------------------------------------ refunding
 
@@ -503,12 +603,19 @@ class RefundView(TakesScans, QWidget):
             self._refund(request, None)
             return
         units = self.lines_model.units_chosen()
-        dialog = ApprovalDialog(
-            self._store,
-            f"refund of {units} unit{'s' if units != 1 else ''} from {sale.number}",
-            self,
-        )
-        self.dialogs.open(dialog, lambda d: self._refund(request, d.approver))
+        what = f"refund of {units} unit{'s' if units != 1 else ''} from {sale.number}"
+
+        def approve(quote: RefundQuote) -> None:
+            # The manager sees the money and where it goes before typing the PIN.
+            money = self._fmt.money
+            said = f"{what}: {money(quote.total)} back as {tenders_text(money, quote.tenders)}"
+            dialog = ApprovalDialog(self._store, said, self)
+            self.dialogs.open(dialog, lambda d: self._refund(request, d.approver))
+
+        if self._quote is not None:
+            approve(self._quote)
+        else:
+            self._ask_quote(approve)
 
     def _refund(self, request: RefundRequest, approver: Actor | None) -> None:
         actor = self.actor
@@ -529,7 +636,7 @@ class RefundView(TakesScans, QWidget):
         self.sale_label.clear()
         self.reason_edit.clear()
         self.done_page.show_done(
-            f"Give back {money(refund.total)}",
+            f"Give back {tenders_text(money, refund.tenders)}",
             f"Refund {refund.number} for sale {refund.sale_number}: {paid_back or 'nothing'}."
             f" Restocked to {refund.restock}. Approved by {refund.approved_by}.",
             refund_receipt(self._shop, refund),
@@ -549,3 +656,7 @@ class RefundView(TakesScans, QWidget):
 
     def _scan_while_busy(self, code: str) -> None:
         self.message.show_problem(f"scanned {code.strip()} while a window is open: close it first")
+
+
+def _ignore(_problem: str) -> None:
+    """The POS view tells the cashier about a missing till location."""

@@ -32,7 +32,7 @@ def document_title(document: str | None) -> str:
 def history_columns(fmt: ShopFormat) -> list[Column[HistoryEntry]]:
     return [
         Column("at", "When", lambda e: fmt.moment(e.at), width=160),
-        Column("kind", "What", lambda e: move_title(e.kind), width=140),
+        Column("kind", "What", lambda e: move_title(e.kind), width=175),  # "Refunded as defective"
         Column("from", "From", lambda e: e.from_state, width=170),
         Column("to", "To", lambda e: e.to_state, width=170),
         Column("user", "By", lambda e: e.user, width=100),

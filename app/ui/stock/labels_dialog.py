@@ -31,6 +31,7 @@ from PySide6.QtWidgets import (
     QPushButton,
     QRadioButton,
     QScrollArea,
+    QStyle,
     QVBoxLayout,
     QWidget,
 )
@@ -116,7 +117,12 @@ class LabelPreview(QScrollArea):
         self._rescale()
 
     def _rescale(self) -> None:
-        room = max(self.viewport().width() - 2 * 10 - 4, 60)
+        # The room left once the vertical scroll bar shows (it comes with the second
+        # label): a card wider than that is cut at the right ("$499.(" for $499.00).
+        bar = 0 if self.verticalScrollBar().isVisible() else self.style().pixelMetric(
+            QStyle.PixelMetric.PM_ScrollBarExtent, None, self
+        )
+        room = max(self.viewport().width() - bar - 2 * 10 - 4, 60)
         for card, pixmap in zip(self._cards, self._pixmaps, strict=True):
             if pixmap.width() > room:
                 pixmap = pixmap.scaledToWidth(room, Qt.TransformationMode.SmoothTransformation)

@@ -12,10 +12,12 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from typing import Any, Final
+from uuid import uuid4
 
 from PySide6.QtCore import QAbstractListModel, QModelIndex, QObject, Qt, QTimer, Signal
-from PySide6.QtGui import QCloseEvent, QColor, QKeySequence, QShortcut
+from PySide6.QtGui import QCloseEvent, QColor, QKeyEvent, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
+    QApplication,
     QComboBox,
     QDialog,
     QFormLayout,
@@ -26,6 +28,7 @@ from PySide6.QtWidgets import (
     QLineEdit,
     QListView,
     QListWidget,
+    QMessageBox,
     QProgressBar,
     QPushButton,
     QSpinBox,
@@ -146,6 +149,8 @@ class ReceiveForm(QWidget):
         self.qty_spin.setObjectName("QtySpin")
         self.qty_spin.setRange(1, MAX_QUANTITY)
         self.qty_spin.setGroupSeparatorShown(True)
+        # Until someone types a quantity, the serials scanned or pasted are the quantity.
+        self.qty_set = False
         self.cost_edit = QLineEdit()
         self.cost_edit.setObjectName("CostEdit")
         self.warranty_spin = QSpinBox()
@@ -165,9 +170,25 @@ class ReceiveForm(QWidget):
 
         self.item_combo.currentIndexChanged.connect(self._item_changed)
         self.location_combo.currentIndexChanged.connect(self.changed)
-        self.qty_spin.valueChanged.connect(self.changed)
+        self.qty_spin.valueChanged.connect(self._qty_typed)
         self.cost_edit.textChanged.connect(self.changed)
         self.warranty_spin.valueChanged.connect(self.changed)
+
+    def _qty_typed(self) -> None:
+        self.qty_set = True
+        self.changed.emit()
+
+    def show_count(self, count: int) -> None:
+        """The quantity follows the serials entered while nobody has typed one."""
+        if not self.qty_set and count > 0:
+            self.qty_spin.blockSignals(True)
+            self.qty_spin.setValue(min(count, MAX_QUANTITY))
+            self.qty_spin.blockSignals(False)
+
+    def signature(self) -> tuple[object, ...]:
+        """What a submission of this form receives (the dialog's idempotency key)."""
+        return (self.sku, self.location, self.cost_edit.text().strip(), self.quantity,
+                self.warranty_spin.value())  # fmt: skip
 
     def set_choices(
         self, items: list[ItemRecord], locations: list[LocationRecord], *, sku: str = ""
@@ -245,8 +266,16 @@ class ReceiveDialog(QDialog):
         self._print_queue = print_queue
         self._parsed = ParsedSerials(GENERATE)
         self._problem = ""
+        # (what was submitted, its token): the same submission again is the same receipt.
+        self._submission: tuple[tuple[object, ...], str] | None = None
+        self._scans_checked: set[str] = set()  # scanned serials being looked up on file
+        # Scans in the order they came, each with its answer once known (None: asking):
+        # added to the list in that order, whichever look-up answers first.
+        self._scan_order: list[list[Any]] = []
+        self._scan_note = ""  # why the last scan was not added
         self.last_result: ReceiveResult | None = None
         self.labels_dialog: LabelsDialog | None = None
+        self.discard_box: QMessageBox | None = None
         self.runner = TaskRunner(self)
         self.runner.finished.connect(self._work_finished)
 
@@ -366,6 +395,8 @@ class ReceiveDialog(QDialog):
     def _parsed_changed(self, parsed: object) -> None:
         if isinstance(parsed, ParsedSerials):
             self._parsed = parsed
+            if parsed.entries:
+                self.done_frame.hide()  # the next delivery is being entered
         self.duplicates_box.hide()  # the input changed: the clash shown is no longer news
         self.recheck()
 
@@ -373,10 +404,16 @@ class ReceiveDialog(QDialog):
         """Work out the preview and what stops receiving now ("" if nothing)."""
         self._check_timer.stop()
         self._problem = self._find_problem()
-        if self._problem:
+        if self._problem and not self.done_frame.isVisible():
             self.error_line.show_problem(self._problem)
+        elif self._scan_note:
+            self.error_line.show_problem(self._scan_note)
+            self.serial_input.error_line.show_problem(self._scan_note)
         else:
+            # Just received: the emptied input is the next delivery's, not a problem yet.
             self.error_line.clear()
+            if self.done_frame.isVisible():
+                self.serial_input.error_line.clear()
         self.receive_button.setEnabled(not self._problem and not self.runner.busy)
         return self._problem
 
@@ -401,6 +438,7 @@ class ReceiveDialog(QDialog):
         if self._parsed.method == GENERATE:
             return self._preview_generated(item)
         entries = self._parsed.entries
+        form.show_count(len(entries))
         self._show_preview([e.serial for e in entries], len(entries))
         if self._parsed.error:
             return self._parsed.error
@@ -484,19 +522,30 @@ class ReceiveDialog(QDialog):
             expect=quantity,
         )
         parsed = self._parsed
+        token = self._token(parsed)
 
         def work(progress: TaskProgress) -> ReceiveResult | DuplicateSerials:
             progress.step(0, 0, "Receiving…")
             try:
                 if not item.serialized:
-                    return receive_quantity(store, actor, delivery, quantity)
+                    return receive_quantity(store, actor, delivery, quantity, submission=token)
                 if parsed.method == GENERATE:
-                    return generate_serials(store, actor, delivery, quantity)
-                return receive_serials(store, actor, delivery, parsed.entries, method=parsed.method)
+                    return generate_serials(store, actor, delivery, quantity, submission=token)
+                return receive_serials(
+                    store, actor, delivery, parsed.entries, method=parsed.method, submission=token
+                )
             except DuplicateSerials as exc:
                 return exc  # its list of serials is shown whole, not only its message
 
         return work
+
+    def _token(self, parsed: ParsedSerials) -> str:
+        """This submission's token: the one of the last submission if nothing changed since
+        (a second press of Receive is the same receipt), else a new one."""
+        what = (*self.form.signature(), parsed.method, tuple(parsed.entries))
+        if self._submission is None or self._submission[0] != what:
+            self._submission = (what, uuid4().hex)
+        return self._submission[1]
 
     def _received(self, outcome: object) -> None:
         if isinstance(outcome, DuplicateSerials):
@@ -505,6 +554,7 @@ class ReceiveDialog(QDialog):
         if not isinstance(outcome, ReceiveResult):
             return
         self.last_result = outcome
+        self.form.qty_set = False  # the next delivery's scans are its quantity again
         # Receiving runs as a BackgroundTask (it reports progress), not an op: tell the
         # views here, as an op would.
         hub_of(self._store).announce(RECEIVED_CHANGES)
@@ -516,6 +566,7 @@ class ReceiveDialog(QDialog):
         self.labels_button.setVisible(outcome.batch_id is not None)
         self.done_frame.show()
         self.serial_input.clear_input()
+        self.serial_input.parse_now()  # nothing entered now: nothing to ask about at Esc
         self.load_choices(outcome.sku)  # the item's next serial number has moved on
         self.received.emit(outcome)
         if outcome.batch_id is not None:
@@ -556,10 +607,77 @@ class ReceiveDialog(QDialog):
         Keyboard-wedge bursts never reach the focused field (app/ui/wedge_filter.py); the
         window hands them here while this dialog is the active window.
         """
-        item = self.form.item
-        if self.runner.busy or item is None or not item.serialized:
+        item, code = self.form.item, code.strip()
+        if self.runner.busy or item is None or not code:
             return
-        self.serial_input.add_scanned(code.strip())
+        if not item.serialized:
+            self._bulk_scan(item, code)
+            return
+        key = serials.serial_key(code)
+        self._scan_note = ""
+        listed = self._parsed.entries if self._parsed.method != GENERATE else []
+        if key in self._scans_checked or any(serials.serial_key(e.serial) == key for e in listed):
+            self._refuse_scan(f"{code} is already in the list: not added again")
+            return
+        self._scans_checked.add(key)
+        store = self._store
+
+        def on_file() -> bool:
+            with store.read() as session:
+                return bool(existing_keys(session, item.id, [key]))
+
+        scan: list[Any] = [code, key, item.sku, None]
+        self._scan_order.append(scan)
+
+        def answered(taken: bool | str) -> None:
+            scan[3] = taken
+            self._add_answered_scans()
+
+        self._ops.run(
+            on_file,
+            success=answered,
+            failure=lambda error: answered(error.message),
+            name=f"scan {key}",
+        )
+
+    def _add_answered_scans(self) -> None:
+        """Scans whose look-up has answered, from the oldest: added, or refused if on file."""
+        added = False
+        while self._scan_order and self._scan_order[0][3] is not None:
+            code, key, sku, taken = self._scan_order.pop(0)
+            self._scans_checked.discard(key)
+            if isinstance(taken, str):  # the look-up was refused (the store is busy, say)
+                self._refuse_scan(f"{code} was not added: {taken}")
+            elif taken:
+                self._refuse_scan(f"{code} is already on file for {sku}: not added")
+            else:
+                self.serial_input.add_scanned(code)
+                added = True
+        if added:
+            self.serial_input.parse_now()  # counted and checked at once, not after a pause
+
+    def _refuse_scan(self, message: str) -> None:
+        """A scan that is not added: a sound and a red line, at once (it stays until the
+        next scan, whatever else is checked meanwhile)."""
+        QApplication.beep()
+        self._scan_note = message
+        self.serial_input.error_line.show_problem(message)
+        self.error_line.show_problem(message)
+
+    def _bulk_scan(self, item: ItemRecord, code: str) -> None:
+        """A bulk item counts by its barcode; any other scan is said, never dropped."""
+        if code.casefold() in {item.sku.casefold(), (item.barcode or "").casefold()}:
+            form = self.form
+            counted = form.quantity + 1 if form.qty_set else 1
+            form.qty_set = True
+            form.qty_spin.setValue(counted)
+            self.error_line.show_info(f"{item.sku}: quantity {form.quantity:,}")
+            return
+        QApplication.beep()
+        self.error_line.show_problem(
+            f"scanned {code}: {item.sku} is not serialized — scan its barcode to count, or"
+            " type the quantity"
+        )
 
     # --- labels and closing -----------------------------------------------------------------
 
@@ -578,12 +696,57 @@ class ReceiveDialog(QDialog):
         self.labels_dialog = dialog
         dialog.open()
 
+    def keyPressEvent(self, event: QKeyEvent) -> None:
+        # Enter receives from any field that does not take it (the serial list does).
+        if event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter) and not event.modifiers():
+            self.receive()
+            return
+        super().keyPressEvent(event)
+
+    def has_unsaved_serials(self) -> bool:
+        return self._parsed.method != GENERATE and bool(self._parsed.entries)
+
     def reject(self) -> None:
         if self.runner.busy:
             # One transaction: it finishes (or changes nothing) in a moment; wait for it.
             self.error_line.show_info("Receiving… the dialog closes when it is done.")
             return
+        if self.has_unsaved_serials():
+            self._ask_to_discard()
+            return
         super().reject()
+
+    def close_for_lock(self) -> None:
+        """The till locks: the dialog goes without asking (no one is there to answer)."""
+        if self.discard_box is not None:
+            self.discard_box.done(QMessageBox.StandardButton.Cancel.value)
+        if self.runner.busy:
+            self.reject()  # it closes itself when the receipt is saved
+            return
+        QDialog.reject(self)
+
+    def _ask_to_discard(self) -> None:
+        count = len(self._parsed.entries)
+        box = QMessageBox(
+            QMessageBox.Icon.Question,
+            "Receive stock",
+            f"Throw away the {count:,} serial{'s' if count != 1 else ''} entered? Nothing"
+            " has been received.",
+            QMessageBox.StandardButton.Discard | QMessageBox.StandardButton.Cancel,
+            self,
+        )
+        box.setDefaultButton(QMessageBox.StandardButton.Cancel)
+        self.discard_box = box
+
+        def answered(button: int) -> None:
+            self.discard_box = None
+            if button == QMessageBox.StandardButton.Discard.value:
+                self.serial_input.clear_input()
+                self._parsed = ParsedSerials(self._parsed.method)
+                QDialog.reject(self)
+
+        box.finished.connect(answered)
+        box.open()
 
     def closeEvent(self, event: QCloseEvent) -> None:
         if self.runner.busy:

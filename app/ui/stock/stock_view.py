@@ -130,6 +130,11 @@ class SerialUnitsPage(QWidget):
 
     def set_actor(self, actor: Actor | None) -> None:
         self._actor = actor
+        # Costs only for roles that may view them (the query blanks them for the others).
+        self.table.setColumnHidden(
+            next(i for i, c in enumerate(self.model.columns) if c.key == "cost"),
+            actor is None or not actor.can(Permission.VIEW_COSTS),
+        )
         self.history.set_actor(actor)
         self._load_choices()
         self.model.set_actor(actor)
@@ -317,14 +322,11 @@ class StockView(QWidget):
         may_warranty = actor is not None and actor.can(Permission.EDIT_WARRANTY)
         page.warranty_button.setEnabled(may_warranty)
         if actor is None:
-            for dialog in (
-                self.receive_dialog,
-                self.labels_dialog,
-                self.unit_dialog,
-                self.expected_dialog,
-            ):
+            if self.receive_dialog is not None:
+                self.receive_dialog.close_for_lock()  # locking hides what was open
+            for dialog in (self.labels_dialog, self.unit_dialog, self.expected_dialog):
                 if dialog is not None:
-                    dialog.reject()  # locking hides what was open
+                    dialog.reject()
         self.units_page.set_actor(actor)
         for part in self._pages:
             part.set_actor(actor)

@@ -1,10 +1,9 @@
 """counts, expected deliveries, receiving supplier, audit by subject
 
-FOR NOW this follows 0003: 0004 is being written in parallel on another branch, and this
-revision is re-chained onto it (down_revision = '0004') when the branches merge.
+Follows 0004.
 
 Revision ID: 0005
-Revises: 0003
+Revises: 0004
 Create Date: 2026-12-01 20:36:51.745014
 """
 

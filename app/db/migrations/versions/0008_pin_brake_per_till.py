@@ -1,11 +1,9 @@
 """wrong-PIN brake per till and per user
 
-FOR NOW this follows 0005: 0006 and 0007 are being written in parallel on other branches,
-and this revision is re-chained onto the last of them (down_revision = '0007') when the
-branches merge.
+Follows 0007.
 
 Revision ID: 0008
-Revises: 0005
+Revises: 0007
 Create Date: 2026-12-01 21:30:00
 """
 
@@ -16,7 +14,7 @@ from alembic import op
 
 
 revision = '0008'
-down_revision = '0006'
+down_revision = '0007'
 branch_labels = None
 depends_on = None
 

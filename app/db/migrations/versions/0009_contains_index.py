@@ -6,11 +6,10 @@ triggers in the same transaction as every insert, serial/asset-tag update and de
 PostgreSQL: pg_trgm GIN indexes on serial_key and lower(asset_tag), which serve
 LIKE '%...%'. Existing stores get the index built from the rows already there.
 
-FOR NOW this follows 0005: 0006-0008 are being written in parallel on other branches, and
-this revision is re-chained onto the last of them (down_revision = '0008') at merge.
+Follows 0008.
 
 Revision ID: 0009
-Revises: 0005
+Revises: 0008
 Create Date: 2026-12-01 21:40:00
 """
 
