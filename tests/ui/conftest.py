@@ -21,6 +21,7 @@ from app.stock.receiving import Receiving, generate_serials
 from app.ui.formatting import ShopFormat
 from app.users.roles import Actor
 from app.users.services import actor_by_name
+from tests.ui.hand_clock import clock, wedge  # noqa: F401 (hand-clock fixtures for the UI tests)
 
 
 @pytest.fixture(scope="session")

@@ -4,42 +4,18 @@ burst (the wedge filter on a clock the test moves)."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-
 import pytest
 from pos_shop import CABLE_BARCODE, PHONE, open_pos, type_code
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QApplication, QPushButton
+from PySide6.QtWidgets import QPushButton
 from pytestqt.qtbot import QtBot
 from settle import settle
 
 from app.db.uow import Store
-from app.devices.settings import ScannerSettings
 from app.ui.pos.pos_view import PosView
 from app.ui.wedge_filter import WedgeFilter
 from app.users.services import actor_by_name
-
-
-class HandClock:
-    def __init__(self) -> None:
-        self.now = 10_000.0
-
-    def __call__(self) -> float:
-        return self.now
-
-
-@pytest.fixture
-def clock() -> HandClock:
-    return HandClock()
-
-
-@pytest.fixture
-def wedge(qapp: QApplication, clock: HandClock) -> Iterator[WedgeFilter]:
-    wedge = WedgeFilter(ScannerSettings(), clock=clock)
-    qapp.installEventFilter(wedge)
-    yield wedge
-    qapp.removeEventFilter(wedge)
-    wedge.deleteLater()
+from tests.ui.hand_clock import HandClock
 
 
 @pytest.fixture
@@ -84,3 +60,4 @@ def test_the_quantity_key_is_shown_on_a_button(qtbot: QtBot, pos: PosView) -> No
     texts = [b.text() for b in pos.findChildren(QPushButton)]
     assert "Qty ×   25*" in texts
     settle(qtbot)
+

@@ -4,42 +4,18 @@ a PIN field is refused without its code. The filter runs on a clock the test mov
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-
 import pytest
 from pos_shop import MANAGER_PIN, activate
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QApplication, QLabel, QWidget
+from PySide6.QtWidgets import QLabel, QWidget
 from pytestqt.qtbot import QtBot
 from settle import settle
 
 from app.db.uow import Store
-from app.devices.settings import ScannerSettings
 from app.ui.dialogs.pin_dialog import PinDialog
 from app.ui.pos.approval_dialog import ApprovalDialog
 from app.ui.wedge_filter import SCAN_INTO_SECRET, WedgeFilter
-
-
-class HandClock:
-    def __init__(self) -> None:
-        self.now = 10_000.0
-
-    def __call__(self) -> float:
-        return self.now
-
-
-@pytest.fixture
-def clock() -> HandClock:
-    return HandClock()
-
-
-@pytest.fixture
-def wedge(qapp: QApplication, clock: HandClock) -> Iterator[WedgeFilter]:
-    wedge = WedgeFilter(ScannerSettings(), clock=clock)
-    qapp.installEventFilter(wedge)
-    yield wedge
-    qapp.removeEventFilter(wedge)
-    wedge.deleteLater()
+from tests.ui.hand_clock import HandClock
 
 
 def keys(qtbot: QtBot, clock: HandClock, field: QWidget, text: str, gap: float) -> None:
@@ -100,3 +76,4 @@ def test_a_real_scan_into_a_pin_field_is_refused_without_its_code(
     assert dialog.pin_edit.text() == "" and dialog.actor is None
     assert refused == [SCAN_INTO_SECRET]
     assert "4006381333948" not in SCAN_INTO_SECRET + _texts(dialog)
+

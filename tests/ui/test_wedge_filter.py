@@ -14,45 +14,18 @@ from pos_shop import CABLE_BARCODE, PHONE, activate, open_pos
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtTest import QTest
-from PySide6.QtWidgets import QApplication, QLineEdit, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QLineEdit, QVBoxLayout, QWidget
 from pytestqt.qtbot import QtBot
 from settle import settle
 
 from app.db.uow import Store
-from app.devices.settings import ScannerSettings
 from app.ui.pos.pos_view import PosView
 from app.ui.wedge_filter import WedgeFilter
 from app.users.services import actor_by_name
+from tests.ui.hand_clock import HandClock
 
 SCANNER_GAP = 5.0  # ms between a scanner's keys
 TYPING_GAP = 150.0  # ms between a person's keys
-
-
-class HandClock:
-    """Milliseconds that pass only when the test says so."""
-
-    def __init__(self) -> None:
-        self.now = 10_000.0
-
-    def __call__(self) -> float:
-        return self.now
-
-    def advance(self, ms: float) -> None:
-        self.now += ms
-
-
-@pytest.fixture
-def clock() -> HandClock:
-    return HandClock()
-
-
-@pytest.fixture
-def wedge(qapp: QApplication, clock: HandClock) -> Iterator[WedgeFilter]:
-    wedge = WedgeFilter(ScannerSettings(), clock=clock)
-    qapp.installEventFilter(wedge)
-    yield wedge
-    qapp.removeEventFilter(wedge)
-    wedge.deleteLater()
 
 
 @pytest.fixture
@@ -227,3 +200,4 @@ def test_a_click_types_the_held_keys_first(
     assert field.text() == ""
     qtbot.mouseClick(field, Qt.MouseButton.LeftButton)  # ...and straight to Log in
     assert field.text() == "9"
+
