@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from app.cli import main
-from app.db.uow import Store, sqlite_url
+from app.db.uow import Store
 from app.stock.items import ItemFields, create_item
 from app.stock.locations import create_location
 from app.stock.queries import UnitFilter, find_units, list_units
@@ -47,7 +47,7 @@ def test_serials_json_has_no_cost_for_a_cashier(
     capsys: pytest.CaptureFixture[str],
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    url = sqlite_url(store_path)
+    url = store.engine.url.render_as_string(hide_password=False)  # SQLite, or the PG run's
     # Users made here: a PIN is peppered with this test's key (the template store's users
     # were made under another).
     add_user(store, actor_by_name(store, "manager"), name="clerk", role=Role.CASHIER, pin="5678")
