@@ -10,7 +10,7 @@ from collections.abc import Callable
 from datetime import UTC, date, datetime
 from typing import Any
 
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, Qt, Signal
+from PySide6.QtCore import QModelIndex, Qt, Signal
 from PySide6.QtGui import QColor
 
 from app.db.uow import Store
@@ -21,6 +21,7 @@ from app.tickets.records import TicketPage, TicketSummary
 from app.tickets.statuses import TicketStatus
 from app.ui.formatting import ShopFormat
 from app.ui.models.columns import RIGHT, AnyIndex, Column, column_data
+from app.ui.models.headed import HeadedTableModel
 from app.ui.ops import Ops
 from app.users.roles import Actor
 
@@ -84,7 +85,7 @@ def ticket_columns(fmt: ShopFormat) -> list[Column[TicketSummary]]:
     ]
 
 
-class TicketsTableModel(QAbstractTableModel):
+class TicketsTableModel(HeadedTableModel):
     """Tickets matching a filter, newest first, fetched page by page."""
 
     failed = Signal(str)
@@ -110,6 +111,7 @@ class TicketsTableModel(QAbstractTableModel):
         self._fetching = False
         self._ops = Ops(store, self, show_problem=self.failed.emit)
         self.columns = ticket_columns(fmt)
+        self.headings = self.headings_of(self.columns)
 
     @property
     def ticket_filter(self) -> TicketFilter:
@@ -184,22 +186,8 @@ class TicketsTableModel(QAbstractTableModel):
         self.endInsertRows()
         self.loaded.emit()
 
-    def rowCount(self, parent: AnyIndex = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(self._tickets)
-
-    def columnCount(self, parent: AnyIndex = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(self.columns)
-
-    def headerData(
-        self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
-    ) -> Any:
-        if orientation != Qt.Orientation.Horizontal or not 0 <= section < len(self.columns):
-            return None
-        if role == Qt.ItemDataRole.DisplayRole:
-            return self.columns[section].title
-        if role == Qt.ItemDataRole.TextAlignmentRole:
-            return self.columns[section].align
-        return None
+    def row_total(self) -> int:
+        return len(self._tickets)
 
     def data(self, index: AnyIndex, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
         if not index.isValid() or index.row() >= len(self._tickets):
