@@ -38,7 +38,7 @@ from app.scan import (
 )
 from app.ui.ops import Ops
 from app.ui.pos.keyed import key_button
-from app.ui.pos.serial_picker import unit_text
+from app.ui.pos.serial_picker import show_serials_containing, unit_text
 from app.ui.widgets.message_line import sentence
 from app.users.roles import Actor
 
@@ -206,16 +206,7 @@ class BundleSerialsDialog(QDialog):
         self.filter_edit.clear()
 
     def _filter(self, text: str) -> None:
-        needle = text.strip().casefold()
-        first = -1
-        for row in range(self.units.count()):
-            item = self.units.item(row)
-            unit: ScannedUnit = item.data(Qt.ItemDataRole.UserRole)
-            hidden = bool(needle) and needle not in unit.serial.casefold()
-            item.setHidden(hidden)
-            if not hidden and first < 0:
-                first = row
-        self.units.setCurrentRow(first)
+        show_serials_containing(self.units, text)
 
     def _enter(self) -> None:
         typed = self.filter_edit.text().strip()

@@ -57,6 +57,21 @@ def unit_text(unit: ScannedUnit, *, with_item: bool) -> str:
     return text
 
 
+
+def show_serials_containing(units: QListWidget, text: str) -> None:
+    """Typing in a picker narrows its list of units (items carrying a ScannedUnit) to the
+    serials containing the text, and highlights the first one left."""
+    needle = text.strip().casefold()
+    first = -1
+    for row in range(units.count()):
+        item = units.item(row)
+        unit: ScannedUnit = item.data(Qt.ItemDataRole.UserRole)
+        hidden = bool(needle) and needle not in unit.serial.casefold()
+        item.setHidden(hidden)
+        if not hidden and first < 0:
+            first = row
+    units.setCurrentRow(first)
+
 class SerialPicker(QDialog):
     """Accepted with `picked` (a unit from the list) or `code` (a serial not listed: the
     caller resolves it like any scan). Typing filters the list; Enter takes the highlighted
@@ -133,16 +148,7 @@ class SerialPicker(QDialog):
         self.accept()
 
     def _filter(self, text: str) -> None:
-        needle = text.strip().casefold()
-        first = -1
-        for row in range(self.list.count()):
-            item = self.list.item(row)
-            unit: ScannedUnit = item.data(Qt.ItemDataRole.UserRole)
-            hidden = bool(needle) and needle not in unit.serial.casefold()
-            item.setHidden(hidden)
-            if not hidden and first < 0:
-                first = row
-        self.list.setCurrentRow(first)
+        show_serials_containing(self.list, text)
 
     def _enter(self) -> None:
         item = self.list.currentItem()
