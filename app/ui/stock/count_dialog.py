@@ -7,10 +7,7 @@ the latest rows."""
 
 from __future__ import annotations
 
-from collections import deque
-
 from PySide6.QtCore import Qt
-from PySide6.QtGui import QColor
 from PySide6.QtWidgets import (
     QComboBox,
     QDialog,
@@ -20,7 +17,6 @@ from PySide6.QtWidgets import (
     QLabel,
     QLineEdit,
     QListWidget,
-    QListWidgetItem,
     QPlainTextEdit,
     QPushButton,
     QSpinBox,
@@ -45,6 +41,7 @@ from app.stock.records import ItemRecord
 from app.ui.ops import Ops
 from app.ui.stock import asking
 from app.ui.widgets.message_line import MessageLine, sentence
+from app.ui.widgets.scan_queue import ScanQueue, log_scan
 from app.users.roles import Actor
 
 SHOWN_SCANS = 300
@@ -102,8 +99,7 @@ class CountDialog(QDialog):
         self.tally = tally
         self.variance: CountVariance | None = None
         self.applied: CountApplied | None = None
-        self._queue: deque[str] = deque()
-        self._scanning = False
+        self._scan_queue = ScanQueue(self._check_scan)
         self.message = MessageLine(name="NoteLine")
         self._ops = Ops(store, self, show_problem=self.message.show_problem)
 
@@ -212,15 +208,10 @@ class CountDialog(QDialog):
         if self.applied is not None:
             self.message.show_problem("This count was applied; start a new one.")
             return
-        self._queue.append(code)
-        self._next_scan()
+        self._scan_queue.add(code)
 
-    def _next_scan(self) -> None:
-        if self._scanning or not self._queue:
-            return
-        code, count_id = self._queue.popleft(), self.tally.count_id
-        store, actor = self._store, self._actor
-        self._scanning = True
+    def _check_scan(self, code: str) -> None:
+        count_id, store, actor = self.tally.count_id, self._store, self._actor
         self._ops.run(
             lambda: scan_count(store, actor, count_id, code),
             success=self._scanned,
@@ -229,24 +220,18 @@ class CountDialog(QDialog):
         )
 
     def _scanned(self, result: CountScanResult) -> None:
-        self._scanning = False
         colour = "#a15c00" if result.already_scanned else _COLOURS[result.verdict]
-        row = QListWidgetItem(sentence(result.message))
-        row.setForeground(QColor(colour))
-        row.setData(Qt.ItemDataRole.UserRole, result.verdict.value)
-        self.scans.insertItem(0, row)
-        if self.scans.count() > SHOWN_SCANS:
-            self.scans.takeItem(self.scans.count() - 1)
+        text = sentence(result.message)
+        log_scan(self.scans, text, colour, result.verdict.value, keep=SHOWN_SCANS)
         self.last_label.setText(sentence(result.message))
         self.last_label.setStyleSheet(f"color: {colour}; font-weight: bold;")
         self._show_tally(result.tally)
         self._stale_variance()
-        self._next_scan()
+        self._scan_queue.answered()
 
     def _scan_refused(self, error: UserError) -> None:
-        self._scanning = False
         self.message.show_problem(sentence(error.message))
-        self._next_scan()
+        self._scan_queue.answered()
 
     def set_quantity(self) -> None:
         sku, qty = self.bulk_item.currentData(), self.bulk_qty.value()
@@ -277,7 +262,7 @@ class CountDialog(QDialog):
     # ------------------------------------------------------------------ finishing
 
     def finish(self) -> None:
-        if self._scanning or self._queue:
+        if self._scan_queue.busy:
             self.message.show_info("Scans still being checked…")
             return
         store, actor, count_id = self._store, self._actor, self.tally.count_id

@@ -6,11 +6,9 @@ missing ones, once the person has said so."""
 from __future__ import annotations
 
 import re
-from collections import deque
 from pathlib import Path
 
 from PySide6.QtCore import Qt
-from PySide6.QtGui import QColor
 from PySide6.QtWidgets import (
     QComboBox,
     QDialog,
@@ -20,7 +18,6 @@ from PySide6.QtWidgets import (
     QLabel,
     QLineEdit,
     QListWidget,
-    QListWidgetItem,
     QPlainTextEdit,
     QPushButton,
     QSpinBox,
@@ -52,6 +49,7 @@ from app.stock.serials import SerialEntry, parse_list
 from app.ui.ops import Ops
 from app.ui.stock import asking
 from app.ui.widgets.message_line import MessageLine, sentence
+from app.ui.widgets.scan_queue import ScanQueue, log_scan
 from app.users.roles import Actor
 
 SHOWN_SCANS = 500  # the scan list keeps the latest ones: its cost never grows with the delivery
@@ -89,8 +87,7 @@ class ExpectedDeliveryDialog(QDialog):
         self._sku = sku
         self.delivery: ExpectedDeliveryRecord | None = None
         self.confirmed: ExpectedConfirmed | None = None
-        self._queue: deque[str] = deque()
-        self._scanning = False
+        self._scan_queue = ScanQueue(self._check_scan)
         self.message = MessageLine(name="NoteLine")
         self._ops = Ops(store, self, show_problem=self.message.show_problem)
 
@@ -291,15 +288,13 @@ class ExpectedDeliveryDialog(QDialog):
         if self.delivery is None or self.confirmed is not None:
             self.message.show_problem("Import the supplier's list first, then scan.")
             return
-        self._queue.append(code)
-        self._next_scan()
+        self._scan_queue.add(code)
 
-    def _next_scan(self) -> None:
-        if self._scanning or not self._queue or self.delivery is None:
+    def _check_scan(self, code: str) -> None:
+        if self.delivery is None:  # the list went away while scans waited
+            self._scan_queue.answered()
             return
-        code, delivery_id = self._queue.popleft(), self.delivery.id
-        store, actor = self._store, self._actor
-        self._scanning = True
+        delivery_id, store, actor = self.delivery.id, self._store, self._actor
         self._ops.run(
             lambda: tick_expected(store, actor, delivery_id, code),
             success=self._ticked,
@@ -308,19 +303,14 @@ class ExpectedDeliveryDialog(QDialog):
         )
 
     def _ticked(self, result: TickResult) -> None:
-        self._scanning = False
         self.delivery = result.delivery
         mark, colour = MARKS[result.verdict]
-        row = QListWidgetItem(
+        text = (
             f"{mark}  {result.serial}"
             if result.verdict is TickVerdict.TICKED
             else f"{result.serial}   {mark}"
         )
-        row.setForeground(QColor(colour))
-        row.setData(Qt.ItemDataRole.UserRole, result.verdict.value)
-        self.scans.insertItem(0, row)
-        if self.scans.count() > SHOWN_SCANS:
-            self.scans.takeItem(self.scans.count() - 1)
+        log_scan(self.scans, text, colour, result.verdict.value, keep=SHOWN_SCANS)
         self.last_label.setText(sentence(result.message))
         self.last_label.setProperty(
             "kind", "done" if result.verdict is TickVerdict.TICKED else "problem"
@@ -331,12 +321,11 @@ class ExpectedDeliveryDialog(QDialog):
         else:
             self.message.show_problem(sentence(result.message))
         self._show_progress(result.delivery)
-        self._next_scan()
+        self._scan_queue.answered()
 
     def _tick_refused(self, error: UserError) -> None:
-        self._scanning = False
         self.message.show_problem(sentence(error.message))
-        self._next_scan()
+        self._scan_queue.answered()
 
     def _show_progress(self, d: ExpectedDeliveryRecord) -> None:
         self.progress_label.setText(
@@ -355,7 +344,7 @@ class ExpectedDeliveryDialog(QDialog):
             self.accept()
 
     def ask_confirm(self) -> None:
-        if self.delivery is None or self._scanning or self._queue:
+        if self.delivery is None or self._scan_queue.busy:
             self.message.show_info("Scans still being checked…")
             return
         store, actor, delivery_id = self._store, self._actor, self.delivery.id

@@ -1,0 +1,54 @@
+"""Scans checked one at a time, in the order scanned, and the log of what each one was.
+
+A scanner fires codes back to back, faster than a check on a worker answers: the codes wait
+here and each goes out only after the answer to the one before (counts and deliveries keep
+running totals, so the order matters).
+"""
+
+from __future__ import annotations
+
+from collections import deque
+from collections.abc import Callable
+
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QColor
+from PySide6.QtWidgets import QListWidget, QListWidgetItem
+
+
+class ScanQueue:
+    """`check(code)` starts a worker call; its answer (or refusal) calls `answered()`."""
+
+    def __init__(self, check: Callable[[str], None]) -> None:
+        self._check = check
+        self._codes: deque[str] = deque()
+        self._in_flight = False
+
+    @property
+    def busy(self) -> bool:
+        """A scan is being checked or waits its turn (finishing must wait for them)."""
+        return self._in_flight or bool(self._codes)
+
+    def add(self, code: str) -> None:
+        self._codes.append(code)
+        self._next()
+
+    def answered(self) -> None:
+        self._in_flight = False
+        self._next()
+
+    def _next(self) -> None:
+        if self._in_flight or not self._codes:
+            return
+        self._in_flight = True
+        self._check(self._codes.popleft())
+
+
+def log_scan(scans: QListWidget, text: str, colour: str, verdict: str, *, keep: int) -> None:
+    """The newest scan on top, in its verdict's colour; only the latest `keep` stay listed,
+    so a long count costs the list nothing more per scan."""
+    row = QListWidgetItem(text)
+    row.setForeground(QColor(colour))
+    row.setData(Qt.ItemDataRole.UserRole, verdict)
+    scans.insertItem(0, row)
+    if scans.count() > keep:
+        scans.takeItem(scans.count() - 1)
