@@ -12,7 +12,8 @@ from settle import settle
 from app.db.uow import Store
 from app.stock import queries
 from app.stock.moves import transfer_units
-from app.ui.stock.stock_view import NO_MATCH_TEXT, StockView
+from app.ui.stock.stock_view import StockView
+from app.ui.stock.units_page import NO_MATCH_TEXT
 from app.users.roles import Actor
 
 
