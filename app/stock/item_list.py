@@ -1,5 +1,5 @@
 """The Products list's read side: items a page at a time (keyset on the SKU), searched by
-SKU, name or barcode, with the IMEI flag the item form edits."""
+SKU, name or barcode, with the IMEI flag the item form edits and whether it is a kit."""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ from sqlalchemy import func, or_, select
 
 from app.db.uow import Store
 from app.stock.lookups import item_record
-from app.stock.models import Item
+from app.stock.models import BundleComponent, Item
 from app.stock.records import ItemRecord
 from app.users.roles import Actor, Permission, require
 
@@ -18,10 +18,12 @@ ITEM_PAGE = 200
 
 @dataclass(frozen=True)
 class ItemRow:
-    """One product as the list shows it: the item and whether its serials are IMEIs."""
+    """One product as the list shows it: the item, whether its serials are IMEIs, and
+    whether it is a kit of components (app.stock.bundles)."""
 
     item: ItemRecord
     imei: bool
+    kit: bool = False
 
 
 @dataclass(frozen=True)
@@ -60,5 +62,18 @@ def item_page(
             )
         items = list(session.scalars(query))
         more = len(items) > limit
-        rows = [ItemRow(item_record(i), bool(i.imei)) for i in items[:limit]]
+        shown = items[:limit]
+        # One look-up for the page (the primary key's first column), not one per row.
+        kits = (
+            set(
+                session.scalars(
+                    select(BundleComponent.bundle_item_id)
+                    .where(BundleComponent.bundle_item_id.in_([i.id for i in shown]))
+                    .distinct()
+                )
+            )
+            if shown
+            else set()
+        )
+        rows = [ItemRow(item_record(i), bool(i.imei), i.id in kits) for i in shown]
         return ItemListPage(rows, rows[-1].item.sku if more and rows else None)

@@ -30,6 +30,7 @@ from app.ui.models.columns import RIGHT, AnyIndex, Column, column_data
 from app.ui.models.headed import HeadedTableModel
 from app.ui.ops import Ops
 from app.ui.stock import asking
+from app.ui.stock.kit_dialog import KitDialog
 from app.ui.stock.product_dialog import ProductDialog
 from app.ui.widgets.message_line import MessageLine
 from app.ui.widgets.tables import ShopTable, apply_column_defaults
@@ -45,6 +46,12 @@ def _scheme(item: ItemRecord) -> str:
     return f"{item.serial_prefix}{'#' * item.serial_digits}, {order}"
 
 
+def _kind(row: ItemRow) -> str:
+    if row.kit:
+        return "Kit"
+    return "Serialized" if row.item.serialized else "Bulk"
+
+
 def product_columns(fmt: ShopFormat) -> list[Column[ItemRow]]:
     return [
         Column("sku", "SKU", lambda r: r.item.sku, width=110),
@@ -53,7 +60,7 @@ def product_columns(fmt: ShopFormat) -> list[Column[ItemRow]]:
         Column("cost", "Cost", lambda r: fmt.money(r.item.cost), align=RIGHT, width=90),
         Column("tax", "Tax", lambda r: percent_text(r.item.tax_rate_bp), align=RIGHT, width=60),
         Column("barcode", "Barcode", lambda r: r.item.barcode or "", width=120),
-        Column("kind", "Kind", lambda r: "Serialized" if r.item.serialized else "Bulk", width=80),
+        Column("kind", "Kind", _kind, width=80),
         Column("warranty", "Warranty", lambda r: f"{r.item.warranty_days} d", width=70),
         Column("scheme", "Serial scheme", lambda r: _scheme(r.item), width=175),
         Column("imei", "IMEI", lambda r: "IMEI" if r.imei else "", width=50),
@@ -164,7 +171,7 @@ class ProductsPage(QWidget):
         self.setObjectName("ProductsPage")
         self._store = store
         self._actor: Actor | None = None
-        self.dialog: ProductDialog | None = None
+        self.dialog: ProductDialog | KitDialog | None = None
         self.message = MessageLine(name="NoteLine")
         self._ops = Ops(store, self, show_problem=self.message.show_problem)
 
@@ -186,6 +193,8 @@ class ProductsPage(QWidget):
         new_action.triggered.connect(self.new_button.click)
         self.addAction(new_action)
         self.edit_button = QPushButton("Edit…   Enter")
+        self.kit_button = QPushButton("Kit…")
+        self.kit_button.setToolTip("The components the selected product is sold as a kit of")
         self.deactivate_button = QPushButton("Deactivate")
         self.serialize_button = QPushButton("Serialize…")
         self.unserialize_button = QPushButton("Unserialize…")
@@ -195,6 +204,7 @@ class ProductsPage(QWidget):
         for button in (
             self.new_button,
             self.edit_button,
+            self.kit_button,
             self.deactivate_button,
             self.serialize_button,
             self.unserialize_button,
@@ -221,6 +231,7 @@ class ProductsPage(QWidget):
         self.new_button.clicked.connect(self.new_product)
         self.edit_button.clicked.connect(self.edit_selected)
         self.table.activated.connect(lambda _i: self.edit_selected())
+        self.kit_button.clicked.connect(self.edit_kit)
         self.deactivate_button.clicked.connect(self.deactivate_selected)
         self.serialize_button.clicked.connect(lambda: self.convert_selected(serialize=True))
         self.unserialize_button.clicked.connect(lambda: self.convert_selected(serialize=False))
@@ -230,7 +241,7 @@ class ProductsPage(QWidget):
         self._actor = actor
         may_edit = actor is not None and actor.can(Permission.EDIT_ITEMS)
         may_convert = actor is not None and actor.can(Permission.CONVERT)
-        for button in (self.new_button, self.edit_button, self.deactivate_button):
+        for button in (self.new_button, self.edit_button, self.kit_button, self.deactivate_button):
             button.setEnabled(may_edit)
         for button in (self.serialize_button, self.unserialize_button):
             button.setEnabled(may_convert)
@@ -284,9 +295,24 @@ class ProductsPage(QWidget):
         self.dialog = dialog
         dialog.open()
 
-    def _dialog_closed(self, dialog: ProductDialog) -> None:
-        if dialog.result() == QDialog.DialogCode.Accepted and dialog.saved is not None:
-            self.message.show_done(f"{dialog.saved.sku} saved.")
+    def edit_kit(self) -> None:
+        """The selected product's kit components (a new kit: a bulk product, no stock)."""
+        row = self.selected()
+        if row is None or self._actor is None:
+            self.message.show_problem("Select the kit's product first.")
+            return
+        dialog = KitDialog(self._store, self._actor, row.item, self)
+        dialog.finished.connect(lambda _r: self._dialog_closed(dialog))
+        self.dialog = dialog
+        dialog.open()
+
+    def _dialog_closed(self, dialog: ProductDialog | KitDialog) -> None:
+        if dialog.result() == QDialog.DialogCode.Accepted:
+            if isinstance(dialog, KitDialog) and dialog.saved is not None:
+                parts = ", ".join(f"{p.sku} × {p.qty}" for p in dialog.saved)
+                self.message.show_done(f"Kit saved: {parts}.")
+            elif isinstance(dialog, ProductDialog) and dialog.saved is not None:
+                self.message.show_done(f"{dialog.saved.sku} saved.")
         self.dialog = None
         dialog.deleteLater()
 
