@@ -88,7 +88,8 @@ def test_a_kit_made_in_the_window_is_sold_with_two_scanned_serials(
     dialog.table.selectRow(2)
     dialog.remove_selected()
     assert [p.sku for p in dialog.parts] == ["CAM-Z5", "LEN-50"]
-    type_code(qtbot, dialog.search_edit, "4006381333948")  # the cable again, by barcode
+    dialog.handle_scan("4006381333948")  # the cable's box scanned (the window routes it here)
+    settle(qtbot)
     assert dialog.quantities() == [1, 1, 2], dialog.message.message
     dialog.save()
     settle(qtbot)

@@ -38,7 +38,7 @@ from app.stock.bundles import (
 from app.stock.item_list import ItemListPage, item_page
 from app.stock.records import ItemRecord
 from app.ui.ops import Ops
-from app.ui.widgets.message_line import MessageLine, sentence
+from app.ui.widgets.message_line import MessageLine
 from app.users.roles import Actor
 
 SEARCH_DELAY_MS = 200
@@ -209,6 +209,7 @@ class KitDialog(QDialog):
         self._show_parts(quantities, [p.sku for p in self.parts].index(item.sku))
         self.search_edit.clear()
         self.qty_spin.setValue(1)
+        self._search()  # the matches list shows every product again, for the next part
 
     def remove_selected(self) -> None:
         row = self.table.currentRow()
@@ -241,21 +242,30 @@ class KitDialog(QDialog):
             self.matches.setCurrentRow(0)
 
     def _entered(self) -> None:
-        """Enter: an exact SKU is added at once (a scanned shelf label); else the first
-        match of what was typed."""
+        """Enter: an exact SKU or barcode is added at once; else the first match of what
+        was typed."""
         text = self.search_edit.text().strip()
-        if not text:
-            return
         # Cleared at once, as a scan field is: a refused code never runs into the next one.
         self.search_edit.clear()
+        if text:
+            self.handle_scan(text)
+
+    def handle_scan(self, code: str) -> None:
+        """A scanned shelf label or box barcode (the window routes scans here while the
+        dialog is open): the product with that SKU or barcode becomes a component."""
         self._search_timer.stop()  # a search arriving after would drop this answer
-        store, actor = self._store, self._actor
+        store, actor, text = self._store, self._actor, code.strip()
 
         def exact() -> ItemListPage:
             return item_page(store, actor, search=text, include_inactive=False, limit=50)
 
         def found(page: ItemListPage) -> None:
-            same = [r.item for r in page.rows if r.item.sku.lower() == text.lower()]
+            wanted = text.lower()
+            same = [
+                r.item
+                for r in page.rows
+                if wanted in (r.item.sku.lower(), (r.item.barcode or "").lower())
+            ]
             chosen = same or [r.item for r in page.rows]
             if not chosen:
                 self.message.show_problem(f"No active product matches {text}.")
@@ -292,4 +302,4 @@ class KitDialog(QDialog):
         self.accept()
 
     def _refused(self, error: UserError) -> None:
-        self.message.show_problem(f"Not saved: {sentence(error.message)}")
+        self.message.show_problem(f"Not saved: {error.message}")

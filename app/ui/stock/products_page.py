@@ -55,7 +55,7 @@ def _kind(row: ItemRow) -> str:
 def product_columns(fmt: ShopFormat) -> list[Column[ItemRow]]:
     return [
         Column("sku", "SKU", lambda r: r.item.sku, width=110),
-        Column("name", "Name", lambda r: r.item.name, width=200),
+        Column("name", "Name", lambda r: r.item.name, width=200, stretch=True),
         Column("price", "Price", lambda r: fmt.money(r.item.price), align=RIGHT, width=90),
         Column("cost", "Cost", lambda r: fmt.money(r.item.cost), align=RIGHT, width=90),
         Column("tax", "Tax", lambda r: percent_text(r.item.tax_rate_bp), align=RIGHT, width=60),
