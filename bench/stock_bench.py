@@ -736,7 +736,8 @@ def run(
         measure_contains(b, report)
         log(f"receiving: {RECEIVE_RUNS} x {RECEIVE_COUNT:,} ...")
         measure_receiving(b, report)
-        log("count of 5,000 scans, recall by range ...")
+        log("product list, count of 5,000 scans, recall by range ...")
+        backoffice_bench.measure_product_list(b, report)
         backoffice_bench.measure_count(b, report)
         backoffice_bench.measure_recall(b, report)
         report.facts["query_plans"] = {

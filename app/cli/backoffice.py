@@ -9,6 +9,7 @@ from __future__ import annotations
 import argparse
 import json
 import sys
+from collections.abc import Iterator
 from dataclasses import asdict
 from datetime import date
 from pathlib import Path
@@ -23,7 +24,8 @@ from app.errors import InvalidInput, NotFound, PermissionDenied
 from app.pos.recall import RecallQuery, recall_units
 from app.pos.recall_export import recall_lines, write_recall_csv
 from app.stock import count_apply, counts, expected, serial_csv, serials, warranty
-from app.stock.count_records import CountTally, CountVariance
+from app.stock.count_records import CountedUnit, CountTally, CountVariance
+from app.stock.count_records import VarianceKind as K
 from app.stock.receiving import Receiving
 from app.users.roles import Actor, Role
 
@@ -58,13 +60,41 @@ def _print_tally(t: CountTally) -> None:
         print(f"{label:<12}{value:>8}")
 
 
-def _print_variance(v: CountVariance) -> None:
-    for title, units in (("missing", v.missing), ("moved here", v.moved_here),
-                         ("found", v.found), ("not moved", v.not_moved)):  # fmt: skip
-        for u in units:
+def _print_variance(store: Store, actor: Actor, count_id: int) -> None:
+    """Every unit of the variance, a page at a time (never the whole shelf in memory)."""
+    titles = {K.MISSING: "missing", K.MOVED_HERE: "moved here", K.FOUND: "found",
+              K.NOT_MOVED: "not moved"}  # fmt: skip
+    for kind, title in titles.items():
+        for u in _variance_units(store, actor, count_id, kind):
             print(f"{title}: {u.sku} {u.serial} {u.state}")
-    for serial in v.unknown:
+    for u in _variance_units(store, actor, count_id, K.UNKNOWN):
+        print(f"unknown, to receive: {u.serial}")
+
+
+def _variance_units(store: Store, actor: Actor, count_id: int, kind: K) -> Iterator[CountedUnit]:
+    after: int | None = 0
+    while after is not None:
+        page = count_apply.variance_page(store, actor, count_id, kind, after=after)
+        yield from page.units
+        after = page.next_after
+
+
+def _print_applied(v: CountVariance) -> None:
+    """What an applied count did: each group's size and its first units (the rest have
+    moved: the ledger lists them under the count's document)."""
+    for title, group in (("missing", v.missing), ("moved here", v.moved_here),
+                         ("found", v.found), ("not moved", v.not_moved)):  # fmt: skip
+        for u in group.first:
+            print(f"{title}: {u.sku} {u.serial} {u.state}")
+        if group.total > len(group.first):
+            print(f"{title}: … and {group.total - len(group.first)} more")
+    for serial in v.unknown.first:
         print(f"unknown, to receive: {serial}")
+    if v.unknown.total > len(v.unknown.first):
+        print(f"unknown, to receive: … and {v.unknown.total - len(v.unknown.first)} more")
+
+
+def _print_quantities(v: CountVariance) -> None:
     for q in v.quantities:
         print(f"quantity: {q.sku} on record {q.on_record}, counted {q.counted}")
 
@@ -98,10 +128,12 @@ def cmd_count(store: Store, args: argparse.Namespace) -> None:
     if args.apply:
         applied = count_apply.apply_count(store, actor, count_id, approver=approver)
         _print_tally(applied.variance.tally)
-        _print_variance(applied.variance)
+        _print_applied(applied.variance)
+        _print_quantities(applied.variance)
         return
     _print_tally(counts.count_tally(store, actor, count_id))
-    _print_variance(count_apply.finish_count(store, actor, count_id))
+    _print_variance(store, actor, count_id)
+    _print_quantities(count_apply.finish_count(store, actor, count_id))
 
 
 def _quantity(text: str) -> tuple[str, int]:
@@ -255,4 +287,3 @@ def register(sub: Any) -> None:
         if name == "tick":
             p.add_argument("--serials", required=True, help="scanned serials")
         p.set_defaults(handler=handler)
-

@@ -4,6 +4,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from enum import StrEnum
+from typing import Generic, TypeVar
+
+T = TypeVar("T")
 
 
 class ScanVerdict(StrEnum):
@@ -62,17 +65,44 @@ class QuantityDifference:
         return self.counted - self.on_record
 
 
+class VarianceKind(StrEnum):
+    """The groups of a count's variance (each listed a page at a time: `variance_page`)."""
+
+    MISSING = "missing"  # in stock here, not scanned: written off
+    MOVED_HERE = "moved_here"  # in stock at another location: transferred here
+    FOUND = "found"  # written off earlier, found on the shelf: back in stock
+    NOT_MOVED = "not_moved"  # sold, used, defective, at vendor: listed only
+    UNKNOWN = "unknown"  # no such unit: to be received
+
+
+@dataclass(frozen=True)
+class Listed(Generic[T]):
+    """One group of the variance: how many there are, and the first few of them (the
+    rest page in with `variance_page`; a shelf of 100,000 missing units is never held)."""
+
+    total: int
+    first: tuple[T, ...]
+
+
 @dataclass(frozen=True)
 class CountVariance:
     """What applying the count would do: nothing is written until `apply_count`."""
 
     tally: CountTally
-    missing: list[CountedUnit]  # in stock here, not scanned: written off
-    moved_here: list[CountedUnit]  # in stock at another location: transferred here
-    found: list[CountedUnit]  # written off earlier, found on the shelf: back in stock
-    not_moved: list[CountedUnit]  # sold, used, defective, at vendor: listed only
-    unknown: list[str]  # no such unit: to be received
+    missing: Listed[CountedUnit]  # in stock here, not scanned: written off
+    moved_here: Listed[CountedUnit]  # in stock at another location: transferred here
+    found: Listed[CountedUnit]  # written off earlier, found on the shelf: back in stock
+    not_moved: Listed[CountedUnit]  # sold, used, defective, at vendor: listed only
+    unknown: Listed[str]  # no such unit: to be received
     quantities: list[QuantityDifference]  # only items counted by quantity
+
+
+@dataclass(frozen=True)
+class VariancePage:
+    """A page of one variance group, in order; `next_after` asks for the next page."""
+
+    units: list[CountedUnit]  # for UNKNOWN: the serial, sku and location empty
+    next_after: int | None
 
 
 @dataclass(frozen=True)

@@ -1,26 +1,31 @@
 """Physical count of a location: start, scan serials, count bulk quantities, resume.
 
-Each scan costs the same whatever the count's size: one look-up of the serial, one of the
-count's scans by index, one row added and the session's running totals bumped. Nothing
-ever counts or re-reads the scans made before. Finishing and applying: `count_apply`.
+Each scan costs the same whatever the count's size: one read (the count, the serial's units
+and an earlier scan of it, by index), one row added and the session's running totals
+bumped. Nothing ever counts or re-reads the scans made before. Finishing and applying:
+`count_apply`.
 """
 
 from __future__ import annotations
 
-from sqlalchemy import func, select
-from sqlalchemy.orm import Session
+from typing import Any
 
+from sqlalchemy import bindparam, func, insert, select, true, update
+from sqlalchemy.orm import Session, aliased
+
+from app.customers.models import Customer
 from app.db.types import utcnow
 from app.db.uow import Store
-from app.errors import Conflict, InvalidInput, NotFound
+from app.errors import Conflict, InvalidInput, NotFound, PermissionDenied
 from app.stock.count_records import CountScanResult, CountTally, ScanVerdict
 from app.stock.ledger import UnitState
 from app.stock.lifecycle import describe_state
-from app.stock.lookups import find_unit_states, get_item, get_location
+from app.stock.lookups import get_item, get_location
 from app.stock.models import Item, Location, SerialUnit, UnitStatus
 from app.stock.receiving import MAX_QTY
 from app.stock.serials import clean_serial, serial_key
 from app.stock.session_models import CountQuantity, CountScan, CountSession
+from app.users.models import User
 from app.users.roles import Actor, Permission, require
 from app.users.standing import require_active
 
@@ -28,11 +33,14 @@ OPEN, APPLIED = "open", "applied"
 
 
 def tally_of(count: CountSession, location: str) -> CountTally:
-    counted = count.found + count.unexpected
-    missing = max(0, count.expected - count.found)  # a unit received mid-count may be found
-    return CountTally(
-        count.id, location, count.status, count.expected, counted, missing, count.unexpected
-    )
+    return _tally(count.id, location, count.status, count.expected, count.found, count.unexpected)
+
+
+def _tally(
+    count_id: int, location: str, status: str, expected: int, found: int, unexpected: int
+) -> CountTally:
+    missing = max(0, expected - found)  # a unit received mid-count may be found
+    return CountTally(count_id, location, status, expected, found + unexpected, missing, unexpected)
 
 
 def _in_stock_at(session: Session, location_id: int) -> int:
@@ -133,15 +141,6 @@ def _verdict(unit: UnitState | None, location_id: int) -> ScanVerdict:
     return ScanVerdict.EXPECTED
 
 
-def _earlier_scan(session: Session, count_id: int, unit: UnitState | None, key: str) -> str | None:
-    query = select(CountScan.verdict).where(CountScan.session_id == count_id)
-    if unit is not None:
-        query = query.where(CountScan.unit_id == unit.id)
-    else:
-        query = query.where(CountScan.unit_id.is_(None), CountScan.serial_key == key)
-    return session.scalar(query.limit(1))
-
-
 def _message(serial: str, unit: UnitState | None, verdict: ScanVerdict, again: bool) -> str:
     if unit is None:
         what = f"{serial}: unknown serial, to be received"
@@ -153,46 +152,127 @@ def _message(serial: str, unit: UnitState | None, verdict: ScanVerdict, again: b
     return f"{what} (already scanned: counted once)" if again else what
 
 
+def _scan_query(*, of_item: bool) -> Any:
+    """Everything a scan needs, in one statement built once: the count (locked on
+    PostgreSQL, so two tills' scans of one count take turns), whether the scanner is still
+    an active user, every unit with the serial (with its place, its buyer and its SKU) and
+    the verdict of an earlier scan of it into this count. A serial no unit has still gives
+    the count's row, its unit columns empty. `of_item`: only the units of one item."""
+    unit_place, scan = aliased(Location), aliased(CountScan)
+    active = select(User.active).where(User.id == bindparam("actor_id")).scalar_subquery()
+    earlier_unit = (
+        select(scan.verdict)
+        .where(scan.session_id == CountSession.id, scan.unit_id == SerialUnit.id)
+        .limit(1)
+        .scalar_subquery()
+    )
+    earlier_unknown = (
+        select(scan.verdict)
+        .where(
+            scan.session_id == CountSession.id,
+            scan.serial_key == bindparam("key"),
+            scan.unit_id.is_(None),
+        )
+        .limit(1)
+        .scalar_subquery()
+    )
+    return (
+        select(
+            CountSession.status,
+            CountSession.location_id,
+            Location.name,
+            CountSession.expected,
+            CountSession.found,
+            CountSession.unexpected,
+            active,
+            SerialUnit.id,
+            SerialUnit.item_id,
+            SerialUnit.serial,
+            SerialUnit.status,
+            SerialUnit.location_id,
+            unit_place.name,
+            SerialUnit.customer_id,
+            Customer.name,
+            Item.sku,
+            earlier_unit,
+            earlier_unknown,
+        )
+        .join(Location, Location.id == CountSession.location_id)
+        .outerjoin(
+            SerialUnit,
+            (SerialUnit.serial_key == bindparam("key"))
+            & (SerialUnit.item_id == bindparam("item_id") if of_item else true()),
+        )
+        .outerjoin(unit_place, unit_place.id == SerialUnit.location_id)
+        .outerjoin(Customer, Customer.id == SerialUnit.customer_id)
+        .outerjoin(Item, Item.id == SerialUnit.item_id)
+        .where(CountSession.id == bindparam("count_id"))
+        .with_for_update(of=CountSession)  # nothing on SQLite: its write lock is the turn
+    )
+
+
+# Built once: building the statement would cost more than running it.
+_SCAN = _scan_query(of_item=False)
+_SCAN_OF_ITEM = _scan_query(of_item=True)
+_ADD_SCAN = insert(CountScan)
+_BUMP = (
+    update(CountSession)
+    .where(CountSession.id == bindparam("count_id"))
+    .values(
+        found=CountSession.found + bindparam("found"),
+        unexpected=CountSession.unexpected + bindparam("unexpected"),
+    )
+)
+
+
 def scan_count(
     store: Store, actor: Actor, count_id: int, code: str, *, sku: str | None = None
 ) -> CountScanResult:
     """Scans one serial into an open count and returns what it is with the live tally.
-    A second scan of the same unit changes nothing and says so."""
+    A second scan of the same unit changes nothing and says so.
+
+    Three statements whatever the count's size: one read of the count, the scanner and the
+    serial's units; one row added; the running totals bumped."""
     require(actor, Permission.COUNT_STOCK)
     serial = clean_serial(code)
+    key = serial_key(serial)
     with store.write() as session:
-        require_active(session, actor)
-        count, location = _open_count(session, count_id)
-        unit = _pick_unit(find_unit_states(session, serial, sku), count.location_id, serial)
-        key = serial_key(serial)
-        item_sku = session.get_one(Item, unit.item_id).sku if unit else None
-        earlier = _earlier_scan(session, count.id, unit, key)
+        conn = session.connection()
+        params: dict[str, object] = {"count_id": count_id, "actor_id": actor.id, "key": key}
+        if sku:
+            params["item_id"] = get_item(session, sku, active=False).id
+        rows = conn.execute(_SCAN_OF_ITEM if sku else _SCAN, params).all()
+        if not rows:
+            raise NotFound(f"no count number {count_id}")
+        status, here, location, expected, found, unexpected, active = rows[0][:7]
+        if not active:
+            raise PermissionDenied(f"user {actor.name!r} is deactivated")
+        if status != OPEN:
+            raise Conflict(f"count {count_id} of {location} was applied; start a new one")
+        units = {UnitState(*row[7:15]): row for row in rows if row[7] is not None}
+        unit = _pick_unit(list(units), here, serial)
+        row = units[unit] if unit is not None else rows[0]
+        item_sku = row[15]
+        earlier = row[16] if unit is not None else row[17]
         if earlier is not None:
             verdict = ScanVerdict(earlier)
-            return CountScanResult(
-                serial, verdict, True, item_sku, _message(serial, unit, verdict, True),
-                tally_of(count, location),
-            )  # fmt: skip
-        verdict = _verdict(unit, count.location_id)
-        session.add(
-            CountScan(
-                session_id=count.id,
-                at=utcnow(),
-                serial=unit.serial if unit else serial,
-                serial_key=key,
-                unit_id=unit.id if unit else None,
-                verdict=verdict.value,
-            )
-        )
-        if verdict is ScanVerdict.EXPECTED:
-            count.found += 1
-        else:
-            count.unexpected += 1
-        session.flush()
-        return CountScanResult(
-            serial, verdict, False, item_sku, _message(serial, unit, verdict, False),
-            tally_of(count, location),
+            tally = _tally(count_id, location, status, expected, found, unexpected)
+            message = _message(serial, unit, verdict, True)
+            return CountScanResult(serial, verdict, True, item_sku, message, tally)
+        verdict = _verdict(unit, here)
+        conn.execute(
+            _ADD_SCAN,
+            {
+                "session_id": count_id, "at": utcnow(), "serial": unit.serial if unit else serial,
+                "serial_key": key, "unit_id": unit.id if unit else None, "verdict": verdict.value,
+            },
         )  # fmt: skip
+        hit = verdict is ScanVerdict.EXPECTED
+        conn.execute(_BUMP, {"count_id": count_id, "found": int(hit), "unexpected": int(not hit)})
+        found, unexpected = found + int(hit), unexpected + int(not hit)
+        tally = _tally(count_id, location, status, expected, found, unexpected)
+        message = _message(serial, unit, verdict, False)
+        return CountScanResult(serial, verdict, False, item_sku, message, tally)
 
 
 def count_quantity(store: Store, actor: Actor, count_id: int, sku: str, qty: int) -> CountTally:

@@ -7,8 +7,9 @@ from sqlalchemy import select
 
 from app.db.uow import Store
 from app.errors import Conflict, InvalidInput, NotFound, PermissionDenied
-from app.stock.count_apply import apply_count, finish_count
-from app.stock.count_records import ScanVerdict
+from app.stock import count_apply
+from app.stock.count_apply import apply_count, finish_count, variance_page
+from app.stock.count_records import Listed, ScanVerdict, VarianceKind
 from app.stock.counts import count_quantity, count_tally, open_counts, scan_count, start_count
 from app.stock.items import ItemFields, create_item
 from app.stock.models import Movement, SerialUnit, StockLevel
@@ -81,10 +82,10 @@ def test_finishing_shows_the_variance_and_writes_nothing(
     before = dump_tables(shop)
     variance = finish_count(shop, backoffice, count)
     assert dump_tables(shop) == before
-    assert [u.serial for u in variance.missing] == ["P3"]
-    assert [u.serial for u in variance.moved_here] == ["B1"]
-    assert [u.serial for u in variance.not_moved] == ["P4"]
-    assert variance.unknown == ["NEW-9"]
+    assert [u.serial for u in variance.missing.first] == ["P3"] and variance.missing.total == 1
+    assert [u.serial for u in variance.moved_here.first] == ["B1"]
+    assert [u.serial for u in variance.not_moved.first] == ["P4"]
+    assert variance.unknown == Listed(1, ("NEW-9",)) and variance.found.total == 0
     assert [(q.sku, q.on_record, q.counted, q.difference) for q in variance.quantities] == [
         ("CABLE", 10, 8, -2)
     ]
@@ -99,7 +100,8 @@ def test_applying_writes_missing_off_moves_found_in_and_adjusts_bulk(
         scan_count(shop, manager, count, code)
     count_quantity(shop, manager, count, "CABLE", 12)
     applied = apply_count(shop, manager, count)
-    assert applied.variance.unknown == ["NEW-9"] and applied.variance.tally.status == "applied"
+    assert applied.variance.unknown.first == ("NEW-9",)
+    assert applied.variance.tally.status == "applied"
     p3, b1, p4 = unit(shop, "P3"), unit(shop, "B1"), unit(shop, "P4")
     assert (p3.status, p3.location_id) == ("adjusted_out", None)
     assert b1.status == "in_stock" and b1.location_id == unit(shop, "P1").location_id
@@ -153,7 +155,8 @@ def test_a_written_off_unit_found_on_the_shelf_comes_back(shop: Store, manager: 
     scan_count(shop, manager, count, "B1")
     assert scan_count(shop, manager, count, "B2").verdict is ScanVerdict.OTHER_STATUS
     variance = apply_count(shop, manager, count).variance
-    assert [u.serial for u in variance.found] == ["B2"] and unit(shop, "B2").status == "in_stock"
+    assert [u.serial for u in variance.found.first] == ["B2"]
+    assert unit(shop, "B2").status == "in_stock"
 
 
 def test_only_back_office_and_managers_count(shop: Store, cashier: Actor) -> None:
@@ -193,3 +196,57 @@ def test_applying_tells_the_views_units_moved(shop: Store, manager: Actor) -> No
     with shop.capture() as events:
         apply_count(shop, manager, count)
     assert events == [UnitsMoved(kind="count", count=1)]
+
+
+def test_a_deactivated_user_cannot_scan_and_nothing_is_recorded(
+    shop: Store, manager: Actor, backoffice: Actor
+) -> None:
+    from app.users.management import deactivate_user
+
+    count = start_count(shop, backoffice, "Front").count_id
+    deactivate_user(shop, manager, backoffice.name)
+    with refused(shop, PermissionDenied, "is deactivated"):
+        scan_count(shop, backoffice, count, "P1")
+
+
+def test_a_scan_with_its_sku_takes_that_items_unit(shop: Store, manager: Actor) -> None:
+    create_item(shop, manager, sku="TAB", values=ItemFields(name="Tab", price=1, serialized=True))
+    rcv = Receiving(sku="TAB", location="Back")
+    receive_serials(shop, manager, rcv, [SerialEntry("P1")], method="list")
+    count = start_count(shop, manager, "Front").count_id
+    tab = scan_count(shop, manager, count, "P1", sku="TAB")
+    assert (tab.sku, tab.verdict) == ("TAB", ScanVerdict.OTHER_LOCATION)
+    assert scan_count(shop, manager, count, "P1", sku="PHONE").verdict is ScanVerdict.EXPECTED
+    unknown = scan_count(shop, manager, count, "B1", sku="TAB")  # no TAB has serial B1
+    assert unknown.verdict is ScanVerdict.UNKNOWN and unknown.tally.counted == 3
+
+
+def test_a_large_variance_is_counted_in_the_store_and_listed_a_page_at_a_time(
+    shop: Store, manager: Actor, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    serials = [SerialEntry(f"M{n:03d}") for n in range(40)]
+    receive_serials(shop, manager, Receiving("PHONE", "Front"), serials, method="list")
+    count = start_count(shop, manager, "Front").count_id
+    scan_count(shop, manager, count, "P1")
+    for code in ("NEW-1", "NEW-2", "NEW-3"):
+        scan_count(shop, manager, count, code)
+    variance = finish_count(shop, manager, count)
+    assert variance.missing.total == 43  # P2, P3, P4 and the forty
+    assert len(variance.missing.first) == count_apply.SHOWN
+    listed, after = [], 0
+    while after is not None:
+        page = variance_page(shop, manager, count, VarianceKind.MISSING, after=after, limit=7)
+        listed += [u.serial for u in page.units]
+        after = page.next_after
+    assert listed == ["P2", "P3", "P4", *(s.serial for s in serials)]
+    unknown = variance_page(shop, manager, count, VarianceKind.UNKNOWN, limit=2)
+    assert [u.serial for u in unknown.units] == ["NEW-1", "NEW-2"] and unknown.next_after
+
+    monkeypatch.setattr(count_apply, "PAGE", 4)  # applying walks the units 4 at a time
+    applied = apply_count(shop, manager, count)
+    assert applied.variance.missing.total == 43
+    assert all(unit(shop, s.serial).status == "adjusted_out" for s in serials)
+    assert unit(shop, "P1").status == "in_stock"
+    with shop.read() as s:
+        written_off = s.scalars(select(Movement).where(Movement.document == f"count:{count}")).all()
+    assert len(written_off) == 43

@@ -7,6 +7,9 @@ the latest rows."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import Any
+
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QComboBox,
@@ -31,9 +34,11 @@ from app.stock import queries
 from app.stock.count_apply import apply_count, finish_count
 from app.stock.count_records import (
     CountApplied,
+    CountedUnit,
     CountScanResult,
     CountTally,
     CountVariance,
+    Listed,
     ScanVerdict,
 )
 from app.stock.counts import count_quantity, scan_count
@@ -54,26 +59,31 @@ _COLOURS = {
 
 
 def variance_text(v: CountVariance) -> str:
-    """The variance as the person reads it before applying."""
+    """The variance as the person reads it before applying: each group's size and its
+    first serials (the store counts a group; it never sends all of a large one)."""
 
-    def listed(title: str, serials: list[str]) -> str:
-        if not serials:
+    def listed(title: str, group: Listed[Any], text: Callable[[Any], str] = str) -> str:
+        if not group.total:
             return ""
-        shown = ", ".join(serials[:25]) + (
-            f" … and {len(serials) - 25:,} more" if len(serials) > 25 else ""
+        more = group.total - len(group.first)
+        shown = ", ".join(text(u) for u in group.first)
+        return f"{title} ({group.total:,}): {shown}" + (
+            f" … and {more:,} more\n" if more > 0 else "\n"
         )
-        return f"{title} ({len(serials):,}): {shown}\n"
+
+    def serial(unit: CountedUnit) -> str:
+        return unit.serial
 
     t = v.tally
     text = (
         f"{t.location}: {t.expected:,} expected, {t.counted:,} counted, {t.missing:,} missing, "
         f"{t.unexpected:,} unexpected\n\n"
     )
-    text += listed("Missing — written off as 'missing at count'", [u.serial for u in v.missing])
-    text += listed("At another location — moved here", [u.serial for u in v.moved_here])
-    text += listed("Written off earlier — back in stock here", [u.serial for u in v.found])
+    text += listed("Missing — written off as 'missing at count'", v.missing, serial)
+    text += listed("At another location — moved here", v.moved_here, serial)
+    text += listed("Written off earlier — back in stock here", v.found, serial)
     text += listed(
-        "Sold, used or away — listed only", [f"{u.serial} ({u.state})" for u in v.not_moved]
+        "Sold, used or away — listed only", v.not_moved, lambda u: f"{u.serial} ({u.state})"
     )
     text += listed("Unknown serials — receive them", v.unknown)
     for q in v.quantities:
@@ -284,8 +294,8 @@ class CountDialog(QDialog):
         if v is None:
             return
         text = (
-            f"Apply the count of {v.tally.location}? {len(v.missing):,} missing unit(s) are "
-            f"written off, {len(v.moved_here) + len(v.found):,} moved here"
+            f"Apply the count of {v.tally.location}? {v.missing.total:,} missing unit(s) are "
+            f"written off, {v.moved_here.total + v.found.total:,} moved here"
             + (
                 f", {sum(1 for q in v.quantities if q.difference):,} quantities adjusted"
                 if v.quantities
@@ -296,9 +306,9 @@ class CountDialog(QDialog):
         if not asking.confirm(self, "Apply count", text, action="Apply"):
             return
         approver = None
-        if v.missing:
+        if v.missing.total:
             what = (
-                f"write off {len(v.missing):,} unit(s) missing at the count of {v.tally.location}"
+                f"write off {v.missing.total:,} unit(s) missing at the count of {v.tally.location}"
             )
             go_on, approver = asking.approval(self._store, self._actor, what, self)
             if not go_on:
