@@ -153,9 +153,8 @@ def _message(serial: str, unit: UnitState | None, verdict: ScanVerdict, again: b
 
 
 def _scan_query(*, of_item: bool) -> Any:
-    """Everything a scan needs, in one statement built once: the count (locked on
-    PostgreSQL, so two tills' scans of one count take turns), whether the scanner is still
-    an active user, every unit with the serial (with its place, its buyer and its SKU) and
+    """Everything a scan needs, in one statement built once: the count, whether the scanner
+    is still an active user, every unit with the serial (with its place, its buyer and its SKU) and
     the verdict of an earlier scan of it into this count. A serial no unit has still gives
     the count's row, its unit columns empty. `of_item`: only the units of one item."""
     unit_place, scan = aliased(Location), aliased(CountScan)
@@ -207,13 +206,18 @@ def _scan_query(*, of_item: bool) -> Any:
         .outerjoin(Customer, Customer.id == SerialUnit.customer_id)
         .outerjoin(Item, Item.id == SerialUnit.item_id)
         .where(CountSession.id == bindparam("count_id"))
-        .with_for_update(of=CountSession)  # nothing on SQLite: its write lock is the turn
     )
 
 
 # Built once: building the statement would cost more than running it.
 _SCAN = _scan_query(of_item=False)
 _SCAN_OF_ITEM = _scan_query(of_item=True)
+# Two tills' scans of one count take turns: SQLite's write lock (BEGIN IMMEDIATE) does it
+# there; on PostgreSQL the count's row is locked first, by a statement of its own, so the
+# read after it sees the other till's scan (one statement's snapshot would not).
+_TAKE_TURN = (
+    select(CountSession.id).where(CountSession.id == bindparam("count_id")).with_for_update()
+)
 _ADD_SCAN = insert(CountScan)
 _BUMP = (
     update(CountSession)
@@ -231,8 +235,9 @@ def scan_count(
     """Scans one serial into an open count and returns what it is with the live tally.
     A second scan of the same unit changes nothing and says so.
 
-    Three statements whatever the count's size: one read of the count, the scanner and the
-    serial's units; one row added; the running totals bumped."""
+    Three statements whatever the count's size (four on PostgreSQL, the count locked
+    first): one read of the count, the scanner and the serial's units; one row added; the
+    running totals bumped."""
     require(actor, Permission.COUNT_STOCK)
     serial = clean_serial(code)
     key = serial_key(serial)
@@ -241,6 +246,8 @@ def scan_count(
         params: dict[str, object] = {"count_id": count_id, "actor_id": actor.id, "key": key}
         if sku:
             params["item_id"] = get_item(session, sku, active=False).id
+        if not store.is_sqlite:
+            conn.execute(_TAKE_TURN, params)
         rows = conn.execute(_SCAN_OF_ITEM if sku else _SCAN, params).all()
         if not rows:
             raise NotFound(f"no count number {count_id}")

@@ -16,6 +16,7 @@ from app.stock.models import Movement, SerialUnit, StockLevel
 from app.stock.moves import write_off
 from app.stock.receiving import Receiving, receive_serials
 from app.stock.serials import SerialEntry
+from app.stock.session_models import CountScan
 from app.users.roles import Actor
 from tests.conftest import dump_tables
 from tests.integration.backoffice_support import refused, sell, stock_shop
@@ -250,3 +251,25 @@ def test_a_large_variance_is_counted_in_the_store_and_listed_a_page_at_a_time(
     with shop.read() as s:
         written_off = s.scalars(select(Movement).where(Movement.document == f"count:{count}")).all()
     assert len(written_off) == 43
+
+
+def test_two_tills_scanning_the_same_shelf_count_each_unit_once(
+    shop: Store, manager: Actor
+) -> None:
+    from concurrent.futures import ThreadPoolExecutor
+
+    serials = [SerialEntry(f"T{n:03d}") for n in range(30)]
+    receive_serials(shop, manager, Receiving("PHONE", "Back"), serials, method="list")
+    count = start_count(shop, manager, "Back").count_id
+
+    def till() -> list[bool]:
+        return [scan_count(shop, manager, count, s.serial).already_scanned for s in serials]
+
+    with ThreadPoolExecutor(2) as pool:
+        first, second = pool.submit(till), pool.submit(till)
+        again = first.result() + second.result()
+    assert sum(again) == len(serials)  # each unit scanned twice, counted once
+    with shop.read() as s:
+        rows = s.scalars(select(CountScan).where(CountScan.session_id == count)).all()
+    assert len(rows) == len(serials)
+    assert count_tally(shop, manager, count).counted == len(serials)
