@@ -4,8 +4,13 @@ SKU and by name), then sold at the till with a scan for each serialized componen
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+
+import pytest
 from backoffice_support import shown
+from layout_check import cut_texts, too_wide
 from pos_shop import SHOP, activate, open_pos, type_code
+from PySide6.QtWidgets import QApplication
 from pytestqt.qtbot import QtBot
 from settle import settle
 from test_pos_bundle import _pay
@@ -13,9 +18,11 @@ from test_pos_bundle import _pay
 from app.db.uow import Store
 from app.paperwork.receipts import receipt_text, sale_receipt
 from app.pos.sales import recent_sales
-from app.stock.bundles import list_components
+from app.stock.bundles import ComponentInput, list_components, set_components
+from app.stock.items import ItemFields, create_item
 from app.stock.receiving import Receiving, receive_serials
 from app.stock.serials import parse_list
+from app.ui.app import style_sheet
 from app.ui.formatting import ShopFormat
 from app.ui.pos.bundle_dialog import BundleSerialsDialog
 from app.ui.stock.kit_dialog import KitDialog
@@ -127,3 +134,35 @@ def test_a_kit_made_in_the_window_is_sold_with_two_scanned_serials(
     assert [ln.sku for ln in sale.lines if ln.bundle] == ["KIT-Z5"]
     text = receipt_text(sale_receipt(SHOP, sale))
     assert "S/N: CZ000002" in text and "S/N: LN1" in text
+
+
+@pytest.fixture
+def till_look(qapp: QApplication) -> Iterator[None]:
+    """The till's own style sheet (its fonts and paddings), as the app runs."""
+    sheet = qapp.styleSheet()
+    qapp.setStyleSheet(style_sheet())
+    yield
+    qapp.setStyleSheet(sheet)
+
+
+@pytest.mark.usefixtures("till_look")
+def test_the_kit_dialog_fits_a_small_screen(
+    qtbot: QtBot, demo_store: Store, demo_manager: Actor
+) -> None:
+    name = "Camera kit Z5 — body, 50 mm portrait lens, two USB-C cables and a travel case"
+    create_item(demo_store, demo_manager, sku="KIT-Z5-TRAVEL", values=ItemFields(name, 129900))
+    parts = [ComponentInput("CAM-Z5"), ComponentInput("LT-AIR14"), ComponentInput("CBL-USBC", 2)]
+    set_components(demo_store, demo_manager, "KIT-Z5-TRAVEL", parts)
+    page = ProductsPage(demo_store, ShopFormat(SHOP))
+    shown(qtbot, page)
+    page.set_actor(demo_manager)
+    settle(qtbot)
+    dialog = _open_kit(qtbot, page, "KIT-Z5-TRAVEL")
+    qtbot.keyClicks(dialog.search_edit, "a")
+    qtbot.waitUntil(lambda: dialog.matches.count() > 3)
+    assert dialog.table.rowCount() == 3
+    qtbot.wait(30)  # layouts settle on the next pass of the event loop
+    problems = cut_texts(dialog) + too_wide(dialog, 1280)
+    assert not problems, "\n".join(problems)
+    assert dialog.frameGeometry().height() <= 740
+    dialog.reject()

@@ -80,6 +80,7 @@ class KitDialog(QDialog):
 
         title = QLabel(f"{item.sku} — {item.name}: kit components")
         title.setObjectName("DialogTitle")
+        title.setWordWrap(True)  # a long product name wraps, never widens the dialog
         hint = QLabel(
             "Selling the kit takes its components from the till's stock: one scanned serial "
             "for each unit of a serialized part, bulk parts by quantity."
