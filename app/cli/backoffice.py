@@ -9,7 +9,6 @@ from __future__ import annotations
 import argparse
 import json
 import sys
-from collections.abc import Iterator
 from dataclasses import asdict
 from datetime import date
 from pathlib import Path
@@ -23,8 +22,8 @@ from app.db.uow import Store
 from app.errors import InvalidInput, NotFound, PermissionDenied
 from app.pos.recall import RecallQuery, recall_units
 from app.pos.recall_export import recall_lines, write_recall_csv
-from app.stock import count_apply, counts, expected, serial_csv, serials, warranty
-from app.stock.count_records import CountedUnit, CountTally, CountVariance
+from app.stock import count_apply, count_export, counts, expected, serial_csv, serials, warranty
+from app.stock.count_records import CountTally, CountVariance
 from app.stock.count_records import VarianceKind as K
 from app.stock.receiving import Receiving
 from app.users.roles import Actor, Role
@@ -65,18 +64,10 @@ def _print_variance(store: Store, actor: Actor, count_id: int) -> None:
     titles = {K.MISSING: "missing", K.MOVED_HERE: "moved here", K.FOUND: "found",
               K.NOT_MOVED: "not moved"}  # fmt: skip
     for kind, title in titles.items():
-        for u in _variance_units(store, actor, count_id, kind):
+        for u in count_export.variance_units(store, actor, count_id, kind):
             print(f"{title}: {u.sku} {u.serial} {u.state}")
-    for u in _variance_units(store, actor, count_id, K.UNKNOWN):
+    for u in count_export.variance_units(store, actor, count_id, K.UNKNOWN):
         print(f"unknown, to receive: {u.serial}")
-
-
-def _variance_units(store: Store, actor: Actor, count_id: int, kind: K) -> Iterator[CountedUnit]:
-    after: int | None = 0
-    while after is not None:
-        page = count_apply.variance_page(store, actor, count_id, kind, after=after)
-        yield from page.units
-        after = page.next_after
 
 
 def _print_applied(v: CountVariance) -> None:

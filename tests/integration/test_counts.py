@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 from sqlalchemy import select
 
@@ -9,6 +11,7 @@ from app.db.uow import Store
 from app.errors import Conflict, InvalidInput, NotFound, PermissionDenied
 from app.stock import count_apply
 from app.stock.count_apply import apply_count, finish_count, variance_page
+from app.stock.count_export import VARIANCE_HEADER, write_variance_csv
 from app.stock.count_records import Listed, ScanVerdict, VarianceKind
 from app.stock.counts import count_quantity, count_tally, open_counts, scan_count, start_count
 from app.stock.items import ItemFields, create_item
@@ -223,7 +226,7 @@ def test_a_scan_with_its_sku_takes_that_items_unit(shop: Store, manager: Actor) 
 
 
 def test_a_large_variance_is_counted_in_the_store_and_listed_a_page_at_a_time(
-    shop: Store, manager: Actor, monkeypatch: pytest.MonkeyPatch
+    shop: Store, manager: Actor, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
 ) -> None:
     serials = [SerialEntry(f"M{n:03d}") for n in range(40)]
     receive_serials(shop, manager, Receiving("PHONE", "Front"), serials, method="list")
@@ -243,7 +246,13 @@ def test_a_large_variance_is_counted_in_the_store_and_listed_a_page_at_a_time(
     unknown = variance_page(shop, manager, count, VarianceKind.UNKNOWN, limit=2)
     assert [u.serial for u in unknown.units] == ["NEW-1", "NEW-2"] and unknown.next_after
 
-    monkeypatch.setattr(count_apply, "PAGE", 4)  # applying walks the units 4 at a time
+    monkeypatch.setattr(count_apply, "PAGE", 4)  # exporting and applying: 4 units at a time
+    csv_path = tmp_path / "variance.csv"
+    assert write_variance_csv(shop, manager, count, csv_path) == 46
+    lines = csv_path.read_text(encoding="utf-8").splitlines()
+    assert lines[0] == ",".join(VARIANCE_HEADER) and len(lines) == 47
+    assert lines[1] == "missing,PHONE,P2,in_stock,Front,is in stock at Front"
+    assert lines[-1] == "unknown,,NEW-3,unknown,,unknown"
     applied = apply_count(shop, manager, count)
     assert applied.variance.missing.total == 43
     assert all(unit(shop, s.serial).status == "adjusted_out" for s in serials)

@@ -123,7 +123,7 @@ def test_three_selected_units_are_transferred_together(
 
 
 def test_a_count_with_missing_unexpected_and_double_scans_is_applied(
-    qtbot: QtBot, demo_store: Store, demo_manager: Actor, answers: Answers
+    qtbot: QtBot, demo_store: Store, demo_manager: Actor, answers: Answers, tmp_path: Path
 ) -> None:
     page = CountsPage(demo_store)
     shown(qtbot, page)
@@ -149,6 +149,12 @@ def test_a_count_with_missing_unexpected_and_double_scans_is_applied(
     settle(qtbot)
     assert dialog.variance is not None
     assert "SN0102" in dialog.variance_view.toPlainText()
+    dialog.export_variance(tmp_path / "variance.csv")
+    settle(qtbot)
+    lines = (tmp_path / "variance.csv").read_text(encoding="utf-8").splitlines()
+    assert lines[0] == "group,sku,serial,status,location,state" and len(lines) == 3
+    assert lines[1].startswith("missing,") and "SN0102" in lines[1]
+    assert lines[2].startswith("moved_here,") and "PX000001" in lines[2]
     dialog.ask_apply()
     settle(qtbot)
 

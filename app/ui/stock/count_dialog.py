@@ -8,12 +8,14 @@ the latest rows."""
 from __future__ import annotations
 
 from collections.abc import Callable
+from pathlib import Path
 from typing import Any
 
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QComboBox,
     QDialog,
+    QFileDialog,
     QGridLayout,
     QGroupBox,
     QHBoxLayout,
@@ -32,6 +34,7 @@ from app.errors import UserError
 from app.events import Change
 from app.stock import queries
 from app.stock.count_apply import apply_count, finish_count
+from app.stock.count_export import write_variance_csv
 from app.stock.count_records import (
     CountApplied,
     CountedUnit,
@@ -162,17 +165,28 @@ class CountDialog(QDialog):
         self.close_button.clicked.connect(self.reject)
         self.finish_button = QPushButton("Finish — show the variance")
         self.finish_button.clicked.connect(self.finish)
+        self.csv_button = QPushButton("Variance CSV…")
+        self.csv_button.setToolTip("Every unit of the variance, to a CSV file")
+        self.csv_button.setEnabled(False)
+        self.csv_button.clicked.connect(lambda: self.export_variance())
         self.apply_button = QPushButton("Apply…")
         self.apply_button.setObjectName("PrimaryButton")
         self.apply_button.setEnabled(False)
         self.apply_button.clicked.connect(self.ask_apply)
         # Enter belongs to the scan field: no button of this dialog takes it by default.
-        for button in (self.bulk_button, self.close_button, self.finish_button, self.apply_button):
+        for button in (
+            self.bulk_button,
+            self.close_button,
+            self.finish_button,
+            self.csv_button,
+            self.apply_button,
+        ):
             button.setAutoDefault(False)
         buttons = QHBoxLayout()
         buttons.addWidget(self.message, 1)
         buttons.addWidget(self.close_button)
         buttons.addWidget(self.finish_button)
+        buttons.addWidget(self.csv_button)
         buttons.addWidget(self.apply_button)
 
         left = QVBoxLayout()
@@ -287,7 +301,24 @@ class CountDialog(QDialog):
         self._show_tally(variance.tally)
         self.variance_view.setPlainText(variance_text(variance))
         self.apply_button.setEnabled(True)
+        self.csv_button.setEnabled(True)
         self.apply_button.setFocus()
+
+    def export_variance(self, path: Path | None = None) -> None:
+        """Every unit of the variance to a CSV file (the screen lists the first of each
+        group); written page by page on a worker."""
+        if path is None:
+            name = f"count-{self.tally.count_id}-variance.csv"
+            chosen, _f = QFileDialog.getSaveFileName(self, "Variance CSV", name, "CSV (*.csv)")
+            if not chosen:
+                return
+            path = Path(chosen)
+        store, actor, count_id, target = self._store, self._actor, self.tally.count_id, path
+        self._ops.run(
+            lambda: write_variance_csv(store, actor, count_id, target),
+            success=lambda n: self.message.show_done(f"{n:,} units written to {target.name}."),
+            name="csv",
+        )
 
     def ask_apply(self) -> None:
         v = self.variance
@@ -330,5 +361,6 @@ class CountDialog(QDialog):
         self.scan_edit.setEnabled(False)
         self.finish_button.setEnabled(False)
         self.apply_button.setEnabled(False)
+        self.csv_button.setEnabled(False)  # applied: the store no longer shows the variance
         self.bulk_button.setEnabled(False)
         self.close_button.setText("Close")
