@@ -183,7 +183,7 @@ class CountDialog(QDialog):
         ):
             button.setAutoDefault(False)
         buttons = QHBoxLayout()
-        buttons.addWidget(self.message, 1)
+        buttons.addStretch(1)  # the message line has the row above: a long refusal fits
         buttons.addWidget(self.close_button)
         buttons.addWidget(self.finish_button)
         buttons.addWidget(self.csv_button)
@@ -205,6 +205,7 @@ class CountDialog(QDialog):
         layout.setContentsMargins(22, 18, 22, 16)
         layout.addWidget(title)
         layout.addLayout(body, 1)
+        layout.addWidget(self.message)
         layout.addLayout(buttons)
         self.resize(900, 620)
         self._show_tally(tally)
