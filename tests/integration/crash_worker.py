@@ -1,5 +1,6 @@
 """The crash test's worker: imports the application once, then for each "go SEED" line
-forks a child that receives, sells and refunds on the store until the test SIGKILLs it.
+forks a child that receives, sells and refunds on the store until the test SIGKILLs it
+(the pid is printed once the child has done its first action).
 
 Run as: python crash_worker.py DB_URL. Prints each child's pid, then "dead" once it is gone.
 """
@@ -28,7 +29,9 @@ from app.users.services import actor_by_name
 TILL = Till("CRASH", "Front")
 
 
-def work(url: str, seed: int) -> None:
+def work(url: str, seed: int, ready: int) -> None:
+    """Works until killed; writes one byte to the `ready` pipe after its first action, so
+    a loaded machine's slow start never lets the test's kill land before any work."""
     store = open_store(url, migrate=False)
     manager = actor_by_name(store, "manager")
     rng = random.Random(seed)
@@ -70,6 +73,10 @@ def work(url: str, seed: int) -> None:
                     refund_sale(store, manager, TILL, request, approver=manager)
         except UserError:
             pass  # already refunded, sold meanwhile...: the next action
+        if ready >= 0:
+            os.write(ready, b"1")
+            os.close(ready)
+            ready = -1
 
 
 def _warm_up(url: str) -> None:
@@ -85,14 +92,19 @@ def main(url: str) -> None:
     _warm_up(url)
     for line in sys.stdin:
         seed = int(line.split()[1])
+        ready_r, ready_w = os.pipe()
         pid = os.fork()
         if pid == 0:
+            os.close(ready_r)
             try:
-                work(url, seed)
+                work(url, seed, ready_w)
             except BaseException as exc:  # a bug, not a kill: the test sees this line
                 print(f"worker failed: {exc!r}", file=sys.stderr, flush=True)
             finally:
                 os._exit(1)
+        os.close(ready_w)
+        os.read(ready_r, 1)  # the child's first action is done (or it died: b"")
+        os.close(ready_r)
         print(pid, flush=True)
         os.waitpid(pid, 0)
         print("dead", flush=True)
