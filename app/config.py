@@ -114,6 +114,18 @@ class MailSettings:
 
 
 @dataclass(frozen=True)
+class BackupSettings:
+    """[backup]: the window's scheduled backup (app.ui.scheduled_backup): once a day into
+    `folder`, the newest `keep` kept. Off until a manager sets a folder and turns it on."""
+
+    enabled: bool = False
+    folder: str = ""
+    keep: int = 7
+
+    MAX_KEEP = 365
+
+
+@dataclass(frozen=True)
 class Settings:
     shop: ShopSettings = field(default_factory=ShopSettings)
     # Device tables are kept raw here; app.devices.settings parses and validates them.
@@ -123,6 +135,7 @@ class Settings:
     receipt_printer: str = ""  # a printer's name: receipts, refund slips, drawer kick
     label_printer: str = ""  # a printer's name: serial labels
     mail: MailSettings = field(default_factory=MailSettings)
+    backup: BackupSettings = field(default_factory=BackupSettings)
 
 
 def _shop_from(table: object) -> ShopSettings:
@@ -194,6 +207,36 @@ def _mail_from(table: object) -> MailSettings:
     return mail
 
 
+def _backup_from(table: object) -> BackupSettings:
+    """[backup] checked like [mail]."""
+    if not isinstance(table, dict):
+        raise InvalidInput("settings [backup] must be a table")
+    defaults = BackupSettings()
+    known: dict[str, Any] = {}
+    for key, value in table.items():
+        if key not in BackupSettings.__dataclass_fields__:
+            continue
+        expected = getattr(defaults, key)
+        if type(value) is not type(expected):
+            raise InvalidInput(
+                f"settings [backup] {key} must be {type(expected).__name__}, not {value!r}"
+            )
+        known[key] = value
+    backup = replace(defaults, **known)
+    check_backup_settings(backup)
+    return backup
+
+
+def check_backup_settings(backup: BackupSettings) -> None:
+    """One line for a scheduled backup that could never run as set."""
+    if not 1 <= backup.keep <= BackupSettings.MAX_KEEP:
+        raise InvalidInput(f"keep 1 to {BackupSettings.MAX_KEEP} backups, not {backup.keep}")
+    if backup.enabled and not backup.folder.strip():
+        raise InvalidInput("choose the folder the backups go to")
+    if backup.folder.strip() and not Path(backup.folder).expanduser().is_absolute():
+        raise InvalidInput(f"the backup folder must be a full path, not {backup.folder!r}")
+
+
 def load_settings(path: Path | None = None) -> Settings:
     """Reads the settings file; a missing file gives the defaults."""
     path = path or config_path()
@@ -219,6 +262,7 @@ def load_settings(path: Path | None = None) -> Settings:
         receipt_printer=str(raw.get("receipt_printer", "")),
         label_printer=str(raw.get("label_printer", "")),
         mail=_mail_from(raw.get("mail", {})),
+        backup=_backup_from(raw.get("backup", {})),
     )
 
 
@@ -236,5 +280,6 @@ def save_settings(settings: Settings, path: Path | None = None) -> None:
         "printers": list(settings.printers),
         "scanner": settings.scanner,
         "mail": asdict(settings.mail),
+        "backup": asdict(settings.backup),
     }
     write_atomically(path, tomli_w.dumps(doc), durable=True)

@@ -60,6 +60,9 @@ def backup_store(store: Store, target: Path) -> BackupMade:
         os.replace(part, target)
     except OSError as exc:
         raise InvalidInput(f"cannot write {target}: {exc.strerror or exc}") from None
+    except sqlite3.Error as exc:  # "database or disk is full" from the copy's pages
+        reason = (str(exc).strip().splitlines() or [type(exc).__name__])[0]
+        raise InvalidInput(f"cannot write {target}: {reason}") from None
     finally:
         part.unlink(missing_ok=True)
     return BackupMade(target, target.stat().st_size)
@@ -184,10 +187,14 @@ def backup_due(folder: Path, now: datetime, every_hours: int = 24) -> bool:
 
 
 def scheduled_backup(store: Store, folder: Path, *, keep: int, now: datetime) -> BackupMade:
-    """Today's backup into `folder`, keeping the newest `keep` and removing older ones."""
+    """Today's backup into `folder`, keeping the newest `keep` and removing older ones.
+    A backup that fails removes nothing: the older backups are all still there."""
     if keep < 1:
         raise InvalidInput("keep at least one backup")
-    folder.mkdir(mode=0o700, parents=True, exist_ok=True)
+    if not folder.is_dir():
+        # Not made here: a folder that is gone is most often a drive not plugged in, and a
+        # folder made in its place would fill the till's own disk unseen.
+        raise NotFound(f"backup folder {str(folder)!r} is not there (is its drive plugged in?)")
     made = backup_store(store, folder / f"{SCHEDULED_PREFIX}{now:%Y%m%d-%H%M%S}{SCHEDULED_SUFFIX}")
     for old in scheduled_backups(folder)[:-keep]:
         old.unlink(missing_ok=True)
