@@ -70,7 +70,9 @@ class BackupPage(QWidget):
         form = QFormLayout()
         form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
         form.addRow("", self.enabled_box)
-        form.addRow("&Folder", folder_row)
+        folder_label = QLabel("&Folder")  # a row of two needs its label's buddy set by hand
+        folder_label.setBuddy(self.folder_edit)
+        form.addRow(folder_label, folder_row)
         form.addRow("&Keep the newest", self.keep_spin)
         form.addRow("Last backup", self.last_line)
         note = QLabel(NOTE)
