@@ -11,30 +11,34 @@ from settle import settle
 from app.db.uow import Store
 from app.stock.item_list import item_page
 from app.ui.formatting import ShopFormat
+from app.ui.stock.product_dialog import ProductDialog
 from app.ui.stock.products_page import ProductsPage
 from app.users.roles import Actor
 
 
-def _open(qtbot: QtBot, store: Store, manager: Actor, fmt: ShopFormat) -> ProductsPage:
+def _new_product(
+    qtbot: QtBot, store: Store, manager: Actor, fmt: ShopFormat, sku: str, charset: str
+) -> tuple[ProductsPage, ProductDialog]:
+    """The products page with a new product's dialog filled in, the charset chosen."""
     page = ProductsPage(store, fmt)
     shown(qtbot, page)
     page.set_actor(manager)
     settle(qtbot)
-    return page
+    page.new_product()
+    dialog = page.dialog
+    assert dialog is not None
+    assert dialog.charset_box.currentData() == "ascii"  # today's rule unless told
+    dialog.sku_edit.setText(sku)
+    dialog.name_edit.setText("Modem")
+    dialog.price_edit.setText("80.00")
+    dialog.charset_box.setCurrentIndex(dialog.charset_box.findData(charset))
+    return page, dialog
 
 
 def test_a_new_product_takes_digits_only_serials(
     qtbot: QtBot, demo_store: Store, demo_manager: Actor, fmt: ShopFormat
 ) -> None:
-    page = _open(qtbot, demo_store, demo_manager, fmt)
-    page.new_product()
-    dialog = page.dialog
-    assert dialog is not None
-    assert dialog.charset_box.currentData() == "ascii"  # today's rule unless told
-    dialog.sku_edit.setText("MOD-1")
-    dialog.name_edit.setText("Modem")
-    dialog.price_edit.setText("80.00")
-    dialog.charset_box.setCurrentIndex(dialog.charset_box.findData("digits"))
+    page, dialog = _new_product(qtbot, demo_store, demo_manager, fmt, "MOD-1", "digits")
     dialog.save()
     settle(qtbot)
     assert page.dialog is None, dialog.message.message
@@ -45,15 +49,8 @@ def test_a_new_product_takes_digits_only_serials(
 def test_a_prefix_the_rule_refuses_is_one_line_and_nothing_is_saved(
     qtbot: QtBot, demo_store: Store, demo_manager: Actor, fmt: ShopFormat
 ) -> None:
-    page = _open(qtbot, demo_store, demo_manager, fmt)
-    page.new_product()
-    dialog = page.dialog
-    assert dialog is not None
-    dialog.sku_edit.setText("MOD-2")
-    dialog.name_edit.setText("Modem")
-    dialog.price_edit.setText("80.00")
+    page, dialog = _new_product(qtbot, demo_store, demo_manager, fmt, "MOD-2", "upper")
     dialog.prefix_edit.setText("MD-")
-    dialog.charset_box.setCurrentIndex(dialog.charset_box.findData("upper"))
     dialog.save()
     settle(qtbot)
     assert page.dialog is dialog
