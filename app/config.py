@@ -10,7 +10,7 @@ import os
 import tomllib
 from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 import tomli_w
 from platformdirs import user_config_dir, user_data_dir
@@ -186,43 +186,36 @@ def _check_refund_reasons(reasons: tuple[str, ...]) -> None:
             )
 
 
-def _mail_from(table: object) -> MailSettings:
-    """[mail] checked like [shop]: a wrong type is one clear line."""
+_Plain = TypeVar("_Plain", "MailSettings", "BackupSettings")
+
+
+def _plain_table(table: object, defaults: _Plain, section: str) -> _Plain:
+    """A table of plain values (text, numbers, flags) over `defaults`, checked like [shop]:
+    a wrong type is one clear line; a newer version's key is ignored."""
     if not isinstance(table, dict):
-        raise InvalidInput("settings [mail] must be a table")
-    defaults = MailSettings()
+        raise InvalidInput(f"settings [{section}] must be a table")
     known: dict[str, Any] = {}
     for key, value in table.items():
-        if key not in MailSettings.__dataclass_fields__:
+        if key not in type(defaults).__dataclass_fields__:
             continue
         expected = getattr(defaults, key)
         if type(value) is not type(expected):
             raise InvalidInput(
-                f"settings [mail] {key} must be {type(expected).__name__}, not {value!r}"
+                f"settings [{section}] {key} must be {type(expected).__name__}, not {value!r}"
             )
         known[key] = value
-    mail = replace(defaults, **known)
+    return replace(defaults, **known)
+
+
+def _mail_from(table: object) -> MailSettings:
+    mail = _plain_table(table, MailSettings(), "mail")
     if not 1 <= mail.port <= 65535:
         raise InvalidInput("settings [mail] port must be 1 to 65535")
     return mail
 
 
 def _backup_from(table: object) -> BackupSettings:
-    """[backup] checked like [mail]."""
-    if not isinstance(table, dict):
-        raise InvalidInput("settings [backup] must be a table")
-    defaults = BackupSettings()
-    known: dict[str, Any] = {}
-    for key, value in table.items():
-        if key not in BackupSettings.__dataclass_fields__:
-            continue
-        expected = getattr(defaults, key)
-        if type(value) is not type(expected):
-            raise InvalidInput(
-                f"settings [backup] {key} must be {type(expected).__name__}, not {value!r}"
-            )
-        known[key] = value
-    backup = replace(defaults, **known)
+    backup = _plain_table(table, BackupSettings(), "backup")
     check_backup_settings(backup)
     return backup
 
