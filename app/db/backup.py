@@ -161,6 +161,7 @@ def _fold_wal(store_file: Path) -> None:
 
 SCHEDULED_PREFIX = "serialpos-"
 SCHEDULED_SUFFIX = ".sqlite3"
+PG_DUMP_SUFFIX = ".pgdump"  # a PostgreSQL store's backup is pg_dump's custom format
 
 
 def scheduled_backups(folder: Path) -> list[Path]:
@@ -168,8 +169,10 @@ def scheduled_backups(folder: Path) -> list[Path]:
     if not folder.is_dir():
         return []
     return sorted(
-        p for p in folder.iterdir()
-        if p.name.startswith(SCHEDULED_PREFIX) and p.name.endswith(SCHEDULED_SUFFIX)
+        (p for p in folder.iterdir()
+         if p.name.startswith(SCHEDULED_PREFIX)
+         and p.name.endswith((SCHEDULED_SUFFIX, PG_DUMP_SUFFIX))),
+        key=lambda p: p.name.split(".")[0],
     )  # fmt: skip
 
 
@@ -178,7 +181,7 @@ def backup_due(folder: Path, now: datetime, every_hours: int = 24) -> bool:
     made = scheduled_backups(folder)
     if not made:
         return True
-    stamp = made[-1].name[len(SCHEDULED_PREFIX) : -len(SCHEDULED_SUFFIX)]
+    stamp = made[-1].name[len(SCHEDULED_PREFIX) :].split(".")[0]
     try:
         newest = datetime.strptime(stamp, "%Y%m%d-%H%M%S")
     except ValueError:
@@ -195,7 +198,8 @@ def scheduled_backup(store: Store, folder: Path, *, keep: int, now: datetime) ->
         # Not made here: a folder that is gone is most often a drive not plugged in, and a
         # folder made in its place would fill the till's own disk unseen.
         raise NotFound(f"backup folder {str(folder)!r} is not there (is its drive plugged in?)")
-    made = backup_store(store, folder / f"{SCHEDULED_PREFIX}{now:%Y%m%d-%H%M%S}{SCHEDULED_SUFFIX}")
+    suffix = SCHEDULED_SUFFIX if store.is_sqlite else PG_DUMP_SUFFIX
+    made = backup_store(store, folder / f"{SCHEDULED_PREFIX}{now:%Y%m%d-%H%M%S}{suffix}")
     for old in scheduled_backups(folder)[:-keep]:
         old.unlink(missing_ok=True)
     return made
