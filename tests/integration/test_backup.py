@@ -214,3 +214,16 @@ def test_a_store_with_refunds_migrates_across_table_rebuilds(tmp_path: Path) -> 
     assert after["refund_lines"] == before["refund_lines"]
     assert len(after["sale_lines"]) == len(before["sale_lines"])
     store.dispose()
+
+
+def test_a_postgresql_stores_dumps_count_among_the_scheduled_backups(tmp_path: Path) -> None:
+    folder = tmp_path / "backups"
+    folder.mkdir()
+    for name in ("serialpos-20261202-210000.pgdump", "serialpos-20261201-210000.sqlite3",
+                 "serialpos-20261203-210000.sqlite3.part", "other.pgdump"):  # fmt: skip
+        (folder / name).write_bytes(b"x")
+    assert [p.name for p in backup.scheduled_backups(folder)] == [
+        "serialpos-20261201-210000.sqlite3", "serialpos-20261202-210000.pgdump",
+    ]  # fmt: skip
+    assert not backup.backup_due(folder, NOW.replace(day=3, hour=20))
+    assert backup.backup_due(folder, NOW.replace(day=3, hour=21))
