@@ -10,7 +10,7 @@ import os
 import tomllib
 from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 import tomli_w
 from platformdirs import user_config_dir, user_data_dir
@@ -114,6 +114,18 @@ class MailSettings:
 
 
 @dataclass(frozen=True)
+class BackupSettings:
+    """[backup]: the window's scheduled backup (app.ui.scheduled_backup): once a day into
+    `folder`, the newest `keep` kept. Off until a manager sets a folder and turns it on."""
+
+    enabled: bool = False
+    folder: str = ""
+    keep: int = 7
+
+    MAX_KEEP = 365
+
+
+@dataclass(frozen=True)
 class Settings:
     shop: ShopSettings = field(default_factory=ShopSettings)
     # Device tables are kept raw here; app.devices.settings parses and validates them.
@@ -123,6 +135,7 @@ class Settings:
     receipt_printer: str = ""  # a printer's name: receipts, refund slips, drawer kick
     label_printer: str = ""  # a printer's name: serial labels
     mail: MailSettings = field(default_factory=MailSettings)
+    backup: BackupSettings = field(default_factory=BackupSettings)
 
 
 def _shop_from(table: object) -> ShopSettings:
@@ -173,25 +186,48 @@ def _check_refund_reasons(reasons: tuple[str, ...]) -> None:
             )
 
 
-def _mail_from(table: object) -> MailSettings:
-    """[mail] checked like [shop]: a wrong type is one clear line."""
+_Plain = TypeVar("_Plain", "MailSettings", "BackupSettings")
+
+
+def _plain_table(table: object, defaults: _Plain, section: str) -> _Plain:
+    """A table of plain values (text, numbers, flags) over `defaults`, checked like [shop]:
+    a wrong type is one clear line; a newer version's key is ignored."""
     if not isinstance(table, dict):
-        raise InvalidInput("settings [mail] must be a table")
-    defaults = MailSettings()
+        raise InvalidInput(f"settings [{section}] must be a table")
     known: dict[str, Any] = {}
     for key, value in table.items():
-        if key not in MailSettings.__dataclass_fields__:
+        if key not in type(defaults).__dataclass_fields__:
             continue
         expected = getattr(defaults, key)
         if type(value) is not type(expected):
             raise InvalidInput(
-                f"settings [mail] {key} must be {type(expected).__name__}, not {value!r}"
+                f"settings [{section}] {key} must be {type(expected).__name__}, not {value!r}"
             )
         known[key] = value
-    mail = replace(defaults, **known)
+    return replace(defaults, **known)
+
+
+def _mail_from(table: object) -> MailSettings:
+    mail = _plain_table(table, MailSettings(), "mail")
     if not 1 <= mail.port <= 65535:
         raise InvalidInput("settings [mail] port must be 1 to 65535")
     return mail
+
+
+def _backup_from(table: object) -> BackupSettings:
+    backup = _plain_table(table, BackupSettings(), "backup")
+    check_backup_settings(backup)
+    return backup
+
+
+def check_backup_settings(backup: BackupSettings) -> None:
+    """One line for a scheduled backup that could never run as set."""
+    if not 1 <= backup.keep <= BackupSettings.MAX_KEEP:
+        raise InvalidInput(f"keep 1 to {BackupSettings.MAX_KEEP} backups, not {backup.keep}")
+    if backup.enabled and not backup.folder.strip():
+        raise InvalidInput("choose the folder the backups go to")
+    if backup.folder.strip() and not Path(backup.folder).expanduser().is_absolute():
+        raise InvalidInput(f"the backup folder must be a full path, not {backup.folder!r}")
 
 
 def load_settings(path: Path | None = None) -> Settings:
@@ -219,6 +255,7 @@ def load_settings(path: Path | None = None) -> Settings:
         receipt_printer=str(raw.get("receipt_printer", "")),
         label_printer=str(raw.get("label_printer", "")),
         mail=_mail_from(raw.get("mail", {})),
+        backup=_backup_from(raw.get("backup", {})),
     )
 
 
@@ -236,5 +273,6 @@ def save_settings(settings: Settings, path: Path | None = None) -> None:
         "printers": list(settings.printers),
         "scanner": settings.scanner,
         "mail": asdict(settings.mail),
+        "backup": asdict(settings.backup),
     }
     write_atomically(path, tomli_w.dumps(doc), durable=True)

@@ -68,5 +68,8 @@ class StoreBusy(StoreUnavailable):
 
     MESSAGE = "the store is busy; try again"
 
-    def __init__(self, message: str = MESSAGE) -> None:
+    def __init__(self, message: str = MESSAGE, *, retry: bool = True) -> None:
         super().__init__(message)
+        # False when the call already waited its whole timeout (PostgreSQL's lock_timeout,
+        # statement_timeout): trying again at once would only make the till wait again.
+        self.retry = retry

@@ -24,6 +24,7 @@ from app.stock.bundles import ComponentInput, set_components
 from app.stock.conversion import serialize_item, unserialize_item
 from app.stock.items import ItemFields, create_item, edit_item
 from app.stock.locations import create_location
+from app.stock.serial_charsets import DESCRIPTIONS, SerialCharset
 from app.users.roles import Permission
 
 
@@ -39,6 +40,7 @@ def _item_fields(args: argparse.Namespace) -> ItemFields:
         serial_prefix=args.serial_prefix,
         serial_digits=args.serial_digits,
         serial_random=args.serial_random,
+        serial_charset=args.serial_chars,
     )
 
 
@@ -69,6 +71,7 @@ def cmd_item_list(store: Store, args: argparse.Namespace) -> None:
             "warranty_days": i.warranty_days,
             "serial_scheme": _scheme_text(i.serial_prefix, i.serial_digits, i.serial_random),
             "next_serial_number": i.serial_next,
+            "serial_chars": i.serial_charset,
             "active": i.active,
         }
         for i in items
@@ -137,6 +140,13 @@ def _add_item_options(p: argparse.ArgumentParser, *, editing: bool) -> None:
     p.add_argument("--serial-prefix")
     p.add_argument("--serial-digits", type=whole_number)
     p.add_argument("--serial-random", action=argparse.BooleanOptionalAction, default=None)
+    p.add_argument(
+        "--serial-chars",
+        metavar="|".join(c.value for c in SerialCharset),
+        help="what its serials may contain: "
+        + "; ".join(f"{c.value}: {DESCRIPTIONS[c]}" for c in SerialCharset)
+        + (" (default ascii)" if not editing else ""),
+    )
 
 
 def register(sub: Subcommands[ArgumentParser]) -> None:

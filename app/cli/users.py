@@ -3,26 +3,20 @@
 from __future__ import annotations
 
 import argparse
-import getpass
-import os
 from typing import Any
 
 from app.cli.common import ArgumentParser, Subcommands, acting_user, emit, plain
+from app.cli.new_pin import add_new_pin_options, new_pin
 from app.db.uow import Store
 from app.users import management
 from app.users import services as users
 from app.users.roles import parse_role
 
-NEW_PIN_ENV = "SERIALPOS_NEW_PIN"
-# A PIN in argv is visible to every local user (/proc/PID/cmdline): kept for first set-ups
-# and tests, but the terminal (no echo) or SERIALPOS_NEW_PIN is the way.
-PIN_HELP = "the new PIN (better: leave it out to be asked, or set SERIALPOS_NEW_PIN)"
-
 
 def cmd_init(store: Store, args: argparse.Namespace) -> None:
     from app.demo import seed_demo
 
-    manager = users.create_first_manager(store, name=args.manager, pin=args.pin or _new_pin())
+    manager = users.create_first_manager(store, name=args.manager, pin=new_pin(args))
     if args.demo:
         seed_demo(store, manager)
     print(f"store ready; manager {manager.name}" + (" with demo data" if args.demo else ""))
@@ -34,17 +28,9 @@ def cmd_user_add(store: Store, args: argparse.Namespace) -> None:
         acting_user(store, args),
         name=args.name,
         role=parse_role(args.role),
-        pin=args.pin or _new_pin(),
+        pin=new_pin(args),
     )
     print(f"added user {user.name} ({user.role.value})")
-
-
-def _new_pin() -> str:
-    """From SERIALPOS_NEW_PIN (scripts) or the terminal without echo: never argv."""
-    pin = os.environ.get(NEW_PIN_ENV)
-    if pin is None:
-        pin = getpass.getpass("new PIN: ")
-    return pin.strip()
 
 
 def cmd_user_list(store: Store, args: argparse.Namespace) -> None:
@@ -65,9 +51,9 @@ def cmd_user_change(store: Store, args: argparse.Namespace) -> None:
         case "deactivate":
             user = management.deactivate_user(store, actor, args.name)
         case "reactivate":
-            user = management.reactivate_user(store, actor, args.name, _new_pin())
+            user = management.reactivate_user(store, actor, args.name, new_pin(args))
         case _:
-            user = management.reset_pin(store, actor, args.name, _new_pin())
+            user = management.reset_pin(store, actor, args.name, new_pin(args))
     state = "active" if user.active else "deactivated"
     print(f"{user.name}: {user.role.value}, {state}")
 
@@ -75,7 +61,7 @@ def cmd_user_change(store: Store, args: argparse.Namespace) -> None:
 def register(sub: Subcommands[ArgumentParser]) -> None:
     p = sub.add_parser("init", help="create the store and its first manager")
     p.add_argument("--manager", required=True)
-    p.add_argument("--pin", help=PIN_HELP)
+    add_new_pin_options(p)
     p.add_argument("--demo", action="store_true")
     p.set_defaults(handler=cmd_init)
 
@@ -85,7 +71,7 @@ def register(sub: Subcommands[ArgumentParser]) -> None:
     p = user.add_parser("add")
     p.add_argument("name")
     p.add_argument("--role", required=True)
-    p.add_argument("--pin", help=PIN_HELP)
+    add_new_pin_options(p)
     p.set_defaults(handler=cmd_user_add)
     p = user.add_parser("list")
     p.add_argument("--json", action="store_true")
@@ -95,5 +81,7 @@ def register(sub: Subcommands[ArgumentParser]) -> None:
         p.add_argument("name")
         if name == "role":
             p.add_argument("role")
+        elif name in ("reactivate", "reset-pin"):
+            add_new_pin_options(p)
         p.set_defaults(handler=cmd_user_change)
 

@@ -60,6 +60,9 @@ def backup_store(store: Store, target: Path) -> BackupMade:
         os.replace(part, target)
     except OSError as exc:
         raise InvalidInput(f"cannot write {target}: {exc.strerror or exc}") from None
+    except sqlite3.Error as exc:  # "database or disk is full" from the copy's pages
+        reason = (str(exc).strip().splitlines() or [type(exc).__name__])[0]
+        raise InvalidInput(f"cannot write {target}: {reason}") from None
     finally:
         part.unlink(missing_ok=True)
     return BackupMade(target, target.stat().st_size)
@@ -158,6 +161,7 @@ def _fold_wal(store_file: Path) -> None:
 
 SCHEDULED_PREFIX = "serialpos-"
 SCHEDULED_SUFFIX = ".sqlite3"
+PG_DUMP_SUFFIX = ".pgdump"  # a PostgreSQL store's backup is pg_dump's custom format
 
 
 def scheduled_backups(folder: Path) -> list[Path]:
@@ -165,8 +169,10 @@ def scheduled_backups(folder: Path) -> list[Path]:
     if not folder.is_dir():
         return []
     return sorted(
-        p for p in folder.iterdir()
-        if p.name.startswith(SCHEDULED_PREFIX) and p.name.endswith(SCHEDULED_SUFFIX)
+        (p for p in folder.iterdir()
+         if p.name.startswith(SCHEDULED_PREFIX)
+         and p.name.endswith((SCHEDULED_SUFFIX, PG_DUMP_SUFFIX))),
+        key=lambda p: p.name.split(".")[0],
     )  # fmt: skip
 
 
@@ -175,7 +181,7 @@ def backup_due(folder: Path, now: datetime, every_hours: int = 24) -> bool:
     made = scheduled_backups(folder)
     if not made:
         return True
-    stamp = made[-1].name[len(SCHEDULED_PREFIX) : -len(SCHEDULED_SUFFIX)]
+    stamp = made[-1].name[len(SCHEDULED_PREFIX) :].split(".")[0]
     try:
         newest = datetime.strptime(stamp, "%Y%m%d-%H%M%S")
     except ValueError:
@@ -184,11 +190,16 @@ def backup_due(folder: Path, now: datetime, every_hours: int = 24) -> bool:
 
 
 def scheduled_backup(store: Store, folder: Path, *, keep: int, now: datetime) -> BackupMade:
-    """Today's backup into `folder`, keeping the newest `keep` and removing older ones."""
+    """Today's backup into `folder`, keeping the newest `keep` and removing older ones.
+    A backup that fails removes nothing: the older backups are all still there."""
     if keep < 1:
         raise InvalidInput("keep at least one backup")
-    folder.mkdir(mode=0o700, parents=True, exist_ok=True)
-    made = backup_store(store, folder / f"{SCHEDULED_PREFIX}{now:%Y%m%d-%H%M%S}{SCHEDULED_SUFFIX}")
+    if not folder.is_dir():
+        # Not made here: a folder that is gone is most often a drive not plugged in, and a
+        # folder made in its place would fill the till's own disk unseen.
+        raise NotFound(f"backup folder {str(folder)!r} is not there (is its drive plugged in?)")
+    suffix = SCHEDULED_SUFFIX if store.is_sqlite else PG_DUMP_SUFFIX
+    made = backup_store(store, folder / f"{SCHEDULED_PREFIX}{now:%Y%m%d-%H%M%S}{suffix}")
     for old in scheduled_backups(folder)[:-keep]:
         old.unlink(missing_ok=True)
     return made

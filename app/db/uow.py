@@ -27,7 +27,22 @@ BUSY_RETRY_PAUSES_S = (0.05, 0.25)
 
 def _is_busy(exc: OperationalError) -> bool:
     text = str(exc.orig or exc).lower()
-    return "database is locked" in text or "database is busy" in text
+    return (
+        "database is locked" in text
+        or "database is busy" in text
+        or _sqlstate(exc) == PG_DEADLOCK  # one of the two is rolled back: made again
+    )
+
+
+def _sqlstate(exc: OperationalError) -> str | None:
+    code = getattr(exc.orig, "sqlstate", None)
+    return code if isinstance(code, str) else None
+
+
+PG_DEADLOCK = "40P01"
+# PostgreSQL's lock_timeout and statement_timeout (app.db.engine sets both for till work):
+# the call waited its whole timeout behind another transaction and was rolled back.
+PG_TIMED_OUT = ("55P03", "57014")
 
 
 def record(session: Session, *events: Event) -> None:
@@ -102,6 +117,8 @@ class Store:
         except OperationalError as exc:
             if _is_busy(exc):  # another till kept the lock past the busy timeout
                 raise StoreBusy() from None
+            if _sqlstate(exc) in PG_TIMED_OUT:
+                raise StoreBusy(retry=False) from None
             reason = str(exc.orig or exc).strip().splitlines()[0]
             trouble = store_trouble(exc)  # a full disk, a read-only file: said plainly
             raise StoreUnavailable(trouble or f"the store could not save this: {reason}") from None
@@ -124,8 +141,8 @@ class Store:
             before = self.committed_here
             try:
                 return call()
-            except StoreBusy:
-                if pause is None or self.committed_here != before:
+            except StoreBusy as busy:
+                if pause is None or not busy.retry or self.committed_here != before:
                     raise
                 log.info("store busy; trying again in %.2f s", pause)
                 time.sleep(pause)

@@ -257,28 +257,50 @@ def min_module_px(dpi: float, min_module_mm: float = MIN_MODULE_MM) -> int:
 QUIET_EDGE_MM = 0.5
 
 
+def module_mm(dpi: float | None = None) -> float:
+    """The narrowest bar the fit rule counts with, in mm: MIN_MODULE_MM, or the printer's
+    two dots where those are wider. A 180 dpi head's two dots are 0.282 mm, so it takes
+    fewer modules across the same paper; at 203, 300 and 600 dpi it is MIN_MODULE_MM.
+    None: a format whose printer is not known here (a PDF sheet: 203, 300 or 600 dpi)."""
+    if dpi is None:
+        return MIN_MODULE_MM
+    return max(MIN_MODULE_MM, min_module_px(dpi) * MM_PER_INCH / dpi)
+
+
 def check_fits(
-    data: str, *, gs1: bool, bars_mm: float, label_mm: float, what: str, where: str
+    data: str,
+    *,
+    gs1: bool,
+    bars_mm: float,
+    label_mm: float,
+    what: str,
+    where: str,
+    dpi: float | None = None,
 ) -> None:
     """Raise BarcodeFitError (one line, saying why) if ``data`` does not fit the label.
 
-    The rule every label format applies before drawing, in millimetres at MIN_MODULE_MM,
+    The rule every label format applies before drawing, in millimetres at module_mm(dpi),
     so PNG, PDF, ESC/POS and ZPL agree on what fits: the bars within ``bars_mm`` (between
     the margins), bars and quiet zones within ``label_mm`` less QUIET_EDGE_MM each side.
-    Each format then draws whole dots of at least that width at its own resolution.
+    Each format then draws whole dots of at least that width at its own resolution, so a
+    label this rule lets through is drawn, at any resolution, and one it refuses is
+    refused here in one line — never by the renderer half-way through a batch.
     """
+    module = module_mm(dpi)
     bars = segments_module_count(code128_segments(data), gs1=gs1)
-    room = min(bars_mm, label_mm - 2 * QUIET_EDGE_MM - 2 * QUIET_ZONE_MODULES * MIN_MODULE_MM)
-    need = bars * MIN_MODULE_MM
+    room = min(bars_mm, label_mm - 2 * QUIET_EDGE_MM - 2 * QUIET_ZONE_MODULES * module)
+    need = bars * module
     if need <= room + 1e-9:
         return
     # Code set B letters take one symbol each: how many would fit, to say what to do.
-    symbols = int((room / MIN_MODULE_MM - STOP_MODULES) / SYMBOL_MODULES)
+    symbols = int((room / module - STOP_MODULES) / SYMBOL_MODULES)
     letters = max(0, symbols - 2 - (1 if gs1 else 0))
+    head = f" on a {dpi:g} dpi printer" if module > MIN_MODULE_MM else ""
     raise BarcodeFitError(
-        f"{what} is too long for {where}: its bars need {need:.1f} mm at {MIN_MODULE_DOTS}"
-        f" printer dots or more a bar and {room:.1f} mm is there (about {letters} letters"
-        f" or {2 * letters} digits fit); use a wider label or paper, or a shorter serial"
+        f"{what} is too long for {where}{head}: its bars need {need:.1f} mm at"
+        f" {MIN_MODULE_DOTS} printer dots or more a bar and {room:.1f} mm is there (about"
+        f" {letters} letters or {2 * letters} digits fit); use a wider label or paper, or a"
+        " shorter serial"
     )
 
 

@@ -64,10 +64,11 @@ def roll_label_size(width_mm: int) -> LabelSize:
     return ROLL_58 if width_mm <= ROLL_58.width_mm else ROLL_80
 
 
-def check_label_fits(label: Label, size: LabelSize) -> None:
+def check_label_fits(label: Label, size: LabelSize, *, dpi: float | None = None) -> None:
     """Raise BarcodeFitError (an InvalidInput, one line) if the label's barcode cannot be
     printed scannable on ``size``: the one rule every label format (PNG, PDF, ESC/POS,
-    ZPL) applies, in millimetres between the label's margins."""
+    ZPL) applies, in millimetres between the label's margins, for a printer of ``dpi``
+    (a 180 dpi head's two-dot bars are wider: barcodes.module_mm)."""
     check_fits(
         label.barcode_text,
         gs1=label.is_gs1,
@@ -75,6 +76,7 @@ def check_label_fits(label: Label, size: LabelSize) -> None:
         label_mm=size.width_mm,
         what=f"serial {label.serial!r}",
         where=f"a {size.name} label",
+        dpi=dpi,
     )
 
 

@@ -163,7 +163,7 @@ def render_labels(
     size = roll_label_size(width_mm)
     every = list(labels)
     for label in every:  # all refused before any is rendered: no half a batch
-        check_label_fits(label, size)
+        check_label_fits(label, size, dpi=sheet.dpi)
     return _render((label_rows(label, sheet.columns) for label in every), sheet, native_barcodes)
 
 

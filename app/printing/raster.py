@@ -218,7 +218,7 @@ def label_image(label: Label, size: LabelSize = LABEL_50X25, dpi: int = DEFAULT_
 
     Raises BarcodeFitError when the barcode cannot be printed scannable at this size.
     """
-    check_label_fits(label, size)
+    check_label_fits(label, size, dpi=dpi)
     width, height = dots(size.width_mm, dpi), dots(size.height_mm, dpi)
     margin = dots(size.margin_mm, dpi)
     inner = width - 2 * margin

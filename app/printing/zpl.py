@@ -83,7 +83,7 @@ def _fit_chars(text: str, height_dots: int, width_dots: int) -> str:
 
 
 def _label_zpl(label: Label, size: LabelSize, dpi: int) -> str:
-    check_label_fits(label, size)
+    check_label_fits(label, size, dpi=dpi)
     width, height = dots(size.width_mm, dpi), dots(size.height_mm, dpi)
     margin = dots(size.margin_mm, dpi)
     inner = width - 2 * margin

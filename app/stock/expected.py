@@ -22,6 +22,7 @@ from app.stock.lookups import DuplicateSerials, existing_keys, get_item, get_loc
 from app.stock.models import Item, Location
 from app.stock.receiving import Receiving, receive_serials_in
 from app.stock.records import ReceiveResult
+from app.stock.serial_charsets import check_serials
 from app.stock.serials import SerialEntry, clean_serial, serial_key
 from app.stock.session_models import ExpectedDelivery, ExpectedSerial
 from app.text import clean_text
@@ -107,6 +108,7 @@ def import_expected(
         item, location = get_item(session, rcv.sku), get_location(session, rcv.location)
         if not item.serialized:
             raise Conflict(f"{item.sku} is not serialized: receive a quantity instead")
+        check_serials(item.serial_charset, (e.serial for e in entries), sku=item.sku)
         keys = [serial_key(e.serial) for e in entries]
         clash = existing_keys(session, item.id, keys)
         if clash:

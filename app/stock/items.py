@@ -20,7 +20,8 @@ from app.stock.models import (
     UnitStatus,
 )
 from app.stock.records import ItemRecord
-from app.stock.serial_schemes import SerialScheme
+from app.stock.serial_charsets import DEFAULT_CHARSET, check_scheme, parse_charset
+from app.stock.serial_schemes import RANDOM_ALPHABET, SerialScheme
 from app.text import clean_text
 from app.users import audit
 from app.users.roles import Actor, Permission, require
@@ -55,6 +56,7 @@ class ItemFields:
     serial_random: bool | None = None
     active: bool | None = None  # False: deactivate (refused while stock is on hand)
     serial_next: int | None = None  # a sequential scheme's next number
+    serial_charset: str | None = None  # what its serials may contain (serial_charsets)
 
 
 NO_BARCODE = ""  # ItemFields(barcode="") clears the barcode; None leaves it as it is
@@ -76,12 +78,21 @@ def _clean_fields(f: ItemFields) -> ItemFields:
         raise InvalidInput("warranty days must be between 0 and 36500")
     if f.serial_next is not None and not 1 <= f.serial_next < 2**62:
         raise InvalidInput("the next serial number must be a whole number from 1")
-    return replace(f, name=name, barcode=barcode)
+    charset = parse_charset(f.serial_charset).value if f.serial_charset is not None else None
+    return replace(f, name=name, barcode=barcode, serial_charset=charset)
 
 
 def _check_scheme(item: Item) -> None:
-    """The item's scheme as it will be saved (new values over current ones) must work."""
-    SerialScheme(prefix=item.serial_prefix, digits=item.serial_digits, random=item.serial_random)
+    """The item's scheme as it will be saved (new values over current ones) must work, and
+    make serials its charset allows."""
+    scheme = SerialScheme(
+        prefix=item.serial_prefix, digits=item.serial_digits, random=item.serial_random
+    )
+    check_scheme(
+        item.serial_charset or DEFAULT_CHARSET,
+        scheme.prefix,
+        random_symbols=RANDOM_ALPHABET if scheme.random else None,
+    )
 
 
 def barcode_key(barcode: str) -> str:
@@ -135,6 +146,7 @@ def _apply(item: Item, values: ItemFields, *, defaults: bool = False) -> list[st
         "serial_prefix": "",
         "serial_digits": 6,
         "serial_random": False,
+        "serial_charset": DEFAULT_CHARSET.value,
     }
     for f in fields(ItemFields):
         value = getattr(values, f.name)

@@ -48,6 +48,8 @@ class Item(Base):
     serial_digits: Mapped[int] = mapped_column(default=6)
     serial_random: Mapped[bool] = mapped_column(default=False)
     serial_next: Mapped[int] = mapped_column(BigInteger, default=1)
+    # What its serials may contain (app.stock.serial_charsets): "ascii", "upper", "digits".
+    serial_charset: Mapped[str] = mapped_column(String(16), default="ascii", server_default="ascii")
     active: Mapped[bool] = mapped_column(default=True)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 

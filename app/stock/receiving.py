@@ -7,7 +7,6 @@ double click, a retry after a lost answer — returns the first receipt and save
 
 from __future__ import annotations
 
-import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
@@ -35,9 +34,10 @@ from app.stock.models import (
     UnitStatus,
 )
 from app.stock.records import ReceiveResult
+from app.stock.serial_charsets import check_serials
 from app.stock.serial_schemes import SerialScheme, generate
 from app.stock.serials import SerialEntry, serial_key
-from app.text import clean_text, shorten
+from app.text import clean_text
 from app.users.roles import Actor, Permission, require
 
 MAX_QTY = 1_000_000
@@ -66,23 +66,6 @@ def _check_receiving(rcv: Receiving) -> None:
         clean_text(rcv.supplier, field="supplier", max_length=120, required=False)
 
 
-# A received serial must be printable on the shop's labels: every format encodes it as a
-# Code 128 (set B) barcode, which carries printable ASCII only. "ÜBER-1" is refused here, with
-# the reason, rather than at the label printer where nothing can be done about it. (How long
-# a serial may be is the label size's rule: app.printing.documents.check_label_fits.)
-_LABEL_CHARS = re.compile(r"[\x20-\x7e]+")
-
-
-def _check_labellable(serial: str) -> None:
-    if _LABEL_CHARS.fullmatch(serial) is None:
-        bad = sorted({ch for ch in serial if not " " <= ch <= "~"})
-        shown = ", ".join(repr(ch) for ch in bad[:5])
-        raise InvalidInput(
-            f"serial {shorten(serial)} cannot go on a label: a barcode carries only"
-            f" A-Z, a-z, 0-9, space and ASCII punctuation, not {shown}"
-        )
-
-
 def _check_entries(entries: Sequence[SerialEntry], expect: int | None) -> None:
     if not entries:
         raise InvalidInput("no serials given")
@@ -92,8 +75,6 @@ def _check_entries(entries: Sequence[SerialEntry], expect: int | None) -> None:
         )
     if expect is not None:
         serial_entry.check_count(entries, expect)
-    for entry in entries:
-        _check_labellable(entry.serial)
     repeated = serial_entry.duplicates(entries)
     if repeated:
         raise DuplicateSerials("serials repeated in the input", repeated)
@@ -177,6 +158,9 @@ def receive_serials_in(
     _check_receiving(rcv)
     _check_entries(entries, rcv.expect)
     item, location = _receiving_targets(session, rcv)
+    # What the item's serials may contain (printable ASCII at the widest: a label's barcode
+    # carries nothing else), refused here with the reason rather than at the label printer.
+    check_serials(item.serial_charset, (e.serial for e in entries), sku=item.sku)
     keys = [serial_key(e.serial) for e in entries]
     clash = existing_keys(session, item.id, keys)
     if clash:
@@ -223,6 +207,9 @@ def generate_for(session: Session, item: Item, count: int) -> list[str]:
         taken=lambda keys: existing_keys(session, item.id, keys),
     )
     item.serial_next = next_number
+    # The scheme was checked against the charset when saved; a scheme older than the
+    # charset rule is caught here, before a unit is written.
+    check_serials(item.serial_charset, made, sku=item.sku)
     return made
 
 

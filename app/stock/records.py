@@ -25,6 +25,7 @@ class ItemRecord:
     serial_random: bool
     serial_next: int
     active: bool
+    serial_charset: str = "ascii"  # app.stock.serial_charsets
 
 
 @dataclass(frozen=True)

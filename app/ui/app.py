@@ -114,6 +114,7 @@ def run_gui(store_url: str, *, demo: bool = True) -> int:
         place_window(window)
         devices.start()
         window.start()
+        window.backups.start()  # the scheduled backup ([backup] in the settings file)
         for problem in devices.startup_problems:  # bad [[printers]] or [scanner] tables
             window.show_problem(problem)
         return app.exec()

@@ -36,6 +36,7 @@ from app.ui.ops import Ops
 from app.ui.pos.pos_view import PosView
 from app.ui.print_jobs_panel import NOT_PRINTED, PrintJobsPanel, state_text
 from app.ui.refund.refund_view import RefundView
+from app.ui.scheduled_backup import ScheduledBackups
 from app.ui.settings.settings_view import SettingsView
 from app.ui.shop_devices import ShopDevices
 from app.ui.stock.stock_view import StockView
@@ -222,6 +223,9 @@ class MainWindow(QMainWindow):
             devices.bridge.codeScanned.connect(self.route_scan)
         for till_view in (self.pos_view, self.refund_view):
             till_view.notice.connect(lambda text: self.statusBar().showMessage(text, 10_000))
+        # Started by the app (app.ui.app.run), not by every window a test makes.
+        self.backups = ScheduledBackups(store, parent=self)
+        self.backups.reported.connect(self._backup_reported)
         self._show_locked()
 
     # ------------------------------------------------------------ building
@@ -346,6 +350,17 @@ class MainWindow(QMainWindow):
                 self.check_till_location()  # a fixed till location clears the banner
         self.changes.announce({Change.SETTINGS})
 
+    def _backup_reported(self, text: str, failed: bool) -> None:
+        page = getattr(self, "settings_view", None)
+        if page is not None and page.backup_page is not None:
+            page.backup_page.show_report(text, failed)
+        self._show_backup_problem()
+
+    def _show_backup_problem(self) -> None:
+        # A failed backup is the manager's to fix: said to a manager, once per report.
+        if self.backups.problem and self.actor is not None and self.actor.role is Role.MANAGER:
+            self.show_problem(self.backups.problem)
+
     def show_problem(self, message: str) -> None:
         """A refused query or action, in the status bar until it goes stale."""
         self.problem_label.setText(message)
@@ -390,6 +405,7 @@ class MainWindow(QMainWindow):
         self.current_view().focus_search()
         self.watcher.start()
         self.check_till_location()
+        self._show_backup_problem()
 
     def check_till_location(self) -> None:
         """A till whose selling location is wrong says so now, with the fix, never first

@@ -15,7 +15,7 @@ from alembic import command
 from app.db import backup
 from app.db.migrate import current_revision, head_revision, run_migration
 from app.db.uow import Store, open_store, sqlite_url
-from app.errors import InvalidInput, PermissionDenied
+from app.errors import InvalidInput, NotFound, PermissionDenied
 from app.stock.items import ItemFields, create_item
 from app.stock.locations import create_location
 from app.stock.receiving import Receiving, generate_serials
@@ -142,12 +142,49 @@ def test_scheduled_backups_keep_the_newest(tmp_path: Path) -> None:
     store, _boss = _shop(tmp_path / "shop.sqlite3")
     folder = tmp_path / "backups"
     assert backup.backup_due(folder, NOW)
+    folder.mkdir()
+    (folder / "notes.txt").write_text("the shop's own file")
     for day in range(1, 6):
         backup.scheduled_backup(store, folder, keep=3, now=NOW.replace(day=day))
     kept = backup.scheduled_backups(folder)
     assert [p.name for p in kept] == [f"serialpos-202612{d:02d}-210000.sqlite3" for d in (3, 4, 5)]
     assert not backup.backup_due(folder, NOW.replace(day=5, hour=23))
     assert backup.backup_due(folder, NOW.replace(day=6, hour=22))
+    assert (folder / "notes.txt").exists()  # only its own backups are pruned
+    store.dispose()
+
+
+def test_a_scheduled_backup_into_a_folder_that_is_gone_makes_nothing(tmp_path: Path) -> None:
+    store, _boss = _shop(tmp_path / "shop.sqlite3")
+    gone = tmp_path / "usb" / "backups"  # the drive is not plugged in
+    with pytest.raises(NotFound, match="is not there"):
+        backup.scheduled_backup(store, gone, keep=3, now=NOW)
+    assert not (tmp_path / "usb").exists()
+    store.dispose()
+
+
+def test_a_scheduled_backup_on_a_full_disk_changes_nothing(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import sqlite3
+
+    store, _boss = _shop(tmp_path / "shop.sqlite3")
+    folder = tmp_path / "backups"
+    folder.mkdir()
+    for day in (1, 2, 3):
+        backup.scheduled_backup(store, folder, keep=3, now=NOW.replace(day=day))
+    before = {p.name: p.read_bytes() for p in folder.iterdir()}
+
+    def full(_store: Store, part: Path) -> None:
+        part.write_bytes(b"SQLite format 3\0 half")
+        raise sqlite3.OperationalError("database or disk is full")
+
+    monkeypatch.setattr(backup, "_sqlite_backup", full)
+    with pytest.raises(InvalidInput) as refused:
+        backup.scheduled_backup(store, folder, keep=3, now=NOW.replace(day=4))
+    assert refused.value.message.endswith(": database or disk is full")
+    assert "\n" not in refused.value.message
+    assert {p.name: p.read_bytes() for p in folder.iterdir()} == before  # none pruned
     store.dispose()
 
 
@@ -177,3 +214,16 @@ def test_a_store_with_refunds_migrates_across_table_rebuilds(tmp_path: Path) -> 
     assert after["refund_lines"] == before["refund_lines"]
     assert len(after["sale_lines"]) == len(before["sale_lines"])
     store.dispose()
+
+
+def test_a_postgresql_stores_dumps_count_among_the_scheduled_backups(tmp_path: Path) -> None:
+    folder = tmp_path / "backups"
+    folder.mkdir()
+    for name in ("serialpos-20261202-210000.pgdump", "serialpos-20261201-210000.sqlite3",
+                 "serialpos-20261203-210000.sqlite3.part", "other.pgdump"):  # fmt: skip
+        (folder / name).write_bytes(b"x")
+    assert [p.name for p in backup.scheduled_backups(folder)] == [
+        "serialpos-20261201-210000.sqlite3", "serialpos-20261202-210000.pgdump",
+    ]  # fmt: skip
+    assert not backup.backup_due(folder, NOW.replace(day=3, hour=20))
+    assert backup.backup_due(folder, NOW.replace(day=3, hour=21))

@@ -21,25 +21,30 @@ from tests.conftest import dump_tables
 class Shop:
     """Runs `serialpos --db URL --as manager ...` in-process and captures its output.
 
-    The acting user proves their PIN through SERIALPOS_PIN, as a script would: the helper
-    remembers the PINs `init` and `user add` gave (`pins`; a test that changes one says so).
+    The acting user proves their PIN through SERIALPOS_PIN, as a script would; a new PIN
+    (`init`, `user add`) goes in through SERIALPOS_NEW_PIN (`new_pin=`), never the command
+    line. The helper remembers the PINs `init` and `user add` gave (`pins`; a test that
+    changes one says so).
     """
 
     def __init__(self, path: Path, capsys: pytest.CaptureFixture[str]) -> None:
         self.path, self.url, self.capsys = path, sqlite_url(path), capsys
         self.pins: dict[str, str] = {}
 
-    def _remember_pins(self, args: tuple[str, ...]) -> None:
-        if "--pin" not in args:
+    def _remember_pins(self, args: tuple[str, ...], pin: str | None) -> None:
+        if pin is None:
             return
-        pin = args[args.index("--pin") + 1]
         if "init" in args:
             self.pins[args[args.index("--manager") + 1]] = pin
         elif "add" in args:
             self.pins[args[args.index("add") + 1]] = pin
 
     def __call__(
-        self, *args: str, user: str | None = "boss", pin: str | None = None
+        self,
+        *args: str,
+        user: str | None = "boss",
+        pin: str | None = None,
+        new_pin: str | None = None,
     ) -> tuple[int, str, str]:
         argv = ["--db", self.url, *(["--as", user] if user else []), *args]
         acting = user
@@ -47,22 +52,25 @@ class Shop:
             if arg == "--as":
                 acting = args[i + 1]
         pin = pin if pin is not None else self.pins.get(acting or "")
-        saved = os.environ.get("SERIALPOS_PIN")
+        saved = {name: os.environ.get(name) for name in ("SERIALPOS_PIN", "SERIALPOS_NEW_PIN")}
         if pin is None:
             os.environ.pop("SERIALPOS_PIN", None)
         else:
             os.environ["SERIALPOS_PIN"] = pin
+        if new_pin is not None:  # else what the test set (monkeypatch.setenv) stays
+            os.environ["SERIALPOS_NEW_PIN"] = new_pin
         self.capsys.readouterr()
         try:
             code = main(argv)
         finally:
-            if saved is None:
-                os.environ.pop("SERIALPOS_PIN", None)
-            else:
-                os.environ["SERIALPOS_PIN"] = saved
+            for name, value in saved.items():
+                if value is None:
+                    os.environ.pop(name, None)
+                else:
+                    os.environ[name] = value
         out, err = self.capsys.readouterr()
         if code == 0:
-            self._remember_pins(args)
+            self._remember_pins(args, new_pin)
         return code, out, err
 
     def json(self, *args: str) -> list[dict[str, object]]:
@@ -77,10 +85,10 @@ class Shop:
         finally:
             store.dispose()
 
-    def refused(self, *args: str, match: str) -> None:
+    def refused(self, *args: str, match: str, new_pin: str | None = None) -> None:
         """Exit 2, one line on stderr containing `match`, and nothing changed."""
         before = self.tables()
-        code, out, err = self(*args)
+        code, out, err = self(*args, new_pin=new_pin)
         assert code == 2, (out, err)
         assert err.count("\n") == 1 and match in err, err
         assert self.tables() == before
@@ -89,7 +97,7 @@ class Shop:
 @pytest.fixture
 def shop(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> Shop:
     s = Shop(tmp_path / "cli.sqlite3", capsys)
-    assert s("init", "--manager", "boss", "--pin", "4321", user=None)[0] == 0
+    assert s("init", "--manager", "boss", new_pin="4321", user=None)[0] == 0
     for args in (
         ("location", "add", "Front"),
         ("location", "add", "Back"),
@@ -118,7 +126,7 @@ def shop(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> Shop:
 
 
 def test_init_twice_is_refused(shop: Shop) -> None:
-    shop.refused("init", "--manager", "x", "--pin", "1111", match="already has users")
+    shop.refused("init", "--manager", "x", match="already has users", new_pin="1111")
 
 
 def test_receive_range_and_list_units_as_json(shop: Shop) -> None:
@@ -230,7 +238,7 @@ def test_transfer_write_off_and_history_json(shop: Shop) -> None:
 def test_write_off_by_back_office_with_manager_pin(
     shop: Shop, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    shop("user", "add", "bo", "--role", "back office", "--pin", "3030")
+    shop("user", "add", "bo", "--role", "back office", new_pin="3030")
     shop("receive", "PH1", "--location", "Front", "--serials", "W1")
     shop.refused("--as", "bo", "write-off", "W1", "--reason", "x", match="manager's approval")
     monkeypatch.setenv("BOSS_PIN", "4321")
@@ -245,7 +253,7 @@ def test_write_off_by_back_office_with_manager_pin(
 
 
 def test_cashier_cannot_receive_from_the_command_line(shop: Shop) -> None:
-    shop("user", "add", "cash", "--role", "cashier", "--pin", "5050")
+    shop("user", "add", "cash", "--role", "cashier", new_pin="5050")
     shop.refused(
         "--as",
         "cash",
@@ -287,8 +295,10 @@ def test_item_edit_flag_rule_from_the_command_line(shop: Shop) -> None:
 
 def test_python_dash_m_app_runs(tmp_path: Path) -> None:
     db = sqlite_url(tmp_path / "m.sqlite3")
-    init = [sys.executable, "-m", "app", "--db", db, "init", "--manager", "m", "--pin", "1234"]
-    assert subprocess.run(init, capture_output=True, text=True, timeout=60).returncode == 0
+    init = [sys.executable, "-m", "app", "--db", db, "init", "--manager", "m"]
+    env = {**os.environ, "SERIALPOS_NEW_PIN": "1234"}
+    done = subprocess.run(init, capture_output=True, text=True, timeout=60, env=env)
+    assert done.returncode == 0, done.stderr
     stock = [sys.executable, "-m", "app", "--db", db, "--as", "x", "stock"]
     result = subprocess.run(stock, capture_output=True, text=True, timeout=60)
     assert result.returncode == 2 and result.stderr.strip() == "serialpos: no user named 'x'"

@@ -17,15 +17,15 @@ from tests.integration.test_cli import Shop
 @pytest.fixture
 def shop(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> Shop:
     s = Shop(tmp_path / "auth.sqlite3", capsys)
-    assert s("init", "--manager", "boss", "--pin", "4321", user=None)[0] == 0
-    assert s("user", "add", "anna", "--role", "cashier", "--pin", "1212")[0] == 0
+    assert s("init", "--manager", "boss", new_pin="4321", user=None)[0] == 0
+    assert s("user", "add", "anna", "--role", "cashier", new_pin="1212")[0] == 0
     assert s("location", "add", "Front")[0] == 0
     return s
 
 
 def test_as_user_needs_their_pin(shop: Shop) -> None:
     code, _, err = shop("--as", "anna", "user", "add", "mallory", "--role", "manager",
-                        "--pin", "6666", user=None, pin="")  # fmt: skip
+                        new_pin="6666", user=None, pin="")  # fmt: skip
     assert code == 2 and "wrong PIN" in err
     shop.pins.pop("anna")
     code, _, err = shop("--as", "anna", "stock", user=None)
@@ -43,7 +43,7 @@ def test_login_keeps_a_session_in_an_owner_only_file_until_logout(
     session = tmp_path / "session.json"
     assert session.stat().st_mode & 0o777 == 0o600
     shop.pins.clear()  # from here on no PIN is given
-    code, _, err = shop("user", "add", "bert", "--role", "service", "--pin", "3434", user=None)
+    code, _, err = shop("user", "add", "bert", "--role", "service", new_pin="3434", user=None)
     assert code == 0, err
     code, _, err = shop("--as", "anna", "stock", user=None)  # the session is boss's only
     assert code == 2 and "needs anna's PIN" in err
@@ -106,3 +106,69 @@ def test_a_new_pin_need_not_be_on_the_command_line(
     assert shop("user", "add", "carl", "--role", "cashier")[0] == 0
     code, _, err = shop("--as", "carl", "stock", user=None, pin="8080")
     assert code == 0, err
+
+
+@pytest.mark.parametrize("argv", [("--pin", "7070"), ("--pin=7070",)])
+def test_a_pin_on_the_command_line_is_refused_saying_how(
+    shop: Shop, argv: tuple[str, ...]
+) -> None:
+    shop.refused("user", "add", "dora", "--role", "cashier", *argv,
+                 match="--pin does not take the PIN on the command line (others can read it"
+                       " there): leave it out to be asked on the terminal, or set"
+                       " SERIALPOS_NEW_PIN, or use --pin-fd N")  # fmt: skip
+
+
+def test_init_refuses_a_pin_on_the_command_line_before_making_a_store(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    s = Shop(tmp_path / "new.sqlite3", capsys)
+    code, _, err = s("init", "--manager", "m", "--pin", "1234", user=None)
+    assert code == 2 and err.count("\n") == 1 and "--pin-fd N" in err
+    assert not (tmp_path / "new.sqlite3").exists()
+
+
+def test_a_new_pin_from_a_file_descriptor(shop: Shop, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv("SERIALPOS_NEW_PIN", raising=False)
+    read, write = os.pipe()
+    os.write(write, b"7171\n")
+    os.close(write)
+    try:
+        code, _, err = shop("user", "add", "dora", "--role", "cashier", "--pin-fd", str(read))
+    finally:
+        os.close(read)
+    assert code == 0, err
+    assert shop("--as", "dora", "stock", user=None, pin="7171")[0] == 0
+
+
+def test_a_new_pin_on_the_terminal_is_asked_twice_without_echo(
+    shop: Shop, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from app.cli import new_pin
+
+    monkeypatch.delenv("SERIALPOS_NEW_PIN", raising=False)
+    monkeypatch.setattr(new_pin.sys.stdin, "isatty", lambda: True, raising=False)
+    typed = iter(["7272", "7273"])
+    asked: list[str] = []
+
+    def getpass(prompt: str) -> str:
+        asked.append(prompt)
+        return next(typed)
+
+    monkeypatch.setattr(new_pin.getpass, "getpass", getpass)
+    shop.refused("user", "add", "dora", "--role", "cashier",
+                 match="the two PINs typed differ; nothing was changed")  # fmt: skip
+    assert asked == ["new PIN: ", "new PIN again: "]
+    typed = iter(["7272", "7272"])
+    assert shop("user", "add", "dora", "--role", "cashier")[0] == 0
+    assert shop("--as", "dora", "stock", user=None, pin="7272")[0] == 0
+
+
+def test_no_terminal_and_no_new_pin_is_one_line(
+    shop: Shop, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from app.cli import new_pin
+
+    monkeypatch.delenv("SERIALPOS_NEW_PIN", raising=False)
+    monkeypatch.setattr(new_pin.sys.stdin, "isatty", lambda: False, raising=False)
+    shop.refused("user", "add", "dora", "--role", "cashier",
+                 match="no terminal to ask on: set SERIALPOS_NEW_PIN or use --pin-fd")

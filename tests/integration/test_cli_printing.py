@@ -20,7 +20,7 @@ def shop(
     monkeypatch.setenv("SERIALPOS_DATA_DIR", str(tmp_path / "data"))
     monkeypatch.setenv("SERIALPOS_CONFIG", str(tmp_path / "settings.toml"))
     s = Shop(tmp_path / "till.sqlite3", capsys)
-    assert s("init", "--manager", "boss", "--pin", "4321", user=None)[0] == 0
+    assert s("init", "--manager", "boss", new_pin="4321", user=None)[0] == 0
     for args in (
         ("location", "add", "Front store"),
         ("item", "add", "PH1", "Phone One", "--price", "499", "--serialized"),

@@ -19,7 +19,7 @@ from tests.integration.test_cli import Shop
 @pytest.fixture
 def shop(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> Shop:
     s = Shop(tmp_path / "store.sqlite3", capsys)
-    assert s("init", "--manager", "boss", "--pin", "4321", user=None)[0] == 0
+    assert s("init", "--manager", "boss", new_pin="4321", user=None)[0] == 0
     for args in (
         ("location", "add", "Front"),
         ("item", "add", "PH1", "Phone", "--price", "499", "--serialized"),

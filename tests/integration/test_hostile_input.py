@@ -71,7 +71,7 @@ def shop(
     tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
 ) -> Shop:
     s = Shop(tmp_path / "hostile.sqlite3", capsys)
-    assert s("init", "--manager", "boss", "--pin", "4321", user=None)[0] == 0
+    assert s("init", "--manager", "boss", new_pin="4321", user=None)[0] == 0
     for args in (
         ("location", "add", "Front"),
         ("location", "add", "Back"),

@@ -24,7 +24,7 @@ def shop(
     monkeypatch.setenv("SERIALPOS_DATA_DIR", str(tmp_path / "data"))
     monkeypatch.setenv("SERIALPOS_CONFIG", str(tmp_path / "settings.toml"))
     s = Shop(tmp_path / "labels.sqlite3", capsys)
-    assert s("init", "--manager", "boss", "--pin", "4321", user=None)[0] == 0
+    assert s("init", "--manager", "boss", new_pin="4321", user=None)[0] == 0
     s("location", "add", "Front")
     s(
         "item",

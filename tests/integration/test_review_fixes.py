@@ -32,7 +32,7 @@ CASH = TenderKind.CASH
 @pytest.fixture
 def shop(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> Shop:
     s = Shop(tmp_path / "review.sqlite3", capsys)
-    assert s("init", "--manager", "boss", "--pin", "4321", "--demo", user=None)[0] == 0
+    assert s("init", "--manager", "boss", "--demo", new_pin="4321", user=None)[0] == 0
     return s
 
 

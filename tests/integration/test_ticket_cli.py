@@ -20,9 +20,9 @@ def desk(
     monkeypatch.setenv("SERIALPOS_DATA_DIR", str(tmp_path / "data"))
     monkeypatch.setenv("SERIALPOS_CONFIG", str(tmp_path / "settings.toml"))
     s = Shop(tmp_path / "cli.sqlite3", capsys)
-    assert s("init", "--manager", "boss", "--pin", "4321", user=None)[0] == 0
+    assert s("init", "--manager", "boss", new_pin="4321", user=None)[0] == 0
+    assert s("user", "add", "tech", "--role", "service", new_pin="2468")[0] == 0
     for args in (
-        ("user", "add", "tech", "--role", "service", "--pin", "2468"),
         ("location", "add", "Front store"),
         ("item", "add", "PH1", "Phone One", "--price", "499.00", "--serialized",
          "--warranty-days", "365"),

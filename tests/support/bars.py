@@ -46,10 +46,11 @@ def narrowest_element(image: Image.Image) -> int:
     return narrowest
 
 
-def label_fits(label: Label, size: LabelSize) -> bool:
-    """Whether the one rule every label format shares lets ``label`` onto ``size``."""
+def label_fits(label: Label, size: LabelSize, dpi: float | None = None) -> bool:
+    """Whether the one rule every label format shares lets ``label`` onto ``size`` (for a
+    printer of ``dpi``: a 180 dpi head takes fewer modules)."""
     try:
-        check_label_fits(label, size)
+        check_label_fits(label, size, dpi=dpi)
     except BarcodeFitError:
         return False
     return True

@@ -24,3 +24,23 @@ def test_others_cannot_change_the_settings_file(tmp_path: Path, role: Role) -> N
     with pytest.raises(PermissionDenied, match="may not manage devices"):
         save_settings_as(Actor(2, "tom", role), Settings(label_size="58mm"), path)
     assert not path.exists()
+
+
+def test_the_scheduled_backup_setting_round_trips_and_is_checked(tmp_path: Path) -> None:
+    from app.config import BackupSettings
+    from app.errors import InvalidInput
+
+    path = tmp_path / "settings.toml"
+    wanted = BackupSettings(enabled=True, folder="/media/backup", keep=14)
+    save_settings_as(Actor(1, "anna", Role.MANAGER), Settings(backup=wanted), path)
+    assert load_settings(path).backup == wanted
+    for table, problem in (
+        ('keep = "7"', "settings [backup] keep must be int, not '7'"),
+        ("keep = 0", "keep 1 to 365 backups, not 0"),
+        ("enabled = true", "choose the folder the backups go to"),
+        ('folder = "backups"', "the backup folder must be a full path, not 'backups'"),
+    ):
+        path.write_text(f"[backup]\n{table}\n", encoding="utf-8")
+        with pytest.raises(InvalidInput) as refused:
+            load_settings(path)
+        assert refused.value.message == problem

@@ -34,6 +34,7 @@ from app.printing.documents import Receipt, ReceiptLine, TotalLine
 from app.printing.escpos import render_receipt
 from app.ui.formatting import ShopFormat
 from app.ui.ops import Ops
+from app.ui.settings.backup_page import BackupPage
 from app.ui.settings.mail_page import MailPage
 from app.ui.settings.printers_page import PrintersPage
 from app.ui.settings.scanner_panel import ScannerForm, ScannerTest, check_scanner
@@ -144,12 +145,16 @@ class SettingsView(QWidget):
         # The shop's settings and its users need the store (the devices do not).
         self.shop_page: ShopPage | None = None
         self.users_page: UsersPage | None = None
+        self.backup_page: BackupPage | None = None
         if store is not None:
             self.shop_page = ShopPage(store, config_file=config_file)
             self.users_page = UsersPage(store, fmt or ShopFormat(Settings().shop))
+            self.backup_page = BackupPage(config_file=config_file)
             self.tabs.addTab(self.shop_page, "Shop")
             self.tabs.addTab(self.users_page, "Users")
+            self.tabs.addTab(self.backup_page, "Backups")
             self.shop_page.saved.connect(self._shop_saved)
+            self.backup_page.saved.connect(self._backup_saved)
             # Save and Revert below are the devices' (printers, scanner); the shop page has
             # its own, and users are saved one change at a time.
             self.tabs.currentChanged.connect(lambda _i: self._update_buttons())
@@ -205,13 +210,17 @@ class SettingsView(QWidget):
         self.printers_page.set_editable(self.can_edit)
         self.scanner_page.form.setEnabled(self.can_edit)
         self.mail_page.set_editable(self.can_edit)
-        for page in (self.shop_page, self.users_page):
+        for page in (self.shop_page, self.users_page, self.backup_page):
             if page is not None:
                 page.set_actor(actor)
         self._update_buttons()
 
     def _shop_saved(self, new: Settings) -> None:
         self._settings = replace(self._settings, shop=new.shop)
+        self.saved.emit(new)
+
+    def _backup_saved(self, new: Settings) -> None:
+        self._settings = replace(self._settings, backup=new.backup)
         self.saved.emit(new)
 
     def refresh(self) -> None:

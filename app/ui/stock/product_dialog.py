@@ -6,6 +6,7 @@ from __future__ import annotations
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QCheckBox,
+    QComboBox,
     QDialog,
     QFormLayout,
     QGroupBox,
@@ -26,6 +27,7 @@ from app.money import format_plain, parse_money, parse_percent, percent_text
 from app.stock.item_list import ItemRow
 from app.stock.items import NO_BARCODE, ItemFields, create_item, edit_item
 from app.stock.records import ItemRecord
+from app.stock.serial_charsets import DEFAULT_CHARSET, DESCRIPTIONS, SerialCharset
 from app.tickets.intake import set_item_carries_imei
 from app.ui.ops import Ops
 from app.ui.widgets.message_line import MessageLine, sentence
@@ -87,6 +89,13 @@ class ProductDialog(QDialog):
             True
         )
         self.next_spin = _spin(1, 2_000_000_000, item.serial_next if item else 1)
+        # What a serial may contain, checked at every entry (receive, import, lists).
+        self.charset_box = QComboBox()
+        for charset in SerialCharset:
+            self.charset_box.addItem(DESCRIPTIONS[charset].capitalize(), charset.value)
+        self.charset_box.setCurrentIndex(
+            self.charset_box.findData(item.serial_charset if item else DEFAULT_CHARSET.value)
+        )
         self.imei_box = QCheckBox("Serials are IMEIs (15 digits, checked at intake)")
         self.imei_box.setChecked(row.imei if row else False)
 
@@ -112,6 +121,7 @@ class ProductDialog(QDialog):
         order.addWidget(self.random_radio)
         order.addStretch(1)
         scheme_form.addRow("Numbers", order)
+        scheme_form.addRow("Serials &hold", self.charset_box)
         scheme_form.addRow("", self.imei_box)
         self.scheme_box = scheme
 
@@ -169,6 +179,7 @@ class ProductDialog(QDialog):
             serial_digits=self.digits_spin.value(),
             serial_random=self.random_radio.isChecked(),
             serial_next=None if self.random_radio.isChecked() else self.next_spin.value(),
+            serial_charset=str(self.charset_box.currentData()),
         )
 
     def save(self) -> None:

@@ -143,16 +143,12 @@ def test_no_bar_is_narrower_than_two_printer_dots(label: Label) -> None:
             match = re.search(r"\^BY(\d+),", zpl.render_labels_zpl([label], size))
             assert match and int(match.group(1)) >= 2
     for width in (58, 80):
-        if not label_fits(label, roll_label_size(width)):
-            continue
-        for profile in ROLL_PROFILES:
-            try:
-                stream = escpos.render_labels(
-                    [label], width_mm=width, profile=profile, native_barcodes=False
-                )
-            except BarcodeFitError:
-                assert ROLL_PROFILES[profile] < 203  # a coarser head takes fewer modules
-                continue
+        for profile, dpi in ROLL_PROFILES.items():
+            if not label_fits(label, roll_label_size(width), dpi):
+                continue  # a coarser head takes fewer modules: refused by the rule itself
+            stream = escpos.render_labels(
+                [label], width_mm=width, profile=profile, native_barcodes=False
+            )
             (image,) = escpos_images(stream, profile)
             assert narrowest_element(image) >= 2, (width, profile)
             native = escpos.render_labels([label], width_mm=width, profile=profile)
