@@ -20,15 +20,16 @@ from __future__ import annotations
 
 import os
 import sys
-import tempfile
 from collections.abc import Sequence
 from contextlib import suppress
-from importlib.abc import Loader
-from importlib.machinery import ModuleSpec
 from importlib.util import find_spec
 from pathlib import Path
 from types import ModuleType
-from typing import Any
+from typing import TYPE_CHECKING, Any, cast
+
+if TYPE_CHECKING:  # importlib.abc imports importlib.resources: not for every start
+    from importlib.abc import Loader
+    from importlib.machinery import ModuleSpec
 
 PICKLE_DIR_VARIABLE = "ESCPOS_CAPABILITIES_PICKLE_DIR"
 CAPABILITIES_MODULE = "escpos.capabilities"
@@ -65,11 +66,11 @@ class _CapabilitiesFinder:
             sys.meta_path.remove(self)
         spec = find_spec(name)  # the finders after us (we are off the path now)
         if spec is not None and spec.loader is not None:
-            spec.loader = _PreparedLoader(spec.loader)
+            spec.loader = cast("Loader", _PreparedLoader(spec.loader))
         return spec
 
 
-class _PreparedLoader(Loader):
+class _PreparedLoader:
     """escpos.capabilities' own loader, with the pickle ready and no mkdtemp()."""
 
     def __init__(self, inner: Loader) -> None:
@@ -86,6 +87,8 @@ class _PreparedLoader(Loader):
         # Failing that, python-escpos parses the JSON and writes the pickle itself.
         with suppress(OSError, ValueError):
             write_pickle(Path(folder))
+        import tempfile
+
         real = tempfile.mkdtemp
 
         def mkdtemp(*args: Any, **kwargs: Any) -> str:
