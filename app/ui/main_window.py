@@ -3,8 +3,9 @@ which store is open and who is acting. It starts locked; a PIN opens it; Ctrl+L 
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from html import escape
-from typing import Protocol
+from typing import TYPE_CHECKING, Protocol
 
 from PySide6.QtCore import Qt, QThreadPool, QTimer, SignalInstance
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
@@ -33,17 +34,26 @@ from app.ui.changes import hub_of
 from app.ui.dialogs.pin_dialog import PinDialog
 from app.ui.formatting import ShopFormat, actor_title
 from app.ui.ops import Ops
-from app.ui.pos.pos_view import PosView
-from app.ui.print_jobs_panel import NOT_PRINTED, PrintJobsPanel, state_text
-from app.ui.refund.refund_view import RefundView
-from app.ui.settings.settings_view import SettingsView
-from app.ui.shop_devices import ShopDevices
-from app.ui.stock.stock_view import StockView
-from app.ui.tickets.tickets_view import TicketsView
 from app.ui.watcher import WATCH_INTERVAL_MS, StoreWatcher
 from app.users.roles import ROLE_TITLES, Actor, Permission, Role
 
+if TYPE_CHECKING:  # built after the locked screen is up (see MainWindow.build_views)
+    from app.ui.pos.pos_view import PosView
+    from app.ui.print_jobs_panel import PrintJobsPanel
+    from app.ui.refund.refund_view import RefundView
+    from app.ui.settings.settings_view import SettingsView
+    from app.ui.shop_devices import ShopDevices
+    from app.ui.stock.stock_view import StockView
+    from app.ui.tickets.tickets_view import TicketsView
+
 PROBLEM_SHOWN_MS = 12_000  # long enough to read twice, short enough not to go stale
+# The side bar's views, in order (each view's own `title`). The window starts with none of
+# them built: the locked screen needs none, and building them (and importing what they
+# use) is most of a start-up. They are built this long after the locked screen is shown,
+# while the first PIN is typed, or at the log-in if that comes first.
+TILL_VIEW_TITLES = ("POS", "Refund", "Stock", "Tickets")
+DEVICE_VIEW_TITLES = ("Print jobs", "Settings")
+BUILD_VIEWS_AFTER_MS = 250
 
 
 class ShopView(Protocol):
@@ -153,28 +163,19 @@ class MainWindow(QMainWindow):
         self.pin_dialog: PinDialog | None = None
         self.quit_box: QMessageBox | None = None
         self._quit_asked = False
-        fmt = ShopFormat(shop)
         # Every view hears what changed through the store's hub; the watcher adds other
         # tills' writes while someone is logged in.
         self.changes = hub_of(store)
         self.watcher = StoreWatcher(store, self, interval_ms=watch_interval_ms)
-
-        self.pos_view = PosView(store, fmt, shop)
-        self.refund_view = RefundView(store, fmt, shop)
         self.shop = shop
         self._ops = Ops(store, self, show_problem=self.show_problem)
-        self.stock_view = StockView(store, fmt, shop=shop)
-        self.tickets_view = TicketsView(store, fmt, shop)
-        self.views: list[ShopView] = [
-            self.pos_view, self.refund_view, self.stock_view, self.tickets_view,
-        ]  # fmt: skip
         self.devices = devices
-        if devices is not None:
-            self.stock_view.set_print_queue(devices.queue)
-            self.print_jobs = PrintJobsPanel(devices.queue, devices.bridge)
-            self.settings_view = SettingsView(devices, store=store, fmt=fmt)
-            self.settings_view.saved.connect(self._settings_saved)
-            self.views += [self.print_jobs, self.settings_view]
+        self.view_titles = TILL_VIEW_TITLES + (DEVICE_VIEW_TITLES if devices else ())
+        self._views: list[ShopView] = []  # built by build_views()
+        self._when_built: list[Callable[[], None]] = []
+        self._build_timer = QTimer(self)
+        self._build_timer.setSingleShot(True)
+        self._build_timer.timeout.connect(self.build_views)
 
         self.side_bar = SideBar(shop.name)
         self.view_stack = QStackedWidget()
@@ -208,23 +209,110 @@ class MainWindow(QMainWindow):
 
         self._build_actions()
         self._view_actions: list[QAction] = []
-        for number, view in enumerate(self.views, start=1):
-            self._add_view(view, number)
+        for number, title in enumerate(self.view_titles, start=1):
+            self._add_view_entry(title, number)
         self.side_bar.nav.currentRowChanged.connect(self._show_view)
         self.side_bar.lock_button.clicked.connect(self.lock)
         self._build_status_bar()
-        self.pos_view.refund_requested.connect(self.open_refund)
         if devices is not None:
             devices.bridge.printJobChanged.connect(self._print_job_changed)
-            self.print_jobs.trouble_changed.connect(self._count_unprinted)
             devices.problem.connect(self.show_problem)
             devices.bridge.scanRejected.connect(self.show_problem)
             devices.bridge.codeScanned.connect(self.route_scan)
-        for till_view in (self.pos_view, self.refund_view):
-            till_view.notice.connect(lambda text: self.statusBar().showMessage(text, 10_000))
         self._show_locked()
 
     # ------------------------------------------------------------ building
+
+    def build_views(self) -> None:
+        """Builds the views (once): on a timer after the locked screen is shown, at the
+        first log-in, or when anything asks for one."""
+        if self._views:
+            return
+        self._build_timer.stop()
+        from app.ui.pos.pos_view import PosView
+        from app.ui.refund.refund_view import RefundView
+        from app.ui.stock.stock_view import StockView
+        from app.ui.tickets.tickets_view import TicketsView
+
+        store, shop, devices = self.store, self.shop, self.devices
+        fmt = ShopFormat(shop)
+        self._pos_view = PosView(store, fmt, shop)
+        self._refund_view = RefundView(store, fmt, shop)
+        self._stock_view = StockView(store, fmt, shop=shop)
+        self._tickets_view = TicketsView(store, fmt, shop)
+        views: list[ShopView] = [
+            self._pos_view, self._refund_view, self._stock_view, self._tickets_view,
+        ]  # fmt: skip
+        if devices is not None:
+            from app.ui.print_jobs_panel import PrintJobsPanel
+            from app.ui.settings.settings_view import SettingsView
+
+            self._stock_view.set_print_queue(devices.queue)
+            self._print_jobs = PrintJobsPanel(devices.queue, devices.bridge)
+            self._settings_view = SettingsView(devices, store=store, fmt=fmt)
+            self._settings_view.saved.connect(self._settings_saved)
+            self._print_jobs.trouble_changed.connect(self._count_unprinted)
+            views += [self._print_jobs, self._settings_view]
+        assert [view.title for view in views] == list(self.view_titles)
+        for view in views:
+            widget = view if isinstance(view, QWidget) else None
+            assert widget is not None, "a view is a widget"
+            self.view_stack.addWidget(widget)
+            view.problem.connect(self.show_problem)
+        self._pos_view.refund_requested.connect(self.open_refund)
+        for till_view in (self._pos_view, self._refund_view):
+            till_view.notice.connect(lambda text: self.statusBar().showMessage(text, 10_000))
+        self._views = views
+        row = self.side_bar.nav.currentRow()
+        if row >= 0:
+            self.view_stack.setCurrentIndex(row)
+        for view in views:
+            view.set_actor(self.actor)
+        when_built, self._when_built = self._when_built, []
+        for callback in when_built:
+            callback()
+
+    def when_views_built(self, callback: Callable[[], None]) -> None:
+        """Calls `callback` once the views are built (now, if they are)."""
+        if self._views:
+            callback()
+        else:
+            self._when_built.append(callback)
+
+    @property
+    def views(self) -> list[ShopView]:
+        self.build_views()
+        return self._views
+
+    @property
+    def pos_view(self) -> PosView:
+        self.build_views()
+        return self._pos_view
+
+    @property
+    def refund_view(self) -> RefundView:
+        self.build_views()
+        return self._refund_view
+
+    @property
+    def stock_view(self) -> StockView:
+        self.build_views()
+        return self._stock_view
+
+    @property
+    def tickets_view(self) -> TicketsView:
+        self.build_views()
+        return self._tickets_view
+
+    @property
+    def print_jobs(self) -> PrintJobsPanel:
+        self.build_views()
+        return self._print_jobs
+
+    @property
+    def settings_view(self) -> SettingsView:
+        self.build_views()
+        return self._settings_view
 
     def _build_actions(self) -> None:
         self.lock_action = QAction("&Lock", self)
@@ -256,20 +344,16 @@ class MainWindow(QMainWindow):
             self.refresh_action,
         ]
 
-    def _add_view(self, view: ShopView, number: int) -> None:
-        widget = view if isinstance(view, QWidget) else None
-        assert widget is not None, "a view is a widget"
-        self.view_stack.addWidget(widget)
+    def _add_view_entry(self, title: str, number: int) -> None:
         shortcut = f"Ctrl+{number}"
-        self.side_bar.add_view(view.title, shortcut)
-        action = QAction(view.title, self)
+        self.side_bar.add_view(title, shortcut)
+        action = QAction(title, self)
         action.setShortcut(QKeySequence(shortcut))
         row = number - 1
         action.triggered.connect(lambda: self.side_bar.nav.setCurrentRow(row))
         self.view_menu.addAction(action)
         self._logged_in_actions.append(action)
         self._view_actions.append(action)
-        view.problem.connect(self.show_problem)
 
     def _build_status_bar(self) -> None:
         bar = self.statusBar()
@@ -295,6 +379,7 @@ class MainWindow(QMainWindow):
     def _show_view(self, row: int) -> None:
         if row < 0:
             return
+        self.build_views()
         self.view_stack.setCurrentIndex(row)
         self._set_title()
         if self.actor is not None:
@@ -325,6 +410,8 @@ class MainWindow(QMainWindow):
         """A receipt that did not print is said on the sale at once, not found later."""
         if not isinstance(event, JobEvent) or event.job.kind != "receipt":
             return
+        from app.ui.print_jobs_panel import NOT_PRINTED, state_text
+
         job = event.job
         if job.state in NOT_PRINTED and event.previous not in NOT_PRINTED:
             number = job.title.removeprefix("Receipt ").split(" ")[0]
@@ -333,9 +420,10 @@ class MainWindow(QMainWindow):
 
     def _count_unprinted(self, count: int) -> None:
         """Print jobs ⚠ 2 in the side bar: jobs that did not print."""
-        row = self.views.index(self.print_jobs)
+        title = DEVICE_VIEW_TITLES[0]
+        row = self.view_titles.index(title)
         item = self.side_bar.nav.item(row)
-        item.setText(f"{self.print_jobs.title}  ⚠ {count}" if count else self.print_jobs.title)
+        item.setText(f"{title}  ⚠ {count}" if count else title)
         item.setToolTip(f"{count} job(s) did not print — Ctrl+{row + 1}" if count else "")
 
     def _settings_saved(self, settings: object) -> None:
@@ -358,17 +446,20 @@ class MainWindow(QMainWindow):
         """Shows the window locked and asks for a PIN."""
         self.show()
         self.lock()
+        if not self._views:
+            self._build_timer.start(BUILD_VIEWS_AFTER_MS)
 
     def lock(self) -> None:
         """Hides everything behind the PIN dialog; the views forget the acting user."""
         self.actor = None
         self.watcher.stop()
-        for view in self.views:
+        for view in self._views:
             view.set_actor(None)
         self._show_locked()
         self._ask_pin()
 
     def log_in(self, actor: Actor) -> None:
+        self.build_views()
         self.actor = actor
         self.pages.setCurrentWidget(self.work_area)
         for action in self._logged_in_actions:
@@ -474,7 +565,8 @@ class MainWindow(QMainWindow):
             self.setWindowTitle(f"SerialPOS — {self.current_view().title} — {self.actor.name}")
 
     def closeEvent(self, event: QCloseEvent) -> None:
-        if self.actor is not None and self.pos_view.has_open_sale() and not self._quit_asked:
+        open_sale = self.actor is not None and self.pos_view.has_open_sale()
+        if open_sale and not self._quit_asked:
             event.ignore()  # asked first; the answer closes the window or not
             self._ask_before_quitting()
             return
