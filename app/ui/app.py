@@ -113,7 +113,7 @@ class Till:
         self.mail = MailLink(settings)
 
     def start(self, app: QApplication) -> MainWindow:
-        """Shows the window, locked and asking for a PIN; its views are built after."""
+        """Shows the window, locked and asking for a PIN; each view is built when needed."""
         store, settings, devices, mail = self.store, self.settings, self.devices, self.mail
         window = MainWindow(store, settings.shop, devices=devices)
         install_wedge(app, window, settings)
@@ -124,7 +124,8 @@ class Till:
         mail.effects = effects
         devices.settings_applied.connect(effects.apply)
         devices.settings_applied.connect(mail.apply)
-        window.when_views_built(lambda: print_from_views(window, effects))
+        window.when_view_built("POS", lambda: print_from_pos(window, effects))
+        window.when_view_built("Tickets", lambda: print_from_tickets(window, effects))
         place_window(window)
         devices.start()
         window.start()
@@ -137,15 +138,19 @@ class Till:
         self.mail.stop()  # unsent mail too
 
 
-def print_from_views(window: MainWindow, effects: Effects) -> None:
-    """The views' print buttons (day report, ticket papers, receipt reprint) to `effects`."""
+def print_from_pos(window: MainWindow, effects: Effects) -> None:
+    """The POS view's day report and receipt reprints to `effects`."""
     window.pos_view.day_report_print_requested.connect(effects.print_day_report)
+    window.pos_view.set_receipt_printing(lambda sale: effects.print_sale(sale, reprint=True))
+
+
+def print_from_tickets(window: MainWindow, effects: Effects) -> None:
+    """The Tickets view's intake tags and claim slips to `effects`."""
     window.tickets_view.print_requested.connect(
         lambda ticket, kind: effects.print_ticket_papers(
             ticket, tag=kind == "tag", slip=kind == "slip"
         )
     )
-    window.pos_view.set_receipt_printing(lambda sale: effects.print_sale(sale, reprint=True))
 
 
 class MailLink:

@@ -5,9 +5,9 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from html import escape
-from typing import TYPE_CHECKING, Protocol
+from typing import TYPE_CHECKING, cast
 
-from PySide6.QtCore import Qt, QThreadPool, QTimer, SignalInstance
+from PySide6.QtCore import Qt, QThreadPool, QTimer
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
 from PySide6.QtWidgets import (
     QApplication,
@@ -32,12 +32,22 @@ from app.events import Change
 from app.stock.till_location import check_till_location
 from app.ui.changes import hub_of
 from app.ui.dialogs.pin_dialog import PinDialog
-from app.ui.formatting import ShopFormat, actor_title
+from app.ui.formatting import actor_title
 from app.ui.ops import Ops
 from app.ui.watcher import WATCH_INTERVAL_MS, StoreWatcher
+from app.ui.window_views import (
+    POS,
+    PRINT_JOBS,
+    REFUND,
+    SETTINGS,
+    STOCK,
+    TICKETS,
+    ShopView,
+    WindowViews,
+)
 from app.users.roles import ROLE_TITLES, Actor, Permission, Role
 
-if TYPE_CHECKING:  # built after the locked screen is up (see MainWindow.build_views)
+if TYPE_CHECKING:  # each built when first needed (app.ui.window_views)
     from app.ui.pos.pos_view import PosView
     from app.ui.print_jobs_panel import PrintJobsPanel
     from app.ui.refund.refund_view import RefundView
@@ -47,24 +57,6 @@ if TYPE_CHECKING:  # built after the locked screen is up (see MainWindow.build_v
     from app.ui.tickets.tickets_view import TicketsView
 
 PROBLEM_SHOWN_MS = 12_000  # long enough to read twice, short enough not to go stale
-# The side bar's views, in order (each view's own `title`). The window starts with none of
-# them built: the locked screen needs none, and building them (and importing what they
-# use) is most of a start-up. They are built this long after the locked screen is shown,
-# while the first PIN is typed, or at the log-in if that comes first.
-TILL_VIEW_TITLES = ("POS", "Refund", "Stock", "Tickets")
-DEVICE_VIEW_TITLES = ("Print jobs", "Settings")
-BUILD_VIEWS_AFTER_MS = 250
-
-
-class ShopView(Protocol):
-    """What the window asks of each view in the side bar."""
-
-    title: str
-    problem: SignalInstance
-
-    def set_actor(self, actor: Actor | None) -> None: ...
-    def refresh(self) -> None: ...
-    def focus_search(self) -> None: ...
 
 
 def store_title(store: Store) -> str:
@@ -170,15 +162,12 @@ class MainWindow(QMainWindow):
         self.shop = shop
         self._ops = Ops(store, self, show_problem=self.show_problem)
         self.devices = devices
-        self.view_titles = TILL_VIEW_TITLES + (DEVICE_VIEW_TITLES if devices else ())
-        self._views: list[ShopView] = []  # built by build_views()
-        self._when_built: list[Callable[[], None]] = []
-        self._build_timer = QTimer(self)
-        self._build_timer.setSingleShot(True)
-        self._build_timer.timeout.connect(self.build_views)
 
         self.side_bar = SideBar(shop.name)
         self.view_stack = QStackedWidget()
+        # The locked screen needs no view: each is built when first shown or asked for.
+        self._views = WindowViews(store, shop, devices, self.view_stack, self._attach)
+        self.view_titles = self._views.titles
         work = QWidget()
         work.setObjectName("WorkArea")
         work_layout = QHBoxLayout(work)
@@ -223,96 +212,58 @@ class MainWindow(QMainWindow):
 
     # ------------------------------------------------------------ building
 
+    def _attach(self, view: ShopView) -> None:
+        """A view just built: connected to the window, told who is acting."""
+        view.problem.connect(self.show_problem)
+        if view.title == POS:
+            pos = cast("PosView", view)
+            pos.refund_requested.connect(self.open_refund)
+        if view.title in (POS, REFUND):
+            notice = cast("PosView | RefundView", view).notice
+            notice.connect(lambda text: self.statusBar().showMessage(text, 10_000))
+        if view.title == PRINT_JOBS:
+            cast("PrintJobsPanel", view).trouble_changed.connect(self._count_unprinted)
+        if view.title == SETTINGS:
+            cast("SettingsView", view).saved.connect(self._settings_saved)
+        view.set_actor(self.actor)
+
     def build_views(self) -> None:
-        """Builds the views (once): on a timer after the locked screen is shown, at the
-        first log-in, or when anything asks for one."""
-        if self._views:
-            return
-        self._build_timer.stop()
-        from app.ui.pos.pos_view import PosView
-        from app.ui.refund.refund_view import RefundView
-        from app.ui.stock.stock_view import StockView
-        from app.ui.tickets.tickets_view import TicketsView
+        """Builds every view now (each is otherwise built when first needed)."""
+        for title in self.view_titles:
+            self._views.get(title)
 
-        store, shop, devices = self.store, self.shop, self.devices
-        fmt = ShopFormat(shop)
-        self._pos_view = PosView(store, fmt, shop)
-        self._refund_view = RefundView(store, fmt, shop)
-        self._stock_view = StockView(store, fmt, shop=shop)
-        self._tickets_view = TicketsView(store, fmt, shop)
-        views: list[ShopView] = [
-            self._pos_view, self._refund_view, self._stock_view, self._tickets_view,
-        ]  # fmt: skip
-        if devices is not None:
-            from app.ui.print_jobs_panel import PrintJobsPanel
-            from app.ui.settings.settings_view import SettingsView
-
-            self._stock_view.set_print_queue(devices.queue)
-            self._print_jobs = PrintJobsPanel(devices.queue, devices.bridge)
-            self._settings_view = SettingsView(devices, store=store, fmt=fmt)
-            self._settings_view.saved.connect(self._settings_saved)
-            self._print_jobs.trouble_changed.connect(self._count_unprinted)
-            views += [self._print_jobs, self._settings_view]
-        assert [view.title for view in views] == list(self.view_titles)
-        for view in views:
-            widget = view if isinstance(view, QWidget) else None
-            assert widget is not None, "a view is a widget"
-            self.view_stack.addWidget(widget)
-            view.problem.connect(self.show_problem)
-        self._pos_view.refund_requested.connect(self.open_refund)
-        for till_view in (self._pos_view, self._refund_view):
-            till_view.notice.connect(lambda text: self.statusBar().showMessage(text, 10_000))
-        self._views = views
-        row = self.side_bar.nav.currentRow()
-        if row >= 0:
-            self.view_stack.setCurrentIndex(row)
-        for view in views:
-            view.set_actor(self.actor)
-        when_built, self._when_built = self._when_built, []
-        for callback in when_built:
-            callback()
-
-    def when_views_built(self, callback: Callable[[], None]) -> None:
-        """Calls `callback` once the views are built (now, if they are)."""
-        if self._views:
-            callback()
-        else:
-            self._when_built.append(callback)
+    def when_view_built(self, title: str, callback: Callable[[], None]) -> None:
+        """Calls `callback` once the view `title` is built (now, if it is)."""
+        self._views.when_built(title, callback)
 
     @property
     def views(self) -> list[ShopView]:
-        self.build_views()
-        return self._views
+        """Every view, in side-bar order (building those not built yet)."""
+        return [self._views.get(title) for title in self.view_titles]
 
     @property
     def pos_view(self) -> PosView:
-        self.build_views()
-        return self._pos_view
+        return cast("PosView", self._views.get(POS))
 
     @property
     def refund_view(self) -> RefundView:
-        self.build_views()
-        return self._refund_view
+        return cast("RefundView", self._views.get(REFUND))
 
     @property
     def stock_view(self) -> StockView:
-        self.build_views()
-        return self._stock_view
+        return cast("StockView", self._views.get(STOCK))
 
     @property
     def tickets_view(self) -> TicketsView:
-        self.build_views()
-        return self._tickets_view
+        return cast("TicketsView", self._views.get(TICKETS))
 
     @property
     def print_jobs(self) -> PrintJobsPanel:
-        self.build_views()
-        return self._print_jobs
+        return cast("PrintJobsPanel", self._views.get(PRINT_JOBS))
 
     @property
     def settings_view(self) -> SettingsView:
-        self.build_views()
-        return self._settings_view
+        return cast("SettingsView", self._views.get(SETTINGS))
 
     def _build_actions(self) -> None:
         self.lock_action = QAction("&Lock", self)
@@ -374,12 +325,12 @@ class MainWindow(QMainWindow):
     # ------------------------------------------------------------ views
 
     def current_view(self) -> ShopView:
-        return self.views[max(self.side_bar.nav.currentRow(), 0)]
+        return self._views.get(self.view_titles[max(self.side_bar.nav.currentRow(), 0)])
 
     def _show_view(self, row: int) -> None:
         if row < 0:
             return
-        self.build_views()
+        self._views.get(self.view_titles[row])
         self.view_stack.setCurrentIndex(row)
         self._set_title()
         if self.actor is not None:
@@ -403,7 +354,7 @@ class MainWindow(QMainWindow):
 
     def open_refund(self, number: str) -> None:
         """POS asked to refund a receipt scanned there (F10): Refund opens on that sale."""
-        self.side_bar.nav.setCurrentRow(self.views.index(self.refund_view))
+        self.side_bar.nav.setCurrentRow(self.view_titles.index(REFUND))
         self.refund_view.handle_scan(number)
 
     def _print_job_changed(self, event: object) -> None:
@@ -420,7 +371,7 @@ class MainWindow(QMainWindow):
 
     def _count_unprinted(self, count: int) -> None:
         """Print jobs ⚠ 2 in the side bar: jobs that did not print."""
-        title = DEVICE_VIEW_TITLES[0]
+        title = PRINT_JOBS
         row = self.view_titles.index(title)
         item = self.side_bar.nav.item(row)
         item.setText(f"{title}  ⚠ {count}" if count else title)
@@ -430,6 +381,7 @@ class MainWindow(QMainWindow):
         # The settings file is not the store: its saves are announced here.
         if isinstance(settings, Settings):
             self.shop = settings.shop
+            self._views.set_shop(settings.shop)
             if self.actor is not None:
                 self.check_till_location()  # a fixed till location clears the banner
         self.changes.announce({Change.SETTINGS})
@@ -446,37 +398,36 @@ class MainWindow(QMainWindow):
         """Shows the window locked and asks for a PIN."""
         self.show()
         self.lock()
-        if not self._views:
-            self._build_timer.start(BUILD_VIEWS_AFTER_MS)
 
     def lock(self) -> None:
         """Hides everything behind the PIN dialog; the views forget the acting user."""
         self.actor = None
         self.watcher.stop()
-        for view in self._views:
+        for view in self._views.built():
             view.set_actor(None)
         self._show_locked()
         self._ask_pin()
 
     def log_in(self, actor: Actor) -> None:
-        self.build_views()
         self.actor = actor
         self.pages.setCurrentWidget(self.work_area)
         for action in self._logged_in_actions:
             action.setEnabled(True)
         self.user_label.setText(f"User: {actor_title(actor)}")
         self.side_bar.show_actor(actor)
-        tickets_row = self.views.index(self.tickets_view)
+        tickets_row = self.view_titles.index(TICKETS)
         may_tickets = actor.can(Permission.TICKETS)
         self.side_bar.nav.item(tickets_row).setHidden(not may_tickets)
         self._view_actions[tickets_row].setEnabled(may_tickets)
+        for view in self._views.built():  # a view built from now on gets it when built
+            view.set_actor(actor)
         if self.side_bar.nav.currentRow() < 0 or actor.id != self._last_actor_id:
             # Each kind of user starts where their work is; the same user coming back
             # from the lock finds the view they left.
-            self.side_bar.nav.setCurrentRow(self.views.index(self.landing_view(actor)))
+            self.side_bar.nav.setCurrentRow(self.view_titles.index(self.landing_title(actor)))
+        if self.devices is not None:
+            self._views.get(PRINT_JOBS)  # it counts the jobs that did not print
         self._last_actor_id = actor.id
-        for view in self.views:
-            view.set_actor(actor)
         self._set_title()
         self.current_view().focus_search()
         self.watcher.start()
@@ -497,13 +448,13 @@ class MainWindow(QMainWindow):
         self.till_banner.setText(f"Till location: {problem}" if problem else "")
         self.till_banner.setVisible(bool(problem) and self.actor is not None)
 
-    def landing_view(self, actor: Actor) -> ShopView:
+    def landing_title(self, actor: Actor) -> str:
         """Service lands on Tickets, back office on Stock, cashier and manager on POS."""
         if actor.role is Role.SERVICE:
-            return self.tickets_view
+            return TICKETS
         if actor.role is Role.BACK_OFFICE:
-            return self.stock_view
-        return self.pos_view
+            return STOCK
+        return POS
 
     def _show_locked(self) -> None:
         self.pages.setCurrentWidget(self.locked_page)
@@ -565,7 +516,11 @@ class MainWindow(QMainWindow):
             self.setWindowTitle(f"SerialPOS — {self.current_view().title} — {self.actor.name}")
 
     def closeEvent(self, event: QCloseEvent) -> None:
-        open_sale = self.actor is not None and self.pos_view.has_open_sale()
+        open_sale = (
+            self.actor is not None
+            and self._views.is_built(POS)
+            and self.pos_view.has_open_sale()
+        )
         if open_sale and not self._quit_asked:
             event.ignore()  # asked first; the answer closes the window or not
             self._ask_before_quitting()

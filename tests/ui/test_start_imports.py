@@ -1,6 +1,7 @@
-"""The window's start (`serialpos gui` on an existing store, up to the locked screen asking
-for a PIN) imports nothing its first screen does not use, and leaves no temporary folder.
-Each start is a fresh interpreter: this one has imported everything long ago."""
+"""The window's start (`serialpos gui` on an existing store, up to the locked screen's PIN
+field painted) imports nothing its first screen does not use (bench.start_bench's list),
+and leaves no temporary folder. Each start is a fresh interpreter: this one has imported
+everything long ago."""
 
 from __future__ import annotations
 
@@ -13,45 +14,7 @@ import pytest
 
 from app.cli import asks_for_the_window
 from app.db.uow import Store
-
-# Migrations, printing, PDF sheets, GS1 parsing, barcodes, images, money formatting, the
-# views behind the lock: each imported when first needed, none by the locked screen.
-NOT_AT_START = (
-    "alembic",
-    "mako",
-    "escpos",
-    "yaml",
-    "fpdf",
-    "fontTools",
-    "biip",
-    "barcode",
-    "PIL",
-    "babel",
-    "app.cli.selling",
-    "app.demo",
-    "app.paperwork",
-    "app.scan",
-    "app.ui.pos.pos_view",
-    "app.ui.stock.stock_view",
-)
-
-_START = """
-import sys
-from app.cli import main  # the entry point's module, as `serialpos` imports it
-import app.ui.main_window
-app.ui.main_window.BUILD_VIEWS_AFTER_MS = 600_000  # the views' build is not the start
-from app.ui.app import Till, make_application, open_shop
-qt = make_application()
-store, settings = open_shop(sys.argv[1], demo=False)
-till = Till(store, settings)
-window = till.start(qt)
-qt.processEvents()
-assert window.pin_dialog is not None and window.pin_dialog.isVisible()
-loaded = [n for n in sys.argv[2:] if any(m == n or m.startswith(n + ".") for m in sys.modules)]
-print(" ".join(loaded))
-till.stop()
-store.dispose()
-"""
+from bench.start_bench import NOT_AT_START, WINDOW_PROBE
 
 
 def test_the_locked_screen_starts_without_what_it_does_not_use(
@@ -67,14 +30,14 @@ def test_the_locked_screen_starts_without_what_it_does_not_use(
         SERIALPOS_DATA_DIR=str(tmp_path / "data"),
     )
     out = subprocess.run(
-        [sys.executable, "-c", _START, store_url, *NOT_AT_START],
+        [sys.executable, "-c", WINDOW_PROBE, store_url, *NOT_AT_START],
         capture_output=True,
         text=True,
         env=env,
         timeout=120,
     )
     assert out.returncode == 0, out.stderr
-    assert out.stdout.split() == []
+    assert out.stdout.split() == ["shown"]  # and none of NOT_AT_START imported
     assert list(temp.iterdir()) == []  # no tmpXXXXXXXX folder (python-escpos' default)
 
 
