@@ -5,8 +5,6 @@ from __future__ import annotations
 import re
 from decimal import ROUND_HALF_UP, Decimal
 
-from babel.numbers import format_currency
-
 from app.errors import TRIM, InvalidInput
 from app.text import shorten
 
@@ -56,6 +54,8 @@ def format_plain(minor: int) -> str:
 
 def format_money(minor: int, *, currency: str = "USD", locale: str = "en_US") -> str:
     """1250 -> '$12.50' in the shop's currency and locale."""
+    from babel.numbers import format_currency  # babel at the first amount shown, not at start
+
     return format_currency(to_decimal(minor), currency, locale=locale)
 
 

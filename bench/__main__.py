@@ -10,14 +10,17 @@ from __future__ import annotations
 
 import sys
 
-from bench import bench_printing, pos_bench, stock_bench, tickets_bench
+from bench import bench_printing, pos_bench, start_bench, stock_bench, tickets_bench
 
 
 def main(argv: list[str]) -> int:
     if "--tickets-only" in argv:
         return tickets_bench.main()
+    if "--start-only" in argv:  # start-up, memory, scanned row (bench/start_bench.py)
+        return start_bench.main()
     status = stock_bench.main(argv)
     status |= pos_bench.main()
+    status |= start_bench.main()
     print("Printing: 1,000 labels")
     status |= bench_printing.main([])
     status |= tickets_bench.main()

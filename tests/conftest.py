@@ -13,11 +13,14 @@ import pytest
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 # The PIN pepper (app.users.pins) of a test run lives in its own folder, never the user's, and
 # is the same for every test of a worker (and its child processes): the template store's
-# PINs are hashed with it.
+# PINs are hashed with it. The process that makes the folder (the run's first) removes it.
 if "SERIALPOS_PIN_KEY_FILE" not in os.environ:
+    import atexit
     import tempfile
 
-    os.environ["SERIALPOS_PIN_KEY_FILE"] = str(Path(tempfile.mkdtemp()) / "pin.key")
+    _pepper_folder = tempfile.mkdtemp(prefix="serialpos-test-pepper-")
+    atexit.register(shutil.rmtree, _pepper_folder, ignore_errors=True)
+    os.environ["SERIALPOS_PIN_KEY_FILE"] = str(Path(_pepper_folder) / "pin.key")
 
 from app.db.uow import Store, open_store, sqlite_url
 from app.users import pins

@@ -7,37 +7,62 @@ registers its own subcommands (`register(sub)`); this one parses and runs them.
 
 from __future__ import annotations
 
+import argparse
 import sys
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
+from importlib import import_module
 from pathlib import Path
 
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError, DBAPIError
 
-from app import __version__, config
-from app.cli import (
-    auth,
-    backoffice,
-    gui,
-    items,
-    labels,
-    maintenance,
-    receiving,
-    selling,
-    tickets,
-    units,
-    users,
-)
-from app.cli.common import EXIT_BAD_INPUT, ArgumentParser, Handler
+from app import config
+from app.cli import gui
+from app.cli.common import EXIT_BAD_INPUT, ArgumentParser, Handler, Subcommands
 from app.db.engine import store_trouble
 from app.db.uow import open_store
 from app.errors import InvalidInput, NotFound, UserError
 from app.text import shorten
 
+# Every command after `gui`, as (module in app.cli, its register function), in the order
+# `serialpos --help` lists them. Imported only for a command line that is not the window's:
+# between them they import every service and the paperwork, which the window's locked
+# screen does not use.
+COMMANDS = (
+    ("users", "register"),
+    ("auth", "register"),
+    ("items", "register"),
+    ("receiving", "register"),
+    ("units", "register"),
+    ("selling", "register"),
+    ("labels", "register"),
+    ("units", "register_export"),
+    ("tickets", "register"),
+    ("backoffice", "register"),
+    ("maintenance", "register"),
+)
+_VALUED_OPTIONS = ("--db", "--as")  # build_parser's options that take a value
 
-def build_parser() -> ArgumentParser:
+
+class _Version(argparse.Action):
+    """--version, looked up only when asked: importlib.metadata is not for every start."""
+
+    def __init__(self, option_strings: Sequence[str], dest: str, **kwargs: object) -> None:
+        super().__init__(
+            option_strings, argparse.SUPPRESS, nargs=0, help="show the version and exit"
+        )
+
+    def __call__(self, parser: argparse.ArgumentParser, *args: object, **kwargs: object) -> None:
+        import app
+
+        print(f"{parser.prog} {app.__version__}")
+        parser.exit()
+
+
+def build_parser(*, window_only: bool = False) -> ArgumentParser:
+    """The command line's parser; `window_only`: with `gui` as its only command."""
     parser = ArgumentParser(prog="serialpos", description="SerialPOS back office")
-    parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
+    parser.add_argument("--version", action=_Version)
     parser.add_argument("--db", help="SQLAlchemy URL (default: SERIALPOS_DB or the local store)")
     parser.add_argument(
         "--as",
@@ -45,23 +70,28 @@ def build_parser() -> ArgumentParser:
         help="acting user (default: SERIALPOS_USER); their PIN is asked, or SERIALPOS_PIN",
     )
     sub = parser.add_subparsers(dest="command", parser_class=ArgumentParser)
-    # In the order `serialpos --help` lists them.
-    for register in (
-        gui.register,
-        users.register,
-        auth.register,
-        items.register,
-        receiving.register,
-        units.register,
-        selling.register,
-        labels.register,
-        units.register_export,
-        tickets.register,
-        backoffice.register,
-        maintenance.register,
-    ):
-        register(sub)
+    gui.register(sub)
+    if not window_only:
+        for module, name in COMMANDS:
+            register: Callable[[Subcommands[ArgumentParser]], None] = getattr(
+                import_module(f"app.cli.{module}"), name
+            )
+            register(sub)
     return parser
+
+
+def asks_for_the_window(argv: Sequence[str]) -> bool:
+    """`serialpos [--db URL] [--as NAME] [gui ...]`: the window. Anything else (--help,
+    another command, an option spelled otherwise) is for the whole parser."""
+    words = list(argv)
+    while words:
+        if words[0] in _VALUED_OPTIONS:
+            del words[:2]
+        elif words[0].startswith(tuple(f"{option}=" for option in _VALUED_OPTIONS)):
+            del words[0]
+        else:
+            break
+    return not words or words[0] == "gui"
 
 
 def _check_store_exists(url: str, command: str) -> None:
@@ -79,7 +109,8 @@ def _check_store_exists(url: str, command: str) -> None:
 
 def main(argv: Sequence[str] | None = None) -> int:
     try:
-        args = build_parser().parse_args(argv)
+        words = sys.argv[1:] if argv is None else argv
+        args = build_parser(window_only=asks_for_the_window(words)).parse_args(words)
         url = args.db or config.default_db_url()
         if args.command in (None, "gui"):
             if args.command is None:

@@ -15,6 +15,7 @@ from sqlalchemy.exc import IntegrityError, OperationalError
 from sqlalchemy.orm import Session
 
 from app.db.engine import WRITE_OPTION, make_engine, store_trouble
+from app.db.head import HEAD, stored_revision
 from app.errors import Conflict, StoreBusy, StoreUnavailable
 from app.events import Event, Listener
 
@@ -162,13 +163,13 @@ def open_store(url: str, *, migrate: bool = True) -> Store:
     """Opens (and by default migrates) the store at `url`."""
     store = Store(make_engine(url))
     try:
-        if migrate:
-            from app.db.migrate import upgrade_to_head
+        if not migrate:
+            with store.engine.connect():  # an unreachable store fails here, not later
+                pass
+        elif stored_revision(store.engine) != HEAD:
+            from app.db.migrate import upgrade_to_head  # Alembic only when there is work
 
             upgrade_to_head(store.engine)
-        else:
-            with store.engine.connect():
-                pass
     except OperationalError as exc:
         store.dispose()
         where = store.engine.url.render_as_string(hide_password=True)

@@ -13,27 +13,21 @@ from __future__ import annotations
 import logging
 import threading
 from collections.abc import Callable, Sequence
-from typing import Protocol
+from typing import TYPE_CHECKING, Protocol
 
 from app.config import Settings
 from app.devices.settings import DeviceSettingsError, PrinterSettings
 from app.effects.printers import Purpose, choose_printer
 from app.events import Event
-from app.paperwork.receipts import day_report_rows, refund_receipt, sale_receipt
-from app.paperwork.tickets import claim_slip_rows, intake_tag, notification
 from app.pos.events import RefundCompleted, SaleCompleted
 from app.pos.records import DayReport, RefundRecord, SaleRecord, TenderRecord
-from app.printing.documents import Label, Receipt
-from app.printing.escpos import (
-    drawer_kick,
-    paper,
-    render_labels,
-    render_receipt,
-    render_rows,
-    render_tag,
-)
 from app.tickets.events import TicketOpened, TicketStatusChanged
 from app.tickets.records import TicketRecord
+
+# The paperwork and python-escpos are imported by the first document printed, not with
+# the window (and its locked screen) that makes an Effects at start.
+if TYPE_CHECKING:
+    from app.printing.documents import Label, Receipt
 
 log = logging.getLogger(__name__)
 CASH = "cash"
@@ -107,11 +101,15 @@ class Effects:
 
     def print_sale(self, sale: SaleRecord, *, reprint: bool = False) -> str | None:
         """The sale's receipt; the drawer opens for cash, but never for a reprint."""
+        from app.paperwork.receipts import sale_receipt
+
         receipt = sale_receipt(self.settings.shop, sale, reprint=reprint)
         title = f"Receipt {sale.number}" + (" (reprint)" if reprint else "")
         return self._receipt(receipt, title, open_drawer=not reprint and _pays_cash(sale.tenders))
 
     def print_refund(self, refund: RefundRecord) -> str | None:
+        from app.paperwork.receipts import refund_receipt
+
         slip = refund_receipt(self.settings.shop, refund)
         return self._receipt(
             slip, f"Refund slip {refund.number}", open_drawer=_pays_cash(refund.tenders)
@@ -121,6 +119,9 @@ class Effects:
         printer = self._printer(Purpose.RECEIPT)
         if printer is None:
             return None
+        from app.paperwork.receipts import day_report_rows
+        from app.printing.escpos import paper, render_rows
+
         sheet = paper(printer.paper_width_mm, printer.profile)
         rows = day_report_rows(self.settings.shop, report, sheet.columns)
         data = render_rows(rows, width_mm=printer.paper_width_mm, profile=printer.profile)
@@ -135,6 +136,8 @@ class Effects:
         if target is None:
             self._say_once(NO_LABEL_PRINTER)
             return None
+        from app.printing.escpos import render_labels
+
         data = render_labels(labels, width_mm=target.paper_width_mm, profile=target.profile)
         return self._submit(target, title or f"{len(labels)} labels", data, kind="labels")
 
@@ -155,6 +158,9 @@ class Effects:
         )
         if printer is None:
             return None
+        from app.paperwork.tickets import claim_slip_rows, intake_tag
+        from app.printing.escpos import paper, render_rows, render_tag
+
         job: str | None = None
         width, profile = printer.paper_width_mm, printer.profile
         if tag:
@@ -173,6 +179,8 @@ class Effects:
             return None
         if status not in self.settings.shop.ticket_notify_statuses:
             return None
+        from app.paperwork.tickets import notification
+
         subject, body = notification(self.settings.shop, self.settings.mail, ticket, status)
         mail_id = self.mail.submit(ticket.customer_email, subject, body)
         with self._lock:
@@ -185,6 +193,8 @@ class Effects:
         printer = self._printer(Purpose.RECEIPT)
         if printer is None:
             return None
+        from app.printing.escpos import drawer_kick, render_receipt
+
         data = render_receipt(receipt, width_mm=printer.paper_width_mm, profile=printer.profile)
         if open_drawer:
             data = drawer_kick() + data

@@ -9,21 +9,23 @@ from __future__ import annotations
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Final
-
-from PIL import Image
+from typing import TYPE_CHECKING, Final
 
 from app.config import ShopSettings
 from app.db.uow import Store
 from app.errors import InvalidInput
 from app.files import write_atomically
 from app.money import format_money
-from app.printing import escpos, raster, sheets, zpl
 from app.printing.documents import LABEL_SIZES, Label, LabelSize, Symbology, label_rows
 from app.stock import queries
 from app.stock.queries import UnitFilter
 from app.stock.records import ItemRecord, UnitRecord
 from app.users.roles import Actor
+
+# The renderers (PIL, python-escpos, fpdf) are imported by the first label drawn, not with
+# the Stock view that offers labels.
+if TYPE_CHECKING:
+    from PIL import Image
 
 FORMATS = (".png", ".pdf", ".zpl", ".bin")
 MAX_PNG_LABELS = 200  # a strip of labels in one image; more is a job for the PDF sheet
@@ -70,6 +72,10 @@ def label_strip(labels: Sequence[Label], size: LabelSize) -> Image.Image:
     """Labels one under another in one image (a preview, or a short run to a PNG)."""
     if len(labels) > MAX_PNG_LABELS:
         raise InvalidInput(f"{len(labels)} labels is too many for one PNG; write a .pdf sheet")
+    from PIL import Image
+
+    from app.printing import raster
+
     images = [raster.label_image(label, size) for label in labels]
     gap = 8
     strip = Image.new(
@@ -93,6 +99,8 @@ def render_labels(
     """The bytes of a label file: PNG preview strip, PDF sheet, ZPL, or ESC/POS (.bin) for
     a ``width_mm`` roll in a ``profile`` printer (`labels --out FILE.bin --width --profile`).
     """
+    from app.printing import escpos, raster, sheets, zpl
+
     match suffix.lower():
         case ".png":
             return raster.to_png(label_strip(labels, size))
@@ -178,6 +186,8 @@ def size_name_of(width_mm: float, height_mm: float) -> str | None:
 
 def roll_label_image(label: Label, width_mm: int, profile: str) -> Image.Image:
     """A label as a receipt printer prints it: the same rows as its ESC/POS bytes."""
+    from app.printing import escpos, raster
+
     sheet = escpos.paper(width_mm, profile)
     rows = label_rows(label, sheet.columns)
     return raster.rows_image(rows, width_mm=width_mm, dpi=sheet.dpi, columns=sheet.columns)

@@ -21,9 +21,6 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import Literal
 
-from barcode.charsets import code128 as code128_charset
-from biip.checksums import gs1_standard_check_digit
-
 from app.errors import InvalidInput
 
 MM_PER_INCH = 25.4
@@ -98,6 +95,10 @@ def normalize_gtin(gtin: str) -> str:
     if not gtin.isascii() or not gtin.isdigit() or len(gtin) not in GTIN_LENGTHS:
         raise BarcodeDataError(f"GTIN {gtin[:30]!r} must be 8, 12, 13 or 14 digits")
     padded = gtin.rjust(14, "0")
+    # biip and python-barcode (with PIL) are imported at the first barcode, not with every
+    # module that mentions documents (the window's views: some 10 MB and 0.1 s).
+    from biip.checksums import gs1_standard_check_digit
+
     expected = gs1_standard_check_digit(padded[:-1])  # biip: GS1's mod-10 rule
     if int(padded[-1]) != expected:
         raise BarcodeDataError(
@@ -237,6 +238,8 @@ def code128_modules(data: str, *, gs1: bool = False) -> str:
     For GS1-128 ``data`` is the element string without parentheses; FNC1 is added after
     the start symbol. Cached: previews redraw the same codes often.
     """
+    from barcode.charsets import code128 as code128_charset
+
     bars = "".join(str(code128_charset.CODES[value]) for value in code128_symbols(data, gs1=gs1))
     return bars + str(code128_charset.STOP) + "11"  # "11": the stop pattern's final bar
 

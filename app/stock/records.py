@@ -36,7 +36,7 @@ class LocationRecord:
     active: bool
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)  # slots: the Stock list holds tens of thousands
 class UnitRecord:
     id: UnitId
     item_id: ItemId

@@ -12,7 +12,6 @@ from sqlalchemy.exc import SQLAlchemyError
 
 from app.config import Settings, load_settings
 from app.db.uow import Store, open_store
-from app.demo import ensure_demo_store
 from app.devices.settings import ScannerSettings
 from app.effects.handlers import Effects
 from app.effects.mail import open_mail_queue
@@ -55,6 +54,8 @@ def open_shop(store_url: str, *, demo: bool) -> tuple[Store, Settings]:
         shown = store_url.split("@")[-1]  # never show a password from the URL
         raise StoreUnavailable.at(shown, exc) from exc
     if demo:
+        from app.demo import ensure_demo_store  # the stock services: not for the lock screen
+
         ensure_demo_store(store)
     return store, settings
 
@@ -92,9 +93,28 @@ def run_gui(store_url: str, *, demo: bool = True) -> int:
     except UserError as exc:
         show_problem(None, exc.message, title=f"{APP_NAME} — cannot start")
         return EXIT_CANNOT_START
-    devices = ShopDevices(settings)  # the print queue and a serial scanner, if set up
-    mail = MailLink(settings)
+    till = Till(store, settings)
     try:
+        till.start(app)
+        return app.exec()
+    finally:
+        till.stop()
+        store.dispose()
+
+
+class Till:
+    """The running window with its devices (print queue, serial scanner), mail queue and
+    after-commit effects, as `run_gui` starts them (the start-up benchmark too)."""
+
+    def __init__(self, store: Store, settings: Settings) -> None:
+        self.store = store
+        self.settings = settings
+        self.devices = ShopDevices(settings)  # the print queue and a serial scanner, if set up
+        self.mail = MailLink(settings)
+
+    def start(self, app: QApplication) -> MainWindow:
+        """Shows the window, locked and asking for a PIN; each view is built when needed."""
+        store, settings, devices, mail = self.store, self.settings, self.devices, self.mail
         window = MainWindow(store, settings.shop, devices=devices)
         install_wedge(app, window, settings)
         # After-commit effects, as on the command line: a committed sale prints its receipt
@@ -104,24 +124,34 @@ def run_gui(store_url: str, *, demo: bool = True) -> int:
         mail.effects = effects
         devices.settings_applied.connect(effects.apply)
         devices.settings_applied.connect(mail.apply)
-        window.pos_view.day_report_print_requested.connect(effects.print_day_report)
-        window.tickets_view.print_requested.connect(
-            lambda ticket, kind: effects.print_ticket_papers(
-                ticket, tag=kind == "tag", slip=kind == "slip"
-            )
-        )
-        window.pos_view.set_receipt_printing(lambda sale: effects.print_sale(sale, reprint=True))
+        window.when_view_built("POS", lambda: print_from_pos(window, effects))
+        window.when_view_built("Tickets", lambda: print_from_tickets(window, effects))
         place_window(window)
         devices.start()
         window.start()
         window.backups.start()  # the scheduled backup ([backup] in the settings file)
         for problem in devices.startup_problems:  # bad [[printers]] or [scanner] tables
             window.show_problem(problem)
-        return app.exec()
-    finally:
-        devices.stop()  # unsent jobs stay in the spool for the next start
-        mail.stop()  # unsent mail too
-        store.dispose()
+        return window
+
+    def stop(self) -> None:
+        self.devices.stop()  # unsent jobs stay in the spool for the next start
+        self.mail.stop()  # unsent mail too
+
+
+def print_from_pos(window: MainWindow, effects: Effects) -> None:
+    """The POS view's day report and receipt reprints to `effects`."""
+    window.pos_view.day_report_print_requested.connect(effects.print_day_report)
+    window.pos_view.set_receipt_printing(lambda sale: effects.print_sale(sale, reprint=True))
+
+
+def print_from_tickets(window: MainWindow, effects: Effects) -> None:
+    """The Tickets view's intake tags and claim slips to `effects`."""
+    window.tickets_view.print_requested.connect(
+        lambda ticket, kind: effects.print_ticket_papers(
+            ticket, tag=kind == "tag", slip=kind == "slip"
+        )
+    )
 
 
 class MailLink:

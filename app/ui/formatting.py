@@ -4,8 +4,6 @@ from __future__ import annotations
 
 from datetime import UTC, date, datetime
 
-from babel.dates import format_date, format_time
-
 from app.config import ShopSettings
 from app.money import format_money
 from app.users.roles import ROLE_TITLES, Actor
@@ -82,6 +80,8 @@ class ShopFormat:
         if text is None:
             if len(self._days) >= _CACHED:
                 self._days.clear()
+            from babel.dates import format_date  # at the first date shown, not at start
+
             text = format_date(value, "medium", locale=self.locale)
             self._days[value] = text
         return text
@@ -90,6 +90,8 @@ class ShopFormat:
         """A stored (naive UTC) timestamp in the counter PC's local time."""
         if utc_value is None:
             return ""
+        from babel.dates import format_time
+
         local = _local(utc_value)
         return f"{self.day(local.date())} {format_time(local.time(), 'short', locale=self.locale)}"
 

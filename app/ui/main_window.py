@@ -3,10 +3,11 @@ which store is open and who is acting. It starts locked; a PIN opens it; Ctrl+L 
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from html import escape
-from typing import Protocol
+from typing import TYPE_CHECKING, cast
 
-from PySide6.QtCore import Qt, QThreadPool, QTimer, SignalInstance
+from PySide6.QtCore import Qt, QThreadPool, QTimer
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
 from PySide6.QtWidgets import (
     QApplication,
@@ -31,31 +32,32 @@ from app.events import Change
 from app.stock.till_location import check_till_location
 from app.ui.changes import hub_of
 from app.ui.dialogs.pin_dialog import PinDialog
-from app.ui.formatting import ShopFormat, actor_title
+from app.ui.formatting import actor_title
 from app.ui.ops import Ops
-from app.ui.pos.pos_view import PosView
-from app.ui.print_jobs_panel import NOT_PRINTED, PrintJobsPanel, state_text
-from app.ui.refund.refund_view import RefundView
 from app.ui.scheduled_backup import ScheduledBackups
-from app.ui.settings.settings_view import SettingsView
-from app.ui.shop_devices import ShopDevices
-from app.ui.stock.stock_view import StockView
-from app.ui.tickets.tickets_view import TicketsView
 from app.ui.watcher import WATCH_INTERVAL_MS, StoreWatcher
+from app.ui.window_views import (
+    POS,
+    PRINT_JOBS,
+    REFUND,
+    SETTINGS,
+    STOCK,
+    TICKETS,
+    ShopView,
+    WindowViews,
+)
 from app.users.roles import ROLE_TITLES, Actor, Permission, Role
 
+if TYPE_CHECKING:  # each built when first needed (app.ui.window_views)
+    from app.ui.pos.pos_view import PosView
+    from app.ui.print_jobs_panel import PrintJobsPanel
+    from app.ui.refund.refund_view import RefundView
+    from app.ui.settings.settings_view import SettingsView
+    from app.ui.shop_devices import ShopDevices
+    from app.ui.stock.stock_view import StockView
+    from app.ui.tickets.tickets_view import TicketsView
+
 PROBLEM_SHOWN_MS = 12_000  # long enough to read twice, short enough not to go stale
-
-
-class ShopView(Protocol):
-    """What the window asks of each view in the side bar."""
-
-    title: str
-    problem: SignalInstance
-
-    def set_actor(self, actor: Actor | None) -> None: ...
-    def refresh(self) -> None: ...
-    def focus_search(self) -> None: ...
 
 
 def store_title(store: Store) -> str:
@@ -154,31 +156,19 @@ class MainWindow(QMainWindow):
         self.pin_dialog: PinDialog | None = None
         self.quit_box: QMessageBox | None = None
         self._quit_asked = False
-        fmt = ShopFormat(shop)
         # Every view hears what changed through the store's hub; the watcher adds other
         # tills' writes while someone is logged in.
         self.changes = hub_of(store)
         self.watcher = StoreWatcher(store, self, interval_ms=watch_interval_ms)
-
-        self.pos_view = PosView(store, fmt, shop)
-        self.refund_view = RefundView(store, fmt, shop)
         self.shop = shop
         self._ops = Ops(store, self, show_problem=self.show_problem)
-        self.stock_view = StockView(store, fmt, shop=shop)
-        self.tickets_view = TicketsView(store, fmt, shop)
-        self.views: list[ShopView] = [
-            self.pos_view, self.refund_view, self.stock_view, self.tickets_view,
-        ]  # fmt: skip
         self.devices = devices
-        if devices is not None:
-            self.stock_view.set_print_queue(devices.queue)
-            self.print_jobs = PrintJobsPanel(devices.queue, devices.bridge)
-            self.settings_view = SettingsView(devices, store=store, fmt=fmt)
-            self.settings_view.saved.connect(self._settings_saved)
-            self.views += [self.print_jobs, self.settings_view]
 
         self.side_bar = SideBar(shop.name)
         self.view_stack = QStackedWidget()
+        # The locked screen needs no view: each is built when first shown or asked for.
+        self._views = WindowViews(store, shop, devices, self.view_stack, self._attach)
+        self.view_titles = self._views.titles
         work = QWidget()
         work.setObjectName("WorkArea")
         work_layout = QHBoxLayout(work)
@@ -209,26 +199,75 @@ class MainWindow(QMainWindow):
 
         self._build_actions()
         self._view_actions: list[QAction] = []
-        for number, view in enumerate(self.views, start=1):
-            self._add_view(view, number)
+        for number, title in enumerate(self.view_titles, start=1):
+            self._add_view_entry(title, number)
         self.side_bar.nav.currentRowChanged.connect(self._show_view)
         self.side_bar.lock_button.clicked.connect(self.lock)
         self._build_status_bar()
-        self.pos_view.refund_requested.connect(self.open_refund)
         if devices is not None:
             devices.bridge.printJobChanged.connect(self._print_job_changed)
-            self.print_jobs.trouble_changed.connect(self._count_unprinted)
             devices.problem.connect(self.show_problem)
             devices.bridge.scanRejected.connect(self.show_problem)
             devices.bridge.codeScanned.connect(self.route_scan)
-        for till_view in (self.pos_view, self.refund_view):
-            till_view.notice.connect(lambda text: self.statusBar().showMessage(text, 10_000))
         # Started by the app (app.ui.app.run), not by every window a test makes.
         self.backups = ScheduledBackups(store, parent=self)
         self.backups.reported.connect(self._backup_reported)
         self._show_locked()
 
     # ------------------------------------------------------------ building
+
+    def _attach(self, view: ShopView) -> None:
+        """A view just built: connected to the window, told who is acting."""
+        view.problem.connect(self.show_problem)
+        if view.title == POS:
+            pos = cast("PosView", view)
+            pos.refund_requested.connect(self.open_refund)
+        if view.title in (POS, REFUND):
+            notice = cast("PosView | RefundView", view).notice
+            notice.connect(lambda text: self.statusBar().showMessage(text, 10_000))
+        if view.title == PRINT_JOBS:
+            cast("PrintJobsPanel", view).trouble_changed.connect(self._count_unprinted)
+        if view.title == SETTINGS:
+            cast("SettingsView", view).saved.connect(self._settings_saved)
+        view.set_actor(self.actor)
+
+    def build_views(self) -> None:
+        """Builds every view now (each is otherwise built when first needed)."""
+        for title in self.view_titles:
+            self._views.get(title)
+
+    def when_view_built(self, title: str, callback: Callable[[], None]) -> None:
+        """Calls `callback` once the view `title` is built (now, if it is)."""
+        self._views.when_built(title, callback)
+
+    @property
+    def views(self) -> list[ShopView]:
+        """Every view, in side-bar order (building those not built yet)."""
+        return [self._views.get(title) for title in self.view_titles]
+
+    @property
+    def pos_view(self) -> PosView:
+        return cast("PosView", self._views.get(POS))
+
+    @property
+    def refund_view(self) -> RefundView:
+        return cast("RefundView", self._views.get(REFUND))
+
+    @property
+    def stock_view(self) -> StockView:
+        return cast("StockView", self._views.get(STOCK))
+
+    @property
+    def tickets_view(self) -> TicketsView:
+        return cast("TicketsView", self._views.get(TICKETS))
+
+    @property
+    def print_jobs(self) -> PrintJobsPanel:
+        return cast("PrintJobsPanel", self._views.get(PRINT_JOBS))
+
+    @property
+    def settings_view(self) -> SettingsView:
+        return cast("SettingsView", self._views.get(SETTINGS))
 
     def _build_actions(self) -> None:
         self.lock_action = QAction("&Lock", self)
@@ -260,20 +299,16 @@ class MainWindow(QMainWindow):
             self.refresh_action,
         ]
 
-    def _add_view(self, view: ShopView, number: int) -> None:
-        widget = view if isinstance(view, QWidget) else None
-        assert widget is not None, "a view is a widget"
-        self.view_stack.addWidget(widget)
+    def _add_view_entry(self, title: str, number: int) -> None:
         shortcut = f"Ctrl+{number}"
-        self.side_bar.add_view(view.title, shortcut)
-        action = QAction(view.title, self)
+        self.side_bar.add_view(title, shortcut)
+        action = QAction(title, self)
         action.setShortcut(QKeySequence(shortcut))
         row = number - 1
         action.triggered.connect(lambda: self.side_bar.nav.setCurrentRow(row))
         self.view_menu.addAction(action)
         self._logged_in_actions.append(action)
         self._view_actions.append(action)
-        view.problem.connect(self.show_problem)
 
     def _build_status_bar(self) -> None:
         bar = self.statusBar()
@@ -294,11 +329,12 @@ class MainWindow(QMainWindow):
     # ------------------------------------------------------------ views
 
     def current_view(self) -> ShopView:
-        return self.views[max(self.side_bar.nav.currentRow(), 0)]
+        return self._views.get(self.view_titles[max(self.side_bar.nav.currentRow(), 0)])
 
     def _show_view(self, row: int) -> None:
         if row < 0:
             return
+        self._views.get(self.view_titles[row])
         self.view_stack.setCurrentIndex(row)
         self._set_title()
         if self.actor is not None:
@@ -322,13 +358,15 @@ class MainWindow(QMainWindow):
 
     def open_refund(self, number: str) -> None:
         """POS asked to refund a receipt scanned there (F10): Refund opens on that sale."""
-        self.side_bar.nav.setCurrentRow(self.views.index(self.refund_view))
+        self.side_bar.nav.setCurrentRow(self.view_titles.index(REFUND))
         self.refund_view.handle_scan(number)
 
     def _print_job_changed(self, event: object) -> None:
         """A receipt that did not print is said on the sale at once, not found later."""
         if not isinstance(event, JobEvent) or event.job.kind != "receipt":
             return
+        from app.ui.print_jobs_panel import NOT_PRINTED, state_text
+
         job = event.job
         if job.state in NOT_PRINTED and event.previous not in NOT_PRINTED:
             number = job.title.removeprefix("Receipt ").split(" ")[0]
@@ -337,15 +375,17 @@ class MainWindow(QMainWindow):
 
     def _count_unprinted(self, count: int) -> None:
         """Print jobs ⚠ 2 in the side bar: jobs that did not print."""
-        row = self.views.index(self.print_jobs)
+        title = PRINT_JOBS
+        row = self.view_titles.index(title)
         item = self.side_bar.nav.item(row)
-        item.setText(f"{self.print_jobs.title}  ⚠ {count}" if count else self.print_jobs.title)
+        item.setText(f"{title}  ⚠ {count}" if count else title)
         item.setToolTip(f"{count} job(s) did not print — Ctrl+{row + 1}" if count else "")
 
     def _settings_saved(self, settings: object) -> None:
         # The settings file is not the store: its saves are announced here.
         if isinstance(settings, Settings):
             self.shop = settings.shop
+            self._views.set_shop(settings.shop)
             if self.actor is not None:
                 self.check_till_location()  # a fixed till location clears the banner
         self.changes.announce({Change.SETTINGS})
@@ -378,7 +418,7 @@ class MainWindow(QMainWindow):
         """Hides everything behind the PIN dialog; the views forget the acting user."""
         self.actor = None
         self.watcher.stop()
-        for view in self.views:
+        for view in self._views.built():
             view.set_actor(None)
         self._show_locked()
         self._ask_pin()
@@ -390,17 +430,19 @@ class MainWindow(QMainWindow):
             action.setEnabled(True)
         self.user_label.setText(f"User: {actor_title(actor)}")
         self.side_bar.show_actor(actor)
-        tickets_row = self.views.index(self.tickets_view)
+        tickets_row = self.view_titles.index(TICKETS)
         may_tickets = actor.can(Permission.TICKETS)
         self.side_bar.nav.item(tickets_row).setHidden(not may_tickets)
         self._view_actions[tickets_row].setEnabled(may_tickets)
+        for view in self._views.built():  # a view built from now on gets it when built
+            view.set_actor(actor)
         if self.side_bar.nav.currentRow() < 0 or actor.id != self._last_actor_id:
             # Each kind of user starts where their work is; the same user coming back
             # from the lock finds the view they left.
-            self.side_bar.nav.setCurrentRow(self.views.index(self.landing_view(actor)))
+            self.side_bar.nav.setCurrentRow(self.view_titles.index(self.landing_title(actor)))
+        if self.devices is not None:
+            self._views.get(PRINT_JOBS)  # it counts the jobs that did not print
         self._last_actor_id = actor.id
-        for view in self.views:
-            view.set_actor(actor)
         self._set_title()
         self.current_view().focus_search()
         self.watcher.start()
@@ -422,13 +464,13 @@ class MainWindow(QMainWindow):
         self.till_banner.setText(f"Till location: {problem}" if problem else "")
         self.till_banner.setVisible(bool(problem) and self.actor is not None)
 
-    def landing_view(self, actor: Actor) -> ShopView:
+    def landing_title(self, actor: Actor) -> str:
         """Service lands on Tickets, back office on Stock, cashier and manager on POS."""
         if actor.role is Role.SERVICE:
-            return self.tickets_view
+            return TICKETS
         if actor.role is Role.BACK_OFFICE:
-            return self.stock_view
-        return self.pos_view
+            return STOCK
+        return POS
 
     def _show_locked(self) -> None:
         self.pages.setCurrentWidget(self.locked_page)
@@ -490,7 +532,12 @@ class MainWindow(QMainWindow):
             self.setWindowTitle(f"SerialPOS — {self.current_view().title} — {self.actor.name}")
 
     def closeEvent(self, event: QCloseEvent) -> None:
-        if self.actor is not None and self.pos_view.has_open_sale() and not self._quit_asked:
+        open_sale = (
+            self.actor is not None
+            and self._views.is_built(POS)
+            and self.pos_view.has_open_sale()
+        )
+        if open_sale and not self._quit_asked:
             event.ignore()  # asked first; the answer closes the window or not
             self._ask_before_quitting()
             return

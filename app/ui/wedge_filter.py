@@ -18,6 +18,13 @@ PIN at 30 ms a key, as fast as some scanners, and a PIN must neither vanish nor 
 a scanned code. Its keys go straight into the field; a burst at scanner speed
 (`SECRET_SCAN_GAP_MS`) ended by Enter is a real scan: the field is emptied and the scan
 refused, without its code.
+
+Keys are timed by the key event's own timestamp (when the key went down; X11, Wayland,
+Windows and macOS all stamp them), not by when Qt gets round to them: on a busy till the
+event loop may hand over a person's keys typed during a stall all at once (a "scan"), or a
+scanner's burst with a stall in the middle (two lots of "typing"). See `KeyTimes`. For the
+same reason a deadline timer that fires late decides nothing until keys pressed meanwhile
+have had their turn.
 """
 
 from __future__ import annotations
@@ -48,6 +55,13 @@ Clock = Callable[[], float]  # milliseconds from any monotonic clock
 # manage 30 ms a key, wedge scanners 1 to 10 ms.
 SECRET_SCAN_GAP_MS = 15.0
 SCAN_INTO_SECRET = "A scan into the PIN field was refused: type the PIN"
+# A key handled this much later than its timestamp says, beyond the smallest such delay
+# seen, means the stamps' clock changed (a server restart, X11's 49-day wrap): start over.
+RESYNC_MS = 10_000.0
+# The deadline timer firing this late means the event loop was busy: keys may be waiting.
+LATE_TIMER_MS = 15.0
+RECHECK_MS = 5  # then look again after one more turn of the loop,
+MAX_RECHECKS = 3  # but not forever on a till that stays that busy
 
 _BARE_MODIFIERS = frozenset(
     {
@@ -72,6 +86,31 @@ _META = Qt.KeyboardModifier.MetaModifier
 
 def monotonic_ms() -> float:
     return time.monotonic() * 1000.0
+
+
+class KeyTimes:
+    """When keys were pressed, in ms, on one axis: a key event's own timestamp where it has
+    one, else the clock when Qt hands the key over. `now()` is the clock on the same axis,
+    shifted by the smallest delay seen between a key's timestamp and its handling (its
+    stamp can only be earlier), so a deadline set from a key's stamp falls due on time."""
+
+    def __init__(self, clock: Clock) -> None:
+        self._clock = clock
+        self._offset: float | None = None  # clock minus stamp, the smallest seen
+
+    def now(self) -> float:
+        return self._clock() - (self._offset or 0.0)
+
+    def of(self, event: QKeyEvent) -> float:
+        """When the key of `event` was pressed."""
+        clock = self._clock()
+        stamp = event.timestamp()
+        if not stamp:  # synthesized events (tests, input methods) carry no stamp
+            return clock - (self._offset or 0.0)
+        lag = clock - stamp
+        if self._offset is None or lag < self._offset or lag - self._offset > RESYNC_MS:
+            self._offset = lag
+        return float(stamp)
 
 
 def key_text(event: QKeyEvent) -> str:
@@ -121,13 +160,17 @@ class WedgeFilter(QObject):
         super().__init__(parent)
         self._decoder = WedgeDecoder(settings)
         self._clock = clock
+        self._times = KeyTimes(clock)
+        self._due = 0.0  # when the timer should fire, on the clock
+        self._rechecks = 0
         self._replaying = False
         self._last_receiver: QWidget | None = None
         # Keys typed into a secret field: when each came, to tell a scan from a fast PIN.
         self._secret_times: list[float] = []
         self._timer = QTimer(self)
         self._timer.setSingleShot(True)
-        self._timer.timeout.connect(self.on_deadline)
+        self._timer.setTimerType(Qt.TimerType.PreciseTimer)  # a 50 ms deadline, not ±5 %
+        self._timer.timeout.connect(self.on_timer)
 
     @property
     def holding(self) -> bool:
@@ -161,9 +204,8 @@ class WedgeFilter(QObject):
             return self._secret_key(watched, event)
         self._secret_times.clear()
         self._last_receiver = watched
-        now = self._clock()
-        decision = self._decoder.on_key(key_text(event), now)
-        self._arm(now)
+        decision = self._decoder.on_key(key_text(event), self._times.of(event))
+        self._arm()
         return self._apply(decision, watched, event)
 
     def _secret_key(self, field: QWidget, event: QKeyEvent) -> bool:
@@ -172,7 +214,7 @@ class WedgeFilter(QObject):
         emptied and the scan refused without showing what it held."""
         if self._decoder.holding:
             self.flush()  # keys held for another field arrive first, in order
-        now = self._clock()
+        now = self._times.of(event)
         text = key_text(event)
         assert isinstance(field, QLineEdit)
         if not field.text():
@@ -238,18 +280,28 @@ class WedgeFilter(QObject):
                 return True
         return False  # pragma: no cover - the decisions above are all there are
 
+    def on_timer(self) -> None:
+        """The deadline timer fired. Late (the event loop was busy), keys pressed since may
+        be waiting behind it: look again after one more turn of the loop. Public, as
+        on_deadline, for tests with their own clock."""
+        late = self._clock() - self._due > LATE_TIMER_MS
+        if late and self._decoder.holding and self._rechecks < MAX_RECHECKS:
+            self._rechecks += 1
+            self._start_timer(RECHECK_MS)
+            return
+        self.on_deadline()
+
     def on_deadline(self) -> None:
-        """The timer for the decoder's deadline fired: held keys were typing (or a rejected
-        burst is over). Public so tests with their own clock can call it."""
-        now = self._clock()
-        match self._decoder.on_timeout(now):
+        """The decoder's deadline has come: held keys were typing (or a rejected burst is
+        over). Public so tests with their own clock can call it."""
+        match self._decoder.on_timeout(self._times.now()):
             case Pass(replay):
                 self._type(replay, self._replay_target())
             case Reject(reason):
                 self.rejected.emit(reason)
             case _:
                 pass
-        self._arm(now)
+        self._arm()
 
     def flush(self) -> None:
         """Types whatever is held now (the app lost focus: no scan will finish)."""
@@ -257,12 +309,17 @@ class WedgeFilter(QObject):
         self._timer.stop()
         self._type(held, self._replay_target())
 
-    def _arm(self, now: float) -> None:
+    def _arm(self) -> None:
+        self._rechecks = 0
         deadline = self._decoder.next_deadline()
         if deadline is None:
             self._timer.stop()
         else:
-            self._timer.start(max(1, math.ceil(deadline - now)))
+            self._start_timer(max(1, math.ceil(deadline - self._times.now())))
+
+    def _start_timer(self, ms: int) -> None:
+        self._due = self._clock() + ms
+        self._timer.start(ms)
 
     # ------------------------------------------------------------------ typing held keys
 

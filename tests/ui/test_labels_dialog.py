@@ -24,9 +24,9 @@ from app.devices.escpos_printers import dummy_output
 from app.devices.print_queue import PrintQueue
 from app.devices.settings import parse_printers
 from app.paperwork.labels import CHUNK, LabelSource
+from app.printing import escpos as escpos_printing
 from app.stock.receiving import Receiving, generate_serials
 from app.stock.records import ReceiveResult
-from app.ui.stock import labels_dialog
 from app.ui.stock.labels_dialog import LabelsDialog
 from app.users.roles import Actor
 from tests.support.escpos_decode import Barcode, decode
@@ -195,8 +195,8 @@ def test_a_thousand_labels_leave_the_window_responsive_and_cancel_stops_between_
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     cameras = receive(demo_store, demo_manager, "CAM-Z5", 1000)
-    slow = Slowly(labels_dialog.render_labels, 0.05)
-    monkeypatch.setattr(labels_dialog, "render_labels", slow)
+    slow = Slowly(escpos_printing.render_labels, 0.05)  # the dialog imports it when sending
+    monkeypatch.setattr(escpos_printing, "render_labels", slow)
     dialog = open_labels(qtbot, demo_store, demo_manager, cameras, queue, printer_name)
     ticks: list[bool] = []
     timer = QTimer()

@@ -155,7 +155,8 @@ class WedgeDecoder:
     # --- the cases ----------------------------------------------------------------------
 
     def _continues(self, t_ms: float) -> bool:
-        return self._last_t is not None and t_ms - self._last_t <= self._interval
+        # A key "before" the last one: the keys' clock changed under us; a new burst.
+        return self._last_t is not None and 0 <= t_ms - self._last_t <= self._interval
 
     def _could_start(self, ch: str) -> bool:
         return not self._prefix or self._prefix[0] == ch

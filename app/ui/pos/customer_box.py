@@ -212,8 +212,7 @@ class CustomerBox(QFrame):
         """Shows who the sale is for (after a resume, a new sale, or a pick here)."""
         self._customer_id = customer_id
         self.current.setText(label if customer_id is not None else ANONYMOUS)
-        self.current.setProperty("anonymous", customer_id is None)
-        self._repolish(self.current)
+        self._set_flag(self.current, "anonymous", customer_id is None)
         self.remove_button.setVisible(customer_id is not None)
 
     @property
@@ -223,8 +222,7 @@ class CustomerBox(QFrame):
     def set_attention(self, on: bool) -> None:
         """Lit up while serialized units are sold to nobody in particular."""
         self.hint.setVisible(on)
-        self.setProperty("attention", on)
-        self._repolish(self)
+        self._set_flag(self, "attention", on)
 
     def focus_search(self) -> None:
         self.add_form.hide()
@@ -377,6 +375,11 @@ class CustomerBox(QFrame):
         self.message.setVisible(bool(message))
 
     @staticmethod
-    def _repolish(widget: QWidget) -> None:
+    def _set_flag(widget: QWidget, name: str, on: bool) -> None:
+        """A property the style sheet looks at; the widget restyled only when it changes
+        (restyling lays out and repaints the whole till window: every scan calls this)."""
+        if widget.property(name) == on:
+            return
+        widget.setProperty(name, on)
         widget.style().unpolish(widget)
         widget.style().polish(widget)

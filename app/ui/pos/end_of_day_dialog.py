@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import date
+from typing import TYPE_CHECKING
 
-from PIL import Image
 from PySide6.QtCore import QDate, Qt, Signal
 from PySide6.QtWidgets import (
     QDateEdit,
@@ -22,7 +22,6 @@ from app.config import ShopSettings
 from app.errors import UserError
 from app.paperwork.receipts import day_report_lines, day_report_rows
 from app.pos.records import DayReport
-from app.printing.raster import DEFAULT_DPI, roll_columns, rows_image
 from app.ui.ops import Ops
 from app.ui.pos.keyed import key_button, keyed_action
 from app.ui.pos.receipt_preview import ReceiptPreview
@@ -34,8 +33,14 @@ PAPER_MM = 80
 LoadReport = Callable[[date], DayReport]
 
 
+if TYPE_CHECKING:  # the report is drawn (PIL, barcodes) when first shown
+    from PIL import Image
+
+
 def day_report_image(shop: ShopSettings, report: DayReport) -> Image.Image:
     """The report as the receipt printer prints it."""
+    from app.printing.raster import DEFAULT_DPI, roll_columns, rows_image
+
     columns = roll_columns(PAPER_MM)
     rows = day_report_rows(shop, report, columns)
     return rows_image(rows, width_mm=PAPER_MM, dpi=DEFAULT_DPI, columns=columns)

@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from PIL import Image
 from PySide6.QtCore import QSize, Qt
 from PySide6.QtGui import QPixmap, QResizeEvent
 from PySide6.QtWidgets import (
@@ -18,9 +18,11 @@ from PySide6.QtWidgets import (
 )
 
 from app.printing.documents import Receipt
-from app.printing.raster import receipt_image, to_png
 from app.ui.pos.keyed import key_button, keyed_action
 from app.ui.widgets.message_line import sentence
+
+if TYPE_CHECKING:  # the image is drawn (PIL, barcodes) when a receipt is first shown
+    from PIL import Image
 
 MIN_WIDTH = 320  # pixels: narrower than this a receipt is no longer readable
 
@@ -45,9 +47,13 @@ class ReceiptPreview(QScrollArea):
         self._pixmap = QPixmap()
 
     def show_receipt(self, receipt: Receipt) -> None:
+        from app.printing.raster import receipt_image
+
         self.show_image(receipt_image(receipt), receipt.number)
 
     def show_image(self, image: Image.Image, name: str) -> None:
+        from app.printing.raster import to_png
+
         self.png = to_png(image)
         self.name = name
         self._pixmap = QPixmap()

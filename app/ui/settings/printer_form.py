@@ -25,7 +25,6 @@ from PySide6.QtWidgets import (
 )
 
 from app.devices.settings import DeviceSettingsError, PrinterSettings
-from app.printing import escpos
 
 BACKENDS: Final = (
     ("network", "Network (TCP, port 9100)"),
@@ -77,6 +76,8 @@ def _hex_id(text: str, what: str) -> int:
 def check_printer(table: Mapping[str, Any]) -> PrinterSettings:
     """The printer the table describes, or DeviceSettingsError saying what is wrong."""
     printer = PrinterSettings.from_dict(table)
+    from app.printing import escpos  # python-escpos: when a printer is checked
+
     try:
         escpos.paper(printer.paper_width_mm, printer.profile)
     except ValueError as exc:  # unknown profile or a width the receipt layout lacks

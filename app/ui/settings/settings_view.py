@@ -31,7 +31,6 @@ from app.devices.print_jobs import JobEvent, JobState
 from app.devices.settings import DeviceSettingsError, PrinterSettings, parse_printers
 from app.errors import UserError
 from app.printing.documents import Receipt, ReceiptLine, TotalLine
-from app.printing.escpos import render_receipt
 from app.ui.formatting import ShopFormat
 from app.ui.ops import Ops
 from app.ui.settings.backup_page import BackupPage
@@ -76,6 +75,8 @@ def printer_test_page(printer: PrinterSettings, shop_lines: tuple[str, ...], who
         ),
         footer_lines=("If this is readable and the barcode scans, the printer works.",),
     )
+    from app.printing.escpos import render_receipt  # python-escpos: at the first test page
+
     return render_receipt(receipt, width_mm=printer.paper_width_mm, profile=printer.profile)
 
 

@@ -12,9 +12,8 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Final
+from typing import TYPE_CHECKING, Final
 
-from PIL import Image
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QCloseEvent, QImage, QPixmap, QResizeEvent
 from PySide6.QtWidgets import (
@@ -44,9 +43,7 @@ from app.effects.printers import usable_printers
 from app.errors import UserError
 from app.paperwork import labels as label_files
 from app.paperwork.labels import CHUNK, LabelSource
-from app.printing import raster
 from app.printing.documents import LABEL_SIZES, Label
-from app.printing.escpos import render_labels
 from app.stock import queries
 from app.stock.records import ItemRecord, UnitRecord
 from app.ui.ops import Ops
@@ -61,6 +58,10 @@ FILE_FORMATS: Final = (
     (".zpl", "ZPL for Zebra-type label printers"),
 )
 CODE128, GS1_128 = "code128", "gs1-128"
+
+
+if TYPE_CHECKING:  # labels are drawn (PIL, python-escpos) when the dialog first shows some
+    from PIL import Image
 
 
 def pixmap_of(image: Image.Image) -> QPixmap:
@@ -150,6 +151,8 @@ class LabelRun:
         """One print job per chunk; `sent` collects the job ids (read after a cancel)."""
         total, done = self.source.count, 0
         progress.step(0, total, f"Sending to {printer.name}…")
+        from app.printing.escpos import render_labels
+
         for units in self.source.pages(self.store, self.actor, CHUNK):
             payload = render_labels(
                 self.labels(units), width_mm=printer.paper_width_mm, profile=printer.profile
@@ -435,6 +438,8 @@ class LabelsDialog(QDialog):
 
         def render() -> list[Image.Image]:
             # The units are read and the labels drawn on the worker (barcodes take a while).
+            from app.printing import raster
+
             try:
                 units = source.first(store, actor, PREVIEW_LABELS)
                 labels = label_files.labels_for(shop, units, items, gs1=gs1)
