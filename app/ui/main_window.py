@@ -212,6 +212,8 @@ class MainWindow(QMainWindow):
         # Started by the app (app.ui.app.run), not by every window a test makes.
         self.backups = ScheduledBackups(store, parent=self)
         self.backups.reported.connect(self._backup_reported)
+        self._backup_report: tuple[str, bool] | None = None
+        self._views.when_built(SETTINGS, self._show_backup_report)
         self._show_locked()
 
     # ------------------------------------------------------------ building
@@ -391,10 +393,15 @@ class MainWindow(QMainWindow):
         self.changes.announce({Change.SETTINGS})
 
     def _backup_reported(self, text: str, failed: bool) -> None:
-        page = getattr(self, "settings_view", None)
-        if page is not None and page.backup_page is not None:
-            page.backup_page.show_report(text, failed)
+        self._backup_report = (text, failed)
+        if self._views.is_built(SETTINGS):  # else shown when the Settings view is built
+            self._show_backup_report()
         self._show_backup_problem()
+
+    def _show_backup_report(self) -> None:
+        page = self.settings_view.backup_page
+        if self._backup_report is not None and page is not None:
+            page.show_report(*self._backup_report)
 
     def _show_backup_problem(self) -> None:
         # A failed backup is the manager's to fix: said to a manager, once per report.
