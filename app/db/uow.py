@@ -15,6 +15,7 @@ from sqlalchemy.exc import IntegrityError, OperationalError
 from sqlalchemy.orm import Session
 
 from app.db.engine import WRITE_OPTION, make_engine, store_trouble
+from app.db.prepared import QuickReader, QuickReads
 from app.errors import Conflict, StoreBusy, StoreUnavailable
 from app.events import Event, Listener
 
@@ -45,6 +46,7 @@ class Store:
         self._lock = threading.Lock()
         self._captured = threading.local()
         self._commits = threading.local()  # writes committed on each thread (for retries)
+        self._quick = QuickReads(engine)
 
     @contextmanager
     def capture(self) -> Iterator[list[Event]]:
@@ -137,7 +139,16 @@ class Store:
         with Session(self.engine, expire_on_commit=False) as session, session.begin():
             yield session
 
+    @contextmanager
+    def quick_read(self) -> Iterator[QuickReader]:
+        """The till's hottest reads (a scan): prepared statements (app.db.prepared) on a
+        driver connection kept open, in autocommit — no Session, pool check-out or ORM
+        objects per call, and each statement sees the latest commit."""
+        with self._quick.reader() as reader:
+            yield reader
+
     def dispose(self) -> None:
+        self._quick.close()
         self.engine.dispose()
 
 

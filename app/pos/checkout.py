@@ -6,12 +6,12 @@ app.stock.ledger.move_unit): two tills can never sell one unit.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
 from functools import partial
 
-from sqlalchemy import select
+from sqlalchemy import bindparam, select
 from sqlalchemy.orm import Session
 
 from app.customers.models import Customer
@@ -80,25 +80,32 @@ class UnitUnavailable(Conflict):
         super().__init__(message)
 
 
+# Built once: a scan of a sold unit and a refund ask it (the scan prepares it).
+LAST_SALE = (
+    select(Sale.number, Sale.business_day)
+    .join(SaleLine, SaleLine.sale_id == Sale.id)
+    .where(SaleLine.unit_id == bindparam("unit_id"))
+    .order_by(Sale.id.desc())
+    .limit(1)
+)
+# unit id -> (receipt number, business day) of the unit's last sale, if it has one.
+LastSale = Callable[[int], "tuple[str, date] | None"]
+
+
 def last_sale_of(session: Session, unit_id: int) -> tuple[str, date] | None:
-    row = session.execute(
-        select(Sale.number, Sale.business_day)
-        .join(SaleLine, SaleLine.sale_id == Sale.id)
-        .where(SaleLine.unit_id == unit_id)
-        .order_by(Sale.id.desc())
-        .limit(1)
-    ).first()
+    row = session.execute(LAST_SALE, {"unit_id": unit_id}).first()
     return (row[0], row[1]) if row else None
 
 
-def unsellable_reason(session: Session, unit: UnitState, sellable_location: bool) -> str | None:
-    """None if the unit can be sold now, else the specific reason for the cashier."""
+def unsellable_reason(last_sale: LastSale, unit: UnitState, sellable_location: bool) -> str | None:
+    """None if the unit can be sold now, else the specific reason for the cashier;
+    `last_sale` is asked only about a sold unit."""
     if unit.status == UnitStatus.IN_STOCK:
         if not sellable_location:
             return f"{unit.serial} is at {unit.location}, which is not for sale"
         return None
     if unit.status == UnitStatus.SOLD:
-        sale = last_sale_of(session, unit.id)
+        sale = last_sale(unit.id)
         if sale:
             return f"{unit.serial} was sold on {sale[1].isoformat()} (receipt {sale[0]})"
         return f"{unit.serial} is already sold"
@@ -187,9 +194,7 @@ def complete_sale(
         session.add(sale)
         session.flush()
         selling = _Selling(session, actor, sale, location)
-        units = {
-            u.id: u for u in load_unit_states(session, bundle_sale.unit_ids(checkout.lines))
-        }
+        units = {u.id: u for u in load_unit_states(session, bundle_sale.unit_ids(checkout.lines))}
         line_no = 0
         for line, line_totals in zip(checkout.lines, totals.lines, strict=True):
             line_no += 1
@@ -421,7 +426,7 @@ def _claimable(
         raise UnitUnavailable(
             f"{line.sku} is no longer serialized: sell it by quantity", line.unit_id
         )
-    reason = unsellable_reason(session, unit, unit.location_id in sellable)
+    reason = unsellable_reason(partial(last_sale_of, session), unit, unit.location_id in sellable)
     if reason:
         raise UnitUnavailable(reason + "; it was taken out of the cart", unit.id)
     return unit
