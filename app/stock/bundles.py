@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from sqlalchemy import delete, exists, select
+from sqlalchemy import bindparam, delete, exists, select
 from sqlalchemy.orm import Session
 
 from app.db.uow import Store
@@ -114,6 +114,22 @@ COMPONENTS = (
     .join(BundleComponent, BundleComponent.component_item_id == Item.id)
     .order_by(BundleComponent.position)
 )
+
+
+_PARTS_OF_ANY = COMPONENTS.add_columns(BundleComponent.bundle_item_id).where(
+    BundleComponent.bundle_item_id.in_(bindparam("ids", expanding=True))
+)
+
+
+def components_by_bundle(
+    session: Session, item_ids: Sequence[int]
+) -> dict[int, list[ComponentRecord]]:
+    """Inside a caller's transaction: which of these items are bundles, with their parts
+    in order (one query for them all)."""
+    found: dict[int, list[ComponentRecord]] = {}
+    for *part, bundle_id in session.execute(_PARTS_OF_ANY, {"ids": list(item_ids)}):
+        found.setdefault(bundle_id, []).append(ComponentRecord(ItemId(part[0]), *part[1:]))
+    return found
 
 
 def components_of(session: Session, item_id: int) -> list[ComponentRecord]:
