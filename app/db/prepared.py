@@ -87,6 +87,13 @@ class QuickReader:
 
     def rows(self, statement: Prepared, **params: Any) -> list[Row]:
         sql, bound = statement.bound(self.dialect, **params)
+        return statement.read(self._run(sql, bound), self.dialect)
+
+    def pragma(self, pragma: str) -> None:
+        """Runs one SQLite PRAGMA (the idle checkpoint) on this connection."""
+        self._run(f"PRAGMA {pragma}", ())
+
+    def _run(self, sql: str, bound: Sequence[Any] | dict[str, Any]) -> list[Any]:
         dispatch = self.engine.dispatch
         cursor = self.connection.cursor()
         try:
@@ -94,7 +101,7 @@ class QuickReader:
                 for hook in dispatch.before_cursor_execute:
                     hook(None, cursor, sql, bound, None, False)
             cursor.execute(sql, bound)
-            fetched = cursor.fetchall()
+            fetched = list(cursor.fetchall())
             if dispatch.after_cursor_execute:
                 for hook in dispatch.after_cursor_execute:
                     hook(None, cursor, sql, bound, None, False)
@@ -106,7 +113,7 @@ class QuickReader:
             ) from exc
         finally:
             cursor.close()
-        return statement.read(fetched, self.dialect)
+        return fetched
 
     def first(self, statement: Prepared, **params: Any) -> Row | None:
         found = self.rows(statement, **params)
