@@ -6,6 +6,7 @@ from sqlalchemy import String, Table, bindparam, update
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
 from app.db.base import Base
+from app.db.rows import core
 
 
 class Counter(Base):
@@ -28,7 +29,7 @@ _BUMP = (
 
 def next_number(session: Session, name: str, prefix: str) -> str:
     """R-000001, T-000002...: bumped in the document's own transaction, so no gaps on crash."""
-    value = session.execute(_BUMP, {"counter": name}).scalar()
+    value = core(session).execute(_BUMP, {"counter": name}).scalar()
     if value is None:  # the first document of its kind
         session.add(Counter(name=name, value=1))
         session.flush()

@@ -24,8 +24,13 @@ T = TypeVar("T")
 _EVENTS = "serialpos.events"
 # A call that lost the write lock is made again this many times, after these pauses.
 BUSY_RETRY_PAUSES_S = (0.05, 0.25)
-# With idle checkpoints, a store written this often without an idle moment folds its log
-# after a commit anyway, so the log never grows without bound.
+# With idle checkpoints, the log is folded at an idle moment once this till has committed
+# this many writes since it last was: the first commit after a fold restarts the log,
+# which costs that commit one sync of the log's header, so folding after every sale
+# would put a sync into every sale.
+IDLE_CHECKPOINT_AFTER_WRITES = 25
+# A store written this often without an idle moment folds its log after a commit anyway,
+# so the log never grows without bound.
 CHECKPOINT_AFTER_WRITES = 500
 
 
@@ -118,7 +123,7 @@ class Store:
         if self.idle_checkpoints:
             self._writes += 1
             if self._writes >= CHECKPOINT_AFTER_WRITES:  # never idle: fold the log now
-                self.idle()
+                self._checkpoint()
         if events:
             self._deliver(events)
 
@@ -161,9 +166,12 @@ class Store:
     def idle(self) -> None:
         """The till is waiting: fold SQLite's write-ahead log into the store file now,
         outside any sale's commit (with `idle_checkpoints`; otherwise SQLite does it itself,
-        inside the commit that fills the log). PASSIVE: never waits for another till."""
-        if not self.idle_checkpoints:
-            return
+        inside the commit that fills the log), when this till has written enough since the
+        last fold (IDLE_CHECKPOINT_AFTER_WRITES). PASSIVE: never waits for another till."""
+        if self.idle_checkpoints and self._writes >= IDLE_CHECKPOINT_AFTER_WRITES:
+            self._checkpoint()
+
+    def _checkpoint(self) -> None:
         self._writes = 0
         with self.quick_read() as db:
             db.pragma("wal_checkpoint(PASSIVE)")

@@ -18,6 +18,7 @@ from sqlalchemy.orm.util import identity_key
 
 from app.customers.models import Customer
 from app.db.engine import WRITE_OPTION
+from app.db.rows import core
 from app.db.types import utcnow
 from app.errors import Conflict
 from app.ids import CustomerId, ItemId, LocationId, UnitId
@@ -63,7 +64,7 @@ _UNIT_STATES = unit_state_query().where(SerialUnit.id.in_(bindparam("ids", expan
 def load_unit_states(session: Session, unit_ids: list[int]) -> list[UnitState]:
     if not unit_ids:
         return []
-    rows = session.execute(_UNIT_STATES, {"ids": unit_ids}).all()
+    rows = core(session).execute(_UNIT_STATES, {"ids": unit_ids}).all()
     by_id = {row[0]: UnitState(*row) for row in rows}
     return [by_id[i] for i in unit_ids if i in by_id]
 
@@ -153,11 +154,11 @@ def move_units(session: Session, actor: Actor, moves: Sequence[UnitMove]) -> lis
             if (m.warranty is not None) == with_warranty
         ]
         if params:
-            claimed = session.execute(_CLAIMS[with_warranty], params)
+            claimed = core(session).execute(_CLAIMS[with_warranty], params)
             if claimed.rowcount != len(params):  # type: ignore[attr-defined]
                 raise UnitMoved(_moved_away(session, moves))
     if moves:
-        session.execute(
+        core(session).execute(
             _MOVEMENTS,
             [
                 _movement_row(actor, m.unit, m.move, status.value, m.to_location_id,
@@ -245,7 +246,7 @@ def change_bulk(session: Session, item_id: int, location_id: int, delta: int) ->
         # Taking stock (a sale): one conditional UPDATE, no read first. No row changed:
         # too few there (or no level at all), said below.
         params = {"of_item": item_id, "at_location": location_id, "take": -delta}
-        taken = session.execute(_TAKE_BULK, params).scalar()
+        taken = core(session).execute(_TAKE_BULK, params).scalar()
         if taken is not None:
             return int(taken)
     level = session.get(StockLevel, (item_id, location_id), with_for_update=True)
@@ -278,7 +279,7 @@ def move_bulk(
         change_bulk(session, item_id, from_location_id, -qty)
     if to_location_id is not None:
         change_bulk(session, item_id, to_location_id, qty)
-    session.execute(  # the ledger row now, with no flush (no id needed back)
+    core(session).execute(  # the ledger row now, with no flush (no id needed back)
         _MOVEMENTS,
         [
             {

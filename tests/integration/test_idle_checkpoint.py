@@ -44,13 +44,21 @@ def _sell(store: Store, code: str) -> None:
     complete_sale(store, cashier, TILL, checkout)
 
 
-def test_a_sale_commits_without_folding_the_log_and_idle_folds_it(till_store: Store) -> None:
+def test_a_sale_commits_without_folding_the_log_and_idle_folds_it(
+    till_store: Store, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(uow, "IDLE_CHECKPOINT_AFTER_WRITES", 2)
     with till_store.read() as session:
         assert session.execute(text("PRAGMA wal_autocheckpoint")).scalar() == 0
     seen = _checkpoints(till_store)
     _sell(till_store, "P1")
+    till_store.idle()
+    assert seen == []  # one sale since the last fold: not yet worth the log's restart
+    _sell(till_store, "P2")
     assert seen == []  # SQLite's own auto-checkpoint is off, and the sale asks for none
     till_store.idle()
+    assert seen == ["PRAGMA wal_checkpoint(PASSIVE)"]
+    till_store.idle()  # nothing written since
     assert seen == ["PRAGMA wal_checkpoint(PASSIVE)"]
     with till_store.read() as session:  # folded: nothing left in the log to copy
         busy, logged, copied = session.execute(text("PRAGMA wal_checkpoint(PASSIVE)")).one()
