@@ -118,7 +118,7 @@ def _floor_scan(conn: sqlite3.Connection, dialect: Any, serial: str) -> int:
     parameters of the prepared statements)."""
     rows = conn.execute(*UNITS_BY_KEY.bound(dialect, key=serial_key(serial))).fetchall()
     for row in rows:
-        if row[2] == "sold":
+        if row[3] == "sold":
             conn.execute(*LAST_SALE_OF.bound(dialect, unit_id=row[0])).fetchall()
     return len(rows)
 

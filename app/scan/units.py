@@ -13,12 +13,11 @@ from typing import Any
 
 from sqlalchemy import BindParameter, bindparam, func, select
 
-from app.customers.models import Customer
 from app.db.prepared import Prepared, QuickReader, Row
 from app.pos.checkout import LAST_SALE, unsellable_reason
 from app.scan.results import ItemSummary, ScannedUnit, ScanResult, UnitScan, UnknownScan
 from app.stock.items import barcode_key
-from app.stock.ledger import UnitState
+from app.stock.ledger import UnitState, unit_state_query
 from app.stock.models import Item, Location, SerialUnit, UnitStatus
 from app.stock.serials import serial_key
 from app.text import shorten
@@ -36,21 +35,12 @@ ITEM_COLUMNS = (
     Item.serialized,
     Item.warranty_days,
 )
+# A unit as the ledger reads it (UnitState's columns), whether its place is for sale, and
+# its item (ItemSummary's columns).
 _UNIT_QUERY = (
-    select(
-        SerialUnit.id,
-        SerialUnit.serial,
-        SerialUnit.status,
-        SerialUnit.location_id,
-        Location.name,
-        Location.sellable,
-        SerialUnit.customer_id,
-        Customer.name,
-        *ITEM_COLUMNS,
-    )
+    unit_state_query()
+    .add_columns(Location.sellable, *ITEM_COLUMNS)
     .join(Item, Item.id == SerialUnit.item_id)
-    .outerjoin(Location, Location.id == SerialUnit.location_id)
-    .outerjoin(Customer, Customer.id == SerialUnit.customer_id)
 )
 UNITS_BY_KEY = Prepared(_UNIT_QUERY.where(SerialUnit.serial_key == bindparam("key")))
 _UNITS_HERE = Prepared(
@@ -88,11 +78,11 @@ def units_here(
 
 
 def _scanned(db: QuickReader, row: Row) -> ScannedUnit:
-    unit_id, serial, status, location_id, loc, sellable, customer_id, customer = row[:8]
-    item = ItemSummary(*row[8:])
-    state = UnitState(unit_id, item.id, serial, status, location_id, loc, customer_id, customer)
+    state = UnitState(*row[:8])
+    sellable = row[8]
+    item = ItemSummary(*row[9:])
     reason = unsellable_reason(partial(_last_sale, db), state, bool(sellable))
-    return ScannedUnit(unit_id, item, serial, status, loc, reason)
+    return ScannedUnit(state.id, item, state.serial, state.status, state.location, reason)
 
 
 def _last_sale(db: QuickReader, unit_id: int) -> Any:
