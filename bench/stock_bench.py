@@ -96,10 +96,20 @@ class Metric:
     floor: float | None
     target: float | None  # must stay under; None: reported, not judged
     note: str = ""
+    ratio_target: float | None = None  # SerialPOS / floor must stay at or under this
+
+    @property
+    def ratio(self) -> float | None:
+        return None if not self.floor else self.serialpos / self.floor
 
     @property
     def passed(self) -> bool | None:
-        return None if self.target is None else self.serialpos < self.target
+        verdicts = []
+        if self.target is not None:
+            verdicts.append(self.serialpos <= self.target)
+        if self.ratio_target is not None and self.ratio is not None:
+            verdicts.append(self.ratio <= self.ratio_target)
+        return all(verdicts) if verdicts else None
 
 
 @dataclass
@@ -124,16 +134,19 @@ def _fmt(value: float | None, unit: str) -> str:
 
 def markdown_table(metrics: Sequence[Metric]) -> str:
     lines = [
-        "| metric | SerialPOS | raw SQLite floor | target | pass? |",
-        "|---|---:|---:|---:|:---:|",
+        "| metric | SerialPOS | raw floor | ratio | target | pass? |",
+        "|---|---:|---:|---:|---:|:---:|",
     ]
     for m in metrics:
-        target = f"< {_fmt(m.target, m.unit)}" if m.target is not None else "—"
+        targets = [f"≤ {_fmt(m.target, m.unit)}"] if m.target is not None else []
+        if m.ratio_target is not None:
+            targets.append(f"≤ {m.ratio_target:g}×")
         verdict = {True: "pass", False: "**MISSED**", None: "—"}[m.passed]
         label = f"{m.label} ({m.note})" if m.note else m.label
+        ratio = "—" if m.ratio is None else f"{m.ratio:.1f}×"
         lines.append(
             f"| {label} | {_fmt(m.serialpos, m.unit)} | {_fmt(m.floor, m.unit)} "
-            f"| {target} | {verdict} |"
+            f"| {ratio} | {', '.join(targets) or '—'} | {verdict} |"
         )
     return "\n".join(lines)
 

@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-from sqlalchemy import String, select, update
+from sqlalchemy import String, Table, bindparam, update
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
 from app.db.base import Base
+from app.db.rows import core
 
 
 class Counter(Base):
@@ -17,13 +18,20 @@ class Counter(Base):
     value: Mapped[int] = mapped_column(default=0)
 
 
+_counters: Table = Counter.__table__  # type: ignore[assignment]
+_BUMP = (
+    update(_counters)
+    .where(_counters.c.name == bindparam("counter"))
+    .values(value=_counters.c.value + 1)
+    .returning(_counters.c.value)
+)
+
+
 def next_number(session: Session, name: str, prefix: str) -> str:
     """R-000001, T-000002...: bumped in the document's own transaction, so no gaps on crash."""
-    bumped = session.execute(
-        update(Counter).where(Counter.name == name).values(value=Counter.value + 1)
-    )
-    if bumped.rowcount == 0:  # type: ignore[attr-defined]
+    value = core(session).execute(_BUMP, {"counter": name}).scalar()
+    if value is None:  # the first document of its kind
         session.add(Counter(name=name, value=1))
         session.flush()
-    value = session.scalar(select(Counter.value).where(Counter.name == name))
+        value = 1
     return f"{prefix}-{value:06d}"

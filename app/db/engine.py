@@ -18,15 +18,18 @@ WRITE_OPTION = "serialpos_write"
 BUSY_TIMEOUT_MS = 10_000
 
 
-def make_engine(url: str) -> Engine:
-    """Creates the engine for any SQLAlchemy URL; SQLite files get their folder made."""
+def make_engine(url: str, *, idle_checkpoints: bool = False) -> Engine:
+    """Creates the engine for any SQLAlchemy URL; SQLite files get their folder made.
+
+    `idle_checkpoints`: SQLite does not fold its write-ahead log into the store file inside
+    a commit (auto-checkpoint off); the owner calls `Store.idle()` when the till waits."""
     try:
         parsed = make_url(url)
     except Exception:
         raise InvalidInput(f"{url!r} is not a database URL") from None
     try:
         if parsed.get_backend_name() == "sqlite":
-            return _sqlite_engine(url, parsed.database)
+            return _sqlite_engine(url, parsed.database, idle_checkpoints)
         if parsed.get_backend_name() == "postgresql" and parsed.drivername == "postgresql":
             url = parsed.set(drivername="postgresql+psycopg").render_as_string(
                 hide_password=False
@@ -87,7 +90,7 @@ def is_read_only(engine: Engine) -> bool:
     return engine.url.query.get("mode") == "ro" or "mode=ro" in (engine.url.database or "")
 
 
-def _sqlite_engine(url: str, database: str | None) -> Engine:
+def _sqlite_engine(url: str, database: str | None, idle_checkpoints: bool = False) -> Engine:
     read_only = _read_only(database)
     if read_only and database:
         # immutable: nobody can write it, so SQLite needs no -shm/-wal beside it (which it
@@ -118,6 +121,7 @@ def _sqlite_engine(url: str, database: str | None) -> Engine:
             "synchronous=NORMAL",
             f"busy_timeout={BUSY_TIMEOUT_MS}",
             "foreign_keys=ON",
+            *(("wal_autocheckpoint=0",) if idle_checkpoints and not read_only else ()),
         ):
             cur.execute(f"PRAGMA {pragma}")
         cur.close()

@@ -14,8 +14,9 @@ from sqlalchemy import Engine
 from sqlalchemy.exc import IntegrityError, OperationalError
 from sqlalchemy.orm import Session
 
-from app.db.engine import WRITE_OPTION, make_engine, store_trouble
+from app.db.engine import WRITE_OPTION, is_read_only, make_engine, store_trouble
 from app.db.head import HEAD, stored_revision
+from app.db.prepared import QuickReader, QuickReads
 from app.errors import Conflict, StoreBusy, StoreUnavailable
 from app.events import Event, Listener
 
@@ -24,6 +25,14 @@ T = TypeVar("T")
 _EVENTS = "serialpos.events"
 # A call that lost the write lock is made again this many times, after these pauses.
 BUSY_RETRY_PAUSES_S = (0.05, 0.25)
+# With idle checkpoints, the log is folded at an idle moment once this till has committed
+# this many writes since it last was: the first commit after a fold restarts the log,
+# which costs that commit one sync of the log's header, so folding after every sale
+# would put a sync into every sale.
+IDLE_CHECKPOINT_AFTER_WRITES = 25
+# A store written this often without an idle moment folds its log after a commit anyway,
+# so the log never grows without bound.
+CHECKPOINT_AFTER_WRITES = 500
 
 
 def _is_busy(exc: OperationalError) -> bool:
@@ -54,13 +63,18 @@ def record(session: Session, *events: Event) -> None:
 class Store:
     """The shop's database: a read side and a write side over one engine."""
 
-    def __init__(self, engine: Engine) -> None:
+    def __init__(self, engine: Engine, *, idle_checkpoints: bool = False) -> None:
         self.engine = engine
+        self.idle_checkpoints = (
+            idle_checkpoints and engine.dialect.name == "sqlite" and not is_read_only(engine)
+        )
+        self._writes = 0  # commits since the last checkpoint (idle_checkpoints only; approximate)
         self._write_engine = engine.execution_options(**{WRITE_OPTION: True})
         self._listeners: list[Listener] = []
         self._lock = threading.Lock()
         self._captured = threading.local()
         self._commits = threading.local()  # writes committed on each thread (for retries)
+        self._quick = QuickReads(engine)
 
     @contextmanager
     def capture(self) -> Iterator[list[Event]]:
@@ -124,6 +138,10 @@ class Store:
             trouble = store_trouble(exc)  # a full disk, a read-only file: said plainly
             raise StoreUnavailable(trouble or f"the store could not save this: {reason}") from None
         self._commits.count = self.committed_here + 1
+        if self.idle_checkpoints:
+            self._writes += 1
+            if self._writes >= CHECKPOINT_AFTER_WRITES:  # never idle: fold the log now
+                self._checkpoint()
         if events:
             self._deliver(events)
 
@@ -155,13 +173,37 @@ class Store:
         with Session(self.engine, expire_on_commit=False) as session, session.begin():
             yield session
 
+    @contextmanager
+    def quick_read(self) -> Iterator[QuickReader]:
+        """The till's hottest reads (a scan): prepared statements (app.db.prepared) on a
+        driver connection kept open, in autocommit — no Session, pool check-out or ORM
+        objects per call, and each statement sees the latest commit."""
+        with self._quick.reader() as reader:
+            yield reader
+
+    def idle(self) -> None:
+        """The till is waiting: fold SQLite's write-ahead log into the store file now,
+        outside any sale's commit (with `idle_checkpoints`; otherwise SQLite does it itself,
+        inside the commit that fills the log), when this till has written enough since the
+        last fold (IDLE_CHECKPOINT_AFTER_WRITES). PASSIVE: never waits for another till."""
+        if self.idle_checkpoints and self._writes >= IDLE_CHECKPOINT_AFTER_WRITES:
+            self._checkpoint()
+
+    def _checkpoint(self) -> None:
+        self._writes = 0
+        with self.quick_read() as db:
+            db.pragma("wal_checkpoint(PASSIVE)")
+
     def dispose(self) -> None:
+        self._quick.close()
         self.engine.dispose()
 
 
-def open_store(url: str, *, migrate: bool = True) -> Store:
-    """Opens (and by default migrates) the store at `url`."""
-    store = Store(make_engine(url))
+def open_store(url: str, *, migrate: bool = True, idle_checkpoints: bool = False) -> Store:
+    """Opens (and by default migrates) the store at `url`; `idle_checkpoints` for a till
+    that calls `Store.idle()` when it waits (see app.db.engine.make_engine)."""
+    engine = make_engine(url, idle_checkpoints=idle_checkpoints)
+    store = Store(engine, idle_checkpoints=idle_checkpoints)
     try:
         if not migrate:
             with store.engine.connect():  # an unreachable store fails here, not later

@@ -27,7 +27,7 @@ from app.errors import Conflict, InvalidInput
 from app.ids import ItemId
 from app.pos.cart import CartLine, LineTotals, _spread
 from app.pos.models import Sale, SaleLine
-from app.stock.bundles import ComponentRecord, components_of
+from app.stock.bundles import ComponentRecord, components_by_bundle
 from app.stock.models import Item
 
 # Sells one part unit (a cart line of one unit) or one bulk part (a line with its quantity)
@@ -45,8 +45,7 @@ class _Part:
 
 def bundles_in(session: Session, items: dict[int, Item]) -> dict[int, list[ComponentRecord]]:
     """The cart's bundle items and their components now, by item id."""
-    found = {item_id: components_of(session, item_id) for item_id in items}
-    return {item_id: parts for item_id, parts in found.items() if parts}
+    return components_by_bundle(session, list(items))
 
 
 def check_line(line: CartLine, bundles: dict[int, list[ComponentRecord]]) -> None:

@@ -1,22 +1,26 @@
 """Completing a sale: checks the cart, claims its units, takes bulk stock, writes tenders.
 
-One transaction per sale. Each unit is claimed with a conditional update (see
-app.stock.ledger.move_unit): two tills can never sell one unit.
+One transaction per sale. Its units are claimed together by one conditional update (see
+app.stock.ledger.move_units): two tills can never sell one unit, and a sale that loses a
+claim is refused whole. The sale reads everything it needs first and then writes with few
+statements (one INSERT per table, app.db.rows), so the till's commit stays short.
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-from dataclasses import dataclass
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
 from datetime import date, timedelta
 from functools import partial
 
-from sqlalchemy import select
+from sqlalchemy import bindparam, select
 from sqlalchemy.orm import Session
 
 from app.customers.models import Customer
 from app.db import uow
 from app.db.counters import next_number as next_number
+from app.db.rows import insert_new
+from app.db.types import utcnow
 from app.db.uow import Store
 from app.errors import Conflict, InvalidInput, NotFound, PermissionDenied
 from app.ids import UnitId
@@ -39,8 +43,15 @@ from app.pos.models import Sale, SaleLine, Tender
 from app.pos.records import (
     SaleRecord,
 )
-from app.pos.sales import sale_record
-from app.stock.ledger import UnitState, load_unit_states, move_bulk, move_unit
+from app.pos.sales import build_sale_record, customer_name
+from app.stock.ledger import (
+    UnitMove,
+    UnitMoved,
+    UnitState,
+    load_unit_states,
+    move_bulk,
+    move_units,
+)
 from app.stock.lifecycle import Move
 from app.stock.lookups import get_location
 from app.stock.models import Item, Location, UnitStatus
@@ -80,25 +91,32 @@ class UnitUnavailable(Conflict):
         super().__init__(message)
 
 
+# Built once: a scan of a sold unit and a refund ask it (the scan prepares it).
+LAST_SALE = (
+    select(Sale.number, Sale.business_day)
+    .join(SaleLine, SaleLine.sale_id == Sale.id)
+    .where(SaleLine.unit_id == bindparam("unit_id"))
+    .order_by(Sale.id.desc())
+    .limit(1)
+)
+# unit id -> (receipt number, business day) of the unit's last sale, if it has one.
+LastSale = Callable[[int], "tuple[str, date] | None"]
+
+
 def last_sale_of(session: Session, unit_id: int) -> tuple[str, date] | None:
-    row = session.execute(
-        select(Sale.number, Sale.business_day)
-        .join(SaleLine, SaleLine.sale_id == Sale.id)
-        .where(SaleLine.unit_id == unit_id)
-        .order_by(Sale.id.desc())
-        .limit(1)
-    ).first()
+    row = session.execute(LAST_SALE, {"unit_id": unit_id}).first()
     return (row[0], row[1]) if row else None
 
 
-def unsellable_reason(session: Session, unit: UnitState, sellable_location: bool) -> str | None:
-    """None if the unit can be sold now, else the specific reason for the cashier."""
+def unsellable_reason(last_sale: LastSale, unit: UnitState, sellable_location: bool) -> str | None:
+    """None if the unit can be sold now, else the specific reason for the cashier;
+    `last_sale` is asked only about a sold unit."""
     if unit.status == UnitStatus.IN_STOCK:
         if not sellable_location:
             return f"{unit.serial} is at {unit.location}, which is not for sale"
         return None
     if unit.status == UnitStatus.SOLD:
-        sale = last_sale_of(session, unit.id)
+        sale = last_sale(unit.id)
         if sale:
             return f"{unit.serial} was sold on {sale[1].isoformat()} (receipt {sale[0]})"
         return f"{unit.serial} is already sold"
@@ -162,15 +180,19 @@ def complete_sale(
     approved_by = _check_checkout(actor, till, checkout, approver)
     day = business_day()
     with store.write() as session:
+        # Everything is read first, then written with few statements: one INSERT per table
+        # and one conditional UPDATE claiming every unit, so the till's commit is short.
         location = get_location(session, till.location)
         charges = ticket_sale.charges(session, checkout)
         items = _items(session, [ln for ln in checkout.lines if ln.ticket_line_id is None])
         bundles = bundle_sale.bundles_in(session, items)
         totals = _price(items, till, checkout, charges)
         change = change_due(totals.total, checkout.tenders)
+        units = load_unit_states(session, bundle_sale.unit_ids(checkout.lines))
         sale = Sale(
             number=next_number(session, "sale", "R"),
             till=till.name,
+            at=utcnow(),
             business_day=day,
             user_id=actor.id,
             customer_id=_customer_id(session, checkout),
@@ -184,22 +206,19 @@ def complete_sale(
             change=change,
             approved_by=approved_by.id if approved_by else None,
         )
-        session.add(sale)
-        session.flush()
-        selling = _Selling(session, actor, sale, location)
-        units = {
-            u.id: u for u in load_unit_states(session, bundle_sale.unit_ids(checkout.lines))
-        }
-        line_no = 0
+        insert_new(session, [sale], ids_by="number")  # its id, for its lines
+        selling = _Selling(session, actor, sale, location, {u.id: u for u in units})
+        lines: list[SaleLine] = []
         for line, line_totals in zip(checkout.lines, totals.lines, strict=True):
-            line_no += 1
+            line_no = len(lines) + 1
             if line.ticket_line_id is not None:
-                session.add(ticket_sale.sale_line(sale, line_no, line, charges, line_totals))
+                lines.append(ticket_sale.sale_line(sale, line_no, line, charges, line_totals))
                 continue
             item = items[line.item_id]
             bundle_sale.check_line(line, bundles)
             serial: str | None = None
             warranty_end: date | None = None
+            parts: list[SaleLine] = []
             if line.item_id in bundles:
                 parts = bundle_sale.sell(
                     session,
@@ -208,15 +227,13 @@ def complete_sale(
                     line,
                     line_totals,
                     bundles[line.item_id],
-                    (partial(selling.sell_unit, units=units), selling.sell_bulk),
+                    (selling.sell_unit, selling.sell_bulk),
                 )
             elif line.unit_id is not None:
-                parts = []
-                serial, warranty_end = selling.sell_unit(item, line, units=units)
+                serial, warranty_end = selling.sell_unit(item, line)
             else:
-                parts = []
                 selling.sell_bulk(item, line)
-            session.add(
+            lines.append(
                 SaleLine(
                     sale_id=sale.id,
                     line_no=line_no,
@@ -236,21 +253,22 @@ def complete_sale(
                     list_price=None if line.price_override is None else item.price,
                 )
             )
-            session.add_all(parts)
-            line_no += len(parts)
+            lines.extend(parts)
             _audit_override(session, actor, approved_by, sale.number, item, line)
-        for tender in checkout.tenders:
-            reference = clean_text(
-                tender.reference, field="card reference", max_length=64, required=False
+        selling.claim_units()
+        tenders = [
+            Tender(
+                sale_id=sale.id,
+                kind=tender.kind.value,
+                amount=tender.amount,
+                reference=clean_text(
+                    tender.reference, field="card reference", max_length=64, required=False
+                ),
             )
-            session.add(
-                Tender(
-                    sale_id=sale.id,
-                    kind=tender.kind.value,
-                    amount=tender.amount,
-                    reference=reference,
-                )
-            )
+            for tender in checkout.tenders
+        ]
+        insert_new(session, lines, ids_by="line_no")
+        insert_new(session, tenders)
         if approved_by is not None and _big_discount(actor, till, checkout):
             audit.record(
                 session,
@@ -262,7 +280,14 @@ def complete_sale(
             )
         ticket_sale.collect(session, actor, checkout, sale.number, charges)
         session.flush()
-        record = sale_record(session, sale)
+        record = build_sale_record(
+            sale,
+            lines,
+            tenders,
+            cashier=actor.name,
+            customer=customer_name(session, sale.customer_id),
+            location=location.name,
+        )
         uow.record(session, SaleCompleted(record))
         return record
 
@@ -292,47 +317,45 @@ def _price(
 
 @dataclass
 class _Selling:
-    """One sale being written: moves its units and bulk stock, with their ledger rows."""
+    """One sale being written: its units' claims (made together) and its bulk stock, with
+    their ledger rows."""
 
     session: Session
     actor: Actor
     sale: Sale
     location: Location
+    units: dict[UnitId, UnitState]
     sellable: set[int] | None = None
+    claims: list[UnitMove] = field(default_factory=list)
 
     def sell_unit(
-        self,
-        item: Item,
-        line: CartLine,
-        reason: str | None = None,
-        *,
-        units: dict[UnitId, UnitState],
+        self, item: Item, line: CartLine, reason: str | None = None
     ) -> tuple[str, date | None]:
-        """Claims the unit for this sale; its customer warranty starts today."""
+        """Checks the unit can be sold and queues its claim (`claim_units`); its customer
+        warranty starts today."""
         if self.sellable is None:
             self.sellable = _sellable_locations(self.session)
-        unit = _claimable(self.session, units, line, self.sellable, {item.id: item.serialized})
+        unit = _claimable(self.session, self.units, line, self.sellable, {item.id: item.serialized})
         day = self.sale.business_day
         warranty_end = day + timedelta(days=item.warranty_days) if item.warranty_days else None
         warranty = ("standard", day, warranty_end) if warranty_end else (None, None, None)
-        try:
-            move_unit(
-                self.session,
-                self.actor,
-                unit,
-                Move.SALE,
-                to_location_id=None,
-                customer_id=self.sale.customer_id,
-                document=self.sale.number,
-                reason=reason,
-                warranty=warranty,
-            )
-        except Conflict:
-            raise UnitUnavailable(
-                f"{unit.serial} was sold on another till just now; it was taken out of the cart",
-                unit.id,
-            ) from None
+        sold = UnitMove(
+            unit, Move.SALE, None, self.sale.customer_id, self.sale.number, reason, warranty
+        )
+        self.claims.append(sold)
         return unit.serial, warranty_end
+
+    def claim_units(self) -> None:
+        """Claims every unit of the sale at once: of two tills selling one unit, only one
+        claims it; the other's sale is refused whole."""
+        try:
+            move_units(self.session, self.actor, self.claims)
+        except UnitMoved as exc:
+            raise UnitUnavailable(
+                f"{exc.unit.serial} was sold on another till just now;"
+                " it was taken out of the cart",
+                exc.unit.id,
+            ) from None
 
     def sell_bulk(self, item: Item, line: CartLine, reason: str | None = None) -> None:
         """Takes the quantity from the till's location; never below zero."""
@@ -377,9 +400,13 @@ def _audit_override(
     audit.record(session, actor, PRICE_ACTION, number, detail, approver=approver)
 
 
+_ITEMS = select(Item).where(Item.id.in_(bindparam("ids", expanding=True)))
+_SELLABLE = select(Location.id).where(Location.sellable, Location.active)
+
+
 def _items(session: Session, lines: Sequence[CartLine]) -> dict[int, Item]:
     wanted = {line.item_id for line in lines}
-    items = {i.id: i for i in session.scalars(select(Item).where(Item.id.in_(wanted)))}
+    items = {i.id: i for i in session.scalars(_ITEMS, {"ids": list(wanted)})}
     for item_id in wanted - items.keys():
         raise NotFound(f"item {item_id} no longer exists")
     for item in items.values():
@@ -403,7 +430,7 @@ def _customer_id(session: Session, checkout: Checkout) -> int | None:
 
 
 def _sellable_locations(session: Session) -> set[int]:
-    return set(session.scalars(select(Location.id).where(Location.sellable, Location.active)))
+    return set(session.scalars(_SELLABLE))
 
 
 def _claimable(
@@ -421,7 +448,7 @@ def _claimable(
         raise UnitUnavailable(
             f"{line.sku} is no longer serialized: sell it by quantity", line.unit_id
         )
-    reason = unsellable_reason(session, unit, unit.location_id in sellable)
+    reason = unsellable_reason(partial(last_sale_of, session), unit, unit.location_id in sellable)
     if reason:
         raise UnitUnavailable(reason + "; it was taken out of the cart", unit.id)
     return unit

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping, Sequence
+
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
@@ -30,59 +32,79 @@ def sale_record(session: Session, sale: Sale) -> SaleRecord:
             .group_by(RefundLine.sale_line_id)
         ).all()
     )
-    rows = list(
-        session.scalars(
-            select(SaleLine).where(SaleLine.sale_id == sale.id).order_by(SaleLine.line_no)
-        )
+    lines = session.scalars(
+        select(SaleLine).where(SaleLine.sale_id == sale.id).order_by(SaleLine.line_no)
+    ).all()
+    tenders = session.scalars(
+        select(Tender).where(Tender.sale_id == sale.id).order_by(Tender.id)
+    ).all()
+    refunds = session.scalars(
+        select(Refund.number).where(Refund.sale_id == sale.id).order_by(Refund.id)
+    ).all()
+    return build_sale_record(
+        sale,
+        lines,
+        tenders,
+        cashier=user_name(session, sale.user_id),
+        customer=customer_name(session, sale.customer_id),
+        location=session.get_one(Location, sale.location_id).name,
+        refunded=refunded,
+        refunds=refunds,
     )
-    bundles = {ln.bundle_line_no for ln in rows if ln.bundle_line_no is not None}
-    lines = [
-        SaleLineRecord(
-            id=SaleLineId(ln.id),
-            line_no=ln.line_no,
-            sku=ln.sku,
-            description=ln.description,
-            serial=ln.serial,
-            qty=ln.qty,
-            unit_price=ln.unit_price,
-            discount=ln.discount,
-            tax=ln.tax,
-            total=ln.total,
-            warranty_end=ln.warranty_end,
-            refunded_qty=int(refunded.get(ln.id, 0)),
-            bundle_line_no=ln.bundle_line_no,
-            bundle=ln.line_no in bundles,
-            list_price=ln.list_price,
-            bundle_share=ln.bundle_share,
-        )
-        for ln in rows
-    ]
-    tenders = [
-        TenderRecord(t.kind, t.amount, t.reference)
-        for t in session.scalars(
-            select(Tender).where(Tender.sale_id == sale.id).order_by(Tender.id)
-        )
-    ]
-    refunds = list(
-        session.scalars(select(Refund.number).where(Refund.sale_id == sale.id).order_by(Refund.id))
-    )
+
+
+def build_sale_record(
+    sale: Sale,
+    lines: Sequence[SaleLine],
+    tenders: Sequence[Tender],
+    *,
+    cashier: str,
+    customer: str | None,
+    location: str,
+    refunded: Mapping[int, int] | None = None,
+    refunds: Sequence[str] = (),
+) -> SaleRecord:
+    """The record of a sale from its rows, lines in line order (a sale just written passes
+    the rows it wrote: nothing refunded yet)."""
+    refunded = refunded or {}
+    bundles = {ln.bundle_line_no for ln in lines if ln.bundle_line_no is not None}
     return SaleRecord(
         number=sale.number,
         till=sale.till,
         at=sale.at,
         business_day=sale.business_day,
-        cashier=user_name(session, sale.user_id),
-        customer=customer_name(session, sale.customer_id),
-        location=session.get_one(Location, sale.location_id).name,
+        cashier=cashier,
+        customer=customer,
+        location=location,
         prices_include_tax=sale.prices_include_tax,
-        lines=lines,
+        lines=[
+            SaleLineRecord(
+                id=SaleLineId(ln.id),
+                line_no=ln.line_no,
+                sku=ln.sku,
+                description=ln.description,
+                serial=ln.serial,
+                qty=ln.qty,
+                unit_price=ln.unit_price,
+                discount=ln.discount,
+                tax=ln.tax,
+                total=ln.total,
+                warranty_end=ln.warranty_end,
+                refunded_qty=int(refunded.get(ln.id, 0)),
+                bundle_line_no=ln.bundle_line_no,
+                bundle=ln.line_no in bundles,
+                list_price=ln.list_price,
+                bundle_share=ln.bundle_share,
+            )
+            for ln in lines
+        ],
         subtotal=sale.subtotal,
         discount=sale.discount,
         tax=sale.tax,
         total=sale.total,
-        tenders=tenders,
+        tenders=[TenderRecord(t.kind, t.amount, t.reference) for t in tenders],
         change=sale.change,
-        refunds=refunds,
+        refunds=list(refunds),
     )
 
 

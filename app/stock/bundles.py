@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from sqlalchemy import delete, exists, select
+from sqlalchemy import bindparam, delete, exists, select
 from sqlalchemy.orm import Session
 
 from app.db.uow import Store
@@ -99,27 +99,43 @@ def list_components(store: Store, actor: Actor, sku: str) -> list[ComponentRecor
         return components_of(session, get_item(session, sku, active=False).id)
 
 
+# A ComponentRecord's columns, in its order (the till's scan prepares this too).
+COMPONENTS = (
+    select(
+        Item.id,
+        Item.sku,
+        Item.name,
+        BundleComponent.qty,
+        Item.serialized,
+        Item.price,
+        Item.warranty_days,
+        Item.active,
+    )
+    .join(BundleComponent, BundleComponent.component_item_id == Item.id)
+    .order_by(BundleComponent.position)
+)
+
+
+_PARTS_OF_ANY = COMPONENTS.add_columns(BundleComponent.bundle_item_id).where(
+    BundleComponent.bundle_item_id.in_(bindparam("ids", expanding=True))
+)
+
+
+def components_by_bundle(
+    session: Session, item_ids: Sequence[int]
+) -> dict[int, list[ComponentRecord]]:
+    """Inside a caller's transaction: which of these items are bundles, with their parts
+    in order (one query for them all)."""
+    found: dict[int, list[ComponentRecord]] = {}
+    for *part, bundle_id in session.execute(_PARTS_OF_ANY, {"ids": list(item_ids)}):
+        found.setdefault(bundle_id, []).append(ComponentRecord(ItemId(part[0]), *part[1:]))
+    return found
+
+
 def components_of(session: Session, item_id: int) -> list[ComponentRecord]:
     """Inside a caller's transaction: the item's parts, in order (empty: not a bundle)."""
-    rows = session.execute(
-        select(Item, BundleComponent.qty)
-        .join(BundleComponent, BundleComponent.component_item_id == Item.id)
-        .where(BundleComponent.bundle_item_id == item_id)
-        .order_by(BundleComponent.position)
-    ).all()
-    return [
-        ComponentRecord(
-            ItemId(item.id),
-            item.sku,
-            item.name,
-            qty,
-            item.serialized,
-            item.price,
-            item.warranty_days,
-            item.active,
-        )
-        for item, qty in rows
-    ]
+    rows = session.execute(COMPONENTS.where(BundleComponent.bundle_item_id == item_id)).all()
+    return [ComponentRecord(ItemId(row[0]), *row[1:]) for row in rows]
 
 
 def is_component(session: Session, item_id: int) -> bool:

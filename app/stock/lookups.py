@@ -65,9 +65,11 @@ def get_item(session: Session, sku: str, *, active: bool = True, lock: bool = Fa
     return item
 
 
+_LOCATION_BY_NAME = select(Location).where(func.lower(Location.name) == bindparam("name"))
+
+
 def get_location(session: Session, name: str, *, active: bool = True) -> Location:
-    wanted = name.strip().lower()
-    location = session.scalar(select(Location).where(func.lower(Location.name) == wanted))
+    location = session.scalar(_LOCATION_BY_NAME, {"name": name.strip().lower()})
     if location is None:
         raise NotFound(f"no location named {name.strip()!r}")
     if active and not location.active:

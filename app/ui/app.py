@@ -48,7 +48,7 @@ def open_shop(store_url: str, *, demo: bool) -> tuple[Store, Settings]:
     """Settings and the migrated store; a store with no users gets demo data if `demo`."""
     settings = load_settings()
     try:
-        store = open_store(store_url)
+        store = open_store(store_url, idle_checkpoints=True)  # the watcher calls idle()
     except SQLAlchemyError as exc:
         # A server that is down or a file we may not write: say so, not a traceback.
         shown = store_url.split("@")[-1]  # never show a password from the URL

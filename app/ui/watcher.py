@@ -78,6 +78,7 @@ class _Look(QRunnable):
     def run(self) -> None:
         try:
             marks: Marks | None = read_marks(self._store)
+            self._store.idle()  # the WAL checkpoint here, not inside a sale's commit
         except Exception:  # the store is away for a moment: look again next time
             log.warning("could not look for other tills' changes", exc_info=True)
             marks = None

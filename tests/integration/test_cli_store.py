@@ -53,8 +53,8 @@ def test_a_full_disk_mid_receive_is_one_line_and_saves_nothing(
 ) -> None:
     real = uow.make_engine
 
-    def small_disk(url: str) -> Engine:
-        engine = real(url)
+    def small_disk(url: str, **options: Any) -> Engine:
+        engine = real(url, **options)
 
         @event.listens_for(engine, "connect")
         def _cap(dbapi_conn: Any, _record: Any) -> None:
