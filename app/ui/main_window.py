@@ -28,12 +28,12 @@ from app.config import Settings, ShopSettings
 from app.db.uow import Store
 from app.devices.print_jobs import JobEvent
 from app.events import Change
-from app.stock.till_location import check_till_location
 from app.ui.changes import hub_of
 from app.ui.dialogs.pin_dialog import PinDialog
 from app.ui.formatting import ShopFormat, actor_title
 from app.ui.ops import Ops
 from app.ui.pos.pos_view import PosView
+from app.ui.pos.till import TillPlace
 from app.ui.print_jobs_panel import NOT_PRINTED, PrintJobsPanel, state_text
 from app.ui.refund.refund_view import RefundView
 from app.ui.settings.settings_view import SettingsView
@@ -159,8 +159,12 @@ class MainWindow(QMainWindow):
         self.changes = hub_of(store)
         self.watcher = StoreWatcher(store, self, interval_ms=watch_interval_ms)
 
-        self.pos_view = PosView(store, fmt, shop)
-        self.refund_view = RefundView(store, fmt, shop)
+        # Where this till sells from: looked up once a log-in, for POS, Refund and the banner.
+        self.till_place = TillPlace(store, shop, self)
+        self.till_place.located.connect(lambda _name: self._show_till_problem(None))
+        self.till_place.lost.connect(self._show_till_problem)
+        self.pos_view = PosView(store, fmt, shop, place=self.till_place)
+        self.refund_view = RefundView(store, fmt, shop, place=self.till_place)
         self.shop = shop
         self._ops = Ops(store, self, show_problem=self.show_problem)
         self.stock_view = StockView(store, fmt, shop=shop)
@@ -343,7 +347,7 @@ class MainWindow(QMainWindow):
         if isinstance(settings, Settings):
             self.shop = settings.shop
             if self.actor is not None:
-                self.check_till_location()  # a fixed till location clears the banner
+                self.till_place.look_up(settings.shop)  # a fixed location clears the banner
         self.changes.announce({Change.SETTINGS})
 
     def show_problem(self, message: str) -> None:
@@ -363,6 +367,7 @@ class MainWindow(QMainWindow):
         """Hides everything behind the PIN dialog; the views forget the acting user."""
         self.actor = None
         self.watcher.stop()
+        self.till_place.log_out()
         for view in self.views:
             view.set_actor(None)
         self._show_locked()
@@ -389,17 +394,9 @@ class MainWindow(QMainWindow):
         self._set_title()
         self.current_view().focus_search()
         self.watcher.start()
-        self.check_till_location()
-
-    def check_till_location(self) -> None:
-        """A till whose selling location is wrong says so now, with the fix, never first
-        at payment (PRODUCT.md: shop settings)."""
-        store, settings = self.store, Settings(shop=self.shop)
-        self._ops.run(
-            lambda: check_till_location(store, settings),
-            success=self._show_till_problem,
-            name="till location",
-        )
+        # Asked once, whichever till view asked first: a till whose selling location is
+        # wrong says so now, with the fix, never first at payment (PRODUCT.md: settings).
+        self.till_place.log_in()
 
     def _show_till_problem(self, problem: str | None) -> None:
         self.till_problem = problem or ""

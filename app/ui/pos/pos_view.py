@@ -18,6 +18,7 @@ a lock or a crash), till_reports.py (history, reprints, end of day) and collect_
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import replace
 
 from PySide6.QtCore import Signal
 from PySide6.QtGui import QAction
@@ -33,7 +34,6 @@ from PySide6.QtWidgets import (
 
 from app.config import ShopSettings
 from app.db.uow import Store
-from app.pos.checkout import Till
 from app.pos.open_cart import SavedCart
 from app.ui.formatting import ShopFormat
 from app.ui.ops import Ops
@@ -50,7 +50,7 @@ from app.ui.pos.payment_flow import TakesPayment
 from app.ui.pos.pos_widgets import CartTable, ScanEdit
 from app.ui.pos.receipt_preview import DonePanel
 from app.ui.pos.sale_scans import QUANTITY_HINT, ScansIntoSale
-from app.ui.pos.till import locate_till, till_of
+from app.ui.pos.till import TillPlace, till_of
 from app.ui.pos.till_reports import ShowsSales
 from app.ui.pos.totals_panel import TotalsPanel
 from app.ui.widgets.message_line import MessageLine
@@ -87,14 +87,25 @@ class PosView(
     day_report_print_requested = Signal(object)  # DayReport: print it on the receipt printer
 
     def __init__(
-        self, store: Store, fmt: ShopFormat, shop: ShopSettings, parent: QWidget | None = None
+        self,
+        store: Store,
+        fmt: ShopFormat,
+        shop: ShopSettings,
+        parent: QWidget | None = None,
+        *,
+        place: TillPlace | None = None,
     ) -> None:
+        """`place`: where the till sells from, shared with the window's other till views
+        (else the view looks it up on its own)."""
         super().__init__(parent)
         self.setObjectName("PosView")
         self._store = store
         self._fmt = fmt
         self._shop = shop
         self.till = till_of(shop)
+        self.place = place or TillPlace(store, shop, self)
+        self.place.located.connect(self._located)
+        self.place.lost.connect(self._lost)
         self.actor: Actor | None = None
         self.approver: Actor | None = None  # the manager who approved this sale's discount
         self.dialogs = DialogHost(on_idle=self._back_from_dialog, busy_scan=self._scan_while_busy)
@@ -247,6 +258,7 @@ class PosView(
         if actor is None:
             self.dialogs.close()
             self.drop_scans()
+            self.place.log_out()
         for action in self._actions:
             action.setEnabled(actor is not None)
         for button in self._key_buttons:
@@ -256,12 +268,12 @@ class PosView(
         self.customer_box.set_actor(actor)
         self.message.clear()
         if actor is not None:
-            locate_till(self.ops, self._store, self.till, self._shop, self._located, self._lost)
+            self.place.log_in()
             if self._cart_owner is None:
                 self._bring_back(actor)
 
-    def _located(self, till: Till) -> None:
-        self.till = till
+    def _located(self, location: str) -> None:
+        self.till = replace(self.till, location=location)
 
     def _lost(self, problem: str) -> None:
         self.message.show_problem(problem)

@@ -1,9 +1,9 @@
-"""The till as the services see it, from the shop's settings; percentages as the shop types them."""
+"""The till as the services see it, from the shop's settings; percentages as the shop
+types them; and where it sells from, looked up once a log-in for all its views."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from dataclasses import replace
+from PySide6.QtCore import QObject, Signal
 
 from app.config import Settings, ShopSettings
 from app.db.uow import Store
@@ -32,27 +32,47 @@ def needs_manager(actor: Actor, till: Till, discounts_bp: list[int]) -> bool:
     return needs_approval(actor, till, discounts_bp)
 
 
-def locate_till(
-    ops: Ops,
-    store: Store,
-    till: Till,
-    shop: ShopSettings,
-    found: Callable[[Till], None],
-    missing: Callable[[str], None],
-) -> None:
-    """At log-in: where this till sells from (the setting, else the store's only sellable
-    location), on a worker. A till whose location is missing hears it now, with the fix,
-    never first at payment."""
+class TillPlace(QObject):
+    """Where this till sells from (the setting, else the store's only sellable location),
+    looked up on a worker once a log-in, whichever of the till's views logs in first; POS,
+    Refund and the window's banner all hear the one answer. A till whose location is
+    missing hears it at log-in, with the fix, never first at payment.
 
-    def located(name: str) -> None:
-        found(replace(till, location=name))
+    Signals:
+        located(str): the location's name.
+        lost(str): what is wrong with the setting, and the fix.
+    """
 
-    def refused(error: UserError) -> None:
-        missing(error.message)
+    located = Signal(str)
+    lost = Signal(str)
 
-    ops.run(
-        lambda: till_location_of(store, Settings(shop=shop)),
-        success=located,
-        failure=refused,
-        name="till location",
-    )
+    def __init__(self, store: Store, shop: ShopSettings, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self._store = store
+        self._shop = shop
+        self._asked = False  # since the last log-out
+        self._ops = Ops(store, self, show_problem=self.lost.emit)
+
+    def log_in(self) -> None:
+        """Someone logged in: the look-up, unless it was asked since the last log-out."""
+        if not self._asked:
+            self.look_up()
+
+    def log_out(self) -> None:
+        self._asked = False
+
+    def look_up(self, shop: ShopSettings | None = None) -> None:
+        """Asks the store now (the shop's settings were saved: `shop`, the new ones)."""
+        self._asked = True
+        if shop is not None:
+            self._shop = shop
+        store, settings = self._store, Settings(shop=self._shop)
+        self._ops.latest(
+            lambda: till_location_of(store, settings),
+            success=self.located.emit,
+            failure=self._refused,
+            name="till location",
+        )
+
+    def _refused(self, error: UserError) -> None:
+        self.lost.emit(error.message)

@@ -13,6 +13,7 @@ the sale), refund_choice.py (what comes back and why), refund_flow.py (refunding
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import replace
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QAction
@@ -31,7 +32,6 @@ from app.config import ShopSettings
 from app.db.uow import Store
 from app.errors import UserError
 from app.events import Change
-from app.pos.checkout import Till
 from app.pos.records import SaleRecord
 from app.pos.refund_reasons import refund_reasons
 from app.pos.refunds import DEFECTIVE, RefundQuote
@@ -44,7 +44,7 @@ from app.ui.ops import Ops
 from app.ui.pos.dialog_host import DialogHost
 from app.ui.pos.keyed import keyed_action, shortcuts_first
 from app.ui.pos.receipt_preview import DonePanel
-from app.ui.pos.till import locate_till, till_of
+from app.ui.pos.till import TillPlace, till_of
 from app.ui.refund import refund_model as cols
 from app.ui.refund.refund_choice import ChoosesLines
 from app.ui.refund.refund_flow import RefundsTheSale
@@ -69,14 +69,25 @@ class RefundView(FindsTheSale, ChoosesLines, RefundsTheSale, QWidget):
     refund_completed = Signal(object)
 
     def __init__(
-        self, store: Store, fmt: ShopFormat, shop: ShopSettings, parent: QWidget | None = None
+        self,
+        store: Store,
+        fmt: ShopFormat,
+        shop: ShopSettings,
+        parent: QWidget | None = None,
+        *,
+        place: TillPlace | None = None,
     ) -> None:
+        """`place`: where the till sells from, shared with the POS view (which says when
+        it is missing); else the view looks it up on its own."""
         super().__init__(parent)
         self.setObjectName("RefundView")
         self._store = store
         self._fmt = fmt
         self._shop = shop
         self.till = till_of(shop)
+        self.place = place or TillPlace(store, shop, self)
+        # A missing location is said by the POS view; here it only sets the restock default.
+        self.place.located.connect(self._located)
         self.actor: Actor | None = None
         self.dialogs = DialogHost(on_idle=self._dialog_closed, busy_scan=self._scan_while_busy)
         self.lines_model = RefundLinesModel(fmt, parent=self)
@@ -215,6 +226,7 @@ class RefundView(FindsTheSale, ChoosesLines, RefundsTheSale, QWidget):
         if actor is None:
             self.dialogs.close()
             self.drop_scans()
+            self.place.log_out()
         for action in self._actions:
             action.setEnabled(actor is not None)
         for widget in (self.scan_edit, self.lines_table, self.reason_edit):
@@ -224,13 +236,12 @@ class RefundView(FindsTheSale, ChoosesLines, RefundsTheSale, QWidget):
             self.clear_sale()
             self.message.clear()
         else:
-            # A missing location is said by the POS view; here it only sets the restock default.
-            locate_till(self.ops, self._store, self.till, self._shop, self._located, _ignore)
+            self.place.log_in()
 
-    def _located(self, till: Till) -> None:
+    def _located(self, location: str) -> None:
         # The restock default is the till's own location (the POS view says when it is missing).
-        self.till = till
-        here = self.restock_combo.findData(till.location)
+        self.till = replace(self.till, location=location)
+        here = self.restock_combo.findData(location)
         if here >= 0:
             self.restock_combo.setCurrentIndex(here)
 
@@ -307,7 +318,3 @@ class RefundView(FindsTheSale, ChoosesLines, RefundsTheSale, QWidget):
         self.reason_edit.clear()
         self.pages.setCurrentIndex(0)
         self.focus_search()
-
-
-def _ignore(_problem: str) -> None:
-    """The POS view tells the cashier about a missing till location."""
