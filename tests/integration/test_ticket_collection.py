@@ -9,10 +9,11 @@ import pytest
 from sqlalchemy.orm import Session
 
 from app.db.uow import Store
-from app.errors import Conflict
+from app.errors import Conflict, InvalidInput
 from app.pos import ticket_sale
 from app.pos.cart import Cart, TenderInput, TenderKind
 from app.pos.checkout import Checkout, UnitUnavailable, complete_sale
+from app.pos.parking import park_sale, resume_sale
 from app.pos.records import SaleRecord
 from app.scan import TicketScan, UnitScan, resolve_scan
 from app.stock import queries
@@ -215,4 +216,30 @@ def test_two_desks_collecting_at_once_only_one_wins(shop: Shop) -> None:
     with pytest.raises(Conflict, match="changed at another desk"), shop.store.write() as session:
         session.add(ticket)
         claim_status(session, ticket, "collected")
+    assert dump_tables(shop.store) == before
+
+
+def test_a_parked_ticket_sale_comes_back_with_its_ticket(shop: Shop) -> None:
+    t = ready_paid_ticket(shop)
+    cart = Cart()
+    ticket_sale.add_to_cart(shop.store, shop.cashier, cart, t)
+    parked_id = park_sale(
+        shop.store, shop.cashier, TILL, cart.lines, label="Jane", ticket_number=t,
+        customer_id=cart.customer_id,
+    )  # fmt: skip
+    back = resume_sale(shop.store, shop.cashier, parked_id)
+    assert back.ticket_number == t and back.lines == tuple(cart.lines)
+    resumed = Cart(back.lines)
+    resumed.ticket_number, resumed.customer_id = back.ticket_number, back.customer_id
+    sale = pay(shop, resumed, 7500)
+    assert ticket_detail(shop.store, shop.service, t).sale_number == sale.number
+
+
+def test_ticket_lines_are_not_parked_without_their_ticket(shop: Shop) -> None:
+    t = ready_paid_ticket(shop)
+    cart = Cart()
+    ticket_sale.add_to_cart(shop.store, shop.cashier, cart, t)
+    before = dump_tables(shop.store)
+    with pytest.raises(InvalidInput, match="ticket lines but no ticket"):
+        park_sale(shop.store, shop.cashier, TILL, cart.lines, label="Jane")
     assert dump_tables(shop.store) == before

@@ -15,6 +15,7 @@ from app.db.uow import Store
 from app.tickets.parts import add_labour, add_part
 from app.tickets.queries import ticket_detail
 from app.tickets.workflow import change_status
+from app.ui.pos.parked_dialog import ParkDialog, ResumeDialog
 from app.ui.pos.payment_dialog import PaymentDialog
 from app.ui.pos.pos_view import PosView
 
@@ -75,4 +76,51 @@ def test_a_ticket_lines_quantity_is_the_tickets_not_stepped_at_the_till(
     assert [line.qty for line in pos.cart_model.lines()] == [2, 1]
     assert pos.totals_panel.total.text() == TOTAL  # what the ticket charges, to the cent
     _pay_exact_cash(qtbot, pos)
+    _collected_on_a_sale(desk, number)
+
+
+def test_a_parked_ticket_comes_back_with_its_ticket_and_is_collected(
+    qtbot: QtBot, desk: Desk
+) -> None:
+    pos, number = _at_the_till(qtbot, desk)
+    press(qtbot, Qt.Key.Key_F6)
+    assert isinstance(pos.dialog, ParkDialog)
+    activate(qtbot, pos.dialog)
+    press(qtbot, Qt.Key.Key_Return)
+    settle(qtbot)
+    assert pos.cart_model.is_empty() and pos.cart_model.cart.ticket_number is None
+
+    press(qtbot, Qt.Key.Key_F7)
+    settle(qtbot)
+    assert isinstance(pos.dialog, ResumeDialog)
+    activate(qtbot, pos.dialog)
+    press(qtbot, Qt.Key.Key_Return)
+    settle(qtbot)
+    assert pos.cart_model.cart.ticket_number == number
+    assert pos.totals_panel.total.text() == TOTAL
+    _pay_exact_cash(qtbot, pos)
+    _collected_on_a_sale(desk, number)
+
+
+def test_a_lock_keeps_the_ticket_with_the_open_sale(qtbot: QtBot, desk: Desk) -> None:
+    pos, number = _at_the_till(qtbot, desk)
+    pos.set_actor(None)  # Ctrl+L
+    pos.set_actor(desk.cashier)  # the window gives the scan field the focus
+    pos.focus_search()
+    settle(qtbot)
+    assert pos.cart_model.cart.ticket_number == number
+    _pay_exact_cash(qtbot, pos)
+    _collected_on_a_sale(desk, number)
+
+
+def test_the_ticket_comes_back_with_the_open_sale_after_a_crash(
+    qtbot: QtBot, desk: Desk
+) -> None:
+    before, number = _at_the_till(qtbot, desk)
+    settle(qtbot)
+    before.hide()  # the till goes away without a word
+    after = open_pos(qtbot, desk.store, desk.cashier)
+    qtbot.waitUntil(lambda: after.cart_model.rowCount() == 2, timeout=3000)
+    assert after.cart_model.cart.ticket_number == number
+    _pay_exact_cash(qtbot, after)
     _collected_on_a_sale(desk, number)

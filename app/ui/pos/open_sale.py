@@ -5,8 +5,10 @@ cashier's next log-in on this till brings it back. Locking never hands a sale on
 from __future__ import annotations
 
 import time
+from collections.abc import Sequence
 
 from app.customers.services import get_customer
+from app.pos.cart import CartLine
 from app.pos.open_cart import SavedCart, open_cart_of, save_open_cart
 from app.ui.pos.pos_parts import PosParts
 from app.users.roles import Actor
@@ -29,7 +31,7 @@ class KeepsOpenSale(PosParts):
             return
         cart = self.cart_model.cart
         self._left[owner.id] = SavedCart(
-            self.cart_model.lines(), cart.customer_id, cart.sale_discount_bp
+            self.cart_model.lines(), cart.customer_id, cart.sale_discount_bp, cart.ticket_number
         )
         self._cart_owner = None  # nothing below is saved under anyone's name
         self._new_sale()
@@ -60,13 +62,13 @@ class KeepsOpenSale(PosParts):
             return get_customer(store, customer).label if customer is not None else ""
 
         def show(customer_label: str) -> None:
-            self.cart_model.load(
+            self._load_cart(
                 saved.lines,
                 sale_discount_bp=saved.sale_discount_bp,
                 customer_id=customer,
                 customer_label=customer_label,
+                ticket_number=saved.ticket_number,
             )
-            self._select_row(self.cart_model.rowCount() - 1)
             if said:
                 items = sum(line.qty for line in saved.lines)
                 self.message.show_info(f"Your open sale is back: {items} item(s)")
@@ -76,6 +78,27 @@ class KeepsOpenSale(PosParts):
         else:
             self.ops.run(label, success=show, name="open cart customer")
 
+    def _load_cart(
+        self,
+        lines: Sequence[CartLine],
+        *,
+        sale_discount_bp: int,
+        customer_id: int | None,
+        customer_label: str,
+        ticket_number: str | None,
+    ) -> None:
+        """A kept or parked sale back on screen, with the repair ticket it collects."""
+        self.cart_model.load(
+            lines,
+            sale_discount_bp=sale_discount_bp,
+            customer_id=customer_id,
+            customer_label=customer_label,
+        )
+        if ticket_number is not None:
+            self.cart_model.cart.ticket_number = ticket_number
+            self._save_open_cart()  # the load saved the cart before it had its ticket
+        self._select_row(self.cart_model.rowCount() - 1)
+
     def _save_open_cart(self) -> None:
         actor = self._cart_owner
         if actor is None or actor is not self.actor:
@@ -84,10 +107,11 @@ class KeepsOpenSale(PosParts):
         store, till, version = self._store, self.till, self._version
         cart = self.cart_model.cart
         lines, customer, discount = self.cart_model.lines(), cart.customer_id, cart.sale_discount_bp
+        ticket = cart.ticket_number
         self.ops.latest(
             lambda: save_open_cart(
                 store, actor, till, lines, version=version, customer_id=customer,
-                sale_discount_bp=discount,
+                sale_discount_bp=discount, ticket_number=ticket,
             ),
             success=lambda _none: None,
             name="save open cart",

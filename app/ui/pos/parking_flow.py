@@ -28,6 +28,8 @@ class ParksSales(PosParts):
 
         def parked(dialog: ParkDialog) -> None:
             lines, label = self.cart_model.lines(), dialog.label
+            customer, discount = cart.customer_id, cart.sale_discount_bp
+            ticket = cart.ticket_number  # parked with it: paying later still collects it
 
             def done(_result: object) -> None:
                 self._new_sale()
@@ -40,8 +42,9 @@ class ParksSales(PosParts):
                     till,
                     lines,
                     label=label,
-                    customer_id=cart.customer_id,
-                    sale_discount_bp=cart.sale_discount_bp,
+                    customer_id=customer,
+                    sale_discount_bp=discount,
+                    ticket_number=ticket,
                 ),
                 success=done,
                 changes={Change.PARKED},
@@ -88,13 +91,13 @@ class ParksSales(PosParts):
     def _resumed(self, found: tuple[ParkedCart, str]) -> None:
         parked, label = found
         self.approver = None
-        self.cart_model.load(
+        self._load_cart(
             parked.lines,
             sale_discount_bp=parked.sale_discount_bp,
             customer_id=parked.customer_id,
             customer_label=label,
+            ticket_number=parked.ticket_number,
         )
-        self._select_row(self.cart_model.rowCount() - 1)
         self.message.show_info(f"Resumed “{parked.label}”")
 
     def void_sale(self) -> None:
