@@ -83,6 +83,8 @@ def sale_record(session: Session, sale: Sale) -> SaleRecord:
         tenders=tenders,
         change=sale.change,
         refunds=refunds,
+        # A ticket's charge is the one line without an item; its SKU is the ticket number.
+        ticket_number=next((ln.sku for ln in rows if ln.item_id is None), None),
     )
 
 
