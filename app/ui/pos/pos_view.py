@@ -150,7 +150,12 @@ class PosView(
         for column in range(self.cart_model.columnCount()):
             header.setSectionResizeMode(column, QHeaderView.ResizeMode.ResizeToContents)
         header.setSectionResizeMode(cols.ITEM, QHeaderView.ResizeMode.Stretch)
-        self.cart_table.verticalHeader().setDefaultSectionSize(34)
+        # A long name (a kit's, a repair's labour after its ticket number) wraps onto a
+        # second line of a taller row rather than being cut short: the cart is a few lines.
+        self.cart_table.setWordWrap(True)
+        rows = self.cart_table.verticalHeader()
+        rows.setMinimumSectionSize(34)
+        rows.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
         self.last_sale = DonePanel()
         self.cart_stack = QStackedWidget()
         self.cart_stack.addWidget(self.cart_table)
