@@ -12,7 +12,7 @@ from dataclasses import asdict, dataclass
 from sqlalchemy import select
 
 from app.db.uow import Store
-from app.pos.cart import CartLine
+from app.pos.cart import CartLine, line_from_dict
 from app.pos.checkout import Till
 from app.pos.models import OpenCart
 from app.users.roles import Actor, Permission, require
@@ -71,7 +71,7 @@ def open_cart_of(store: Store, actor: Actor, till: Till) -> SavedCart | None:
         if row is None:
             return None
         payload = json.loads(row.cart)
-        lines = tuple(CartLine(**line) for line in payload["lines"])
+        lines = tuple(line_from_dict(line) for line in payload["lines"])  # a kit's parts too
         if not lines:
             return None
         return SavedCart(
