@@ -8,13 +8,13 @@ from PySide6.QtWidgets import QMessageBox
 from app.customers.services import get_customer
 from app.events import Change
 from app.pos.parking import ParkedCart, list_parked, park_sale, resume_sale
+from app.ui.pos.open_sale import KeepsOpenSale
 from app.ui.pos.parked_dialog import ParkDialog, ResumeDialog
-from app.ui.pos.pos_parts import PosParts
 from app.users.roles import Actor
 
 
-class ParksSales(PosParts):
-    """Mixed into PosView."""
+class ParksSales(KeepsOpenSale):
+    """Mixed into PosView; a resumed sale comes back as a kept one does."""
 
     def park(self) -> None:
         actor = self.actor

@@ -5,7 +5,7 @@ pos_view.py builds, and the few methods one part calls on another."""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import SignalInstance
@@ -13,7 +13,6 @@ from PySide6.QtWidgets import QLineEdit, QPushButton, QStackedWidget
 
 from app.config import ShopSettings
 from app.db.uow import Store
-from app.pos.cart import CartLine
 from app.pos.checkout import Till
 from app.ui.formatting import ShopFormat
 from app.ui.ops import Ops
@@ -63,14 +62,5 @@ class PosParts(HostsDialogs):
             self, what: str, then: Callable[[Actor | None], None], *, why: str = ""
         ) -> None: ...
         def _save_open_cart(self) -> None: ...
-        def _load_cart(
-            self,
-            lines: Sequence[CartLine],
-            *,
-            sale_discount_bp: int,
-            customer_id: int | None,
-            customer_label: str,
-            ticket_number: str | None,
-        ) -> None: ...
         def collect_ticket(self, number: str) -> None: ...
         def collects_free(self) -> bool: ...
