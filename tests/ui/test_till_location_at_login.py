@@ -17,6 +17,7 @@ from app.ui.formatting import ShopFormat
 from app.ui.main_window import MainWindow
 from app.ui.pos import till as till_module
 from app.ui.pos.pos_view import PosView
+from app.ui.refund.refund_view import RefundView
 from app.users.services import actor_by_name
 
 
@@ -78,6 +79,13 @@ def test_the_till_location_is_looked_up_once_a_log_in(
     assert len(asked) == 1, asked
     assert window.pos_view.till.location == window.refund_view.till.location == "Front store"
     assert window.till_banner.isHidden()
+    # A till view built after the answer came (views built when first needed) hears it too.
+    shop = ShopSettings()
+    late = RefundView(demo_store, ShopFormat(shop), shop, place=window.till_place)
+    qtbot.addWidget(late)
+    late.set_actor(actor_by_name(demo_store, "cashier"))
+    settle(qtbot)
+    assert late.till.location == "Front store" and len(asked) == 1, asked
     window.lock()
     window.log_in(actor_by_name(demo_store, "manager"))
     settle(qtbot)

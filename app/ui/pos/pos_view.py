@@ -104,6 +104,7 @@ class PosView(
         self._shop = shop
         self.till = till_of(shop)
         self.place = place or TillPlace(store, shop, self)
+        self._own_place = place is None  # a shared one is the window's to forget at a lock
         self.place.located.connect(self._located)
         self.place.lost.connect(self._lost)
         self.actor: Actor | None = None
@@ -263,7 +264,8 @@ class PosView(
         if actor is None:
             self.dialogs.close()
             self.drop_scans()
-            self.place.log_out()
+            if self._own_place:
+                self.place.log_out()
         for action in self._actions:
             action.setEnabled(actor is not None)
         for button in self._key_buttons:

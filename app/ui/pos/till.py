@@ -7,7 +7,6 @@ from PySide6.QtCore import QObject, Signal
 
 from app.config import Settings, ShopSettings
 from app.db.uow import Store
-from app.errors import UserError
 from app.money import BP_PER_PERCENT
 from app.pos.checkout import Till, needs_approval
 from app.stock.till_location import till_location_of
@@ -35,8 +34,9 @@ def needs_manager(actor: Actor, till: Till, discounts_bp: list[int]) -> bool:
 class TillPlace(QObject):
     """Where this till sells from (the setting, else the store's only sellable location),
     looked up on a worker once a log-in, whichever of the till's views logs in first; POS,
-    Refund and the window's banner all hear the one answer. A till whose location is
-    missing hears it at log-in, with the fix, never first at payment.
+    Refund and the window's banner all hear the one answer, and a view that logs in after
+    it came (one built later) hears it again. A till whose location is missing hears it
+    at log-in, with the fix, never first at payment.
 
     Signals:
         located(str): the location's name.
@@ -51,28 +51,36 @@ class TillPlace(QObject):
         self._store = store
         self._shop = shop
         self._asked = False  # since the last log-out
-        self._ops = Ops(store, self, show_problem=self.lost.emit)
+        self._answer: tuple[bool, str] | None = None  # (located, the name or the problem)
+        self._ops = Ops(store, self, show_problem=self._refused_with)
 
     def log_in(self) -> None:
-        """Someone logged in: the look-up, unless it was asked since the last log-out."""
+        """Someone logged in: the look-up, unless it was asked since the last log-out
+        (then its answer again, if it has come: no second look-up)."""
         if not self._asked:
             self.look_up()
+        elif self._answer is not None:
+            self._tell(*self._answer)
 
     def log_out(self) -> None:
         self._asked = False
 
     def look_up(self, shop: ShopSettings | None = None) -> None:
         """Asks the store now (the shop's settings were saved: `shop`, the new ones)."""
-        self._asked = True
+        self._asked, self._answer = True, None
         if shop is not None:
             self._shop = shop
         store, settings = self._store, Settings(shop=self._shop)
         self._ops.latest(
             lambda: till_location_of(store, settings),
-            success=self.located.emit,
-            failure=self._refused,
+            success=lambda name: self._tell(True, name),
+            failure=lambda error: self._refused_with(error.message),
             name="till location",
         )
 
-    def _refused(self, error: UserError) -> None:
-        self.lost.emit(error.message)
+    def _refused_with(self, problem: str) -> None:
+        self._tell(False, problem)
+
+    def _tell(self, located: bool, text: str) -> None:
+        self._answer = (located, text)
+        (self.located if located else self.lost).emit(text)

@@ -86,6 +86,7 @@ class RefundView(FindsTheSale, ChoosesLines, RefundsTheSale, QWidget):
         self._shop = shop
         self.till = till_of(shop)
         self.place = place or TillPlace(store, shop, self)
+        self._own_place = place is None  # a shared one is the window's to forget at a lock
         # A missing location is said by the POS view; here it only sets the restock default.
         self.place.located.connect(self._located)
         self.actor: Actor | None = None
@@ -226,7 +227,8 @@ class RefundView(FindsTheSale, ChoosesLines, RefundsTheSale, QWidget):
         if actor is None:
             self.dialogs.close()
             self.drop_scans()
-            self.place.log_out()
+            if self._own_place:
+                self.place.log_out()
         for action in self._actions:
             action.setEnabled(actor is not None)
         for widget in (self.scan_edit, self.lines_table, self.reason_edit):
