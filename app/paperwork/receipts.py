@@ -50,8 +50,8 @@ def _tenders(shop: ShopSettings, tenders: list[TenderRecord]) -> tuple[TenderLin
 
 def sale_receipt(shop: ShopSettings, sale: SaleRecord, *, reprint: bool = False) -> Receipt:
     """The customer's receipt: serials and warranty end dates on each serialized line; a
-    bundle's components under it (each unit with its serial and warranty), and a price a
-    manager changed with the price it replaced."""
+    bundle's components under it (each unit with its serial and warranty), a price a
+    manager changed with the price it replaced, and the repair ticket the sale collected."""
     lines = tuple(_sale_line(shop, line) for line in sale.lines)
     tax_label = "incl. tax" if sale.prices_include_tax else "Tax"
     totals = [TotalLine("Subtotal", _money(shop, sale.subtotal))]
@@ -73,6 +73,7 @@ def sale_receipt(shop: ShopSettings, sale: SaleRecord, *, reprint: bool = False)
         tenders=_tenders(shop, sale.tenders),
         change=_money(shop, sale.change) if sale.change else None,
         footer_lines=shop.receipt_footer,
+        references=(f"Repair ticket: {sale.ticket_number}",) if sale.ticket_number else (),
     )
 
 

@@ -254,6 +254,12 @@ class Cart:
             raise InvalidInput("a serialized line is one unit: scan each unit")
         if line.bundle_units and qty != line.qty:
             raise InvalidInput(f"{line.name}: scan the bundle again for another one")
+        if line.ticket_line_id is not None and qty != line.qty:
+            # Checkout charges what the ticket says: a stepped quantity would show one
+            # total at the till and charge another.
+            raise InvalidInput(
+                f"{line.sku} is one repair: its quantities are set on the ticket"
+            )
         if not 1 <= qty <= MAX_QTY:
             raise InvalidInput(f"a quantity is between 1 and {MAX_QTY}")
         self.lines[index] = _with(line, qty=qty)

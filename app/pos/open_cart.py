@@ -12,7 +12,7 @@ from dataclasses import asdict, dataclass
 from sqlalchemy import select
 
 from app.db.uow import Store
-from app.pos.cart import CartLine
+from app.pos.cart import CartLine, line_from_dict
 from app.pos.checkout import Till
 from app.pos.models import OpenCart
 from app.users.roles import Actor, Permission, require
@@ -23,6 +23,7 @@ class SavedCart:
     lines: tuple[CartLine, ...]
     customer_id: int | None
     sale_discount_bp: int
+    ticket_number: str | None = None  # the repair ticket the sale collects
 
 
 def save_open_cart(
@@ -34,6 +35,7 @@ def save_open_cart(
     version: int,
     customer_id: int | None = None,
     sale_discount_bp: int = 0,
+    ticket_number: str | None = None,
 ) -> None:
     """Keeps this user's open cart on this till (an empty cart removes it). `version`
     increases with every change on screen: a save arriving after a newer one is dropped."""
@@ -43,6 +45,7 @@ def save_open_cart(
             "lines": [asdict(line) for line in lines],
             "customer_id": customer_id,
             "sale_discount_bp": sale_discount_bp,
+            "ticket_number": ticket_number,
         }
     )
     with store.write() as session:
@@ -68,8 +71,13 @@ def open_cart_of(store: Store, actor: Actor, till: Till) -> SavedCart | None:
         if row is None:
             return None
         payload = json.loads(row.cart)
-        lines = tuple(CartLine(**line) for line in payload["lines"])
+        lines = tuple(line_from_dict(line) for line in payload["lines"])  # a kit's parts too
         if not lines:
             return None
-        return SavedCart(lines, payload["customer_id"], payload["sale_discount_bp"])
+        return SavedCart(
+            lines,
+            payload["customer_id"],
+            payload["sale_discount_bp"],
+            payload.get("ticket_number"),  # none in a cart kept before tickets
+        )
 

@@ -29,16 +29,21 @@ def park_sale(
     label: str,
     customer_id: int | None = None,
     sale_discount_bp: int = 0,
+    ticket_number: str | None = None,
 ) -> int:
-    """Puts a cart aside (units are not reserved: they are checked again at checkout)."""
+    """Puts a cart aside (units are not reserved: they are checked again at checkout), with
+    the repair ticket it collects: its lines come back with it, and paying collects it."""
     require(actor, Permission.SELL)
     if not lines:
         raise InvalidInput("the cart is empty: nothing to park")
+    if ticket_number is None and any(ln.ticket_line_id is not None for ln in lines):
+        raise InvalidInput("the cart holds ticket lines but no ticket")
     label = clean_text(label, field="label", max_length=120, required=False) or "parked sale"
     payload = {
         "lines": [asdict(ln) for ln in lines],
         "customer_id": customer_id,
         "sale_discount_bp": sale_discount_bp,
+        "ticket_number": ticket_number,
     }
     with store.write() as session:
         parked = ParkedSale(till=till.name, user_id=actor.id, label=label, cart=json.dumps(payload))
@@ -56,6 +61,7 @@ class ParkedCart:
     lines: tuple[CartLine, ...]
     customer_id: int | None
     sale_discount_bp: int
+    ticket_number: str | None = None  # the repair ticket the sale collects
 
 
 def list_parked(store: Store, actor: Actor, till: Till) -> list[ParkedCart]:
@@ -77,6 +83,7 @@ def _parked(session: Session, parked: ParkedSale) -> ParkedCart:
         lines=tuple(line_from_dict(ln) for ln in payload["lines"]),
         customer_id=payload["customer_id"],
         sale_discount_bp=payload["sale_discount_bp"],
+        ticket_number=payload.get("ticket_number"),  # none in a cart parked before tickets
     )
 
 

@@ -62,6 +62,7 @@ class SaleRecord:
     tenders: list[TenderRecord]
     change: int
     refunds: list[str] = field(default_factory=list)
+    ticket_number: str | None = None  # the repair ticket this sale collected
 
 
 @dataclass(frozen=True)

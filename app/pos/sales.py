@@ -105,6 +105,8 @@ def build_sale_record(
         tenders=[TenderRecord(t.kind, t.amount, t.reference) for t in tenders],
         change=sale.change,
         refunds=list(refunds),
+        # A ticket's charge is the one line without an item; its SKU is the ticket number.
+        ticket_number=next((ln.sku for ln in lines if ln.item_id is None), None),
     )
 
 

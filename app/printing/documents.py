@@ -186,11 +186,13 @@ class Receipt:
     tenders: tuple[TenderLine, ...] = ()
     change: str | None = None
     footer_lines: tuple[str, ...] = ()
+    # Under the cashier and the customer: what else the sale was ("Repair ticket: T-000012").
+    references: tuple[str, ...] = ()
 
     def __post_init__(self) -> None:
         check_code128_text(self.number, what="receipt number")
         # Lists are accepted and frozen into tuples, so a Receipt stays hashable and immutable.
-        for name in ("store_lines", "lines", "totals", "tenders", "footer_lines"):
+        for name in ("store_lines", "lines", "totals", "tenders", "footer_lines", "references"):
             object.__setattr__(self, name, tuple(getattr(self, name)))
 
 
@@ -329,6 +331,8 @@ def receipt_rows(receipt: Receipt, columns: int) -> tuple[Row, ...]:
     rows += _plain(wrap(f"Cashier: {receipt.cashier}", columns))
     if receipt.customer:
         rows += _plain(wrap(f"Customer: {receipt.customer}", columns))
+    for reference in receipt.references:
+        rows += _plain(wrap(reference, columns))
     rows.append(_rule(columns))
     for item in receipt.lines:
         rows += _receipt_line_rows(item, columns)

@@ -29,12 +29,12 @@ from app.config import Settings, ShopSettings
 from app.db.uow import Store
 from app.devices.print_jobs import JobEvent
 from app.events import Change
-from app.stock.till_location import check_till_location
 from app.ui.changes import hub_of
 from app.ui.dialogs.pin_dialog import PinDialog
 from app.ui.formatting import actor_title
 from app.ui.ops import Ops
 from app.ui.scheduled_backup import ScheduledBackups
+from app.ui.till_place import TillPlace
 from app.ui.watcher import WATCH_INTERVAL_MS, StoreWatcher
 from app.ui.window_views import (
     POS,
@@ -160,6 +160,11 @@ class MainWindow(QMainWindow):
         # tills' writes while someone is logged in.
         self.changes = hub_of(store)
         self.watcher = StoreWatcher(store, self, interval_ms=watch_interval_ms)
+
+        # Where this till sells from: looked up once a log-in, for POS, Refund and the banner.
+        self.till_place = TillPlace(store, shop, self)
+        self.till_place.located.connect(lambda _name: self._show_till_problem(None))
+        self.till_place.lost.connect(self._show_till_problem)
         self.shop = shop
         self._ops = Ops(store, self, show_problem=self.show_problem)
         self.devices = devices
@@ -167,7 +172,9 @@ class MainWindow(QMainWindow):
         self.side_bar = SideBar(shop.name)
         self.view_stack = QStackedWidget()
         # The locked screen needs no view: each is built when first shown or asked for.
-        self._views = WindowViews(store, shop, devices, self.view_stack, self._attach)
+        self._views = WindowViews(
+            store, shop, devices, self.view_stack, self._attach, place=self.till_place
+        )
         self.view_titles = self._views.titles
         work = QWidget()
         work.setObjectName("WorkArea")
@@ -389,7 +396,7 @@ class MainWindow(QMainWindow):
             self.shop = settings.shop
             self._views.set_shop(settings.shop)
             if self.actor is not None:
-                self.check_till_location()  # a fixed till location clears the banner
+                self.till_place.look_up(settings.shop)  # a fixed location clears the banner
         self.changes.announce({Change.SETTINGS})
 
     def _backup_reported(self, text: str, failed: bool) -> None:
@@ -425,6 +432,7 @@ class MainWindow(QMainWindow):
         """Hides everything behind the PIN dialog; the views forget the acting user."""
         self.actor = None
         self.watcher.stop()
+        self.till_place.log_out()
         for view in self._views.built():
             view.set_actor(None)
         self._show_locked()
@@ -453,18 +461,10 @@ class MainWindow(QMainWindow):
         self._set_title()
         self.current_view().focus_search()
         self.watcher.start()
-        self.check_till_location()
+        # Asked once, whichever till view asked first: a till whose selling location is
+        # wrong says so now, with the fix, never first at payment (PRODUCT.md: settings).
+        self.till_place.log_in()
         self._show_backup_problem()
-
-    def check_till_location(self) -> None:
-        """A till whose selling location is wrong says so now, with the fix, never first
-        at payment (PRODUCT.md: shop settings)."""
-        store, settings = self.store, Settings(shop=self.shop)
-        self._ops.run(
-            lambda: check_till_location(store, settings),
-            success=self._show_till_problem,
-            name="till location",
-        )
 
     def _show_till_problem(self, problem: str | None) -> None:
         self.till_problem = problem or ""

@@ -23,6 +23,7 @@ from app.users.roles import Actor
 
 if TYPE_CHECKING:
     from app.ui.shop_devices import ShopDevices
+    from app.ui.till_place import TillPlace
 
 POS, REFUND, STOCK, TICKETS, PRINT_JOBS, SETTINGS = (
     "POS", "Refund", "Stock", "Tickets", "Print jobs", "Settings",
@@ -53,8 +54,12 @@ class WindowViews:
         devices: ShopDevices | None,
         stack: QStackedWidget,
         attach: Callable[[ShopView], None],
+        *,
+        place: TillPlace | None = None,
     ) -> None:
+        """`place`: where the till sells from, shared by POS, Refund and the window."""
         self._store = store
+        self._place = place
         self._shop = shop
         self._devices = devices
         self._stack = stack
@@ -109,11 +114,11 @@ class WindowViews:
         if title == POS:
             from app.ui.pos.pos_view import PosView
 
-            return PosView(store, fmt, shop)
+            return PosView(store, fmt, shop, place=self._place)
         if title == REFUND:
             from app.ui.refund.refund_view import RefundView
 
-            return RefundView(store, fmt, shop)
+            return RefundView(store, fmt, shop, place=self._place)
         if title == STOCK:
             from app.ui.stock.stock_view import StockView
 

@@ -8,12 +8,17 @@ from datetime import timedelta
 import pytest
 from sqlalchemy.orm import Session
 
+from app.config import ShopSettings
 from app.db.uow import Store
-from app.errors import Conflict
+from app.errors import Conflict, InvalidInput
+from app.paperwork.receipts import sale_receipt
 from app.pos import ticket_sale
 from app.pos.cart import Cart, TenderInput, TenderKind
 from app.pos.checkout import Checkout, UnitUnavailable, complete_sale
+from app.pos.parking import park_sale, resume_sale
 from app.pos.records import SaleRecord
+from app.pos.sales import get_sale
+from app.printing.escpos import render_receipt
 from app.scan import TicketScan, UnitScan, resolve_scan
 from app.stock import queries
 from app.tickets.collection import collect_without_charge, ticket_charges
@@ -28,6 +33,7 @@ from app.tickets.workflow import change_status
 from app.users.roles import Actor
 from tests.conftest import dump_tables
 from tests.integration.ticket_shop import TILL, Shop, make_shop, take_in
+from tests.support.escpos_decode import decode, lines
 
 OPEN_ONES = TicketFilter()
 
@@ -216,3 +222,53 @@ def test_two_desks_collecting_at_once_only_one_wins(shop: Shop) -> None:
         session.add(ticket)
         claim_status(session, ticket, "collected")
     assert dump_tables(shop.store) == before
+
+
+def test_a_parked_ticket_sale_comes_back_with_its_ticket(shop: Shop) -> None:
+    t = ready_paid_ticket(shop)
+    cart = Cart()
+    ticket_sale.add_to_cart(shop.store, shop.cashier, cart, t)
+    parked_id = park_sale(
+        shop.store, shop.cashier, TILL, cart.lines, label="Jane", ticket_number=t,
+        customer_id=cart.customer_id,
+    )  # fmt: skip
+    back = resume_sale(shop.store, shop.cashier, parked_id)
+    assert back.ticket_number == t and back.lines == tuple(cart.lines)
+    resumed = Cart(back.lines)
+    resumed.ticket_number, resumed.customer_id = back.ticket_number, back.customer_id
+    sale = pay(shop, resumed, 7500)
+    assert ticket_detail(shop.store, shop.service, t).sale_number == sale.number
+
+
+def test_ticket_lines_are_not_parked_without_their_ticket(shop: Shop) -> None:
+    t = ready_paid_ticket(shop)
+    cart = Cart()
+    ticket_sale.add_to_cart(shop.store, shop.cashier, cart, t)
+    before = dump_tables(shop.store)
+    with pytest.raises(InvalidInput, match="ticket lines but no ticket"):
+        park_sale(shop.store, shop.cashier, TILL, cart.lines, label="Jane")
+    assert dump_tables(shop.store) == before
+
+
+def _printed(sale: SaleRecord, width_mm: int) -> list[str]:
+    receipt = sale_receipt(ShopSettings(name="Repair Shop"), sale)
+    return [line.text for line in lines(decode(render_receipt(receipt, width_mm=width_mm)))]
+
+
+@pytest.mark.parametrize("width_mm", [58, 80])
+def test_the_receipt_of_a_collected_ticket_carries_its_number(
+    shop: Shop, width_mm: int
+) -> None:
+    t = ready_paid_ticket(shop)
+    cart = Cart()
+    ticket_sale.add_to_cart(shop.store, shop.cashier, cart, t)
+    sale = pay(shop, cart, 7500)
+    printed = _printed(sale, width_mm)
+    assert f"Repair ticket: {t}" in printed, printed
+    # the reprint, read back from the store, says it too
+    assert f"Repair ticket: {t}" in _printed(get_sale(shop.store, shop.cashier, sale.number), 58)
+
+
+def test_a_plain_sale_names_no_ticket(shop: Shop) -> None:
+    sale = get_sale(shop.store, shop.cashier, shop.receipt)
+    assert not any("ticket" in text.lower() for text in _printed(sale, 80))

@@ -9,6 +9,10 @@ from pytestqt.qtbot import QtBot
 from settle import settle
 
 from app.db.uow import Store
+from app.stock.bundles import ComponentInput, set_components
+from app.stock.items import ItemFields, create_item
+from app.stock.receiving import Receiving, receive_serials
+from app.stock.serials import parse_list
 from app.ui.pos.pos_view import PosView
 from app.users.roles import Actor
 from app.users.services import actor_by_name
@@ -64,3 +68,27 @@ def test_an_emptied_sale_does_not_come_back(
     settle(qtbot)
     assert after.cart_model.is_empty()
 
+
+
+def test_a_kit_in_the_open_sale_comes_back_whole_after_a_crash(
+    qtbot: QtBot, demo_store: Store, cashier: Actor, demo_manager: Actor
+) -> None:
+    lens = ItemFields(name="Lens 50 mm", price=30000, serialized=True, warranty_days=730)
+    create_item(demo_store, demo_manager, sku="LEN-50", values=lens)
+    front = Receiving("LEN-50", "Front store")
+    receive_serials(demo_store, demo_manager, front, parse_list("LN1"), method="list")
+    kit = ItemFields(name="Camera kit Z5", price=109900)
+    create_item(demo_store, demo_manager, sku="KIT-Z5", values=kit)
+    set_components(demo_store, demo_manager, "KIT-Z5", [ComponentInput("CAM-Z5"),
+                   ComponentInput("LEN-50")])  # fmt: skip
+    before = open_pos(qtbot, demo_store, cashier)
+    type_code(qtbot, before.scan_edit, "KIT-Z5")
+    for serial in ("CZ000003", "LN1"):
+        before.handle_scan(serial)  # the scanner, into the kit's dialog
+        settle(qtbot)
+    (sold,) = before.cart_model.lines()
+    before.hide()  # the till goes away without a word
+    after = open_pos(qtbot, demo_store, cashier)
+    qtbot.waitUntil(lambda: after.cart_model.rowCount() == 1, timeout=3000)
+    assert after.cart_model.lines() == (sold,)  # its parts as scanned, not as raw data
+    assert [part.serial for part in after.cart_model.line(0).bundle_units] == ["CZ000003", "LN1"]

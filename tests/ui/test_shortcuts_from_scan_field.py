@@ -19,8 +19,8 @@ from settle import settle
 
 from app.db.uow import Store
 from app.ui.pos.end_of_day_dialog import EndOfDayDialog
-from app.ui.pos.pos_view import ScanEdit
-from app.ui.refund.refund_view import RefundScanEdit
+from app.ui.pos.pos_widgets import ScanEdit
+from app.ui.refund.refund_widgets import RefundScanEdit
 from app.users.services import actor_by_name
 
 _X11 = {"on": False}

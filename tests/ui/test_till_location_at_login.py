@@ -3,14 +3,21 @@ location is missing says so at log-in, with the fix."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
+import pytest
 from pos_shop import PHONE, activate, type_code
 from pytestqt.qtbot import QtBot
 from settle import settle
 
 from app.config import ShopSettings
 from app.db.uow import Store
+from app.ui import main_window as main_window_module
 from app.ui.formatting import ShopFormat
+from app.ui.main_window import MainWindow
+from app.ui.pos import till as till_module
 from app.ui.pos.pos_view import PosView
+from app.ui.refund.refund_view import RefundView
 from app.users.services import actor_by_name
 
 
@@ -45,3 +52,41 @@ def test_a_missing_till_location_is_said_at_log_in(qtbot: QtBot, demo_store: Sto
     settle(qtbot)
     assert "'Shop floor', which is not a location in this store" in view.message.text()
     assert problems and "one of: Front store" in problems[0]
+
+
+def test_the_till_location_is_looked_up_once_a_log_in(
+    qtbot: QtBot, demo_store: Store, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """POS, Refund and the window's banner all hear the one answer."""
+    asked: list[str] = []
+
+    def counted(name: str, real: Callable[..., object]) -> Callable[..., object]:
+        def ask(*args: object) -> object:
+            asked.append(name)
+            return real(*args)
+
+        return ask
+
+    for module in (till_module, main_window_module):
+        for name in ("till_location_of", "check_till_location"):
+            real = getattr(module, name, None)
+            if real is not None:
+                monkeypatch.setattr(module, name, counted(name, real))
+    window = MainWindow(demo_store, ShopSettings())
+    qtbot.addWidget(window)
+    window.log_in(actor_by_name(demo_store, "cashier"))
+    settle(qtbot)
+    assert len(asked) == 1, asked
+    assert window.pos_view.till.location == window.refund_view.till.location == "Front store"
+    assert window.till_banner.isHidden()
+    # A till view built after the answer came (views built when first needed) hears it too.
+    shop = ShopSettings()
+    late = RefundView(demo_store, ShopFormat(shop), shop, place=window.till_place)
+    qtbot.addWidget(late)
+    late.set_actor(actor_by_name(demo_store, "cashier"))
+    settle(qtbot)
+    assert late.till.location == "Front store" and len(asked) == 1, asked
+    window.lock()
+    window.log_in(actor_by_name(demo_store, "manager"))
+    settle(qtbot)
+    assert len(asked) == 2, asked

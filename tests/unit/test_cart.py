@@ -113,6 +113,17 @@ def test_serialized_line_quantity_stays_one() -> None:
         cart.set_qty(0, 2)
 
 
+def test_a_ticket_lines_quantity_is_the_tickets() -> None:
+    """Two cables fitted on a repair: the till charges what the ticket says."""
+    cables = CartLine(0, "T-000007", "USB-C cable", 1299, 0, qty=2, ticket_line_id=5)
+    cart = Cart([cables])
+    for qty in (1, 3):
+        with pytest.raises(InvalidInput, match="T-000007 is one repair"):
+            cart.set_qty(0, qty)
+    cart.set_qty(0, 2)  # the same quantity is no change
+    assert cart.lines == [cables]
+
+
 def test_a_free_sale_needs_no_payment() -> None:
     assert change_due(0, []) == 0
 

@@ -6,35 +6,18 @@ from __future__ import annotations
 
 from dataclasses import replace
 
-from PySide6.QtCore import SignalInstance
-
-from app.db.uow import Store
 from app.errors import UserError
 from app.events import Change
 from app.pos.ticket_sale import TicketCart, ticket_cart
 from app.tickets.collection import collect_without_charge
 from app.tickets.records import TicketRecord
-from app.ui.formatting import ShopFormat
-from app.ui.ops import Ops
-from app.ui.pos.cart_model import CartModel
-from app.ui.pos.customer_box import CustomerBox
-from app.ui.widgets.message_line import MessageLine
-from app.users.roles import Actor
+from app.ui.pos.pos_parts import PosParts
 
 COLLECT_CHANGES = frozenset({Change.TICKETS, Change.SALES, Change.UNITS})
 
 
-class CollectsTickets:
+class CollectsTickets(PosParts):
     """Mixed into PosView (before QWidget)."""
-
-    actor: Actor | None
-    ops: Ops
-    cart_model: CartModel
-    customer_box: CustomerBox
-    message: MessageLine
-    notice: SignalInstance
-    _store: Store
-    _fmt: ShopFormat
 
     def collect_ticket(self, number: str) -> None:
         """A scanned ready ticket: its charges go in the cart (read on a worker)."""
@@ -70,6 +53,7 @@ class CollectsTickets:
             self.message.show_problem(exc.message)
             return
         cart.ticket_number = number
+        self._save_open_cart()  # the lines were saved before the cart had its ticket
         if cart.customer_id is None:
             self.cart_model.set_customer(found.charges.customer_id, found.charges.customer)
         total = self._fmt.money(found.charges.total)

@@ -10,7 +10,9 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import TypeVar
 
-from PySide6.QtWidgets import QDialog
+from PySide6.QtWidgets import QDialog, QWidget
+
+from app.ui.widgets.message_line import MessageLine
 
 D = TypeVar("D", bound=QDialog)
 ScanSink = Callable[[str], None]
@@ -69,3 +71,26 @@ class DialogHost:
         """Backs out of the open dialog, if any (log-out, or another dialog replacing it)."""
         if self.dialog is not None:
             self.dialog.reject()
+
+
+class HostsDialogs:
+    """Mixed into a till view (before QWidget) and the parts it is made of: the dialog
+    open over it, the view itself as its dialogs' parent, and a scan that came while a
+    dialog that takes none was open."""
+
+    dialogs: DialogHost
+    message: MessageLine
+
+    @property
+    def view(self) -> QWidget:
+        """The view itself: the parent of the dialogs its parts open."""
+        assert isinstance(self, QWidget)
+        return self
+
+    @property
+    def dialog(self) -> QDialog | None:
+        """The dialog open over the view, if any (tests drive it)."""
+        return self.dialogs.dialog
+
+    def _scan_while_busy(self, code: str) -> None:
+        self.message.show_problem(f"scanned {code.strip()} while a window is open: close it first")

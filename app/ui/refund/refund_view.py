@@ -5,22 +5,24 @@ Keyboard path: scan → Space on the lines coming back (a scanned unit's line, o
 only unit, is already chosen) → Tab to the reason → F12 → the manager's PIN → Enter.
 refund_sale checks everything (reason, approval, a unit refunded once); its refusals are
 shown under the scan field, never raised.
+
+The view is built here; its steps are parts (refund_parts.py): refund_lookup.py (finding
+the sale), refund_choice.py (what comes back and why), refund_flow.py (refunding).
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable
+from dataclasses import replace
 
-from PySide6.QtCore import QItemSelectionModel, Qt, Signal
-from PySide6.QtGui import QAction, QKeyEvent
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QAction
 from PySide6.QtWidgets import (
     QComboBox,
-    QDialog,
     QFormLayout,
     QHBoxLayout,
     QHeaderView,
     QLabel,
-    QLineEdit,
     QStackedWidget,
     QVBoxLayout,
     QWidget,
@@ -30,123 +32,35 @@ from app.config import ShopSettings
 from app.db.uow import Store
 from app.errors import UserError
 from app.events import Change
-from app.paperwork.receipts import refund_receipt
-from app.pos.checkout import Till
-from app.pos.records import RefundRecord, SaleRecord, TenderRecord
-from app.pos.refund_reasons import RefundReason, reason_named, refund_reasons
-from app.pos.refunds import DEFECTIVE, RefundQuote, RefundRequest, quote_refund, refund_sale
-from app.pos.sales import find_sale_of_unit, get_sale
-from app.scan import (
-    BundleScan,
-    ItemScan,
-    SaleScan,
-    ScanResult,
-    SerialChoice,
-    UnitScan,
-    UnknownScan,
-    resolve_scan,
-)
+from app.pos.records import SaleRecord
+from app.pos.refund_reasons import refund_reasons
+from app.pos.refunds import DEFECTIVE, RefundQuote
+from app.pos.sales import get_sale
 from app.stock.queries import list_locations
 from app.stock.records import LocationRecord
 from app.ui.changes import FollowChanges
 from app.ui.formatting import ShopFormat
 from app.ui.ops import Ops
-from app.ui.pos.approval_dialog import ApprovalDialog
 from app.ui.pos.dialog_host import DialogHost
 from app.ui.pos.keyed import keyed_action, shortcuts_first
 from app.ui.pos.receipt_preview import DonePanel
-from app.ui.pos.scanning import TakesScans
-from app.ui.pos.till import locate_till, till_of
+from app.ui.pos.till import till_of
 from app.ui.refund import refund_model as cols
+from app.ui.refund.refund_choice import ChoosesLines
+from app.ui.refund.refund_flow import RefundsTheSale
+from app.ui.refund.refund_lookup import FindsTheSale
 from app.ui.refund.refund_model import RefundLinesModel
+from app.ui.refund.refund_widgets import ReasonEdit, RefundLinesTable, RefundScanEdit
+from app.ui.till_place import TillPlace
 from app.ui.widgets.message_line import MessageLine
-from app.ui.widgets.tables import ShopTable
-from app.users.roles import Actor, Permission
+from app.users.roles import Actor
 
 SCAN_PLACEHOLDER = "Scan the receipt, or the serial of the unit coming back — then Enter"
 NO_SALE_TEXT = "Scan a receipt barcode (R-…) or a unit's serial to find its sale"
-REFUND_SLIP_PREFIX = "RF-"
-
-
-class RefundScanEdit(QLineEdit):
-    """Down goes to the sale's lines; Escape clears what was typed."""
-
-    down = Signal()
-
-    def keyPressEvent(self, event: QKeyEvent) -> None:
-        if event.key() == Qt.Key.Key_Down:
-            self.down.emit()
-            return
-        if event.key() == Qt.Key.Key_Escape and self.text():
-            self.clear()
-            return
-        super().keyPressEvent(event)
-
-
-class ReasonEdit(QLineEdit):
-    """The reason. Empty, a digit picks the shop's reason of that number (`preset`)."""
-
-    preset = Signal(int)
-
-    def keyPressEvent(self, event: QKeyEvent) -> None:
-        text = event.text()
-        if not self.text() and len(text) == 1 and text in "123456789":
-            self.preset.emit(int(text) - 1)
-            return
-        super().keyPressEvent(event)
-
-
-def tenders_text(money: Callable[[int], str], tenders: Sequence[TenderRecord]) -> str:
-    """'card $300.00 + cash $199.00': each tender the money goes back to."""
-    return " + ".join(f"{t.kind} {money(t.amount)}" for t in tenders) or "nothing"
-
-
-class RefundLinesTable(ShopTable):
-    """Space chooses a line (all of it); + and − change how many come back."""
-
-    toggle = Signal(int)
-    step = Signal(int, int)
-
-    def keyPressEvent(self, event: QKeyEvent) -> None:
-        row = self.currentIndex().row()
-        if row >= 0:
-            if event.key() == Qt.Key.Key_Space:
-                self.toggle.emit(row)
-                return
-            if event.text() == "+":
-                self.step.emit(row, 1)
-                return
-            if event.text() in ("-", "−"):
-                self.step.emit(row, -1)
-                return
-        super().keyPressEvent(event)
-
-
 REFUND_SHOWS = (Change.SALES, Change.REFUNDS)
-# A refund changes these whether or not the services name them in their events yet.
-REFUND_CHANGES = frozenset({Change.REFUNDS, Change.SALES, Change.UNITS})
 
 
-def _serial_of(result: ScanResult) -> str | None:
-    """The serial a scan named, to choose its line on the sale found."""
-    match result:
-        case UnitScan(unit):
-            return unit.serial
-        case SerialChoice(units):
-            return units[0].serial
-    return None
-
-
-def _sale_of(store: Store, actor: Actor, result: ScanResult) -> SaleRecord | None:
-    """The sale a scanned receipt or sold unit leads to (read on the worker, with the scan)."""
-    match result:
-        case SaleScan(number) if not number.upper().startswith(REFUND_SLIP_PREFIX):
-            return get_sale(store, actor, number)
-    serial = _serial_of(result)
-    return find_sale_of_unit(store, actor, serial) if serial is not None else None
-
-
-class RefundView(TakesScans, QWidget):
+class RefundView(FindsTheSale, ChoosesLines, RefundsTheSale, QWidget):
     """Signals: problem(str) for the status bar; notice(str) after a refund;
     refund_completed(RefundRecord) for the print queue (the refund slip)."""
 
@@ -156,14 +70,26 @@ class RefundView(TakesScans, QWidget):
     refund_completed = Signal(object)
 
     def __init__(
-        self, store: Store, fmt: ShopFormat, shop: ShopSettings, parent: QWidget | None = None
+        self,
+        store: Store,
+        fmt: ShopFormat,
+        shop: ShopSettings,
+        parent: QWidget | None = None,
+        *,
+        place: TillPlace | None = None,
     ) -> None:
+        """`place`: where the till sells from, shared with the POS view (which says when
+        it is missing); else the view looks it up on its own."""
         super().__init__(parent)
         self.setObjectName("RefundView")
         self._store = store
         self._fmt = fmt
         self._shop = shop
         self.till = till_of(shop)
+        self.place = place or TillPlace(store, shop, self)
+        self._own_place = place is None  # a shared one is the window's to forget at a lock
+        # A missing location is said by the POS view; here it only sets the restock default.
+        self.place.located.connect(self._located)
         self.actor: Actor | None = None
         self.dialogs = DialogHost(on_idle=self._dialog_closed, busy_scan=self._scan_while_busy)
         self.lines_model = RefundLinesModel(fmt, parent=self)
@@ -178,13 +104,13 @@ class RefundView(TakesScans, QWidget):
     # ------------------------------------------------------------------ building
 
     def _build(self) -> None:
-        self.scan_edit = RefundScanEdit()
-        self.scan_edit.setObjectName("ScanEdit")
-        shortcuts_first(self.scan_edit, self)
-        self.scan_edit.setPlaceholderText(SCAN_PLACEHOLDER)
-        self.scan_edit.setClearButtonEnabled(True)
-        self.scan_edit.returnPressed.connect(self._scan_field_entered)
-        self.scan_edit.down.connect(self.focus_lines)
+        self.scan_edit = scan_edit = RefundScanEdit()
+        scan_edit.setObjectName("ScanEdit")
+        shortcuts_first(scan_edit, self)
+        scan_edit.setPlaceholderText(SCAN_PLACEHOLDER)
+        scan_edit.setClearButtonEnabled(True)
+        scan_edit.returnPressed.connect(self._scan_field_entered)
+        scan_edit.down.connect(self.focus_lines)
         self.message = MessageLine(till=True)
         self.sale_label = QLabel()
         self.sale_label.setObjectName("RefundSale")
@@ -210,13 +136,13 @@ class RefundView(TakesScans, QWidget):
             self.lines_table.setColumnWidth(column, width)
 
         self.reasons = refund_reasons(self._shop.refund_reasons)
-        self.reason_edit = ReasonEdit()
-        self.reason_edit.setObjectName("RefundReason")
-        self.reason_edit.setPlaceholderText("A number below, or the reason in words")
-        self.reason_edit.setMaxLength(200)
-        self.reason_edit.returnPressed.connect(self.complete_refund)
-        self.reason_edit.preset.connect(self.choose_reason)
-        self.reason_edit.textEdited.connect(self._reason_typed)
+        self.reason_edit = reason_edit = ReasonEdit()
+        reason_edit.setObjectName("RefundReason")
+        reason_edit.setPlaceholderText("A number below, or the reason in words")
+        reason_edit.setMaxLength(200)
+        reason_edit.returnPressed.connect(self.complete_refund)
+        reason_edit.preset.connect(self.choose_reason)
+        reason_edit.textEdited.connect(self._reason_typed)
         self.reasons_label = QLabel(
             "   ".join(
                 # Each reason whole on its line: the label wraps between reasons only.
@@ -302,6 +228,8 @@ class RefundView(TakesScans, QWidget):
         if actor is None:
             self.dialogs.close()
             self.drop_scans()
+            if self._own_place:
+                self.place.log_out()
         for action in self._actions:
             action.setEnabled(actor is not None)
         for widget in (self.scan_edit, self.lines_table, self.reason_edit):
@@ -311,13 +239,12 @@ class RefundView(TakesScans, QWidget):
             self.clear_sale()
             self.message.clear()
         else:
-            # A missing location is said by the POS view; here it only sets the restock default.
-            locate_till(self.ops, self._store, self.till, self._shop, self._located, _ignore)
+            self.place.log_in()
 
-    def _located(self, till: Till) -> None:
+    def _located(self, location: str) -> None:
         # The restock default is the till's own location (the POS view says when it is missing).
-        self.till = till
-        here = self.restock_combo.findData(till.location)
+        self.till = replace(self.till, location=location)
+        here = self.restock_combo.findData(location)
         if here >= 0:
             self.restock_combo.setCurrentIndex(here)
 
@@ -383,93 +310,6 @@ class RefundView(TakesScans, QWidget):
         here = self.restock_combo.findData(self.till.location)
         self.restock_combo.setCurrentIndex(max(here, 0))
 
-    # ------------------------------------------------------------------ finding the sale
-
-    def act_on_scan(self, code: str) -> bool:
-        actor = self.actor
-        if actor is None:
-            return False
-        self.pages.setCurrentIndex(0)
-        # A unit of the open sale: it is one of the things coming back.
-        row = self.lines_model.row_of_serial(code)
-        if row >= 0:
-            self._choose_scanned(row)
-            return False
-        store, location = self._store, self.till.location
-
-        def look_up() -> tuple[ScanResult, SaleRecord | None]:
-            result = resolve_scan(store, actor, code, location=location)
-            return result, _sale_of(store, actor, result)
-
-        return self.ops.run(look_up, success=self._found, failure=self._scan_refused, name="scan")
-
-    def _scan_refused(self, error: UserError) -> None:
-        self.message.show_problem(error.message)
-        self.scan_done()
-
-    def _found(self, found: tuple[ScanResult, SaleRecord | None]) -> None:
-        try:
-            if self.actor is not None:
-                self._act_on(*found)
-        finally:
-            self.scan_done()
-
-    def _act_on(self, result: ScanResult, sale: SaleRecord | None) -> None:
-        match result:
-            case SaleScan(number) if number.upper().startswith(REFUND_SLIP_PREFIX):
-                self.message.show_problem(
-                    f"{number} is a refund slip; scan the receipt of the sale instead"
-                )
-            case SaleScan() | UnitScan() | SerialChoice() if sale is not None:
-                self._load(sale, _serial_of(result))
-            case ItemScan(item) | BundleScan(item):
-                self.message.show_problem(
-                    f"that is the barcode of {item.name}: scan the receipt, or the serial"
-                    " on the unit itself"
-                )
-            case UnknownScan(_code, message):
-                self.message.show_problem(message)
-
-    def _load(self, sale: SaleRecord, serial: str | None = None) -> None:
-        self.lines_model.set_sale(sale)
-        self.reason_edit.clear()
-        self._show_sale(sale)
-        row = self.lines_model.row_of_serial(serial) if serial else -1
-        if row >= 0:
-            self._choose_scanned(row)
-        elif not any(line.refundable_qty for line in sale.lines):
-            self.message.show_problem(f"everything on {sale.number} has been refunded already")
-        elif self.lines_model.chosen():
-            self.message.show_info(f"{sale.number}: its one unit is coming back — type the reason")
-            self.reason_edit.setFocus()
-        else:
-            self.message.show_info(f"{sale.number}: Space on each line coming back")
-            self.focus_lines()
-
-    def _choose_scanned(self, row: int) -> None:
-        line = self.lines_model.line(row)
-        sale = self.lines_model.sale
-        assert sale is not None
-        if not self.lines_model.choose(row):
-            self.message.show_problem(
-                f"{line.serial or line.sku} from {sale.number} has been refunded already"
-            )
-            return
-        self._select_row(row)
-        self.message.show_info(
-            f"{line.description} — {line.serial} is coming back from {sale.number}."
-            " Scan more units, or type the reason"
-        )
-        self.reason_edit.setFocus()
-
-    def _show_sale(self, sale: SaleRecord) -> None:
-        customer = f" · Customer: {sale.customer}" if sale.customer else ""
-        refunds = f" · Refunds so far: {', '.join(sale.refunds)}" if sale.refunds else ""
-        self.sale_label.setText(
-            f"<b>Sale {sale.number}</b> · {self._fmt.moment(sale.at)} · {sale.till} · "
-            f"{sale.cashier}{customer} · Total {self._fmt.money(sale.total)}{refunds}"
-        )
-
     def _dialog_closed(self) -> None:
         self.window().activateWindow()  # the keyboard comes back to the till's window
         if self.pages.currentWidget() is self.done_page:
@@ -481,182 +321,3 @@ class RefundView(TakesScans, QWidget):
         self.reason_edit.clear()
         self.pages.setCurrentIndex(0)
         self.focus_search()
-
-    # ------------------------------------------------------------------ choosing lines
-
-    def _toggle(self, row: int) -> None:
-        if not self.lines_model.toggle(row):
-            self.message.show_problem(f"{self._line_label(row)} has been refunded already")
-
-    def _step(self, row: int, delta: int) -> None:
-        if not self.lines_model.step(row, delta):
-            line = self.lines_model.line(row)
-            self.message.show_problem(
-                f"{self._line_label(row)}: between 0 and {line.refundable_qty} can come back"
-            )
-
-    def _line_label(self, row: int) -> str:
-        line = self.lines_model.line(row)
-        return line.serial or line.description
-
-    def _select_row(self, row: int) -> None:
-        self.lines_table.selectionModel().setCurrentIndex(
-            self.lines_model.index(row, 0),
-            QItemSelectionModel.SelectionFlag.ClearAndSelect
-            | QItemSelectionModel.SelectionFlag.Rows,
-        )
-
-    def _show_choice(self) -> None:
-        units = self.lines_model.units_chosen()
-        lines = len(self.lines_model.chosen())
-        self._quote = None
-        if not units:
-            self.choice_label.setText("Nothing chosen yet" if self.lines_model.sale else "")
-            return
-        self.choice_label.setText(
-            f"Coming back: {units} unit{'s' if units != 1 else ''}"
-            f" on {lines} line{'s' if lines != 1 else ''}"
-        )
-        self._ask_quote(self._show_quote)
-
-    def _ask_quote(self, then: Callable[[RefundQuote], None]) -> None:
-        """What the chosen lines give back, and on which tenders (read on a worker)."""
-        sale, actor = self.lines_model.sale, self.actor
-        if sale is None or actor is None:
-            return
-        store, number, lines = self._store, sale.number, self.lines_model.chosen()
-        to_cash = bool(self.refund_to_combo.currentData())
-        self.ops.latest(
-            lambda: quote_refund(store, actor, number, lines, to_cash=to_cash),
-            success=then,
-            name="quote",
-        )
-
-    def _show_quote(self, quote: RefundQuote) -> None:
-        self._quote = quote
-        base = self.choice_label.text().split(" — ")[0]
-        money = self._fmt.money
-        self.choice_label.setText(
-            f"{base} — {money(quote.total)} back as {tenders_text(money, quote.tenders)}"
-        )
-
-    # ------------------------------------------------------------------ the reason
-
-    def choose_reason(self, index: int) -> None:
-        """The shop's reason number `index` (0-based): its restock default, then the refund
-        goes on to the manager — unless it is "other", which is typed in words."""
-        if not 0 <= index < len(self.reasons):
-            count = len(self.reasons)
-            self.message.show_problem(f"there is no reason {index + 1}: choose 1 to {count}")
-            return
-        reason = self.reasons[index]
-        self._apply_restock(reason)
-        if reason.asks_text:
-            self.reason_edit.clear()
-            self.reason_edit.setPlaceholderText("Type the reason")
-            self.reason_edit.setFocus()
-            return
-        self.reason_edit.setText(reason.title)
-        self.complete_refund()
-
-    def _reason_typed(self, text: str) -> None:
-        reason = reason_named(self.reasons, text)
-        if reason is not None:
-            self._apply_restock(reason)
-
-    def _apply_restock(self, reason: RefundReason) -> None:
-        """A faulty unit goes to defective stock, never back on sale by default."""
-        wanted = DEFECTIVE if reason.defective else self.till.location
-        index = self.restock_combo.findData(wanted)
-        if index >= 0:
-            self.restock_combo.setCurrentIndex(index)
-
-    # ------------------------------------------------------------------ refunding
-
-    def complete_refund(self) -> None:
-        """F12: the manager approves (unless one is refunding), then refund_sale."""
-        actor = self.actor
-        sale = self.lines_model.sale
-        if actor is None:
-            return
-        if sale is None:
-            self.message.show_problem("scan the receipt or a unit first")
-            return
-        # Asked before the manager comes over: their PIN should not be wasted on a refund
-        # the service would refuse for want of a line or a reason.
-        if not self.lines_model.chosen():
-            self.message.show_problem("choose what comes back: Space on its line")
-            self.focus_lines()
-            return
-        if not self.reason_edit.text().strip():
-            self.message.show_problem("type the reason for the refund")
-            self.reason_edit.setFocus()
-            return
-        request = RefundRequest(
-            sale_number=sale.number,
-            lines=self.lines_model.chosen(),
-            reason=self.reason_edit.text(),
-            restock=str(self.restock_combo.currentData() or DEFECTIVE),
-            to_cash=bool(self.refund_to_combo.currentData()),
-        )
-        if actor.can(Permission.APPROVE):
-            self._refund(request, None)
-            return
-        units = self.lines_model.units_chosen()
-        what = f"refund of {units} unit{'s' if units != 1 else ''} from {sale.number}"
-
-        def approve(quote: RefundQuote) -> None:
-            # The manager sees the money and where it goes before typing the PIN.
-            money = self._fmt.money
-            said = f"{what}: {money(quote.total)} back as {tenders_text(money, quote.tenders)}"
-            dialog = ApprovalDialog(self._store, said, self)
-            self.dialogs.open(dialog, lambda d: self._refund(request, d.approver))
-
-        if self._quote is not None:
-            approve(self._quote)
-        else:
-            self._ask_quote(approve)
-
-    def _refund(self, request: RefundRequest, approver: Actor | None) -> None:
-        actor = self.actor
-        if actor is None:
-            return
-        store, till = self._store, self.till
-        self.ops.run(
-            lambda: refund_sale(store, actor, till, request, approver=approver),
-            success=self._refund_done,
-            changes=REFUND_CHANGES,
-            name="refund",
-        )
-
-    def _refund_done(self, refund: RefundRecord) -> None:
-        money = self._fmt.money
-        paid_back = ", ".join(f"{t.kind} {money(t.amount)}" for t in refund.tenders)
-        self.lines_model.set_sale(None)
-        self.sale_label.clear()
-        self.reason_edit.clear()
-        self.done_page.show_done(
-            f"Give back {tenders_text(money, refund.tenders)}",
-            f"Refund {refund.number} for sale {refund.sale_number}: {paid_back or 'nothing'}."
-            f" Restocked to {refund.restock}. Approved by {refund.approved_by}.",
-            refund_receipt(self._shop, refund),
-        )
-        self.pages.setCurrentWidget(self.done_page)
-        self.message.show_done(f"Refund {refund.number} done — {paid_back or 'nothing to pay'}")
-        self.notice.emit(f"Refund {refund.number}")
-        self.refund_completed.emit(refund)
-        self.focus_search()
-
-    # ------------------------------------------------------------------ dialogs
-
-    @property
-    def dialog(self) -> QDialog | None:
-        """The dialog open over the view, if any (tests drive it)."""
-        return self.dialogs.dialog
-
-    def _scan_while_busy(self, code: str) -> None:
-        self.message.show_problem(f"scanned {code.strip()} while a window is open: close it first")
-
-
-def _ignore(_problem: str) -> None:
-    """The POS view tells the cashier about a missing till location."""

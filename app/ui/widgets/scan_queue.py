@@ -22,6 +22,7 @@ class ScanQueue:
         self._check = check
         self._codes: deque[str] = deque()
         self._in_flight = False
+        self._sending = False  # in _next: an answer given at once continues its loop
 
     @property
     def busy(self) -> bool:
@@ -33,14 +34,25 @@ class ScanQueue:
         self._next()
 
     def answered(self) -> None:
+        """The last code's answer has been acted on (or it needed no check): the next."""
         self._in_flight = False
-        self._next()
+        if not self._sending:
+            self._next()
+
+    def clear(self) -> None:
+        """Forgets the codes still waiting (the till locked); one being checked answers."""
+        self._codes.clear()
 
     def _next(self) -> None:
-        if self._in_flight or not self._codes:
-            return
-        self._in_flight = True
-        self._check(self._codes.popleft())
+        # A loop, not a recursion: a long burst answered at once (each code taken by an
+        # open dialog, say) goes through one code after another at the same depth.
+        self._sending = True
+        try:
+            while not self._in_flight and self._codes:
+                self._in_flight = True
+                self._check(self._codes.popleft())
+        finally:
+            self._sending = False
 
 
 def log_scan(scans: QListWidget, text: str, colour: str, verdict: str, *, keep: int) -> None:
