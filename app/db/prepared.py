@@ -37,7 +37,7 @@ class _Compiled:
     sql: str
     names: tuple[str, ...] | None  # positional parameter order (qmark), None: named
     defaults: dict[str, Any]  # values bound in the statement itself (LIMIT 51, ...)
-    processors: tuple[_Processor, ...]
+    converted: tuple[tuple[int, Callable[[Any], Any]], ...]  # (column, its reader), if any
 
 
 class Prepared:
@@ -56,7 +56,8 @@ class Prepared:
                 for column in self.statement.selected_columns
             )
             names = tuple(compiled.positiontup or ()) if compiled.positional else None
-            found = _Compiled(str(compiled), names, dict(compiled.params), processors)
+            converted = tuple((i, p) for i, p in enumerate(processors) if p is not None)
+            found = _Compiled(str(compiled), names, dict(compiled.params), converted)
             self._by_dialect[dialect.name] = found
         return found
 
@@ -68,13 +69,16 @@ class Prepared:
 
     def read(self, fetched: Sequence[Any], dialect: Dialect) -> list[Row]:
         """The driver's rows with each value as its column's type reads it (enums, dates)."""
-        procs = self._compiled(dialect).processors
-        if not any(procs):
+        converted = self._compiled(dialect).converted
+        if not converted:
             return [tuple(row) for row in fetched]
-        return [
-            tuple(v if p is None else p(v) for p, v in zip(procs, row, strict=True))
-            for row in fetched
-        ]
+        rows = []
+        for row in fetched:  # only the few columns that need it (enums, dates) are read
+            values = list(row)
+            for i, read in converted:
+                values[i] = read(values[i])
+            rows.append(tuple(values))
+        return rows
 
 
 class QuickReader:
