@@ -18,9 +18,8 @@ from sqlalchemy.exc import ArgumentError, DBAPIError
 
 from app import config
 from app.cli import gui
-from app.cli.common import EXIT_BAD_INPUT, ArgumentParser, Handler, Subcommands
+from app.cli.parsing import EXIT_BAD_INPUT, ArgumentParser, Handler, Subcommands
 from app.db.engine import store_trouble
-from app.db.uow import open_store
 from app.errors import InvalidInput, NotFound, UserError
 from app.text import shorten
 
@@ -118,6 +117,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             return gui.cmd_gui(url, args)
         _check_store_exists(url, args.command)
         args.url = url
+        from app.db.uow import open_store  # not before the window's own start needs it
+
         store = open_store(url)
         try:
             handler: Handler = args.handler

@@ -7,28 +7,22 @@ from __future__ import annotations
 import argparse
 import json
 import sys
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from datetime import date, datetime
-from typing import Any, NoReturn
+from typing import Any
 
 from app import config
 from app.cli.auth import acting_user
+from app.cli.parsing import EXIT_BAD_INPUT, ArgumentParser, Handler, Subcommands
 from app.db.uow import Store
-from app.errors import TRIM, Conflict, InvalidInput, escaped
+from app.errors import TRIM, Conflict, escaped
 from app.money import format_plain, parse_money, parse_percent
 from app.stock.records import HistoryEntry, StockRow, UnitRecord
 from app.stock.till_location import sellable_locations, till_location_of
 from app.text import shorten
 
-EXIT_BAD_INPUT = 2
-__all__ = ["acting_user"]  # re-exported: every command module takes it from here
-
-
-class ArgumentParser(argparse.ArgumentParser):
-    """argparse, but a usage error is one line on stderr like every other error."""
-
-    def error(self, message: str) -> NoReturn:
-        raise InvalidInput(f"{self.prog}: {message}")
+# Re-exported: every command module takes these from here.
+__all__ = ["EXIT_BAD_INPUT", "ArgumentParser", "Handler", "Subcommands", "acting_user"]
 
 
 def plain(value: Any) -> Any:
@@ -117,11 +111,6 @@ def parse_tax_rate(text: str | None) -> int | None:
 
 def add_listing(p: argparse.ArgumentParser) -> None:
     p.add_argument("--json", action="store_true", help="machine-readable output")
-
-
-Handler = Callable[[Store, argparse.Namespace], None]
-# What each area's register(sub) adds its subcommands to.
-Subcommands = argparse._SubParsersAction
 
 
 def till_location(store: Store, given: str | None) -> str:

@@ -6,7 +6,7 @@ import argparse
 import os
 import sys
 
-from app.cli.common import ArgumentParser, Subcommands
+from app.cli.parsing import ArgumentParser, Subcommands
 from app.errors import InvalidInput
 
 

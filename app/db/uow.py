@@ -8,17 +8,19 @@ import time
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
-from typing import TypeVar
+from typing import TYPE_CHECKING, TypeVar
 
 from sqlalchemy import Engine
 from sqlalchemy.exc import IntegrityError, OperationalError
-from sqlalchemy.orm import Session
 
 from app.db.engine import WRITE_OPTION, is_read_only, make_engine, store_trouble
 from app.db.head import HEAD, stored_revision
 from app.db.prepared import QuickReader, QuickReads
 from app.errors import Conflict, StoreBusy, StoreUnavailable
 from app.events import Event, Listener
+
+if TYPE_CHECKING:  # the ORM is imported with the first transaction, not with the window
+    from sqlalchemy.orm import Session
 
 log = logging.getLogger(__name__)
 T = TypeVar("T")
@@ -122,6 +124,8 @@ class Store:
         PostgreSQL two writers do not wait for each other the way SQLite's lock makes them)
         is a Conflict the user can retry, not a crash.
         """
+        from sqlalchemy.orm import Session
+
         try:
             with Session(self._write_engine, expire_on_commit=False) as session:
                 with session.begin():
@@ -170,6 +174,8 @@ class Store:
     @contextmanager
     def read(self) -> Iterator[Session]:
         """A read-only transaction (never takes the write lock)."""
+        from sqlalchemy.orm import Session
+
         with Session(self.engine, expire_on_commit=False) as session, session.begin():
             yield session
 

@@ -19,15 +19,14 @@ from app.config import Settings
 from app.devices.settings import DeviceSettingsError, PrinterSettings
 from app.effects.printers import Purpose, choose_printer
 from app.events import Event
-from app.pos.events import RefundCompleted, SaleCompleted
-from app.pos.records import DayReport, RefundRecord, SaleRecord, TenderRecord
-from app.tickets.events import TicketOpened, TicketStatusChanged
-from app.tickets.records import TicketRecord
 
 # The paperwork and python-escpos are imported by the first document printed, not with
 # the window (and its locked screen) that makes an Effects at start.
+# The sale and ticket events and records too: they come with the services, after log-in.
 if TYPE_CHECKING:
+    from app.pos.records import DayReport, RefundRecord, SaleRecord, TenderRecord
     from app.printing.documents import Label, Receipt
+    from app.tickets.records import TicketRecord
 
 log = logging.getLogger(__name__)
 CASH = "cash"
@@ -86,6 +85,9 @@ class Effects:
 
     def handle(self, event: Event) -> str | None:
         """The one place that decides what follows a committed event."""
+        from app.pos.events import RefundCompleted, SaleCompleted
+        from app.tickets.events import TicketOpened, TicketStatusChanged
+
         match event:
             case SaleCompleted(sale=sale) if self.print_receipts:
                 return self.print_sale(sale)

@@ -8,10 +8,14 @@ from __future__ import annotations
 
 from dataclasses import replace
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from app import vault
 from app.config import Settings, data_dir
-from app.devices.mail_queue import MailQueue, MailServer
+
+# The queue (smtplib, ssl) and the vault (cryptography) come with a shop that mails, or with
+# the Settings view: the window's start only asks whether [mail] is set up.
+if TYPE_CHECKING:
+    from app.devices.mail_queue import MailQueue, MailServer
 
 
 def mail_spool_dir() -> Path:
@@ -19,6 +23,9 @@ def mail_spool_dir() -> Path:
 
 
 def mail_server(settings: Settings) -> MailServer:
+    from app import vault
+    from app.devices.mail_queue import MailServer
+
     mail = settings.mail
     password = vault.unseal(mail.password) if mail.password else ""
     return MailServer(
@@ -35,6 +42,8 @@ def open_mail_queue(settings: Settings, spool: Path | None = None) -> MailQueue 
     """A started mail queue when the shop has set up its SMTP server, else None."""
     if not settings.mail.enabled:
         return None
+    from app.devices.mail_queue import MailQueue
+
     queue = MailQueue(spool or mail_spool_dir(), mail_server(settings))
     queue.start()
     return queue
@@ -43,5 +52,7 @@ def open_mail_queue(settings: Settings, spool: Path | None = None) -> MailQueue 
 def with_mail_password(settings: Settings, plain: str) -> Settings:
     """The settings with the SMTP password sealed (for the Settings view to save); an
     empty password clears it."""
+    from app import vault
+
     sealed = vault.seal(plain) if plain else ""
     return replace(settings, mail=replace(settings.mail, password=sealed))

@@ -3,12 +3,22 @@ locations, so a wrong one is said at log-in with its fix, never first at payment
 
 from __future__ import annotations
 
-from sqlalchemy import func, select
+from sqlalchemy import Boolean, Integer, String, column, func, select, table
 
 from app.config import Settings
 from app.db.uow import Store
 from app.errors import Conflict
-from app.stock.models import Location
+
+# The locations table's few columns read here, as a plain Core table: the window checks
+# the till's location at log-in, before the ORM models are imported (app.stock.models'
+# Location is the same table; tests/unit/test_light_tables.py keeps them alike).
+LOCATIONS = table(
+    "locations",
+    column("id", Integer),
+    column("name", String),
+    column("sellable", Boolean),
+    column("active", Boolean),
+)
 
 
 def sellable_locations(store: Store) -> list[str]:
@@ -20,9 +30,9 @@ def _sellable(store: Store) -> list[str]:
     with store.read() as session:
         return list(
             session.scalars(
-                select(Location.name)
-                .where(Location.sellable, Location.active)
-                .order_by(Location.name)
+                select(LOCATIONS.c.name)
+                .where(LOCATIONS.c.sellable, LOCATIONS.c.active)
+                .order_by(LOCATIONS.c.name)
             )
         )
 
@@ -49,7 +59,9 @@ def check_till_location(store: Store, settings: Settings) -> str | None:
 
 def _exists(store: Store, name: str) -> bool:
     with store.read() as session:
-        found = session.scalar(select(Location.id).where(func.lower(Location.name) == name.lower()))
+        found = session.scalar(
+            select(LOCATIONS.c.id).where(func.lower(LOCATIONS.c.name) == name.lower())
+        )
         return found is not None
 
 

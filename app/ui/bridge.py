@@ -10,13 +10,16 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QObject, Signal, SignalInstance
 
 from app.devices.print_jobs import JobEvent
 from app.devices.print_queue import PrintQueue
-from app.devices.scanners.serialport import ScannerStatus, SerialScanner
 from app.devices.settings import ScannerSettings
+
+if TYPE_CHECKING:  # pyserial is imported with the first serial scanner, not at every start
+    from app.devices.scanners.serialport import ScannerStatus, SerialScanner
 
 log = logging.getLogger(__name__)
 
@@ -75,6 +78,8 @@ class DeviceBridge(QObject):
 
     def start_serial_scanner(self, settings: ScannerSettings) -> SerialScanner:
         """Start a serial scanner whose codes and states arrive as this bridge's signals."""
+        from app.devices.scanners.serialport import SerialScanner
+
         scanner = SerialScanner(
             settings,
             on_code=self.on_code,

@@ -35,6 +35,7 @@ from app.ui.formatting import actor_title
 from app.ui.ops import Ops
 from app.ui.scheduled_backup import ScheduledBackups
 from app.ui.till_place import TillPlace
+from app.ui.warm_up import WarmUp
 from app.ui.watcher import WATCH_INTERVAL_MS, StoreWatcher
 from app.ui.window_views import (
     POS,
@@ -154,6 +155,7 @@ class MainWindow(QMainWindow):
         self.till_problem = ""
         self._last_actor_id: int | None = None
         self.pin_dialog: PinDialog | None = None
+        self.warm_up: WarmUp | None = None  # the first PIN dialog's (app.ui.warm_up)
         self.quit_box: QMessageBox | None = None
         self._quit_asked = False
         # Every view hears what changed through the store's hub; the watcher adds other
@@ -495,6 +497,8 @@ class MainWindow(QMainWindow):
         dialog = PinDialog(self.store, self)
         dialog.finished.connect(lambda result: self._pin_finished(dialog, result))
         self.pin_dialog = dialog
+        if self.warm_up is None:  # the first log-in's imports, once the PIN field is painted
+            self.warm_up = WarmUp(dialog.pin_edit, parent=self)
         dialog.open()  # window-modal and non-blocking: the event loop keeps running
 
     def _pin_finished(self, dialog: PinDialog, result: int) -> None:

@@ -10,15 +10,18 @@ signals run in the GUI thread.
 from __future__ import annotations
 
 import logging
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QObject, Signal
 
 from app.config import Settings
 from app.devices.print_queue import PrintQueue
-from app.devices.scanners.serialport import SerialScanner
 from app.devices.settings import DeviceSettingsError, PrinterSettings, ScannerSettings
 from app.effects.printers import spool_dir, usable_printers
 from app.ui.bridge import DeviceBridge
+
+if TYPE_CHECKING:  # pyserial only for a till with a serial scanner
+    from app.devices.scanners.serialport import SerialScanner
 
 log = logging.getLogger(__name__)
 
@@ -115,6 +118,8 @@ class ShopDevices(QObject):
             return
         if settings.kind != "serial":
             return  # a keyboard wedge needs no reader: its keys arrive as key events
+        from app.devices.scanners.serialport import SerialScanner
+
         # Built here rather than with bridge.start_serial_scanner(): that keeps every
         # scanner until detach(), and this one is stopped and reopened on each save.
         scanner = SerialScanner(

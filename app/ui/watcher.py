@@ -15,17 +15,23 @@ import logging
 from dataclasses import dataclass
 
 from PySide6.QtCore import QObject, QRunnable, Qt, QThreadPool, QTimer, Signal
-from sqlalchemy import func, select
+from sqlalchemy import Integer, column, func, select, table
 
 from app.db.uow import Store
 from app.events import Change
-from app.pos.models import ParkedSale, Refund, Sale
-from app.stock.models import Movement
 from app.ui.changes import hub_of
 
 log = logging.getLogger(__name__)
 
 WATCH_INTERVAL_MS = 2_000
+
+# The tables whose highest id is watched, as plain Core tables of their primary keys: the
+# window starts before the ORM models are imported (the services and their models come
+# with the first log-in). tests/unit/test_light_tables.py keeps them the models' tables.
+WATCHED = {
+    name: table(name, column("id", Integer))
+    for name in ("movements", "sales", "refunds", "parked_sales")
+}
 
 
 @dataclass(frozen=True)
@@ -42,14 +48,14 @@ def read_marks(store: Store) -> Marks:
     """The store's highest ids, each an indexed MAX (the primary key)."""
     with store.read() as session:
 
-        def top(column: object) -> int:
-            return int(session.scalar(select(func.max(column))) or 0)
+        def top(name: str) -> int:
+            return int(session.scalar(select(func.max(WATCHED[name].c.id))) or 0)
 
         return Marks(
-            movement=top(Movement.id),
-            sale=top(Sale.id),
-            refund=top(Refund.id),
-            parked=top(ParkedSale.id),
+            movement=top("movements"),
+            sale=top("sales"),
+            refund=top("refunds"),
+            parked=top("parked_sales"),
         )
 
 

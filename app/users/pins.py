@@ -25,7 +25,6 @@ from pathlib import Path
 
 from app.config import config_path
 from app.errors import InvalidInput, StoreUnavailable
-from app.vault import read_or_create_secret
 
 # Measured on the shop's 2-core machine: 2**16 x 8 takes 150-300 ms (64 MiB), above the
 # 100 ms a guesser must pay per try and still one quick pause at log-in (one hash per log-in).
@@ -49,6 +48,10 @@ def pepper_path() -> Path:
 
 
 def _pepper() -> bytes:
+    # cryptography (app.vault's Fernet) comes with the first PIN checked, not with the
+    # locked screen, which only needs MAX_PIN from here.
+    from app.vault import read_or_create_secret
+
     try:
         return read_or_create_secret(pepper_path(), lambda: secrets.token_hex(32).encode())
     except OSError as exc:

@@ -17,7 +17,6 @@ from app.errors import UserError
 from app.ui.ops import Ops
 from app.users.pins import MAX_PIN
 from app.users.roles import Actor
-from app.users.services import actor_by_pin
 
 
 class PinField(QLineEdit):
@@ -41,6 +40,10 @@ class PinField(QLineEdit):
         """Finds whose PIN this is. PIN checks are deliberately slow hashes: checked on a
         worker, so the window keeps painting (the busy cursor shows past a moment), and a
         second Enter while one is checked does nothing."""
+        # The services come with the first PIN (or before, once the locked screen is idle:
+        # MainWindow's warm-up), not with the window's start.
+        from app.users.services import actor_by_pin
+
         pin = self.text()
         ops.run(lambda: actor_by_pin(store, pin, till=load_settings().shop.till),
                 success=success, failure=failure, name="pin")  # fmt: skip
