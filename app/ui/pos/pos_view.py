@@ -20,7 +20,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import replace
 
-from PySide6.QtCore import Signal
+from PySide6.QtCore import QModelIndex, Qt, Signal
 from PySide6.QtGui import QAction
 from PySide6.QtWidgets import (
     QFrame,
@@ -157,7 +157,15 @@ class PosView(
         self.cart_table.setWordWrap(True)
         rows = self.cart_table.verticalHeader()
         rows.setMinimumSectionSize(34)
-        rows.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        rows.setDefaultSectionSize(34)
+        # Only the rows that changed are measured again (ResizeToContents would measure
+        # every cell of the cart at each scan: most of a scan's time to the painted row).
+        # Queued: the table and its header take the new rows in first.
+        queued = Qt.ConnectionType.QueuedConnection
+        self.cart_model.rowsInserted.connect(self._fit_rows, queued)
+        self.cart_model.dataChanged.connect(self._fit_changed_rows, queued)
+        # A wider or narrower name column wraps names anew: every row is measured again.
+        header.sectionResized.connect(self._name_column_resized, queued)
         self.last_sale = DonePanel()
         self.cart_stack = QStackedWidget()
         self.cart_stack.addWidget(self.cart_table)
@@ -290,6 +298,17 @@ class PosView(
     def refresh(self) -> None:
         """F5: the cart is this till's own; redraw it and its totals."""
         self._cart_changed()
+
+    def _fit_rows(self, _parent: object, first: int, last: int) -> None:
+        for row in range(first, min(last + 1, self.cart_model.rowCount())):
+            self.cart_table.resizeRowToContents(row)  # a long name wraps onto a taller row
+
+    def _fit_changed_rows(self, first: QModelIndex, last: QModelIndex) -> None:
+        self._fit_rows(None, first.row(), last.row())
+
+    def _name_column_resized(self, column: int, _old: int, _new: int) -> None:
+        if column == cols.ITEM:
+            self.cart_table.resizeRowsToContents()
 
     def focus_search(self) -> None:
         self.scan_edit.setFocus()
