@@ -12,6 +12,7 @@ from app.errors import Conflict, InvalidInput, NotFound, PermissionDenied
 from app.stock import count_apply
 from app.stock.count_apply import apply_count, finish_count, variance_page
 from app.stock.count_export import VARIANCE_HEADER, write_variance_csv
+from app.stock.count_log import latest_count_scans
 from app.stock.count_records import Listed, ScanVerdict, VarianceKind
 from app.stock.counts import count_quantity, count_tally, open_counts, scan_count, start_count
 from app.stock.items import ItemFields, create_item
@@ -161,6 +162,26 @@ def test_a_written_off_unit_found_on_the_shelf_comes_back(shop: Store, manager: 
     variance = apply_count(shop, manager, count).variance
     assert [u.serial for u in variance.found.first] == ["B2"]
     assert unit(shop, "B2").status == "in_stock"
+
+
+def test_a_resumed_count_lists_its_scans_newest_first(
+    shop: Store, backoffice: Actor, cashier: Actor
+) -> None:
+    count = start_count(shop, backoffice, "Front").count_id
+    for serial in ("P1", "B1", "NOPE-1", "p1"):  # a second P1 adds no row
+        scan_count(shop, backoffice, count, serial)
+    seen = latest_count_scans(shop, backoffice, count)
+    assert [(s.serial, s.verdict) for s in seen] == [
+        ("NOPE-1", ScanVerdict.UNKNOWN),
+        ("B1", ScanVerdict.OTHER_LOCATION),
+        ("P1", ScanVerdict.EXPECTED),
+    ]
+    assert seen[1].message == "B1 in stock at another location: unexpected"
+    assert [s.serial for s in latest_count_scans(shop, backoffice, count, limit=1)] == ["NOPE-1"]
+    with refused(shop, PermissionDenied, "may not count stock"):
+        latest_count_scans(shop, cashier, count)
+    with refused(shop, NotFound, "count"):
+        latest_count_scans(shop, backoffice, count + 99)
 
 
 def test_only_back_office_and_managers_count(shop: Store, cashier: Actor) -> None:

@@ -175,13 +175,19 @@ def test_a_count_is_saved_and_resumed(qtbot: QtBot, demo_store: Store, demo_mana
     assert page.dialog is not None
     page.dialog.handle_scan("SN0099")
     settle(qtbot)
+    page.dialog.handle_scan("NOPE-1")
+    settle(qtbot)
     page.dialog.reject()
     settle(qtbot)
     assert page.model.rowCount() == 1
     page.table.selectRow(0)
     page.resume_selected()
     settle(qtbot)
-    assert page.dialog is not None and page.dialog.tally.counted == 1
+    assert page.dialog is not None
+    assert (page.dialog.tally.counted, page.dialog.tally.unexpected) == (2, 1)
+    # The scans made before are listed again, newest first, in their verdicts' words.
+    listed = [page.dialog.scans.item(i).text() for i in range(page.dialog.scans.count())]
+    assert listed == ["NOPE-1 unknown serial, to be received", "SN0099 in stock here"]
 
 
 def _sell_to(store: Store, actor: Actor, serial: str, name: str, phone: str) -> str:

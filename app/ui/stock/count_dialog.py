@@ -35,6 +35,7 @@ from app.events import Change
 from app.stock import queries
 from app.stock.count_apply import apply_count, finish_count
 from app.stock.count_export import write_variance_csv
+from app.stock.count_log import CountScanSeen, latest_count_scans
 from app.stock.count_records import (
     CountApplied,
     CountedUnit,
@@ -213,6 +214,18 @@ class CountDialog(QDialog):
         self._ops.run(
             lambda: queries.list_items(store, actor), success=self._bulk_items, name="items"
         )
+        if tally.counted or tally.unexpected:  # a resumed count lists its scans again
+            self._ops.run(
+                lambda: latest_count_scans(store, actor, tally.count_id, limit=SHOWN_SCANS),
+                success=self._earlier_scans,
+                name="earlier scans",
+            )
+
+    def _earlier_scans(self, seen: list[CountScanSeen]) -> None:
+        for scan in seen:  # newest first, below any scan made since the dialog opened
+            colour, verdict = _COLOURS[scan.verdict], scan.verdict.value
+            text = sentence(scan.message)
+            log_scan(self.scans, text, colour, verdict, keep=SHOWN_SCANS, earlier=True)
 
     def _bulk_items(self, items: list[ItemRecord]) -> None:
         for item in items:

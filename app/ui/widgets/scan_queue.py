@@ -55,12 +55,17 @@ class ScanQueue:
             self._sending = False
 
 
-def log_scan(scans: QListWidget, text: str, colour: str, verdict: str, *, keep: int) -> None:
+def log_scan(
+    scans: QListWidget, text: str, colour: str, verdict: str, *, keep: int, earlier: bool = False
+) -> None:
     """The newest scan on top, in its verdict's colour; only the latest `keep` stay listed,
-    so a long count costs the list nothing more per scan."""
+    so a long count costs the list nothing more per scan. `earlier`: a scan made before
+    the list was shown (a resumed count), added below the ones there."""
+    if earlier and scans.count() >= keep:
+        return
     row = QListWidgetItem(text)
     row.setForeground(QColor(colour))
     row.setData(Qt.ItemDataRole.UserRole, verdict)
-    scans.insertItem(0, row)
+    scans.insertItem(scans.count() if earlier else 0, row)
     if scans.count() > keep:
         scans.takeItem(scans.count() - 1)
