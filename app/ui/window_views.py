@@ -129,7 +129,7 @@ class WindowViews:
         if title == TICKETS:
             from app.ui.tickets.tickets_view import TicketsView
 
-            return TicketsView(store, fmt, shop)
+            return TicketsView(store, fmt, shop, place=self._place)
         assert devices is not None, f"{title} needs the window's devices"
         if title == PRINT_JOBS:
             from app.ui.print_jobs_panel import PrintJobsPanel

@@ -11,14 +11,18 @@ from pytestqt.qtbot import QtBot
 from settle import settle
 from ticket_desk import PART, PART_2, SOLD_PHONE, Desk, make_desk, open_tickets, scan
 
+from app.config import ShopSettings
 from app.db.uow import Store
+from app.stock.locations import edit_location
 from app.stock.queries import find_units, stock_by_location
 from app.stock.records import UnitRecord
 from app.tickets.intake import Intake, open_ticket
 from app.tickets.queries import ticket_detail
 from app.tickets.workflow import change_status
+from app.ui.formatting import ShopFormat
 from app.ui.tickets.detail_page import TicketDetailPage
 from app.ui.tickets.tickets_view import TicketsView
+from app.users.roles import Actor
 
 CABLES = "CBL-USBC"
 
@@ -137,3 +141,29 @@ def test_parts_taken_off_the_ticket_go_back_to_stock(qtbot: QtBot, desk: Desk) -
     press(qtbot, Qt.Key.Key_Delete, Qt.KeyboardModifier.AltModifier)  # nothing left to take
     settle(qtbot)
     assert "select a line first" in view.message.message.lower()
+
+
+def test_parts_come_from_the_location_the_till_sells_from_whatever_its_name(
+    qtbot: QtBot, desk: Desk, demo_manager: Actor
+) -> None:
+    # No till location set and the shop's one sellable location renamed: the desk takes
+    # parts from it (before, the Tickets view assumed a location called "Front store").
+    edit_location(desk.store, demo_manager, "Front store", new_name="Counter")
+    shop = ShopSettings()
+    view = TicketsView(desk.store, ShopFormat(shop), shop)
+    qtbot.addWidget(view)
+    view.resize(1186, 700)
+    view.show()
+    view.set_actor(desk.service)
+    settle(qtbot)
+    number = _take_in_by_scan(qtbot, view, SOLD_PHONE)
+    change_status(desk.store, desk.service, number, "diagnosing")
+
+    def cables_at_counter() -> int:
+        rows = stock_by_location(desk.store, desk.service, sku=CABLES)
+        return sum(row.qty for row in rows if row.location == "Counter")
+
+    before = cables_at_counter()
+    type_code(qtbot, view.detail_page.part_edit, CABLES)
+    assert view.detail_page.lines_model.rowCount() == 1, view.message.message
+    assert cables_at_counter() == before - 1

@@ -221,6 +221,10 @@ class TicketDetailPage(TicketActions, QWidget):
 
     # ------------------------------------------------------------ showing
 
+    def set_location(self, location: str) -> None:
+        """Where parts are taken from and replacements given (the till's location)."""
+        self._location = location
+
     def set_actor(self, actor: Actor | None) -> None:
         self._actor = actor
         if actor is None:

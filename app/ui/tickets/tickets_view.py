@@ -34,6 +34,7 @@ from app.ui.tickets.detail_page import TicketDetailPage
 from app.ui.tickets.intake_page import IntakePage
 from app.ui.tickets.list_page import TicketListPage
 from app.ui.tickets.scans import NotForTickets, OpenTicket, PartAdded, StartIntake, ticket_scan
+from app.ui.till_place import TillPlace
 from app.ui.widgets.message_line import MessageLine
 from app.users import services as users
 from app.users.roles import Actor, Permission, Role
@@ -52,12 +53,24 @@ class TicketsView(TakesScans, QWidget):
     print_requested = Signal(object, str)
 
     def __init__(
-        self, store: Store, fmt: ShopFormat, shop: ShopSettings, parent: QWidget | None = None
+        self,
+        store: Store,
+        fmt: ShopFormat,
+        shop: ShopSettings,
+        parent: QWidget | None = None,
+        *,
+        place: TillPlace | None = None,
     ) -> None:
+        """`place`: where the till takes parts from and gives replacements, shared with the
+        window's other till views (a view of its own asks at each log-in)."""
         super().__init__(parent)
         self.setObjectName("TicketsView")
         self._store = store
-        self._location = shop.till_location or "Front store"
+        # The setting until the store has said which location it is (TillPlace.located).
+        self._location = shop.till_location
+        self.place = place or TillPlace(store, shop, self)
+        self._own_place = place is None
+        self.place.located.connect(self._located)
         self.actor: Actor | None = None
         self.dialogs = DialogHost(on_idle=self.focus_search, busy_scan=self._scan_while_busy)
         self.init_scans()
@@ -117,6 +130,10 @@ class TicketsView(TakesScans, QWidget):
             self.drop_scans()
             self.dialogs.close()
             self.show_list()
+            if self._own_place and actor is None:
+                self.place.log_out()
+        else:
+            self.place.log_in()
         for action, _button in self._actions:
             action.setEnabled(may)
         self.scan_edit.setEnabled(may)
@@ -198,6 +215,10 @@ class TicketsView(TakesScans, QWidget):
         if self.pages.currentWidget() is not self.detail_page or ticket is None:
             return None
         return ticket.number if ticket.is_open else None
+
+    def _located(self, location: str) -> None:
+        self._location = location
+        self.detail_page.set_location(location)
 
     def act_on_scan(self, code: str) -> bool:
         actor = self.actor
