@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from enum import Enum
 from typing import Literal
 
+from app.code128 import WIDEST_LABEL_MARGIN_MM, WIDEST_LABEL_MM
 from app.printing.barcodes import (
     BarcodeDataError,
     check_code128_text,
@@ -55,7 +56,7 @@ class LabelSize:
 LABEL_50X25 = LabelSize("50x25", 50.0, 25.0, margin_mm=1.5)
 # Roll paper prints 48 mm of 58 and 72 mm of 80; a label on a roll is cut this long.
 ROLL_58 = LabelSize("58mm", 58.0, 30.0, margin_mm=5.0)
-ROLL_80 = LabelSize("80mm", 80.0, 30.0, margin_mm=4.0)
+ROLL_80 = LabelSize("80mm", WIDEST_LABEL_MM, 30.0, margin_mm=WIDEST_LABEL_MARGIN_MM)
 LABEL_SIZES: dict[str, LabelSize] = {size.name: size for size in (LABEL_50X25, ROLL_58, ROLL_80)}
 
 

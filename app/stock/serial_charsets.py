@@ -4,8 +4,11 @@ Every label format encodes a serial as a Code 128 (set B) barcode, which carries
 ASCII only, so that is the widest choice and every item's default ("ÜBER-1" can never be
 labelled). An item can be stricter — digits only, or upper-case letters and digits — so a
 mistyped or misread serial (a lower-case letter, a stray dash, a letter O for a zero) is
-refused at entry, with the reason, rather than found on the shelf. How long a serial may
-be is the label size's rule (app.printing.documents.check_label_fits).
+refused at entry, with the reason, rather than found on the shelf.
+
+How long a serial may be is each label size's rule (app.printing.documents
+.check_label_fits), applied when labels are printed; a serial too long for even the widest
+label (an 80 mm roll, app.code128) could never be labelled, so every entry refuses it.
 """
 
 from __future__ import annotations
@@ -14,6 +17,7 @@ import re
 from collections.abc import Iterable
 from enum import StrEnum
 
+from app.code128 import always_labelable, check_labelable
 from app.errors import InvalidInput
 from app.text import shorten
 
@@ -74,11 +78,15 @@ def check_serial(charset: SerialCharset | str, serial: str, *, sku: str = "") ->
 
 
 def check_serials(charset: SerialCharset | str, serials: Iterable[str], *, sku: str = "") -> None:
-    """check_serial for each: the first one refused is the message."""
+    """check_serial for each, and each must fit a label: the first one refused is the
+    message."""
     pattern = _PATTERNS[SerialCharset(charset)]
+    short_enough = always_labelable()
     for serial in serials:
         if pattern.fullmatch(serial) is None:
             check_serial(charset, serial, sku=sku)
+        if len(serial) > short_enough:  # a rare long one: its barcode is measured
+            check_labelable(serial, what=f"serial {shorten(serial)} can never be labelled: it")
 
 
 def check_scheme(charset: SerialCharset | str, prefix: str, *, random_symbols: str | None) -> None:

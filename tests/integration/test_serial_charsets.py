@@ -11,13 +11,15 @@ import pytest
 from alembic import command
 from sqlalchemy import text
 
+from app.code128 import always_labelable
 from app.db.migrate import run_migration, upgrade_to_head
 from app.db.uow import open_store, sqlite_url
 from app.errors import InvalidInput
+from app.printing.documents import LABEL_SIZES, ROLL_80, Label, check_label_fits
 from app.stock.items import ItemFields, create_item, edit_item
 from app.stock.locations import create_location
 from app.stock.receiving import Receiving, generate_serials
-from app.stock.serial_charsets import SerialCharset, check_serial, parse_charset
+from app.stock.serial_charsets import SerialCharset, check_serial, check_serials, parse_charset
 from app.users.services import actor_by_name
 from tests.integration.test_cli import Shop
 from tests.integration.test_cli import shop as shop
@@ -71,6 +73,31 @@ def test_receive_refuses_what_the_item_does_not_allow(digits_shop: Shop, tmp_pat
     digits_shop.refused("receive", "MOD", "--location", "Front", "--csv", str(tmp_path / "in.csv"),
                         match="'1002-X' is refused")  # fmt: skip
     assert digits_shop("receive", "MOD", "--location", "Front", "--serials", "1001,1002")[0] == 0
+
+
+def test_a_serial_no_label_can_carry_is_refused_at_receiving(digits_shop: Shop) -> None:
+    # 30 letters need about 93 mm of bars at a readable two-dot bar; an 80 mm roll, the
+    # widest label, has 72. Digits pack two to a symbol: 40 of them fit.
+    long_letters = "SN-" + "ABCDEFGHIJ" * 2 + "-0000001"
+    for args in (
+        ("receive", "PH1", "--location", "Front", "--serials", f"SN1,{long_letters}"),
+        ("expected", "import", "PH1", "--location", "Front", "--serials", long_letters),
+    ):
+        digits_shop.refused(*args, match="can never be labelled: it is too long for any label")
+    assert digits_shop("receive", "MOD", "--location", "Front", "--serials", "1" * 40)[0] == 0
+
+
+def test_what_receiving_lets_through_prints_on_the_widest_label() -> None:
+    # The receiving rule (app.code128) and the label rule (check_label_fits) are one rule:
+    # the longest serial receiving takes prints on an 80 mm roll, one letter more does not.
+    longest = "~" * always_labelable()
+    check_serials("ascii", [longest])
+    check_label_fits(Label(longest, "Phone", "$1.00"), ROLL_80)
+    assert max(LABEL_SIZES.values(), key=lambda size: size.width_mm) is ROLL_80
+    with pytest.raises(InvalidInput):
+        check_serials("ascii", [longest + "~"])
+    with pytest.raises(InvalidInput):
+        check_label_fits(Label(longest + "~", "Phone", "$1.00"), ROLL_80)
 
 
 def test_the_suppliers_list_is_checked_when_it_is_saved(digits_shop: Shop) -> None:
