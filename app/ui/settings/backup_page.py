@@ -4,6 +4,7 @@ this page says how the last one went. Saved to the settings file on a worker."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import replace
 from pathlib import Path
 
@@ -21,10 +22,11 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app.config import BackupSettings, Settings, check_backup_settings, config_path, load_settings
+from app.config import BackupSettings, Settings, check_backup_settings, load_settings
 from app.db.backup import SCHEDULED_PREFIX, SCHEDULED_SUFFIX
 from app.errors import InvalidInput, UserError
 from app.ui.ops import Ops
+from app.ui.settings.file_page import SettingsFilePage
 from app.ui.widgets.message_line import MessageLine, sentence
 from app.users.roles import Actor, Permission
 from app.users.settings import save_settings_as
@@ -37,16 +39,15 @@ NOTE = (
 MANAGER_ONLY = "Only a manager can change the backups."
 
 
-class BackupPage(QWidget):
+class BackupPage(SettingsFilePage):
     """Signals: saved(Settings) once the file holds the new settings."""
 
     saved = Signal(object)
+    EDIT_PERMISSION = Permission.MANAGE_STORE
 
     def __init__(self, *, config_file: Path | None = None, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
+        super().__init__(config_file=config_file, parent=parent)
         self.setObjectName("BackupPage")
-        self._config_file = config_file
-        self._actor: Actor | None = None
         self.settings = Settings()
         self.message = MessageLine(name="NoteLine")
         self.last_line = MessageLine(name="NoteLine")
@@ -99,23 +100,14 @@ class BackupPage(QWidget):
         self.save_button.clicked.connect(self.save)
         self.revert_button.clicked.connect(self.load)
 
-    @property
-    def config_file(self) -> Path:
-        return self._config_file or config_path()
-
-    @property
-    def can_edit(self) -> bool:
-        return self._actor is not None and self._actor.can(Permission.MANAGE_STORE)
+    def editing_widgets(self) -> Sequence[QWidget]:
+        return (self.enabled_box, self.folder_edit, self.choose_button, self.keep_spin,
+                self.save_button, self.revert_button)  # fmt: skip
 
     def set_actor(self, actor: Actor | None) -> None:
-        self._actor = actor
-        for widget in (self.enabled_box, self.folder_edit, self.choose_button, self.keep_spin,
-                       self.save_button, self.revert_button):  # fmt: skip
-            widget.setEnabled(self.can_edit)
-        if actor is not None:
-            self.load()
-            if not self.can_edit:
-                self.message.show_info(MANAGER_ONLY)
+        super().set_actor(actor)
+        if actor is not None and not self.can_edit:
+            self.message.show_info(MANAGER_ONLY)
 
     def load(self) -> None:
         """The file's [backup] table in the form."""

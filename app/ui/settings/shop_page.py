@@ -5,6 +5,7 @@ and the ticket condition checklist. Saved to the settings file on a worker."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import replace
 from pathlib import Path
 
@@ -24,7 +25,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app.config import Settings, ShopSettings, config_path, load_settings
+from app.config import Settings, ShopSettings, load_settings
 from app.db.uow import Store
 from app.errors import InvalidInput, UserError
 from app.events import Change
@@ -32,8 +33,9 @@ from app.stock import queries
 from app.stock.records import LocationRecord
 from app.stock.till_location import check_till_location
 from app.ui.ops import Ops
+from app.ui.settings.file_page import SettingsFilePage
 from app.ui.widgets.message_line import MessageLine, sentence
-from app.users.roles import Actor, Permission
+from app.users.roles import Permission
 from app.users.settings import save_settings_as
 
 ONLY_ONE = ""  # the till-location choice meaning "the store's one sellable location"
@@ -51,20 +53,19 @@ def _text_box(lines: int) -> QPlainTextEdit:
     return box
 
 
-class ShopPage(QWidget):
+class ShopPage(SettingsFilePage):
     """Signals: saved(Settings) once the file holds the new settings."""
 
     problem = Signal(str)
     saved = Signal(object)
+    EDIT_PERMISSION = Permission.MANAGE_DEVICES
 
     def __init__(
         self, store: Store, *, config_file: Path | None = None, parent: QWidget | None = None
     ) -> None:
-        super().__init__(parent)
+        super().__init__(config_file=config_file, parent=parent)
         self.setObjectName("ShopPage")
         self._store = store
-        self._config_file = config_file
-        self._actor: Actor | None = None
         self.settings = Settings()
         self.message = MessageLine(name="NoteLine")
         self._ops = Ops(store, self, show_problem=self.message.show_problem)
@@ -124,20 +125,8 @@ class ShopPage(QWidget):
         self.save_button.clicked.connect(self.save)
         self.revert_button.clicked.connect(self.load)
 
-    @property
-    def config_file(self) -> Path:
-        return self._config_file or config_path()
-
-    @property
-    def can_edit(self) -> bool:
-        return self._actor is not None and self._actor.can(Permission.MANAGE_DEVICES)
-
-    def set_actor(self, actor: Actor | None) -> None:
-        self._actor = actor
-        for widget in (self.save_button, self.revert_button):
-            widget.setEnabled(self.can_edit)
-        if actor is not None:
-            self.load()
+    def editing_widgets(self) -> Sequence[QWidget]:
+        return (self.save_button, self.revert_button)
 
     def load(self) -> None:
         """The file's [shop] table in the form, and the sellable locations to choose from."""
