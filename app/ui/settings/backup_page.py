@@ -84,11 +84,7 @@ class BackupPage(SettingsFilePage):
         inner.addWidget(note)
         inner.addLayout(form)
         inner.addStretch(1)
-        buttons = QHBoxLayout()
-        buttons.setContentsMargins(12, 0, 12, 6)
-        buttons.addWidget(self.message, 1)
-        buttons.addWidget(self.revert_button)
-        buttons.addWidget(self.save_button)
+        buttons = self.button_row(self.message, self.revert_button, self.save_button)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addLayout(inner, 1)
@@ -97,8 +93,6 @@ class BackupPage(SettingsFilePage):
         self.last_line.show_info("none made yet by this window")
 
         self.choose_button.clicked.connect(self._choose_folder)
-        self.save_button.clicked.connect(self.save)
-        self.revert_button.clicked.connect(self.load)
 
     def editing_widgets(self) -> Sequence[QWidget]:
         return (self.enabled_box, self.folder_edit, self.choose_button, self.keep_spin,

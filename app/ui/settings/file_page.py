@@ -7,7 +7,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import ClassVar
 
-from PySide6.QtWidgets import QWidget
+from PySide6.QtWidgets import QHBoxLayout, QPushButton, QWidget
 
 from app.config import config_path
 from app.users.roles import Actor, Permission
@@ -38,6 +38,21 @@ class SettingsFilePage(QWidget):
     def load(self) -> None:
         """The file's table in the form."""
         raise NotImplementedError
+
+    def save(self) -> None:
+        """The form's values into the file, through the settings service."""
+        raise NotImplementedError
+
+    def button_row(self, message: QWidget, revert: QPushButton, save: QPushButton) -> QHBoxLayout:
+        """The page's foot: its message line, then Revert (reloads the file) and Save."""
+        row = QHBoxLayout()
+        row.setContentsMargins(12, 0, 12, 6)
+        row.addWidget(message, 1)
+        row.addWidget(revert)
+        row.addWidget(save)
+        save.clicked.connect(self.save)
+        revert.clicked.connect(self.load)
+        return row
 
     def set_actor(self, actor: Actor | None) -> None:
         self._actor = actor

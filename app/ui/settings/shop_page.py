@@ -14,7 +14,6 @@ from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
     QFormLayout,
-    QHBoxLayout,
     QLabel,
     QLineEdit,
     QPlainTextEdit,
@@ -113,17 +112,11 @@ class ShopPage(SettingsFilePage):
         scroll = QScrollArea()
         scroll.setWidgetResizable(True)
         scroll.setWidget(inner)
-        buttons = QHBoxLayout()
-        buttons.setContentsMargins(12, 0, 12, 6)
-        buttons.addWidget(self.message, 1)
-        buttons.addWidget(self.revert_button)
-        buttons.addWidget(self.save_button)
+        buttons = self.button_row(self.message, self.revert_button, self.save_button)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(scroll, 1)
         layout.addLayout(buttons)
-        self.save_button.clicked.connect(self.save)
-        self.revert_button.clicked.connect(self.load)
 
     def editing_widgets(self) -> Sequence[QWidget]:
         return (self.save_button, self.revert_button)
