@@ -43,6 +43,7 @@ lint: $(STAMP)
 
 bench: $(STAMP)
 	$(BIN)/python -m bench
+	bash packaging/pg-bench.sh
 
 # The one-folder app in dist/serialpos/ (packaging/serialpos.spec), then two starts that
 # prove it works: the version, and the window opened offscreen on a new demo store.
