@@ -4,8 +4,8 @@ on 127.0.0.1; packaging/pg-test.sh shows how one is started here).
 The store is made through the services (20,000 units over two items, a bulk item), in a
 fresh database named serialpos_bench that is dropped afterwards. Scan: `resolve_scan`
 beside the floor, psycopg sending the very SQL and parameters of the prepared statement.
-Sale: `complete_sale` of 3 units + 1 bulk line in cash (no floor: reported on its own
-against its absolute target).
+Sale: `complete_sale` of 3 units + 1 bulk line in cash, in turns with the floor's sale of
+three other units (bench/pg_floor.py: the same writes in plain SQL, one transaction).
 """
 
 from __future__ import annotations
@@ -15,8 +15,8 @@ import time
 import psycopg
 from sqlalchemy.engine import make_url
 
-from app.db.uow import open_store
-from app.pos.cart import TenderInput, TenderKind
+from app.db.uow import Store, open_store
+from app.pos.cart import CartLine, TenderInput, TenderKind
 from app.pos.checkout import Checkout, Till, complete_sale
 from app.scan import UnitScan, resolve_scan
 from app.scan.units import UNITS_BY_KEY
@@ -25,8 +25,8 @@ from app.stock.locations import create_location
 from app.stock.receiving import Receiving, receive_serials
 from app.stock.serials import parse_range, serial_key
 from app.users import services as users
-from app.users.roles import Role
-from bench import pos_bench
+from app.users.roles import Actor, Role
+from bench import pg_floor, pos_bench
 from bench.stock_bench import Metric, Report, markdown_table, percentile
 
 DB = "serialpos_bench"
@@ -88,32 +88,54 @@ def run(url: str) -> Report:
             floor_ms,
             SCAN_MS,
         )
-        till = Till("TILL-PG", "Front store")
-        sales: list[float] = []
-        tabs = [f"TAB{n:06d}" for n in range(1, 601)]
-        for start in range(0, len(tabs), 3):
-            lines = (
-                *pos_bench.unit_lines(store, cashier, tabs[start : start + 3], "Front store"),
-                bulk,
-            )
-            total = sum(ln.unit_price * ln.qty for ln in lines)
-            started = time.perf_counter()
-            complete_sale(
-                store, cashier, till, Checkout(lines, (TenderInput(TenderKind.CASH, total),))
-            )
-            sales.append((time.perf_counter() - started) * 1000)
+        sales, floor_sales = _sales(store, cashier, bulk, _plain(url, DB))
         _add(
             report,
             "pg_sale",
             "PostgreSQL: complete a sale (3 units + 1 bulk, cash)",
-            sales[10:],
-            None,
+            sales,
+            floor_sales,
             SALE_MS,
         )
     finally:
         store.dispose()
         _admin(url, f"DROP DATABASE IF EXISTS {DB}")
     return report
+
+
+def _sales(
+    store: Store, cashier: Actor, bulk: CartLine, url: str
+) -> tuple[list[float], list[float]]:
+    """`complete_sale` beside the floor's plain-SQL sale of three other units, in turns; the
+    first ten of each warm up."""
+    till = Till("TILL-PG", "Front store")
+    sales: list[float] = []
+    floor_sales: list[float] = []
+    tabs = [f"TAB{n:06d}" for n in range(1, 1201)]
+    floor = psycopg.connect(url)
+    try:
+        user_id, location_id = floor.execute(
+            "SELECT u.id, l.id FROM users u, locations l"
+            " WHERE u.name = 'cashier' AND l.name = 'Front store'"
+        ).fetchone() or (0, 0)
+        floor.commit()
+        for start in range(0, len(tabs), 6):
+            mine = pos_bench.unit_lines(store, cashier, tabs[start : start + 3], "Front store")
+            theirs = pos_bench.unit_lines(
+                store, cashier, tabs[start + 3 : start + 6], "Front store"
+            )
+            lines = (*mine, bulk)
+            total = sum(ln.unit_price * ln.qty for ln in lines)
+            checkout = Checkout(lines, (TenderInput(TenderKind.CASH, total),))
+            started = time.perf_counter()
+            complete_sale(store, cashier, till, checkout)
+            sales.append((time.perf_counter() - started) * 1000)
+            started = time.perf_counter()
+            pg_floor.floor_sale(floor, user_id, location_id, [*theirs, bulk])
+            floor_sales.append((time.perf_counter() - started) * 1000)
+    finally:
+        floor.close()
+    return sales[10:], floor_sales[10:]
 
 
 def _add(
