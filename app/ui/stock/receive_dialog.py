@@ -5,7 +5,9 @@ The dialog shows the exact serial list before anything is saved and refuses to s
 what is typed cannot be read or does not match the quantity. It decides nothing itself:
 the receiving service (one transaction) checks everything again and its refusals are
 shown as they come — serials already on file listed one by one. Receiving runs on a
-worker thread, so a delivery of thousands of units never freezes the window.
+worker thread, so a delivery of thousands of units never freezes the window. Its parts:
+the form (receive_form), the serials box, preview and outcome (receive_parts), scanning
+(receive_scans) and the service call (receive_work).
 """
 
 from __future__ import annotations
