@@ -228,8 +228,8 @@ def _receiving_targets(session: Session, rcv: Receiving) -> tuple[Item, Location
     return item, get_location(session, rcv.location)
 
 
-# A delivery's units are written this many at a time: the rows of one batch are the only
-# per-unit objects made, so a 100,000-unit delivery needs no more memory than a small one.
+# A delivery's units are written this many at a time: one batch's rows are all this
+# builds per unit, so writing 100,000 takes no more memory than writing 5,000.
 UNIT_BATCH = 5_000
 
 # Per unit only what differs (text and numbers, no bind processing); the rest is shared.
