@@ -242,33 +242,9 @@ def measure_product_list(b: Bench, report: Report) -> None:
 
 def main() -> int:
     """The back-office rows alone, on a scratch copy of the cached store."""
-    import os
-    import shutil
+    from bench.stock_bench import rows_alone
 
-    from app.db.uow import open_store, sqlite_url
-    from app.users import services as users
-    from bench.generate import OUT_DIR, cached_store
-    from bench.stock_bench import Bench, Report, floor_connection, markdown_table
-
-    path, manifest, _reused = cached_store(out_dir=OUT_DIR, log=print)
-    work = OUT_DIR / f"backoffice-{os.getpid()}.sqlite3"
-    shutil.copyfile(path, work)
-    store = open_store(sqlite_url(work))
-    conn = floor_connection(work)
-    report = Report()
-    try:
-        actor = users.actor_by_name(store, manifest.actor)
-        b = Bench(store, conn, actor, manifest, [], [])
-        measure_product_list(b, report)
-        measure_count(b, report)
-        measure_recall(b, report)
-    finally:
-        conn.close()
-        store.dispose()
-        for suffix in ("", "-wal", "-shm"):
-            work.with_name(work.name + suffix).unlink(missing_ok=True)
-    print(markdown_table(report.metrics))
-    return 0
+    return rows_alone("backoffice", measure_product_list, measure_count, measure_recall)
 
 
 if __name__ == "__main__":

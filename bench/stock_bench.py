@@ -38,26 +38,21 @@ from typing import Any
 import sqlalchemy
 from sqlalchemy import Select, bindparam
 
-from app.db.types import utcnow
 from app.db.uow import Store, open_store, sqlite_url
 from app.stock import queries
 from app.stock.models import SerialUnit, UnitStatus
-from app.stock.receiving import Receiving, receive_serials
 from app.stock.records import UnitRecord
-from app.stock.serials import parse_range, serial_key
+from app.stock.serials import serial_key
 from app.users import services as users
 from app.users.roles import Actor, Permission, require
-from bench import backoffice_bench
+from bench import backoffice_bench, receive_bench
 from bench.generate import DEFAULT_UNITS, OUT_DIR, Manifest, cached_store
 
-RECEIVE_COUNT = 10_000
-RECEIVE_RUNS = 3
 PAGE_SIZE = 100
 WARM_UP = 100
 # The targets set for this suite: a scan must feel instant, a page must not stutter.
 LOOKUP_TARGET_MS = 0.2
 PAGE_TARGET_MS = 50.0
-RECEIVE_TARGET_S = 1.0
 
 # The page of find_units / list_units as plain SQL: the same columns and joins as
 # app.stock.queries.unit_select, so the floor runs the query the service runs.
@@ -129,6 +124,8 @@ def _fmt(value: float | None, unit: str) -> str:
         return f"{value:.3f} ms" if value < 10 else f"{value:.1f} ms"
     if unit == "s":
         return f"{value:.3f} s"
+    if unit == "µs":
+        return f"{value:.1f} µs"
     return f"{value:,.0f} {unit}"
 
 
@@ -198,56 +195,6 @@ def floor_page(
     more = len(rows) > PAGE_SIZE
     rows = rows[:PAGE_SIZE]
     return rows, (serial_key(rows[-1][4]), rows[-1][0]) if more else None
-
-
-def floor_receive(
-    conn: sqlite3.Connection, item_id: int, location_id: int, user_id: int, text: str
-) -> int:
-    """What receive_serials does, in plain SQL: check the item has none of the serials,
-    add a batch, executemany the units, derive the ledger rows with one INSERT … SELECT,
-    all in one IMMEDIATE transaction. Returns the batch id."""
-    serials = [e.serial for e in parse_range(text)]
-    keys = [serial_key(s) for s in serials]
-    now = utcnow().isoformat(sep=" ", timespec="microseconds")
-    conn.execute("BEGIN IMMEDIATE")
-    try:
-        for start in range(0, len(keys), 900):  # the service's chunk size
-            chunk = keys[start : start + 900]
-            marks = ",".join("?" * len(chunk))
-            clash = conn.execute(
-                "SELECT serial_key FROM serial_units "
-                f"WHERE item_id = ? AND serial_key IN ({marks})",
-                (item_id, *chunk),
-            ).fetchall()
-            if clash:
-                raise RuntimeError(f"floor range {text} already received")
-        cur = conn.execute(
-            "INSERT INTO receiving_batches "
-            "(at, user_id, item_id, location_id, qty, method, supplier_warranty_days) "
-            "VALUES (?, ?, ?, ?, ?, 'range', 0)",
-            (now, user_id, item_id, location_id, len(serials)),
-        )
-        batch_id = cur.lastrowid
-        assert batch_id is not None
-        conn.executemany(
-            "INSERT INTO serial_units (item_id, serial, serial_key, status, location_id, cost, "
-            "received_at, batch_id) VALUES (?, ?, ?, 'in_stock', ?, 0, ?, ?)",
-            [
-                (item_id, s, k, location_id, now, batch_id)
-                for s, k in zip(serials, keys, strict=True)
-            ],
-        )
-        conn.execute(
-            "INSERT INTO movements (at, user_id, kind, item_id, unit_id, qty, to_status, "
-            "to_location_id, document) SELECT ?, ?, 'receive', item_id, id, 1, status, "
-            "location_id, ? FROM serial_units WHERE batch_id = ? ORDER BY id",
-            (now, user_id, f"batch:{batch_id}", batch_id),
-        )
-        conn.execute("COMMIT")
-    except BaseException:
-        conn.execute("ROLLBACK")
-        raise
-    return batch_id
 
 
 # ---------------------------------------------------------------- samples
@@ -451,51 +398,6 @@ def measure_contains(b: Bench, report: Report) -> None:
     _spread(report, "contains", label, (service, floor), judged, note)
 
 
-def _range_text(prefix: str, run: int) -> str:
-    first = run * RECEIVE_COUNT + 1
-    return f"{prefix}{first:06d}...{prefix}{first + RECEIVE_COUNT - 1:06d}"
-
-
-def _receive_service(b: Bench, text: str) -> None:
-    """What the receiving screen does with a typed range: parse it, receive it."""
-    rcv = Receiving(sku=b.manifest.bench_sku, location=b.manifest.bench_location)
-    result = receive_serials(b.store, b.actor, rcv, parse_range(text), method="range")
-    if result.qty != RECEIVE_COUNT:
-        raise RuntimeError(f"received {result.qty}, expected {RECEIVE_COUNT}")
-
-
-def measure_receiving(b: Bench, report: Report) -> None:
-    """receive_serials of a 10,000-serial range into a big item, three new ranges.
-
-    The WAL is checkpointed before each timed call so every call starts alike; the
-    checkpoint SQLite runs itself when a commit pushes the WAL past 1,000 pages stays in
-    the timing, as it would at the shop.
-    """
-    item_id, location_id = b.conn.execute(
-        "SELECT i.id, l.id FROM items i, locations l WHERE i.sku = ? AND l.name = ?",
-        (b.manifest.bench_sku, b.manifest.bench_location),
-    ).fetchone()
-    for run in range(RECEIVE_RUNS):
-        text = _range_text("BX", run)
-        b.conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
-        ms = _timed(partial(_receive_service, b, text))[0]
-        b.conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
-        floor = partial(floor_receive, b.conn, item_id, location_id, b.actor.id)
-        floor_ms = _timed(partial(floor, _range_text("FX", run)))[0]
-        note = f"{text} into {b.manifest.bench_sku}" if run == 0 else "the next 10,000"
-        report.add(
-            Metric(
-                f"receive_{run + 1}",
-                f"Receive 10,000 from a range, run {run + 1}",
-                "s",
-                ms / 1000,
-                floor_ms / 1000,
-                RECEIVE_TARGET_S,
-                note,
-            )
-        )
-
-
 def measure_size(path: Path, manifest: Manifest, report: Report) -> None:
     """Bytes per unit of the pristine store, WAL checkpointed into the file first."""
     conn = sqlite3.connect(path, isolation_level=None)
@@ -684,7 +586,9 @@ def profile_misses(b: Bench, report: Report, out_dir: Path) -> None:
         )
     if "receive" in missed:
         report.profiles["receive"] = profile(
-            lambda: _receive_service(b, _range_text("BX", RECEIVE_RUNS)),
+            lambda: receive_bench.receive_service(
+                b, receive_bench.range_text("BX", 30_001, 10_000)
+            ),
             "receive_serials of 10,000 (one more range)",
             out_dir / "profile-receive.txt",
         )
@@ -747,8 +651,8 @@ def run(
         measure_pages(b, report)
         log("'contains' search ...")
         measure_contains(b, report)
-        log(f"receiving: {RECEIVE_RUNS} x {RECEIVE_COUNT:,} ...")
-        measure_receiving(b, report)
+        log("receiving: 3 x 10,000, 1 x 100,000 ...")
+        receive_bench.measure_receiving(b, report)
         log("product list, count of 5,000 scans, recall by range ...")
         backoffice_bench.measure_product_list(b, report)
         backoffice_bench.measure_count(b, report)
@@ -769,6 +673,31 @@ def run(
         ):
             scratch.unlink(missing_ok=True)
     return report
+
+
+def rows_alone(name: str, *measures: Callable[[Bench, Report], None]) -> int:
+    """Runs some rows of this suite alone on a scratch copy of the cached store and prints
+    them (`python -m bench.backoffice_bench`, `python -m bench.receive_bench`)."""
+    path, manifest, _reused = cached_store(out_dir=OUT_DIR, log=print)
+    work = OUT_DIR / f"{name}-{os.getpid()}.sqlite3"
+    shutil.copyfile(path, work)
+    store = open_store(sqlite_url(work))
+    conn = floor_connection(work)
+    report = Report()
+    load = os.getloadavg()[0]
+    try:
+        actor = users.actor_by_name(store, manifest.actor)
+        b = Bench(store, conn, actor, manifest, [], [])
+        for measure in measures:
+            measure(b, report)
+    finally:
+        conn.close()
+        store.dispose()
+        for suffix in ("", "-wal", "-shm"):
+            work.with_name(work.name + suffix).unlink(missing_ok=True)
+    print(f"load average {load:.2f} before, {os.getloadavg()[0]:.2f} after")
+    print(markdown_table(report.metrics))
+    return 0
 
 
 def _plan(conn: sqlite3.Connection, sql: str, params: tuple[Any, ...]) -> list[str]:

@@ -10,10 +10,13 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
+from functools import cache
 
-from sqlalchemy import insert, literal, select
+from sqlalchemy import Insert, bindparam, insert, literal, select
 from sqlalchemy.orm import Session
 
+from app.db.bulk import BulkInsert
+from app.db.rows import core
 from app.db.types import utcnow
 from app.db.uow import Store, record
 from app.errors import Conflict, InvalidInput
@@ -75,9 +78,13 @@ def _check_entries(entries: Sequence[SerialEntry], expect: int | None) -> None:
         )
     if expect is not None:
         serial_entry.check_count(entries, expect)
-    repeated = serial_entry.duplicates(entries)
-    if repeated:
-        raise DuplicateSerials("serials repeated in the input", repeated)
+
+
+def _check_repeats(entries: Sequence[SerialEntry], keys: Sequence[str]) -> None:
+    # The keys, computed once, answer "any repeat?"; only a refusal walks the entries
+    # again to name the repeated serials as they were written.
+    if len(set(keys)) != len(keys):
+        raise DuplicateSerials("serials repeated in the input", serial_entry.duplicates(entries))
     tags = serial_entry.duplicate_asset_tags(entries)
     if tags:
         raise DuplicateSerials("asset tags repeated in the input", tags)
@@ -157,16 +164,17 @@ def receive_serials_in(
     require(actor, Permission.RECEIVE)
     _check_receiving(rcv)
     _check_entries(entries, rcv.expect)
+    keys = [serial_key(e.serial) for e in entries]  # the one place each key is computed
+    _check_repeats(entries, keys)
     item, location = _receiving_targets(session, rcv)
     # What the item's serials may contain (printable ASCII at the widest: a label's barcode
     # carries nothing else), refused here with the reason rather than at the label printer.
     check_serials(item.serial_charset, (e.serial for e in entries), sku=item.sku)
-    keys = [serial_key(e.serial) for e in entries]
     clash = existing_keys(session, item.id, keys)
     if clash:
         taken = [e.serial for e, k in zip(entries, keys, strict=True) if k in clash]
         raise DuplicateSerials(f"{item.sku} already has serials", taken)
-    batch_id = insert_units(session, actor, item, location, rcv, entries, method)
+    batch_id = insert_units(session, actor, item, location, rcv, entries, method, keys=keys)
     record(session, UnitsReceived(item.sku, location.name, len(entries), batch_id))
     return ReceiveResult(
         BatchId(batch_id), item.sku, location.name, len(entries), [e.serial for e in entries]
@@ -220,6 +228,17 @@ def _receiving_targets(session: Session, rcv: Receiving) -> tuple[Item, Location
     return item, get_location(session, rcv.location)
 
 
+# A delivery's units are written this many at a time: one batch's rows are all this
+# builds per unit, so writing 100,000 takes no more memory than writing 5,000.
+UNIT_BATCH = 5_000
+
+# Per unit only what differs (text and numbers, no bind processing); the rest is shared.
+_UNIT_ROWS = BulkInsert(
+    SerialUnit.__table__,  # type: ignore[arg-type]
+    ("serial", "serial_key", "asset_tag", "cost"),
+)
+
+
 def insert_units(
     session: Session,
     actor: Actor,
@@ -230,7 +249,10 @@ def insert_units(
     method: str,
     *,
     kind: Move = Move.RECEIVE,
+    keys: Sequence[str] | None = None,
 ) -> int:
+    """Writes the batch, its units and their ledger rows; `keys` are the entries' serial
+    keys when the caller has them already."""
     now = utcnow()
     supplier_end = _supplier_warranty_end(now, rcv.supplier_warranty_days)
     batch = ReceivingBatch(
@@ -244,54 +266,66 @@ def insert_units(
         supplier=(rcv.supplier or "").strip() or None,  # checked in _check_receiving
     )
     session.add(batch)
-    session.flush()
-    default_cost = rcv.cost if rcv.cost is not None else item.cost
-    rows = [
-        {
-            "item_id": item.id,
-            "serial": e.serial,
-            "serial_key": serial_key(e.serial),
-            "asset_tag": e.asset_tag,
-            "status": UnitStatus.IN_STOCK.value,
-            "location_id": location.id,
-            "cost": e.cost if e.cost is not None and rcv.cost is None else default_cost,
-            "received_at": now,
-            "batch_id": batch.id,
-            "supplier_warranty_end": supplier_end,
-        }
-        for e in entries
-    ]
-    session.execute(insert(SerialUnit), rows)
-    # The ledger rows come straight from the units just written: one statement, same tx.
-    session.execute(
-        insert(Movement).from_select(
-            [
-                "at",
-                "user_id",
-                "kind",
-                "item_id",
-                "unit_id",
-                "qty",
-                "to_status",
-                "to_location_id",
-                "document",
-            ],
-            select(
-                literal(now),
-                literal(actor.id),
-                literal(kind.value),
-                SerialUnit.item_id,
-                SerialUnit.id,
-                literal(1),
-                SerialUnit.status,
-                SerialUnit.location_id,
-                literal(f"batch:{batch.id}"),
-            )
-            .where(SerialUnit.batch_id == batch.id)
-            .order_by(SerialUnit.id),
+    connection = core(session)  # flushes the batch: its id is the units' batch_id
+    cost = rcv.cost if rcv.cost is not None else item.cost
+    own_cost = rcv.cost is None  # each CSV row's cost applies only without a given cost
+    shared = {
+        "item_id": item.id,
+        "status": UnitStatus.IN_STOCK,
+        "location_id": location.id,
+        "received_at": now,
+        "batch_id": batch.id,
+        "supplier_warranty_end": supplier_end,
+    }
+    for start in range(0, len(entries), UNIT_BATCH):
+        some = entries[start : start + UNIT_BATCH]
+        some_keys = (
+            keys[start : start + UNIT_BATCH]
+            if keys is not None
+            else [serial_key(e.serial) for e in some]
         )
-    )
+        rows = (
+            (e.serial, key, e.asset_tag, e.cost if own_cost and e.cost is not None else cost)
+            for e, key in zip(some, some_keys, strict=True)
+        )
+        _UNIT_ROWS.write(connection, shared, rows)
+    # The ledger rows come straight from the units just written: one statement, same tx.
+    ledger = {"at": now, "user_id": actor.id, "batch": batch.id, "document": f"batch:{batch.id}"}
+    connection.execute(_ledger_rows(kind), ledger)
     return batch.id
+
+
+@cache
+def _ledger_rows(kind: Move) -> Insert:
+    """A batch's ledger rows, derived from its units in one INSERT … SELECT (built once
+    for each kind of move)."""
+    columns = Movement.__table__.c
+    return insert(Movement).from_select(
+        [
+            "at",
+            "user_id",
+            "kind",
+            "item_id",
+            "unit_id",
+            "qty",
+            "to_status",
+            "to_location_id",
+            "document",
+        ],
+        select(
+            bindparam("at", type_=columns.at.type),
+            bindparam("user_id", type_=columns.user_id.type),
+            literal(kind.value),
+            SerialUnit.item_id,
+            SerialUnit.id,
+            literal(1),
+            SerialUnit.status,
+            SerialUnit.location_id,
+            bindparam("document", type_=columns.document.type),
+        )
+        .where(SerialUnit.batch_id == bindparam("batch"))
+        .order_by(SerialUnit.id),
+    )
 
 
 def _supplier_warranty_end(now: datetime, days: int) -> date | None:

@@ -65,6 +65,9 @@ _TRIM_CHARS = " \t\n\r" + "".join(
 )
 
 
+_ASCII_TRIM = " \t\n\r"  # the trimmed characters an ASCII serial can hold
+
+
 _PLAIN_ASCII = re.compile(r"[\x20-\x7e]*")  # fast path: printable ASCII needs no lookups
 
 
@@ -110,6 +113,8 @@ def serial_key(serial: str) -> str:
     "ss", which would make two different serials collide. Leading zeros are significant:
     ``serial_key("00123") != serial_key("123")``.
     """
+    if serial.isascii():  # nearly every serial: ASCII is its own NFC, and lowers alike
+        return serial.strip(_ASCII_TRIM).lower()
     # NFC before lower() so canonically equal inputs lower alike, and after so the key is
     # NFC itself (lower() can decompose, e.g. U+0130).
     nfc = unicodedata.normalize

@@ -5,32 +5,23 @@ labels, so a long run starts printing at once and a printer that jams loses one 
 not the whole run. To a file: a PDF sheet, a PNG strip or ZPL (app.paperwork.labels.write_labels).
 Everything after the preview runs on a worker thread in chunks, with a progress bar and
 a Cancel that stops between chunks: the window stays responsive for thousands of labels.
+Its parts: the preview (label_preview), where the labels go (label_destination) and the
+run on the worker (label_run).
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-from dataclasses import dataclass
-from pathlib import Path
-from typing import TYPE_CHECKING, Final
+from typing import TYPE_CHECKING
 
-from PySide6.QtCore import Qt
-from PySide6.QtGui import QCloseEvent, QImage, QPixmap, QResizeEvent
+from PySide6.QtGui import QCloseEvent
 from PySide6.QtWidgets import (
-    QButtonGroup,
     QComboBox,
     QDialog,
-    QFileDialog,
     QFormLayout,
-    QGroupBox,
     QHBoxLayout,
     QLabel,
-    QLineEdit,
     QProgressBar,
     QPushButton,
-    QRadioButton,
-    QScrollArea,
-    QStyle,
     QVBoxLayout,
     QWidget,
 )
@@ -42,141 +33,23 @@ from app.devices.settings import PrinterSettings
 from app.effects.printers import usable_printers
 from app.errors import UserError
 from app.paperwork import labels as label_files
-from app.paperwork.labels import CHUNK, LabelSource
-from app.printing.documents import LABEL_SIZES, Label
+from app.paperwork.labels import LabelSource
+from app.printing.documents import LABEL_SIZES
 from app.stock import queries
-from app.stock.records import ItemRecord, UnitRecord
+from app.stock.records import ItemRecord
 from app.ui.ops import Ops
+from app.ui.stock.label_destination import LabelDestination
+from app.ui.stock.label_preview import PREVIEW_LABELS, LabelPreview, preview_images, preview_note
+from app.ui.stock.label_run import LabelRun, cancelled_message
 from app.ui.widgets.message_line import MessageLine
 from app.ui.workers import BackgroundTask, TaskProgress, TaskRunner
 from app.users.roles import Actor
 
-PREVIEW_LABELS: Final = 3
-FILE_FORMATS: Final = (
-    (".pdf", "PDF label sheet (A4)"),
-    (".png", f"PNG strip (up to {label_files.MAX_PNG_LABELS} labels)"),
-    (".zpl", "ZPL for Zebra-type label printers"),
-)
 CODE128, GS1_128 = "code128", "gs1-128"
 
 
 if TYPE_CHECKING:  # labels are drawn (PIL, python-escpos) when the dialog first shows some
     from PIL import Image
-
-
-def pixmap_of(image: Image.Image) -> QPixmap:
-    """A Pillow image on screen (labels are greyscale)."""
-    grey = image.convert("L")
-    data = grey.tobytes()
-    qimage = QImage(data, grey.width, grey.height, grey.width, QImage.Format.Format_Grayscale8)
-    return QPixmap.fromImage(qimage.copy())  # copy: `data` is freed when this returns
-
-
-class LabelPreview(QScrollArea):
-    """Labels one under another, each on a white card, scaled down to the width there is."""
-
-    def __init__(self, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self.setObjectName("LabelPreview")
-        self.setWidgetResizable(True)
-        self.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
-        self._pixmaps: list[QPixmap] = []
-        self._cards: list[QLabel] = []
-        inner = QWidget()
-        inner.setObjectName("LabelPreviewArea")
-        self._column = QVBoxLayout(inner)
-        self._column.setContentsMargins(10, 10, 10, 10)
-        self._column.setSpacing(10)
-        self._column.addStretch(1)
-        self.setWidget(inner)
-
-    @property
-    def count(self) -> int:
-        return len(self._cards)
-
-    def set_images(self, images: Sequence[Image.Image]) -> None:
-        self.clear_images()
-        for image in images:
-            card = QLabel()
-            card.setObjectName("LabelCard")
-            card.setAlignment(Qt.AlignmentFlag.AlignCenter)
-            self._column.insertWidget(self._column.count() - 1, card)
-            self._cards.append(card)
-            self._pixmaps.append(pixmap_of(image))
-        self._rescale()
-
-    def clear_images(self) -> None:
-        for card in self._cards:
-            # Out of the layout now: deleteLater() waits for the event loop to come round.
-            self._column.removeWidget(card)
-            card.hide()
-            card.deleteLater()
-        self._cards, self._pixmaps = [], []
-
-    def resizeEvent(self, event: QResizeEvent) -> None:
-        super().resizeEvent(event)
-        self._rescale()
-
-    def _rescale(self) -> None:
-        # The room left once the vertical scroll bar shows (it comes with the second
-        # label): a card wider than that is cut at the right ("$499.(" for $499.00).
-        bar = 0 if self.verticalScrollBar().isVisible() else self.style().pixelMetric(
-            QStyle.PixelMetric.PM_ScrollBarExtent, None, self
-        )
-        room = max(self.viewport().width() - bar - 2 * 10 - 4, 60)
-        for card, pixmap in zip(self._cards, self._pixmaps, strict=True):
-            if pixmap.width() > room:
-                pixmap = pixmap.scaledToWidth(room, Qt.TransformationMode.SmoothTransformation)
-            card.setPixmap(pixmap)
-
-
-@dataclass(frozen=True)
-class LabelRun:
-    """Everything the worker needs, fixed when Print is pressed."""
-
-    store: Store
-    actor: Actor
-    settings: Settings
-    source: LabelSource
-    items: dict[str, ItemRecord]
-    gs1: bool
-    size_name: str
-
-    def labels(self, units: list[UnitRecord]) -> list[Label]:
-        return label_files.labels_for(self.settings.shop, units, self.items, gs1=self.gs1)
-
-    def to_printer(
-        self, queue: PrintQueue, printer: PrinterSettings, progress: TaskProgress, sent: list[str]
-    ) -> str:
-        """One print job per chunk; `sent` collects the job ids (read after a cancel)."""
-        total, done = self.source.count, 0
-        progress.step(0, total, f"Sending to {printer.name}…")
-        from app.printing.escpos import render_labels
-
-        for units in self.source.pages(self.store, self.actor, CHUNK):
-            payload = render_labels(
-                self.labels(units), width_mm=printer.paper_width_mm, profile=printer.profile
-            )
-            progress.check()  # rendered but not queued yet: a cancel now sends nothing more
-            first, done = done + 1, done + len(units)
-            title = f"Labels {first}–{done} of {total} · {self.source.title}"
-            sent.append(queue.submit(printer.name, title, payload, kind="labels"))
-            progress.step(done, total, f"{done:,} of {total:,} labels sent to {printer.name}")
-        jobs = len(sent)
-        return (
-            f"{done:,} labels sent to {printer.name} in {jobs} print job{'s' if jobs != 1 else ''}."
-        )
-
-    def to_file(self, path: Path, progress: TaskProgress) -> str:
-        total = self.source.count
-        labels: list[Label] = []
-        progress.step(0, total, "Preparing labels…")
-        for units in self.source.pages(self.store, self.actor, CHUNK):
-            labels += self.labels(units)
-            progress.step(len(labels), total, f"{len(labels):,} of {total:,} labels prepared")
-        progress.step(0, 0, f"Writing {path.name}…")
-        size = label_files.write_labels(labels, path, label_files.label_size(self.size_name))
-        return f"{len(labels):,} labels written to {path} ({size / 1024:,.0f} kB)."
 
 
 class LabelsDialog(QDialog):
@@ -241,34 +114,16 @@ class LabelsDialog(QDialog):
             self.size_combo.addItem(f"{size.width_mm:g} × {size.height_mm:g} mm", name)
         self.size_combo.setCurrentIndex(max(self.size_combo.findData(self._settings.label_size), 0))
 
-        self.printer_radio = QRadioButton("Printer")
-        self.file_radio = QRadioButton("File")
-        self._destination = QButtonGroup(self)
-        self._destination.addButton(self.printer_radio)
-        self._destination.addButton(self.file_radio)
-        self.printer_combo = QComboBox()
-        self.printer_combo.setObjectName("PrinterCombo")
-        for printer in self._printers:
-            self.printer_combo.addItem(
-                f"{printer.name} ({printer.paper_width_mm} mm)", printer.name
-            )
-        self.format_combo = QComboBox()
-        self.format_combo.setObjectName("FormatCombo")
-        for suffix, text in FILE_FORMATS:
-            self.format_combo.addItem(text, suffix)
-        self.path_edit = QLineEdit()
-        self.path_edit.setObjectName("LabelPathEdit")
         default_name = f"labels-{self.source.title.split(' · ')[0].replace(' ', '-')}.pdf"
-        self.path_edit.setText(str(Path.home() / default_name))
-        self.browse_button = QPushButton("Browse…")
-
-        can_print = bool(self._printers) and self._queue is not None
-        self.printer_radio.setEnabled(can_print)
-        if not can_print:
-            why = "No printers set up: add one in Settings" if self._queue else "No print queue"
-            self.printer_radio.setToolTip(why)
-            self.printer_combo.setToolTip(why)
-        (self.printer_radio if can_print else self.file_radio).setChecked(True)
+        self.destination = LabelDestination(
+            self._printers, queue=self._queue is not None, default_name=default_name
+        )
+        # The destination's fields, by the names the dialog has always had.
+        self.printer_radio = self.destination.printer_radio
+        self.file_radio = self.destination.file_radio
+        self.printer_combo = self.destination.printer_combo
+        self.format_combo = self.destination.format_combo
+        self.path_edit = self.destination.path_edit
 
         self.preview = LabelPreview()
         self.preview.setMinimumWidth(320)
@@ -295,26 +150,12 @@ class LabelsDialog(QDialog):
         options = QFormLayout()
         options.addRow("Barcode", self.symbology_combo)
         options.addRow("Label size", self.size_combo)
-        printer_row = QHBoxLayout()
-        printer_row.addWidget(self.printer_radio)
-        printer_row.addWidget(self.printer_combo, 1)
-        file_row = QHBoxLayout()
-        file_row.addWidget(self.file_radio)
-        file_row.addWidget(self.format_combo, 1)
-        path_row = QHBoxLayout()
-        path_row.addWidget(self.path_edit, 1)
-        path_row.addWidget(self.browse_button)
-        destination = QGroupBox("Send to")
-        destination_layout = QVBoxLayout(destination)
-        destination_layout.addLayout(printer_row)
-        destination_layout.addLayout(file_row)
-        destination_layout.addLayout(path_row)
         left_panel = QWidget()
         left_panel.setFixedWidth(360)  # the preview, not the path, takes the spare width
         left = QVBoxLayout(left_panel)
         left.setContentsMargins(0, 0, 0, 0)
         left.addLayout(options)
-        left.addWidget(destination)
+        left.addWidget(self.destination)
         left.addStretch(1)
         right = QVBoxLayout()
         right.addWidget(QLabel("Preview"))
@@ -345,9 +186,8 @@ class LabelsDialog(QDialog):
         self.printer_radio.toggled.connect(self.update_preview)
         self.printer_combo.currentIndexChanged.connect(self._printer_changed)
         self.printer_combo.currentIndexChanged.connect(self.update_preview)
-        self.format_combo.currentIndexChanged.connect(self._format_changed)
+        self.format_combo.currentIndexChanged.connect(self._check)
         self.path_edit.textChanged.connect(self._check)
-        self.browse_button.clicked.connect(self._browse)
         self.close_button.clicked.connect(self.reject)
         self.cancel_button.clicked.connect(self.cancel)
         self.go_button.clicked.connect(self.start)
@@ -381,7 +221,7 @@ class LabelsDialog(QDialog):
 
     @property
     def to_printer(self) -> bool:
-        return self.printer_radio.isChecked()
+        return self.destination.to_printer
 
     @property
     def gs1(self) -> bool:
@@ -392,16 +232,13 @@ class LabelsDialog(QDialog):
         return str(self.size_combo.currentData())
 
     def printer(self) -> PrinterSettings | None:
-        name = self.printer_combo.currentData()
-        return next((p for p in self._printers if p.name == name), None)
+        return self.destination.printer()
 
     def _destination_changed(self) -> None:
         printing = self.to_printer
-        self.printer_combo.setEnabled(printing)
+        self.destination.follow_choice()
         # A roll printer's label is as long as its lines; the size is for label files.
         self.size_combo.setEnabled(not printing)
-        for widget in (self.format_combo, self.path_edit, self.browse_button):
-            widget.setEnabled(not printing)
         self.go_button.setText("Print" if printing else "Save file")
         if printing:
             self._printer_changed()
@@ -415,21 +252,6 @@ class LabelsDialog(QDialog):
                 self.size_combo.setCurrentIndex(self.size_combo.findData(name))
         self._check()
 
-    def _format_changed(self) -> None:
-        suffix = str(self.format_combo.currentData())
-        text = self.path_edit.text().strip()
-        if text:
-            self.path_edit.setText(str(Path(text).with_suffix(suffix)))
-        self._check()
-
-    def _browse(self) -> None:
-        suffix = str(self.format_combo.currentData())
-        path, _filter = QFileDialog.getSaveFileName(
-            self, "Save labels", self.path_edit.text(), f"Labels (*{suffix})"
-        )
-        if path:
-            self.path_edit.setText(path)
-
     def update_preview(self) -> None:
         """The first few labels as they will look (and a message if they cannot be made)."""
         printer = self.printer() if self.to_printer else None
@@ -437,21 +259,9 @@ class LabelsDialog(QDialog):
         items, gs1, size_name = dict(self._items), self.gs1, self.size_name
 
         def render() -> list[Image.Image]:
-            # The units are read and the labels drawn on the worker (barcodes take a while).
-            from app.printing import raster
-
-            try:
-                units = source.first(store, actor, PREVIEW_LABELS)
-                labels = label_files.labels_for(shop, units, items, gs1=gs1)
-                size = label_files.label_size(size_name)
-                return [
-                    label_files.roll_label_image(label, printer.paper_width_mm, printer.profile)
-                    if printer is not None
-                    else raster.label_image(label, size)
-                    for label in labels
-                ]
-            except (ValueError, KeyError) as exc:
-                raise UserError(str(exc)) from None
+            return preview_images(
+                store, actor, source, shop, items, gs1=gs1, size_name=size_name, printer=printer
+            )
 
         def show(images: list[Image.Image]) -> None:
             self._show_preview(images, printer)
@@ -468,16 +278,7 @@ class LabelsDialog(QDialog):
     def _show_preview(self, images: list[Image.Image], printer: PrinterSettings | None) -> None:
         self._preview_ok = True
         self.preview.set_images(images)
-        shown = len(images)
-        which = (
-            f"The first {shown} of {self.source.count:,}"
-            if shown < self.source.count
-            else f"All {shown}"
-        )
-        where = (
-            f"on {printer.name}'s {printer.paper_width_mm} mm roll" if printer else "in the file"
-        )
-        self.preview_note.setText(f"{which} labels, as they come out {where}")
+        self.preview_note.setText(preview_note(len(images), self.source.count, printer))
         self.error_line.clear()
         self._check()
 
@@ -489,24 +290,13 @@ class LabelsDialog(QDialog):
         elif self.to_printer and self.printer() is None:
             problem = "Choose a printer."
         elif not self.to_printer:
-            problem = self._file_problem()
+            problem = self.destination.file_problem(self.source.count)
         if problem and self._preview_ok:
             self.error_line.show_problem(problem)
         elif self._preview_ok and not self.runner.busy and not self.outcome:
             self.error_line.clear()
         self.go_button.setEnabled(not problem and not self.runner.busy)
         return problem
-
-    def _file_problem(self) -> str:
-        text = self.path_edit.text().strip()
-        suffix = str(self.format_combo.currentData())
-        if not text:
-            return "Choose where to save the file."
-        if Path(text).suffix.lower() != suffix:
-            return f"The file name must end in {suffix}."
-        if suffix == ".png" and self.source.count > label_files.MAX_PNG_LABELS:
-            return f"{self.source.count:,} labels are too many for one PNG; choose the PDF sheet"
-        return ""
 
     # --- running ----------------------------------------------------------------------------
 
@@ -526,7 +316,7 @@ class LabelsDialog(QDialog):
         self._sent = []
         sent = self._sent
         queue, printer = self._queue, self.printer()
-        path = Path(self.path_edit.text().strip()).expanduser()
+        path = self.destination.path()
         self._printing = printing = self.to_printer and queue is not None and printer is not None
 
         def work(progress: TaskProgress) -> str:
@@ -563,15 +353,7 @@ class LabelsDialog(QDialog):
         self._set_outcome(message, failed=True)
 
     def _cancelled(self) -> None:
-        jobs = len(self._sent)
-        if self._printing and jobs:
-            labels = min(jobs * CHUNK, self.source.count)
-            message = (
-                f"Cancelled: {labels:,} labels in {jobs} job{'s' if jobs != 1 else ''} "
-                "already sent will print (Print jobs can cancel them)."
-            )
-        else:
-            message = "Cancelled: nothing was printed or saved."
+        message = cancelled_message(len(self._sent), self.source.count, printing=self._printing)
         self._set_outcome(message, failed=False)
 
     def _set_outcome(self, message: str, *, failed: bool) -> None:
@@ -598,15 +380,12 @@ class LabelsDialog(QDialog):
         self.cancel_button.setVisible(running)
         self.cancel_button.setEnabled(running)
         self.close_button.setEnabled(not running)
-        choices: tuple[QWidget, ...] = (self.symbology_combo, self.size_combo, self.file_radio)
-        for widget in choices:
+        for widget in (self.symbology_combo, self.size_combo):
             widget.setEnabled(not running)
+        self.destination.set_running(running)
         if running:
-            fields = (self.printer_radio, self.printer_combo, self.format_combo, self.path_edit)
-            for field in (*fields, self.browse_button, self.go_button):
-                field.setEnabled(False)
+            self.go_button.setEnabled(False)
         else:
-            self.printer_radio.setEnabled(bool(self._printers) and self._queue is not None)
             self._destination_changed()
             self._show_outcome()  # _destination_changed() cleared the line
 
