@@ -44,7 +44,8 @@ RUNS = 3  # each row is the median of this many runs (spread beside it)
 # What the locked screen does not use: migrations, printing, PDF sheets, GS1 parsing,
 # barcodes, images, money and date formatting, the views behind the lock; the ORM, its
 # models and the services (they come with the PIN), the CLI's commands, pyserial (a serial
-# scanner's), cryptography (the PIN key's).
+# scanner's), cryptography (the PIN key's); SQLAlchemy and the store itself (opened once
+# the PIN field is painted, app.ui.store_opening).
 NOT_AT_START = (
     "alembic",
     "mako",
@@ -74,6 +75,8 @@ NOT_AT_START = (
     "app.tickets",
     "serial",
     "cryptography",
+    "sqlalchemy",
+    "app.db",
 )
 
 _PAINTED = """
@@ -111,28 +114,31 @@ def log_in(window, actor):
     until(lambda: window.actor is not None, qt)
 """
 
-# The window's start, as `serialpos --db URL gui --no-demo` runs it, up to the PIN field
-# painted; then the NOT_AT_START modules it had imported by that paint.
+# The window's start, as `serialpos --db URL gui --no-demo` runs it (app.ui.app.run_gui),
+# up to the PIN field painted; then the NOT_AT_START modules it had imported by that paint;
+# then, on a second line, whether the store opened after it (PINs are checked from then on).
 # (tests/ui/test_start_imports.py too)
 WINDOW_PROBE = (
     _PAINTED
     + """
 from app.cli import main  # the entry point's module, as `serialpos` imports it
 import app.ui.main_window
-from app.ui.app import Till, make_application, open_shop
+from app.config import load_settings
+from app.ui.app import Till, make_application
 qt = make_application()
-store, settings = open_shop(sys.argv[1], demo=False)
-till = Till(store, settings)
-window = till.start(qt)
+till = Till(None, load_settings())
+window = till.start(qt, store_url=sys.argv[1], demo=False)
 painted = Painted(window.pin_dialog.pin_edit)
 until(lambda: painted.done, qt)
-# As imported by the paint: after it, the window imports what a log-in needs (app.ui.warm_up).
+# As imported by the paint: after it, the store is opened and what a log-in needs imported.
 loaded = [
     n for n in sys.argv[2:] if any(m == n or m.startswith(n + ".") for m in painted.modules)
 ]
 print("shown", *loaded, flush=True)
+until(lambda: till.store is not None or till.problem, qt)
+print("opened" if till.store is not None else f"failed: {till.problem}", flush=True)
+window.close()
 till.stop()
-store.dispose()
 """
 )
 
