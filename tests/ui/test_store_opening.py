@@ -107,6 +107,8 @@ def _refused(window: MainWindow, till: Till, *, says: str) -> None:
     line = dialog.message_label.text()
     assert says.lower() in line.lower() and "\n" not in line and "Traceback" not in line
     assert line == till.problem[:1].upper() + till.problem[1:]
+    label = dialog.message_label  # every line of it shown, however long the path
+    assert label.height() >= label.heightForWidth(label.width())
     assert not dialog.pin_edit.isEnabled() and not dialog.login_button.isEnabled()
     assert dialog.quit_button.isEnabled()
     assert window.store_label.text() == "Store: not open"

@@ -114,6 +114,7 @@ class PinDialog(QDialog):
         self.pin_edit.setEnabled(False)
         self.login_button.setEnabled(False)
         self.message_label.setText(f"{problem[:1].upper()}{problem[1:]}")
+        self.adjustSize()  # a long path wraps onto more lines: all of them shown
         self.quit_button.setFocus()
 
     def _edited(self) -> None:
