@@ -2,10 +2,11 @@
 (offscreen Qt), each beside its floor.
 
 - cold start: `python` spawned -> the locked screen's PIN field painted, through the
-  window's own start path (app.cli imported as `serialpos` does, `open_shop`, `Till.start`);
-  floor: a bare PySide6 window with a line edit, painted, by the same Python. The probe
-  also lists what it imported of NOT_AT_START (it should be nothing) and the run counts the
-  temporary folders left behind (it should be none).
+  window's own start path (app.cli imported as `serialpos` does, `Till.start` with the
+  store's URL: the store is opened after that paint); floor: a bare PySide6 window with a
+  line edit, painted, by the same Python. The probe also lists what it imported of
+  NOT_AT_START (it should be nothing), then says when the store is open (noted beside
+  the row), and the run counts the temporary folders left behind (it should be none).
 - memory: the window's process, logged in as back office, the Stock view's own unit list
   model scrolled through 50,000 rows page by page as the view fetches them; floor: the
   same process before the store is opened (imports and Qt only).
@@ -337,6 +338,24 @@ def _spawn(code: str, env: dict[str, str], *args: str) -> tuple[float, str]:
     return seconds, line
 
 
+def _spawn_start(env: dict[str, str], *args: str) -> tuple[float, str, float]:
+    """The window's start: (seconds to the PIN field painted, that line, seconds to the
+    store open after it)."""
+    started = time.perf_counter()
+    proc = subprocess.Popen(
+        [sys.executable, "-c", WINDOW_PROBE, *args], stdout=subprocess.PIPE, text=True, env=env
+    )
+    assert proc.stdout is not None
+    line = proc.stdout.readline().strip()
+    painted = time.perf_counter() - started
+    opened = proc.stdout.readline().strip()
+    open_seconds = time.perf_counter() - started
+    proc.wait(timeout=600)
+    if proc.returncode != 0 or opened != "opened":
+        raise RuntimeError(f"probe failed ({proc.returncode}): {opened}")
+    return painted, line, open_seconds
+
+
 def _serials(path: Path, count: int) -> list[str]:
     """In-stock serials at the till's location, each the only unit with its serial key,
     plain enough to key in (letters, digits, '-')."""
@@ -371,23 +390,27 @@ def run(units: int = DEFAULT_UNITS, out_dir: Path = OUT_DIR, runs: int = RUNS) -
     try:
         _spawn(WINDOW_PROBE, env, url)  # warm the OS file cache for both alike
         _spawn(_FLOOR_WINDOW, env)
-        starts, floors, imported = [], [], set()
+        starts, floors, opens, imported = [], [], [], set()
         for _ in range(runs):
             window, floor = [], []
             for _ in range(STARTS):
-                seconds, line = _spawn(WINDOW_PROBE, env, url, *NOT_AT_START)
+                seconds, line, open_seconds = _spawn_start(env, url, *NOT_AT_START)
                 window.append(seconds)
+                opens.append(open_seconds)
                 imported.update(line.split()[1:])
                 floor.append(_spawn(_FLOOR_WINDOW, env)[0])
             starts.append(statistics.median(window))
             floors.append(statistics.median(floor))
         left = sorted(p.name for p in (scratch / "tmp").iterdir())
-        note = f"median of {STARTS} starts a run; " + (
+        note = (
+            f"median of {STARTS} starts a run; the store open (PINs checked) at"
+            f" {statistics.median(opens):.3f} s; "
+        ) + (
             f"imported at start: {' '.join(sorted(imported))}"
             if imported
-            else "none of "
+            else "none of SQLAlchemy, "
             "alembic, escpos, fpdf, biip, PIL, babel, the ORM, the services or the views"
-            " imported"
+            " imported by the paint"
         )
         note += f"; {len(left)} temp folders left" if left else "; no temp folder left"
         rows = [
