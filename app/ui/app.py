@@ -140,9 +140,12 @@ class Till:
         return window
 
     def _store_opened(self, store: Store) -> None:
-        self.store = store
         window, settings, devices, mail = self._window, self.settings, self.devices, self.mail
         assert window is not None
+        if self._opens_store and not window.isVisible():  # quit while the store was opening
+            store.dispose()
+            return
+        self.store = store
         window.open_store(store)
         # After-commit effects, as on the command line: a committed sale prints its receipt
         # from whichever thread wrote it; a problem reaches the window through a signal.

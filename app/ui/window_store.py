@@ -52,7 +52,8 @@ class OpenStore:
         """The parts for `window`; the views are built into `stack`, `attach`ed to it."""
         # Every view hears what changed through the store's hub; the watcher adds other
         # tills' writes while someone is logged in.
-        watcher = StoreWatcher(store, window, interval_ms=watch_interval_ms or WATCH_INTERVAL_MS)
+        interval = WATCH_INTERVAL_MS if watch_interval_ms is None else watch_interval_ms
+        watcher = StoreWatcher(store, window, interval_ms=interval)
         # Where this till sells from: looked up once a log-in, for POS, Refund and the banner.
         place = TillPlace(store, shop, window)
         # Each view is built when first shown or asked for: the locked screen needs none.
