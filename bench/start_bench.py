@@ -323,37 +323,35 @@ def _env(scratch: Path) -> dict[str, str]:
     )
 
 
-def _spawn(code: str, env: dict[str, str], *args: str) -> tuple[float, str]:
-    """(seconds from spawn to the first line printed, that line)."""
+def _spawn_lines(code: str, env: dict[str, str], count: int, *args: str) -> list[tuple[float, str]]:
+    """(seconds from spawn to each of the first `count` lines printed, that line)."""
     started = time.perf_counter()
     proc = subprocess.Popen(
         [sys.executable, "-c", code, *args], stdout=subprocess.PIPE, text=True, env=env
     )
     assert proc.stdout is not None
-    line = proc.stdout.readline().strip()
-    seconds = time.perf_counter() - started
+    lines = []
+    for _ in range(count):
+        line = proc.stdout.readline().strip()
+        lines.append((time.perf_counter() - started, line))
     proc.wait(timeout=600)
     if proc.returncode != 0:
         raise RuntimeError(f"probe failed ({proc.returncode})")
-    return seconds, line
+    return lines
+
+
+def _spawn(code: str, env: dict[str, str], *args: str) -> tuple[float, str]:
+    """(seconds from spawn to the first line printed, that line)."""
+    return _spawn_lines(code, env, 1, *args)[0]
 
 
 def _spawn_start(env: dict[str, str], *args: str) -> tuple[float, str, float]:
     """The window's start: (seconds to the PIN field painted, that line, seconds to the
     store open after it)."""
-    started = time.perf_counter()
-    proc = subprocess.Popen(
-        [sys.executable, "-c", WINDOW_PROBE, *args], stdout=subprocess.PIPE, text=True, env=env
-    )
-    assert proc.stdout is not None
-    line = proc.stdout.readline().strip()
-    painted = time.perf_counter() - started
-    opened = proc.stdout.readline().strip()
-    open_seconds = time.perf_counter() - started
-    proc.wait(timeout=600)
-    if proc.returncode != 0 or opened != "opened":
-        raise RuntimeError(f"probe failed ({proc.returncode}): {opened}")
-    return painted, line, open_seconds
+    (painted, line), (opened, said) = _spawn_lines(WINDOW_PROBE, env, 2, *args)
+    if said != "opened":
+        raise RuntimeError(f"the store did not open: {said}")
+    return painted, line, opened
 
 
 def _serials(path: Path, count: int) -> list[str]:

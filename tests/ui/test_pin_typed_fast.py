@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import pytest
 from pos_shop import MANAGER_PIN, activate
-from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QLabel, QWidget
 from pytestqt.qtbot import QtBot
 from settle import settle
@@ -16,14 +15,7 @@ from app.ui.dialogs.pin_dialog import PinDialog
 from app.ui.pos.approval_dialog import ApprovalDialog
 from app.ui.wedge_filter import SCAN_INTO_SECRET, WedgeFilter
 from tests.ui.hand_clock import HandClock
-
-
-def keys(qtbot: QtBot, clock: HandClock, field: QWidget, text: str, gap: float) -> None:
-    for ch in text:
-        clock.now += gap
-        qtbot.keyClick(field, ch)
-    clock.now += gap
-    qtbot.keyClick(field, Qt.Key.Key_Return)
+from tests.ui.hand_clock import key_in as keys
 
 
 def _texts(widget: QWidget) -> str:

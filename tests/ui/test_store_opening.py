@@ -14,7 +14,6 @@ import pytest
 from alembic import command
 from demo_shop import DEMO_PIN, enter_pin
 from pos_shop import activate
-from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication
 from pytestqt.qtbot import QtBot
 from settle import settle
@@ -29,7 +28,7 @@ from app.ui.dialogs.pin_dialog import STORE_OPENING, PinDialog
 from app.ui.main_window import MainWindow
 from app.ui.wedge_filter import SCAN_INTO_SECRET, WedgeFilter
 from app.users.services import has_users
-from tests.ui.hand_clock import HandClock
+from tests.ui.hand_clock import HandClock, key_in
 
 
 def test_a_pin_sent_before_the_store_is_open_is_checked_once_it_is(
@@ -71,11 +70,7 @@ def test_a_scan_into_the_pin_field_before_the_store_is_open_is_refused(
     qtbot.addWidget(dialog)
     dialog.show()
     activate(qtbot, dialog)
-    for ch in "4006381333948":
-        clock.now += 5.0
-        qtbot.keyClick(dialog.pin_edit, ch)
-    clock.now += 5.0
-    qtbot.keyClick(dialog.pin_edit, Qt.Key.Key_Return)
+    key_in(qtbot, clock, dialog.pin_edit, "4006381333948", 5.0)  # a scanner's burst
     settle(qtbot)
     assert dialog.pin_edit.text() == "" and refused == [SCAN_INTO_SECRET]
     assert dialog.message_label.text() != STORE_OPENING  # nothing waits for the store
