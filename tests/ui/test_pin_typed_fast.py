@@ -54,12 +54,13 @@ def test_a_pin_typed_quickly_in_manager_approval_is_never_shown(
     assert scanned == [] and MANAGER_PIN not in _texts(dialog)
 
 
+@pytest.mark.parametrize("store_open", [True, False])  # False: the window's first moment
 def test_a_real_scan_into_a_pin_field_is_refused_without_its_code(
-    qtbot: QtBot, demo_store: Store, wedge: WedgeFilter, clock: HandClock
+    qtbot: QtBot, demo_store: Store, wedge: WedgeFilter, clock: HandClock, store_open: bool
 ) -> None:
     refused: list[str] = []
     wedge.rejected.connect(refused.append)
-    dialog = PinDialog(demo_store)
+    dialog = PinDialog(demo_store if store_open else None)
     qtbot.addWidget(dialog)
     dialog.show()
     activate(qtbot, dialog)
