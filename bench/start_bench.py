@@ -2,10 +2,11 @@
 (offscreen Qt), each beside its floor.
 
 - cold start: `python` spawned -> the locked screen's PIN field painted, through the
-  window's own start path (app.cli imported as `serialpos` does, `open_shop`, `Till.start`);
-  floor: a bare PySide6 window with a line edit, painted, by the same Python. The probe
-  also lists what it imported of NOT_AT_START (it should be nothing) and the run counts the
-  temporary folders left behind (it should be none).
+  window's own start path (app.cli imported as `serialpos` does, `Till.start` with the
+  store's URL: the store is opened after that paint); floor: a bare PySide6 window with a
+  line edit, painted, by the same Python. The probe also lists what it imported of
+  NOT_AT_START (it should be nothing), then says when the store is open (noted beside
+  the row), and the run counts the temporary folders left behind (it should be none).
 - memory: the window's process, logged in as back office, the Stock view's own unit list
   model scrolled through 50,000 rows page by page as the view fetches them; floor: the
   same process before the store is opened (imports and Qt only).
@@ -44,7 +45,8 @@ RUNS = 3  # each row is the median of this many runs (spread beside it)
 # What the locked screen does not use: migrations, printing, PDF sheets, GS1 parsing,
 # barcodes, images, money and date formatting, the views behind the lock; the ORM, its
 # models and the services (they come with the PIN), the CLI's commands, pyserial (a serial
-# scanner's), cryptography (the PIN key's).
+# scanner's), cryptography (the PIN key's); SQLAlchemy and the store itself (opened once
+# the PIN field is painted, app.ui.store_opening).
 NOT_AT_START = (
     "alembic",
     "mako",
@@ -74,6 +76,8 @@ NOT_AT_START = (
     "app.tickets",
     "serial",
     "cryptography",
+    "sqlalchemy",
+    "app.db",
 )
 
 _PAINTED = """
@@ -111,28 +115,31 @@ def log_in(window, actor):
     until(lambda: window.actor is not None, qt)
 """
 
-# The window's start, as `serialpos --db URL gui --no-demo` runs it, up to the PIN field
-# painted; then the NOT_AT_START modules it had imported by that paint.
+# The window's start, as `serialpos --db URL gui --no-demo` runs it (app.ui.app.run_gui),
+# up to the PIN field painted; then the NOT_AT_START modules it had imported by that paint;
+# then, on a second line, whether the store opened after it (PINs are checked from then on).
 # (tests/ui/test_start_imports.py too)
 WINDOW_PROBE = (
     _PAINTED
     + """
 from app.cli import main  # the entry point's module, as `serialpos` imports it
 import app.ui.main_window
-from app.ui.app import Till, make_application, open_shop
+from app.config import load_settings
+from app.ui.app import Till, make_application
 qt = make_application()
-store, settings = open_shop(sys.argv[1], demo=False)
-till = Till(store, settings)
-window = till.start(qt)
+till = Till(None, load_settings())
+window = till.start(qt, store_url=sys.argv[1], demo=False)
 painted = Painted(window.pin_dialog.pin_edit)
 until(lambda: painted.done, qt)
-# As imported by the paint: after it, the window imports what a log-in needs (app.ui.warm_up).
+# As imported by the paint: after it, the store is opened and what a log-in needs imported.
 loaded = [
     n for n in sys.argv[2:] if any(m == n or m.startswith(n + ".") for m in painted.modules)
 ]
 print("shown", *loaded, flush=True)
+until(lambda: till.store is not None or till.problem, qt)
+print("opened" if till.store is not None else f"failed: {till.problem}", flush=True)
+window.close()
 till.stop()
-store.dispose()
 """
 )
 
@@ -316,19 +323,35 @@ def _env(scratch: Path) -> dict[str, str]:
     )
 
 
-def _spawn(code: str, env: dict[str, str], *args: str) -> tuple[float, str]:
-    """(seconds from spawn to the first line printed, that line)."""
+def _spawn_lines(code: str, env: dict[str, str], count: int, *args: str) -> list[tuple[float, str]]:
+    """(seconds from spawn to each of the first `count` lines printed, that line)."""
     started = time.perf_counter()
     proc = subprocess.Popen(
         [sys.executable, "-c", code, *args], stdout=subprocess.PIPE, text=True, env=env
     )
     assert proc.stdout is not None
-    line = proc.stdout.readline().strip()
-    seconds = time.perf_counter() - started
+    lines = []
+    for _ in range(count):
+        line = proc.stdout.readline().strip()
+        lines.append((time.perf_counter() - started, line))
     proc.wait(timeout=600)
     if proc.returncode != 0:
         raise RuntimeError(f"probe failed ({proc.returncode})")
-    return seconds, line
+    return lines
+
+
+def _spawn(code: str, env: dict[str, str], *args: str) -> tuple[float, str]:
+    """(seconds from spawn to the first line printed, that line)."""
+    return _spawn_lines(code, env, 1, *args)[0]
+
+
+def _spawn_start(env: dict[str, str], *args: str) -> tuple[float, str, float]:
+    """The window's start: (seconds to the PIN field painted, that line, seconds to the
+    store open after it)."""
+    (painted, line), (opened, said) = _spawn_lines(WINDOW_PROBE, env, 2, *args)
+    if said != "opened":
+        raise RuntimeError(f"the store did not open: {said}")
+    return painted, line, opened
 
 
 def _serials(path: Path, count: int) -> list[str]:
@@ -365,23 +388,27 @@ def run(units: int = DEFAULT_UNITS, out_dir: Path = OUT_DIR, runs: int = RUNS) -
     try:
         _spawn(WINDOW_PROBE, env, url)  # warm the OS file cache for both alike
         _spawn(_FLOOR_WINDOW, env)
-        starts, floors, imported = [], [], set()
+        starts, floors, opens, imported = [], [], [], set()
         for _ in range(runs):
             window, floor = [], []
             for _ in range(STARTS):
-                seconds, line = _spawn(WINDOW_PROBE, env, url, *NOT_AT_START)
+                seconds, line, open_seconds = _spawn_start(env, url, *NOT_AT_START)
                 window.append(seconds)
+                opens.append(open_seconds)
                 imported.update(line.split()[1:])
                 floor.append(_spawn(_FLOOR_WINDOW, env)[0])
             starts.append(statistics.median(window))
             floors.append(statistics.median(floor))
         left = sorted(p.name for p in (scratch / "tmp").iterdir())
-        note = f"median of {STARTS} starts a run; " + (
+        note = (
+            f"median of {STARTS} starts a run; the store open (PINs checked) at"
+            f" {statistics.median(opens):.3f} s; "
+        ) + (
             f"imported at start: {' '.join(sorted(imported))}"
             if imported
-            else "none of "
+            else "none of SQLAlchemy, "
             "alembic, escpos, fpdf, biip, PIL, babel, the ORM, the services or the views"
-            " imported"
+            " imported by the paint"
         )
         note += f"; {len(left)} temp folders left" if left else "; no temp folder left"
         rows = [

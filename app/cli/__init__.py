@@ -13,13 +13,9 @@ from collections.abc import Callable, Sequence
 from importlib import import_module
 from pathlib import Path
 
-from sqlalchemy.engine import make_url
-from sqlalchemy.exc import ArgumentError, DBAPIError
-
 from app import config
 from app.cli import gui
 from app.cli.parsing import EXIT_BAD_INPUT, ArgumentParser, Handler, Subcommands
-from app.db.engine import store_trouble
 from app.errors import InvalidInput, NotFound, UserError
 from app.text import shorten
 
@@ -95,6 +91,9 @@ def asks_for_the_window(argv: Sequence[str]) -> bool:
 
 def _check_store_exists(url: str, command: str) -> None:
     """Only `init` makes a new SQLite store: a mistyped --db must not leave one behind."""
+    from sqlalchemy.engine import make_url
+    from sqlalchemy.exc import ArgumentError
+
     try:
         parsed = make_url(url) if "://" in url else None
     except ArgumentError:
@@ -114,11 +113,25 @@ def main(argv: Sequence[str] | None = None) -> int:
         if args.command in (None, "gui"):
             if args.command is None:
                 args.no_demo = False
+            # The window opens its store itself, once its first screen is painted: no
+            # SQLAlchemy before that (app.ui.store_opening).
             return gui.cmd_gui(url, args)
+    except UserError as exc:
+        print(f"serialpos: {exc}", file=sys.stderr)
+        return EXIT_BAD_INPUT
+    return run_command(url, args)
+
+
+def run_command(url: str, args: argparse.Namespace) -> int:
+    """Runs a command other than the window's on the store at `url`."""
+    from sqlalchemy.exc import DBAPIError
+
+    from app.db.engine import store_trouble
+    from app.db.uow import open_store
+
+    try:
         _check_store_exists(url, args.command)
         args.url = url
-        from app.db.uow import open_store  # not before the window's own start needs it
-
         store = open_store(url)
         try:
             handler: Handler = args.handler

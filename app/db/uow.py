@@ -210,19 +210,29 @@ def open_store(url: str, *, migrate: bool = True, idle_checkpoints: bool = False
     that calls `Store.idle()` when it waits (see app.db.engine.make_engine)."""
     engine = make_engine(url, idle_checkpoints=idle_checkpoints)
     store = Store(engine, idle_checkpoints=idle_checkpoints)
+    where = store.engine.url.render_as_string(hide_password=True)
     try:
         if not migrate:
             with store.engine.connect():  # an unreachable store fails here, not later
                 pass
-        elif stored_revision(store.engine) != HEAD:
+        elif (stored := stored_revision(store.engine)) != HEAD:
+            # Revisions are 4-digit numbers: a store ahead of HEAD was made by a newer app,
+            # and Alembic would only say it cannot find that revision.
+            if stored is not None and stored > HEAD:
+                raise StoreUnavailable(
+                    f"cannot open the store {where}: it is at schema {stored}, newer than"
+                    f" this SerialPOS ({HEAD}); update SerialPOS"
+                )
             from app.db.migrate import upgrade_to_head  # Alembic only when there is work
 
             upgrade_to_head(store.engine)
     except OperationalError as exc:
         store.dispose()
-        where = store.engine.url.render_as_string(hide_password=True)
         reason = str(exc.orig).strip().splitlines()[0] if exc.orig else type(exc).__name__
         raise StoreUnavailable(f"cannot open the store {where}: {reason}") from None
+    except StoreUnavailable:
+        store.dispose()
+        raise
     return store
 
 

@@ -16,12 +16,15 @@ from __future__ import annotations
 
 import weakref
 from collections.abc import Callable, Iterable, Sequence
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QEvent, QObject, QTimer, Signal
 from PySide6.QtWidgets import QWidget
 
-from app.db.uow import Store
 from app.events import Change, Event, changes_of
+
+if TYPE_CHECKING:  # the window starts before the store is open (no SQLAlchemy)
+    from app.db.uow import Store
 
 _HUBS: weakref.WeakKeyDictionary[Store, ChangeHub] = weakref.WeakKeyDictionary()
 

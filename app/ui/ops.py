@@ -22,17 +22,19 @@ from __future__ import annotations
 import logging
 import weakref
 from collections.abc import Callable, Iterable
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 import shiboken6
 from PySide6.QtCore import QObject, QRunnable, Qt, QThreadPool, QTimer, Signal
 from PySide6.QtGui import QCursor
 from PySide6.QtWidgets import QApplication
 
-from app.db.uow import Store
 from app.errors import UserError
 from app.events import Change, Event, changes_of
 from app.ui.changes import hub_of
+
+if TYPE_CHECKING:  # the window starts before the store is open (no SQLAlchemy)
+    from app.db.uow import Store
 
 log = logging.getLogger(__name__)
 

@@ -3,11 +3,15 @@ window before anyone logs in, so the stock services load on the worker that asks
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from PySide6.QtCore import QObject, Signal
 
 from app.config import Settings, ShopSettings
-from app.db.uow import Store
 from app.ui.ops import Ops
+
+if TYPE_CHECKING:  # the window starts before the store is open (no SQLAlchemy)
+    from app.db.uow import Store
 
 
 class TillPlace(QObject):

@@ -17,11 +17,11 @@ from PySide6.QtCore import SignalInstance
 from PySide6.QtWidgets import QStackedWidget, QWidget
 
 from app.config import ShopSettings
-from app.db.uow import Store
 from app.ui.formatting import ShopFormat
 from app.users.roles import Actor
 
 if TYPE_CHECKING:
+    from app.db.uow import Store
     from app.ui.shop_devices import ShopDevices
     from app.ui.till_place import TillPlace
 
@@ -30,6 +30,11 @@ POS, REFUND, STOCK, TICKETS, PRINT_JOBS, SETTINGS = (
 )  # fmt: skip
 TILL_VIEW_TITLES = (POS, REFUND, STOCK, TICKETS)  # each view's own `title`, in order
 DEVICE_VIEW_TITLES = (PRINT_JOBS, SETTINGS)  # with the window's devices only
+
+
+def view_titles(*, devices: bool) -> tuple[str, ...]:
+    """The side bar's views in order; Print jobs and Settings only with the devices."""
+    return TILL_VIEW_TITLES + (DEVICE_VIEW_TITLES if devices else ())
 
 
 class ShopView(Protocol):
@@ -64,7 +69,7 @@ class WindowViews:
         self._devices = devices
         self._stack = stack
         self._attach = attach
-        self.titles = TILL_VIEW_TITLES + (DEVICE_VIEW_TITLES if devices is not None else ())
+        self.titles = view_titles(devices=devices is not None)
         self._built: dict[str, ShopView] = {}
         self._hooks: defaultdict[str, list[Callable[[], None]]] = defaultdict(list)
         for _title in self.titles:

@@ -6,7 +6,9 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 import pytest
-from PySide6.QtWidgets import QApplication
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QApplication, QWidget
+from pytestqt.qtbot import QtBot
 
 from app.devices.settings import ScannerSettings
 from app.ui.wedge_filter import WedgeFilter
@@ -38,3 +40,12 @@ def wedge(qapp: QApplication, clock: HandClock) -> Iterator[WedgeFilter]:
     yield wedge
     qapp.removeEventFilter(wedge)
     wedge.deleteLater()
+
+
+def key_in(qtbot: QtBot, clock: HandClock, field: QWidget, text: str, gap: float) -> None:
+    """Keys `text` into `field`, then Enter, `gap` ms apart on the hand clock."""
+    for ch in text:
+        clock.now += gap
+        qtbot.keyClick(field, ch)
+    clock.now += gap
+    qtbot.keyClick(field, Qt.Key.Key_Return)

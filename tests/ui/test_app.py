@@ -5,10 +5,12 @@ from __future__ import annotations
 
 import sys
 from collections.abc import Iterator
+from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
 from PySide6.QtWidgets import QApplication, QWidget
+from pytestqt.qtbot import QtBot
 
 from app.db.uow import open_store
 from app.ui import app as ui_app
@@ -29,25 +31,41 @@ def _isolated(
     qapp.setStyleSheet(sheet)
 
 
-@pytest.fixture
-def no_event_loop(qapp: QApplication, monkeypatch: pytest.MonkeyPatch) -> list[QWidget]:
-    """run_gui returns at once instead of running the loop; the windows it showed are kept.
+@dataclass
+class Started:
+    """What run_gui showed: its window, and what its PIN dialog said once the store was
+    open (or could not be opened)."""
 
-    (Really quitting the shared QApplication would end every later test's event loops.)
-    """
-    shown: list[QWidget] = []
+    windows: list[QWidget]
+    said: str = ""
+
+
+@pytest.fixture
+def no_event_loop(qapp: QApplication, qtbot: QtBot, monkeypatch: pytest.MonkeyPatch) -> Started:
+    """run_gui's loop runs only until the store is open or refused, then returns; the
+    windows it showed are kept. (Really quitting the shared QApplication would end every
+    later test's event loops.)"""
+    started = Started([])
+
+    def settled(window: MainWindow) -> bool:
+        return window.is_open or window.store_label.text() == "Store: not open"
 
     def fake_exec() -> int:
-        shown.extend(w for w in QApplication.topLevelWidgets() if w.isVisible())
+        shown = QApplication.topLevelWidgets()
+        window = next(w for w in shown if isinstance(w, MainWindow) and w.isVisible())
+        qtbot.waitUntil(lambda: settled(window), timeout=60_000)
+        started.windows.extend(w for w in QApplication.topLevelWidgets() if w.isVisible())
+        assert window.pin_dialog is not None
+        started.said = window.pin_dialog.message_label.text()
         return 0
 
     monkeypatch.setattr(qapp, "exec", fake_exec)
-    return shown
+    return started
 
 
 @pytest.mark.parametrize("demo", [True, False])
 def test_first_start_opens_the_store_and_seeds_demo_data(
-    no_event_loop: list[QWidget], tmp_path: Path, demo: bool
+    no_event_loop: Started, tmp_path: Path, demo: bool
 ) -> None:
     url = f"sqlite:///{tmp_path / 'new' / 'shop.sqlite3'}"
     assert ui_app.run_gui(url, demo=demo) == 0
@@ -56,11 +74,12 @@ def test_first_start_opens_the_store_and_seeds_demo_data(
         assert has_users(store) is demo
     finally:
         store.dispose()
-    windows = [w for w in no_event_loop if isinstance(w, MainWindow)]
+    windows = [w for w in no_event_loop.windows if isinstance(w, MainWindow)]
     assert len(windows) == 1
     window = windows[0]
     assert window.windowTitle() == "SerialPOS — Locked"
     assert window.pin_dialog is not None and window.pin_dialog.isVisible()
+    assert no_event_loop.said == ""
     window.close()
     window.deleteLater()
 
@@ -77,9 +96,15 @@ def problems(monkeypatch: pytest.MonkeyPatch) -> list[str]:
     return shown
 
 
-def test_a_bad_store_is_a_message_not_a_traceback(qapp: QApplication, problems: list[str]) -> None:
+def test_a_bad_store_is_said_in_the_window_not_a_traceback(
+    no_event_loop: Started, problems: list[str]
+) -> None:
     assert ui_app.run_gui("nonsense-url", demo=True) == ui_app.EXIT_CANNOT_START
-    assert problems == ["'nonsense-url' is not a database URL"]
+    assert no_event_loop.said == "'nonsense-url' is not a database URL"
+    assert problems == []  # in the window, not a box before it
+    for window in no_event_loop.windows:
+        window.close()
+        window.deleteLater()
 
 
 def test_bad_settings_file_is_a_message(

@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import pytest
 from pos_shop import MANAGER_PIN, activate
-from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QLabel, QWidget
 from pytestqt.qtbot import QtBot
 from settle import settle
@@ -16,14 +15,7 @@ from app.ui.dialogs.pin_dialog import PinDialog
 from app.ui.pos.approval_dialog import ApprovalDialog
 from app.ui.wedge_filter import SCAN_INTO_SECRET, WedgeFilter
 from tests.ui.hand_clock import HandClock
-
-
-def keys(qtbot: QtBot, clock: HandClock, field: QWidget, text: str, gap: float) -> None:
-    for ch in text:
-        clock.now += gap
-        qtbot.keyClick(field, ch)
-    clock.now += gap
-    qtbot.keyClick(field, Qt.Key.Key_Return)
+from tests.ui.hand_clock import key_in as keys
 
 
 def _texts(widget: QWidget) -> str:
@@ -62,12 +54,13 @@ def test_a_pin_typed_quickly_in_manager_approval_is_never_shown(
     assert scanned == [] and MANAGER_PIN not in _texts(dialog)
 
 
+@pytest.mark.parametrize("store_open", [True, False])  # False: the window's first moment
 def test_a_real_scan_into_a_pin_field_is_refused_without_its_code(
-    qtbot: QtBot, demo_store: Store, wedge: WedgeFilter, clock: HandClock
+    qtbot: QtBot, demo_store: Store, wedge: WedgeFilter, clock: HandClock, store_open: bool
 ) -> None:
     refused: list[str] = []
     wedge.rejected.connect(refused.append)
-    dialog = PinDialog(demo_store)
+    dialog = PinDialog(demo_store if store_open else None)
     qtbot.addWidget(dialog)
     dialog.show()
     activate(qtbot, dialog)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from PySide6.QtCore import Qt
 from PySide6.QtGui import (
     QCloseEvent,
@@ -16,11 +18,15 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app.db.uow import Store
 from app.errors import UserError
 from app.ui.ops import Ops
 from app.ui.widgets.pin_field import PinField
 from app.users.roles import Actor
+
+if TYPE_CHECKING:  # the window asks for a PIN before its store is open (app.ui.app)
+    from app.db.uow import Store
+
+STORE_OPENING = "Opening the store — your PIN is checked as soon as it is open"
 
 
 class PinDialog(QDialog):
@@ -28,13 +34,19 @@ class PinDialog(QDialog):
 
     Escape only clears the PIN: a locked till must not open by a key press. Leaving is the
     Quit button (or closing the dialog), which rejects it: the window then closes.
+
+    `store` None: the store is still being opened (`store_opened`, `store_failed`). A PIN
+    typed meanwhile stays in the field; Enter then waits for the store and checks it.
     """
 
-    def __init__(self, store: Store, parent: QWidget | None = None) -> None:
+    def __init__(self, store: Store | None, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self._store = store
         self.actor: Actor | None = None
-        self._ops = Ops(store, self, show_problem=self._refuse)
+        self._store: Store | None = None
+        self._ops: Ops | None = None
+        self._waiting = False  # Enter was pressed before the store was open
+        if store is not None:
+            self.store_opened(store)
         self.setObjectName("PinDialog")
         self.setWindowTitle("SerialPOS — Log in")
         self.setModal(True)
@@ -50,7 +62,7 @@ class PinDialog(QDialog):
         self.message_label.setWordWrap(True)  # a long message wraps, never cut at both ends
 
         self.pin_edit = PinField("PIN")
-        self.pin_edit.textEdited.connect(lambda _text: self.message_label.clear())
+        self.pin_edit.textEdited.connect(lambda _text: self._edited())
 
         self.quit_button = QPushButton("Quit")
         self.quit_button.setAutoDefault(False)
@@ -84,6 +96,30 @@ class PinDialog(QDialog):
     def reject(self) -> None:
         """Escape: start the PIN again, but stay locked."""
         self.pin_edit.clear()
+        self._edited()
+
+    def store_opened(self, store: Store) -> None:
+        """PINs are checked from now on; one sent with Enter before, at once."""
+        self._store = store
+        self._ops = Ops(store, self, show_problem=self._refuse)
+        if self._waiting:
+            self._waiting = False
+            self.message_label.clear()
+            self.try_log_in()
+
+    def store_failed(self, problem: str) -> None:
+        """The store could not be opened: nobody can log in; the reason, and Quit."""
+        self._waiting = False
+        self.pin_edit.clear()
+        self.pin_edit.setEnabled(False)
+        self.login_button.setEnabled(False)
+        self.message_label.setText(f"{problem[:1].upper()}{problem[1:]}")
+        self.adjustSize()  # a long path wraps onto more lines: all of them shown
+        self.quit_button.setFocus()
+
+    def _edited(self) -> None:
+        # A PIN changed after Enter is sent again with the next Enter, not by itself.
+        self._waiting = False
         self.message_label.clear()
 
     def closeEvent(self, event: QCloseEvent) -> None:
@@ -96,6 +132,10 @@ class PinDialog(QDialog):
         pin = self.pin_edit.text()
         if not pin:
             self.message_label.setText("Type your PIN, then press Enter")
+            return
+        if self._store is None or self._ops is None:
+            self._waiting = True
+            self.message_label.setText(STORE_OPENING)
             return
         self.pin_edit.check(self._ops, self._store, success=self._logged_in, failure=self._refused)
 

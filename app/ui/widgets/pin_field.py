@@ -6,17 +6,20 @@ A PIN alone says who is acting (app.users.services.actor_by_pin).
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QRegularExpression, Qt
 from PySide6.QtGui import QRegularExpressionValidator
 from PySide6.QtWidgets import QLineEdit, QWidget
 
 from app.config import load_settings
-from app.db.uow import Store
 from app.errors import UserError
 from app.ui.ops import Ops
 from app.users.pins import MAX_PIN
 from app.users.roles import Actor
+
+if TYPE_CHECKING:  # the window starts before the store is open (no SQLAlchemy)
+    from app.db.uow import Store
 
 
 class PinField(QLineEdit):
