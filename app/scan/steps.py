@@ -9,12 +9,12 @@ from dataclasses import dataclass, replace
 from app.errors import InvalidInput
 from app.ids import UnitId
 from app.pos.cart import BundlePart, CartLine
-from app.scan.cases import ScanCases
 from app.scan.results import (
     BundleNeed,
     BundleScan,
     ItemScan,
     ItemSummary,
+    ScanCases,
     ScannedUnit,
     ScanResult,
     TicketScan,
