@@ -8,7 +8,9 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from PySide6.QtWidgets import QApplication, QWidget
+from PySide6.QtCore import QCoreApplication, QEvent, QThreadPool
+from PySide6.QtWidgets import QApplication, QLineEdit, QWidget
+from pytestqt.qtbot import QtBot
 
 from app.db.uow import open_store
 from app.ui import app as ui_app
@@ -30,8 +32,9 @@ def _isolated(
 
 
 @pytest.fixture
-def no_event_loop(qapp: QApplication, monkeypatch: pytest.MonkeyPatch) -> list[QWidget]:
-    """run_gui returns at once instead of running the loop; the windows it showed are kept.
+def no_event_loop(qapp: QApplication, monkeypatch: pytest.MonkeyPatch) -> Iterator[list[QWidget]]:
+    """run_gui returns at once instead of running the loop; the windows it showed are kept
+    for the test, and deleted when it ends.
 
     (Really quitting the shared QApplication would end every later test's event loops.)
     """
@@ -42,7 +45,22 @@ def no_event_loop(qapp: QApplication, monkeypatch: pytest.MonkeyPatch) -> list[Q
         return 0
 
     monkeypatch.setattr(qapp, "exec", fake_exec)
-    return shown
+    yield shown
+    delete_now(shown)
+
+
+def delete_now(windows: list[QWidget]) -> None:
+    """The windows run_gui showed, deleted now rather than at some later event loop: run_gui
+    installs its keyboard-wedge filter on the whole application, and while the window
+    lives the filter holds the next tests' typing (qtbot types at scanner speed) as a
+    possible scan until its timer fires, so a test that typed and then looked found its
+    fields still empty."""
+    for window in windows:
+        window.close()
+        window.deleteLater()
+    windows.clear()  # gone: a second call has nothing to do
+    QThreadPool.globalInstance().waitForDone(10_000)  # no worker answers a deleted window
+    QCoreApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete)
 
 
 @pytest.mark.parametrize("demo", [True, False])
@@ -61,8 +79,18 @@ def test_first_start_opens_the_store_and_seeds_demo_data(
     window = windows[0]
     assert window.windowTitle() == "SerialPOS — Locked"
     assert window.pin_dialog is not None and window.pin_dialog.isVisible()
-    window.close()
-    window.deleteLater()
+
+
+def test_typing_reaches_a_field_at_once_when_the_window_is_gone(
+    no_event_loop: list[QWidget], qtbot: QtBot, tmp_path: Path
+) -> None:
+    assert ui_app.run_gui(f"sqlite:///{tmp_path / 'shop.sqlite3'}", demo=False) == 0
+    delete_now(no_event_loop)
+    field = QLineEdit()
+    qtbot.addWidget(field)
+    field.show()
+    qtbot.keyClicks(field, "Counter")
+    assert field.text() == "Counter"  # no filter of the deleted window held it back
 
 
 @pytest.fixture
