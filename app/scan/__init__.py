@@ -8,7 +8,11 @@ number; else unknown. Resolving never changes anything.
 - units.py: serials and GS1 codes (and a serialized item's units here, for a picker);
 - items.py: barcodes and SKUs, bundles with their components;
 - documents.py: ticket, receipt and refund-slip numbers;
-- results.py: what a scan found; steps.py: what it means for a sale (`sale_step`).
+- results.py: what a scan found, and one dispatch on it (`ScanCases`);
+- steps.py: what it means for a sale (`sale_step`).
+
+The names imported here are the package's: they are listed once, below (pyproject.toml
+lets this one module re-export what it imports, for mypy and ruff alike).
 """
 
 from app.scan.resolve import MAX_CODE, resolve_scan
@@ -18,6 +22,7 @@ from app.scan.results import (
     ItemScan,
     ItemSummary,
     SaleScan,
+    ScanCases,
     ScannedUnit,
     ScanResult,
     SerialChoice,
@@ -36,28 +41,3 @@ from app.scan.steps import (
     sale_step,
 )
 from app.scan.units import PICKER_LIMIT
-
-__all__ = [
-    "MAX_CODE",
-    "PICKER_LIMIT",
-    "AddLine",
-    "BundleNeed",
-    "BundleScan",
-    "CollectTicket",
-    "ItemScan",
-    "ItemSummary",
-    "PickBundleUnits",
-    "PickUnit",
-    "ReceiptScanned",
-    "Refuse",
-    "SaleScan",
-    "SaleStep",
-    "ScanResult",
-    "ScannedUnit",
-    "SerialChoice",
-    "TicketScan",
-    "UnitScan",
-    "UnknownScan",
-    "resolve_scan",
-    "sale_step",
-]

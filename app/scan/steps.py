@@ -14,12 +14,10 @@ from app.scan.results import (
     BundleScan,
     ItemScan,
     ItemSummary,
-    SaleScan,
+    ScanCases,
     ScannedUnit,
     ScanResult,
-    SerialChoice,
     TicketScan,
-    UnitScan,
     UnknownScan,
 )
 
@@ -133,63 +131,68 @@ def _bundle_line(i: ItemSummary) -> CartLine:
 def sale_step(result: ScanResult, *, location: str) -> SaleStep:
     """What a scanned code does to a sale at a till selling from `location`: decided here
     once for the window, the command line and the tests."""
-    match result:
-        case UnitScan(unit):
-            if unit.reason:
-                return Refuse(unit.reason)
-            return AddLine(unit.cart_line(), f"Added {unit.item.name} — {unit.serial}")
-        case SerialChoice(units):
-            serial = units[0].serial
-            skus = ", ".join(sorted(u.item.sku for u in units))
-            return PickUnit(
-                f"Several items have serial {serial}: which one is it?",
-                units,
-                f"{serial} is a serial of several items ({skus}): scan its GS1 code",
-                with_item=True,
+    return _SaleCases(location).answer(result)
+
+
+class _SaleCases(ScanCases[SaleStep]):
+    def __init__(self, location: str) -> None:
+        self._location = location
+
+    def unit(self, unit: ScannedUnit) -> SaleStep:
+        if unit.reason:
+            return Refuse(unit.reason)
+        return AddLine(unit.cart_line(), f"Added {unit.item.name} — {unit.serial}")
+
+    def serial_choice(self, units: tuple[ScannedUnit, ...]) -> SaleStep:
+        serial = units[0].serial
+        skus = ", ".join(sorted(u.item.sku for u in units))
+        return PickUnit(
+            f"Several items have serial {serial}: which one is it?",
+            units,
+            f"{serial} is a serial of several items ({skus}): scan its GS1 code",
+            with_item=True,
+        )
+
+    def item(self, found: ItemScan) -> SaleStep:
+        item, units_here, location = found.item, found.units_here, self._location
+        if not item.serialized:
+            return AddLine(found.cart_line(), f"Added {item.name}")
+        # A serialized item's barcode names no unit: one of those in stock here, if any.
+        if not units_here:
+            return Refuse(
+                f"no {item.name} in stock at {location}: scan the serial on the unit itself"
             )
-        case ItemScan(item, units_here, more_here) if item.serialized:
-            return _pick_from_item(item, units_here, more_here, location)
-        case ItemScan(item):
-            return AddLine(result.cart_line(), f"Added {item.name}")
-        case BundleScan(item, components):
-            return _bundle_step(item, components)
-        case SaleScan(number):
-            return ReceiptScanned(number)
-        case TicketScan(number):
-            return CollectTicket(number)
-        case UnknownScan(_code, message):
-            return Refuse(message)
-    raise AssertionError(f"unhandled scan {result!r}")  # pragma: no cover
+        more = " (the first ones; scan or type the serial to find others)"
+        here = ", ".join(u.serial for u in units_here[:10])
+        return PickUnit(
+            f"{item.name} ({item.sku}) — which unit?",
+            units_here,
+            f"{item.sku} is serialized: give the unit's serial (here: {here})",
+            note=f"In stock at {location}{more if found.more_here else ''}",
+        )
 
+    def bundle(self, found: BundleScan) -> SaleStep:
+        item, components = found.item, found.components
+        inactive = [n.component.sku for n in components if not n.component.active]
+        if inactive:
+            return Refuse(f"{item.sku} has a deactivated component ({', '.join(inactive)})")
+        serialized = [n for n in components if n.component.serialized]
+        if not serialized:
+            return AddLine(_bundle_line(item), f"Added {item.name}")
+        count = sum(n.component.qty for n in serialized)
+        names = ", ".join(f"{n.component.qty} x {n.component.sku}" for n in serialized)
+        return PickBundleUnits(
+            item,
+            components,
+            f"{item.sku} is a bundle: give its {count} component serial"
+            f"{'s' if count != 1 else ''} after it ({names})",
+        )
 
-def _pick_from_item(
-    item: ItemSummary, units_here: tuple[ScannedUnit, ...], more_here: bool, location: str
-) -> SaleStep:
-    """A serialized item's barcode names no unit: one of those in stock here, if any."""
-    if not units_here:
-        return Refuse(f"no {item.name} in stock at {location}: scan the serial on the unit itself")
-    more = " (the first ones; scan or type the serial to find others)"
-    here = ", ".join(u.serial for u in units_here[:10])
-    return PickUnit(
-        f"{item.name} ({item.sku}) — which unit?",
-        units_here,
-        f"{item.sku} is serialized: give the unit's serial (here: {here})",
-        note=f"In stock at {location}{more if more_here else ''}",
-    )
+    def receipt(self, number: str) -> SaleStep:
+        return ReceiptScanned(number)
 
+    def ticket(self, found: TicketScan) -> SaleStep:
+        return CollectTicket(found.number)
 
-def _bundle_step(item: ItemSummary, components: tuple[BundleNeed, ...]) -> SaleStep:
-    inactive = [n.component.sku for n in components if not n.component.active]
-    if inactive:
-        return Refuse(f"{item.sku} has a deactivated component ({', '.join(inactive)})")
-    serialized = [n for n in components if n.component.serialized]
-    if not serialized:
-        return AddLine(_bundle_line(item), f"Added {item.name}")
-    count = sum(n.component.qty for n in serialized)
-    names = ", ".join(f"{n.component.qty} x {n.component.sku}" for n in serialized)
-    return PickBundleUnits(
-        item,
-        components,
-        f"{item.sku} is a bundle: give its {count} component serial"
-        f"{'s' if count != 1 else ''} after it ({names})",
-    )
+    def unknown(self, found: UnknownScan) -> SaleStep:
+        return Refuse(found.message)

@@ -94,6 +94,22 @@ class Shop:
         assert self.tables() == before
 
 
+def shop_with_its_settings(
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
+    store_name: str,
+) -> Shop:
+    """A new store whose manager is boss (PIN 4321), with a settings file and a data
+    folder (print queue, spool) of the test's own, for the commands that print."""
+    monkeypatch.setenv("SERIALPOS_DATA_DIR", str(tmp_path / "data"))
+    monkeypatch.setenv("SERIALPOS_CONFIG", str(tmp_path / "settings.toml"))
+    s = Shop(tmp_path / store_name, capsys)
+    code, _, err = s("init", "--manager", "boss", new_pin="4321", user=None)
+    assert code == 0, err
+    return s
+
+
 @pytest.fixture
 def shop(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> Shop:
     s = Shop(tmp_path / "cli.sqlite3", capsys)

@@ -4,7 +4,10 @@ session; approval PINs never on the command line."""
 from __future__ import annotations
 
 import os
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
+from types import ModuleType
 
 import pytest
 from sqlalchemy import select
@@ -21,6 +24,28 @@ def shop(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> Shop:
     assert s("user", "add", "anna", "--role", "cashier", new_pin="1212")[0] == 0
     assert s("location", "add", "Front")[0] == 0
     return s
+
+
+@contextmanager
+def pin_on_a_descriptor(pin: str) -> Iterator[str]:
+    """A pipe holding the PIN, as `--pin-fd N` or `--approve-pin-fd N` reads it; yields N."""
+    read, write = os.pipe()
+    os.write(write, f"{pin}\n".encode())
+    os.close(write)
+    try:
+        yield str(read)
+    finally:
+        os.close(read)
+
+
+def new_pin_asked(monkeypatch: pytest.MonkeyPatch, *, terminal: bool) -> ModuleType:
+    """No SERIALPOS_NEW_PIN: a new PIN is asked on the terminal, which stdin is or is not.
+    Returns app.cli.new_pin, whose getpass a test may stand in for."""
+    from app.cli import new_pin
+
+    monkeypatch.delenv("SERIALPOS_NEW_PIN", raising=False)
+    monkeypatch.setattr(new_pin.sys.stdin, "isatty", lambda: terminal, raising=False)
+    return new_pin
 
 
 def test_as_user_needs_their_pin(shop: Shop) -> None:
@@ -86,14 +111,9 @@ def test_a_forged_session_is_not_accepted(shop: Shop, tmp_path: Path) -> None:
 def test_an_approval_pin_is_read_from_a_file_descriptor(shop: Shop) -> None:
     assert shop("item", "add", "CAB", "Cable", "--price", "9.99", "--serialized")[0] == 0
     assert shop("receive", "CAB", "--location", "Front", "--serials", "W1")[0] == 0
-    read, write = os.pipe()
-    os.write(write, b"4321\n")
-    os.close(write)
-    try:
+    with pin_on_a_descriptor("4321") as fd:
         code, _, err = shop("--as", "anna", "write-off", "W1", "--reason", "x",
-                            "--approve-pin-fd", str(read), user=None)  # fmt: skip
-    finally:
-        os.close(read)
+                            "--approve-pin-fd", fd, user=None)  # fmt: skip
     # A cashier may not write off even with approval; the approval itself was read and
     # checked (a wrong one would say "wrong PIN").
     assert code == 2 and "wrong PIN" not in err, err
@@ -129,13 +149,8 @@ def test_init_refuses_a_pin_on_the_command_line_before_making_a_store(
 
 def test_a_new_pin_from_a_file_descriptor(shop: Shop, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.delenv("SERIALPOS_NEW_PIN", raising=False)
-    read, write = os.pipe()
-    os.write(write, b"7171\n")
-    os.close(write)
-    try:
-        code, _, err = shop("user", "add", "dora", "--role", "cashier", "--pin-fd", str(read))
-    finally:
-        os.close(read)
+    with pin_on_a_descriptor("7171") as fd:
+        code, _, err = shop("user", "add", "dora", "--role", "cashier", "--pin-fd", fd)
     assert code == 0, err
     assert shop("--as", "dora", "stock", user=None, pin="7171")[0] == 0
 
@@ -143,10 +158,7 @@ def test_a_new_pin_from_a_file_descriptor(shop: Shop, monkeypatch: pytest.Monkey
 def test_a_new_pin_on_the_terminal_is_asked_twice_without_echo(
     shop: Shop, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from app.cli import new_pin
-
-    monkeypatch.delenv("SERIALPOS_NEW_PIN", raising=False)
-    monkeypatch.setattr(new_pin.sys.stdin, "isatty", lambda: True, raising=False)
+    new_pin = new_pin_asked(monkeypatch, terminal=True)
     typed = iter(["7272", "7273"])
     asked: list[str] = []
 
@@ -166,9 +178,6 @@ def test_a_new_pin_on_the_terminal_is_asked_twice_without_echo(
 def test_no_terminal_and_no_new_pin_is_one_line(
     shop: Shop, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from app.cli import new_pin
-
-    monkeypatch.delenv("SERIALPOS_NEW_PIN", raising=False)
-    monkeypatch.setattr(new_pin.sys.stdin, "isatty", lambda: False, raising=False)
+    new_pin_asked(monkeypatch, terminal=False)
     shop.refused("user", "add", "dora", "--role", "cashier",
                  match="no terminal to ask on: set SERIALPOS_NEW_PIN or use --pin-fd")

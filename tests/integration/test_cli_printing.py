@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.integration.test_cli import Shop
+from tests.integration.test_cli import Shop, shop_with_its_settings
 from tests.support.escpos_decode import Barcode, DrawerKick, Text, decode
 from tests.unit.devices.fake_printer_server import FakePrinter
 
@@ -17,10 +17,7 @@ from tests.unit.devices.fake_printer_server import FakePrinter
 def shop(
     tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
 ) -> Shop:
-    monkeypatch.setenv("SERIALPOS_DATA_DIR", str(tmp_path / "data"))
-    monkeypatch.setenv("SERIALPOS_CONFIG", str(tmp_path / "settings.toml"))
-    s = Shop(tmp_path / "till.sqlite3", capsys)
-    assert s("init", "--manager", "boss", new_pin="4321", user=None)[0] == 0
+    s = shop_with_its_settings(tmp_path, capsys, monkeypatch, "till.sqlite3")
     for args in (
         ("location", "add", "Front store"),
         ("item", "add", "PH1", "Phone One", "--price", "499", "--serialized"),

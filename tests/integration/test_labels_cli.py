@@ -10,7 +10,7 @@ import pytest
 import zxingcpp
 from PIL import Image
 
-from tests.integration.test_cli import Shop
+from tests.integration.test_cli import Shop, shop_with_its_settings
 from tests.support.escpos_decode import Barcode, decode
 from tests.unit.devices.fake_printer_server import FakePrinter
 
@@ -21,10 +21,7 @@ SERIALS = ["SN0098", "SN0099", "SN0100", "sn-0007", "00123"]
 def shop(
     tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
 ) -> Shop:
-    monkeypatch.setenv("SERIALPOS_DATA_DIR", str(tmp_path / "data"))
-    monkeypatch.setenv("SERIALPOS_CONFIG", str(tmp_path / "settings.toml"))
-    s = Shop(tmp_path / "labels.sqlite3", capsys)
-    assert s("init", "--manager", "boss", new_pin="4321", user=None)[0] == 0
+    s = shop_with_its_settings(tmp_path, capsys, monkeypatch, "labels.sqlite3")
     s("location", "add", "Front")
     s(
         "item",

@@ -10,17 +10,14 @@ import pytest
 import zxingcpp
 from PIL import Image
 
-from tests.integration.test_cli import Shop
+from tests.integration.test_cli import Shop, shop_with_its_settings
 
 
 @pytest.fixture
 def desk(
     tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
 ) -> Shop:
-    monkeypatch.setenv("SERIALPOS_DATA_DIR", str(tmp_path / "data"))
-    monkeypatch.setenv("SERIALPOS_CONFIG", str(tmp_path / "settings.toml"))
-    s = Shop(tmp_path / "cli.sqlite3", capsys)
-    assert s("init", "--manager", "boss", new_pin="4321", user=None)[0] == 0
+    s = shop_with_its_settings(tmp_path, capsys, monkeypatch, "cli.sqlite3")
     assert s("user", "add", "tech", "--role", "service", new_pin="2468")[0] == 0
     for args in (
         ("location", "add", "Front store"),

@@ -1,7 +1,9 @@
 """What the till's UI tests share: the demo shop's codes, opening a view (POS, Refund,
-Stock) as someone, and typing at it the way a cashier (or a scanner) does."""
+Tickets, Stock) as someone, and typing at it the way a cashier (or a scanner) does."""
 
 from __future__ import annotations
+
+from typing import TypeVar
 
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication, QWidget
@@ -19,6 +21,7 @@ from app.ui.pos.pos_view import PosView
 from app.ui.pos.till import till_of
 from app.ui.refund.refund_view import RefundView
 from app.ui.stock.stock_view import StockView
+from app.ui.tickets.tickets_view import TicketsView
 from app.users.roles import Actor
 
 SHOP = ShopSettings(till_location="Front store")
@@ -29,6 +32,7 @@ CABLE_BARCODE = "4006381333948"  # USB-C cable, bulk, $12.99
 PHONE_SKU = "PH-X200"
 MANAGER_PIN = "1234"
 CASHIER_PIN = "1111"
+TillView = TypeVar("TillView", PosView, RefundView, TicketsView)
 
 
 def activate(qtbot: QtBot, window: QWidget) -> None:
@@ -37,28 +41,28 @@ def activate(qtbot: QtBot, window: QWidget) -> None:
     qtbot.waitUntil(window.isActiveWindow, timeout=2000)
 
 
-def open_pos(qtbot: QtBot, store: Store, actor: Actor) -> PosView:
-    view = PosView(store, ShopFormat(SHOP), SHOP)
+def open_view(
+    qtbot: QtBot, kind: type[TillView], store: Store, actor: Actor, *, size: tuple[int, int]
+) -> TillView:
+    """A view of the till (POS, Refund, Tickets) as `actor` finds it: shown, active, its
+    search field focused and its first reads done."""
+    view = kind(store, ShopFormat(SHOP), SHOP)
     qtbot.addWidget(view)
-    view.resize(1100, 720)
+    view.resize(*size)
     view.show()
     view.set_actor(actor)
     activate(qtbot, view)
     view.focus_search()
     settle(qtbot)
     return view
+
+
+def open_pos(qtbot: QtBot, store: Store, actor: Actor) -> PosView:
+    return open_view(qtbot, PosView, store, actor, size=(1100, 720))
 
 
 def open_refund(qtbot: QtBot, store: Store, actor: Actor) -> RefundView:
-    view = RefundView(store, ShopFormat(SHOP), SHOP)
-    qtbot.addWidget(view)
-    view.resize(1100, 720)
-    view.show()
-    view.set_actor(actor)
-    activate(qtbot, view)
-    view.focus_search()
-    settle(qtbot)
-    return view
+    return open_view(qtbot, RefundView, store, actor, size=(1100, 720))
 
 
 def open_stock(qtbot: QtBot, store: Store, actor: Actor) -> StockView:

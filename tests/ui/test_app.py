@@ -9,7 +9,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
-from PySide6.QtWidgets import QApplication, QWidget
+from PySide6.QtCore import QCoreApplication, QEvent, QThreadPool
+from PySide6.QtWidgets import QApplication, QLineEdit, QWidget
 from pytestqt.qtbot import QtBot
 
 from app.db.uow import open_store
@@ -41,10 +42,12 @@ class Started:
 
 
 @pytest.fixture
-def no_event_loop(qapp: QApplication, qtbot: QtBot, monkeypatch: pytest.MonkeyPatch) -> Started:
+def no_event_loop(
+    qapp: QApplication, qtbot: QtBot, monkeypatch: pytest.MonkeyPatch
+) -> Iterator[Started]:
     """run_gui's loop runs only until the store is open or refused, then returns; the
-    windows it showed are kept. (Really quitting the shared QApplication would end every
-    later test's event loops.)"""
+    windows it showed are kept for the test, and deleted when it ends. (Really quitting
+    the shared QApplication would end every later test's event loops.)"""
     started = Started([])
 
     def settled(window: MainWindow) -> bool:
@@ -60,7 +63,22 @@ def no_event_loop(qapp: QApplication, qtbot: QtBot, monkeypatch: pytest.MonkeyPa
         return 0
 
     monkeypatch.setattr(qapp, "exec", fake_exec)
-    return started
+    yield started
+    delete_now(started.windows)
+
+
+def delete_now(windows: list[QWidget]) -> None:
+    """The windows run_gui showed, deleted now rather than at some later event loop: run_gui
+    installs its keyboard-wedge filter on the whole application, and while the window
+    lives the filter holds the next tests' typing (qtbot types at scanner speed) as a
+    possible scan until its timer fires, so a test that typed and then looked found its
+    fields still empty."""
+    for window in windows:
+        window.close()
+        window.deleteLater()
+    windows.clear()  # gone: a second call has nothing to do
+    QThreadPool.globalInstance().waitForDone(10_000)  # no worker answers a deleted window
+    QCoreApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete)
 
 
 @pytest.mark.parametrize("demo", [True, False])
@@ -80,8 +98,18 @@ def test_first_start_opens_the_store_and_seeds_demo_data(
     assert window.windowTitle() == "SerialPOS — Locked"
     assert window.pin_dialog is not None and window.pin_dialog.isVisible()
     assert no_event_loop.said == ""
-    window.close()
-    window.deleteLater()
+
+
+def test_typing_reaches_a_field_at_once_when_the_window_is_gone(
+    no_event_loop: Started, qtbot: QtBot, tmp_path: Path
+) -> None:
+    assert ui_app.run_gui(f"sqlite:///{tmp_path / 'shop.sqlite3'}", demo=False) == 0
+    delete_now(no_event_loop.windows)
+    field = QLineEdit()
+    qtbot.addWidget(field)
+    field.show()
+    qtbot.keyClicks(field, "Counter")
+    assert field.text() == "Counter"  # no filter of the deleted window held it back
 
 
 @pytest.fixture
@@ -102,9 +130,6 @@ def test_a_bad_store_is_said_in_the_window_not_a_traceback(
     assert ui_app.run_gui("nonsense-url", demo=True) == ui_app.EXIT_CANNOT_START
     assert no_event_loop.said == "'nonsense-url' is not a database URL"
     assert problems == []  # in the window, not a box before it
-    for window in no_event_loop.windows:
-        window.close()
-        window.deleteLater()
 
 
 def test_bad_settings_file_is_a_message(

@@ -50,15 +50,16 @@ def test_receiving_against_a_list_flags_a_stray_and_a_double_and_lists_the_missi
     for code in ("EXP-001", "STRAY-9", "EXP-002", "EXP-001"):
         dialog.handle_scan(code)
     settle(qtbot)
-    verdicts = [dialog.scans.item(n).data(256) for n in range(dialog.scans.count())]
+    scans = dialog.scanning.scans
+    verdicts = [scans.item(n).data(256) for n in range(scans.count())]
     assert verdicts == [
         TickVerdict.ALREADY_TICKED.value,
         TickVerdict.TICKED.value,
         TickVerdict.NOT_ON_LIST.value,
         TickVerdict.TICKED.value,
     ]  # latest first: each flagged as it was scanned
-    assert "scanned twice" in dialog.scans.item(0).text()
-    assert "not on the list" in dialog.scans.item(2).text()
+    assert "scanned twice" in dialog.scanning.scans.item(0).text()
+    assert "not on the list" in dialog.scanning.scans.item(2).text()
     assert queries.find_units(demo_store, demo_manager, "EXP-001") == []  # not yet received
 
     dialog.next_step()  # Confirm receipt…
@@ -70,7 +71,7 @@ def test_receiving_against_a_list_flags_a_stray_and_a_double_and_lists_the_missi
         assert (received.status, received.location) == (UnitStatus.IN_STOCK, "Back room")
     assert queries.find_units(demo_store, demo_manager, "EXP-003") == []
     assert queries.find_units(demo_store, demo_manager, "STRAY-9") == []
-    assert "EXP-003" in dialog.last_label.text()
+    assert "EXP-003" in dialog.scanning.last.text()
 
 
 def test_a_declined_confirmation_receives_nothing_and_the_list_can_be_resumed(

@@ -140,9 +140,9 @@ def test_a_count_with_missing_unexpected_and_double_scans_is_applied(
     settle(qtbot)
     tally = dialog.tally
     assert (tally.counted, tally.missing, tally.unexpected) == (5, 1, 1)  # counted: every unit once
-    texts = [dialog.scans.item(n).text() for n in range(dialog.scans.count())]
+    texts = [dialog.scanning.scans.item(n).text() for n in range(dialog.scanning.scans.count())]
     assert any("SN0098" in t and "counted once" in t for t in texts)
-    assert dialog.scans.item(0).data(256) == ScanVerdict.OTHER_LOCATION.value
+    assert dialog.scanning.scans.item(0).data(256) == ScanVerdict.OTHER_LOCATION.value
     assert dialog.figures["missing"].text() == "1"
 
     dialog.finish()
@@ -186,7 +186,8 @@ def test_a_count_is_saved_and_resumed(qtbot: QtBot, demo_store: Store, demo_mana
     assert page.dialog is not None
     assert (page.dialog.tally.counted, page.dialog.tally.unexpected) == (2, 1)
     # The scans made before are listed again, newest first, in their verdicts' words.
-    listed = [page.dialog.scans.item(i).text() for i in range(page.dialog.scans.count())]
+    scans = page.dialog.scanning.scans
+    listed = [scans.item(i).text() for i in range(scans.count())]
     assert listed == ["NOPE-1 unknown serial, to be received", "SN0099 in stock here"]
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from pos_shop import SHOP, activate, cart_lines
+from pos_shop import SHOP, cart_lines, open_view
 from PySide6.QtCore import Qt
 from pytestqt.qtbot import QtBot
 from settle import settle
@@ -16,7 +16,6 @@ from app.pos.cart import TenderInput, TenderKind
 from app.pos.checkout import Checkout, complete_sale
 from app.tickets.intake import Intake, open_ticket
 from app.tickets.records import TicketRecord
-from app.ui.formatting import ShopFormat
 from app.ui.pos.till import till_of
 from app.ui.tickets.tickets_view import TicketsView
 from app.users.roles import Actor
@@ -48,15 +47,7 @@ def make_desk(store: Store) -> Desk:
 
 
 def open_tickets(qtbot: QtBot, store: Store, actor: Actor) -> TicketsView:
-    view = TicketsView(store, ShopFormat(SHOP), SHOP)
-    qtbot.addWidget(view)
-    view.resize(1186, 700)
-    view.show()
-    view.set_actor(actor)
-    activate(qtbot, view)
-    view.focus_search()
-    settle(qtbot)
-    return view
+    return open_view(qtbot, TicketsView, store, actor, size=(1186, 700))
 
 
 def take_in_foreign(desk: Desk, serial: str, **fields: object) -> TicketRecord:

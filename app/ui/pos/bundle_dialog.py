@@ -38,7 +38,7 @@ from app.scan import (
 )
 from app.ui.ops import Ops
 from app.ui.pos.keyed import key_button
-from app.ui.pos.serial_picker import show_serials_containing, unit_text
+from app.ui.pos.unit_list import UnitList
 from app.ui.widgets.message_line import sentence
 from app.users.roles import Actor
 
@@ -80,11 +80,10 @@ class BundleSerialsDialog(QDialog):
         self.filter_edit = QLineEdit()
         self.filter_edit.setObjectName("SerialFilter")
         self.filter_edit.setPlaceholderText("Serial")
-        self.filter_edit.textEdited.connect(self._filter)
-        self.filter_edit.returnPressed.connect(self._enter)
-        self.units = QListWidget()
-        self.units.setObjectName("SerialList")
+        self.units = UnitList()
         self.units.itemActivated.connect(self._pick_item)
+        self.filter_edit.textEdited.connect(self.units.narrow_to)
+        self.filter_edit.returnPressed.connect(self._enter)
         bulk = [n.component for n in step.components if not n.component.serialized]
         self.bulk_note = QLabel(
             "Also in the kit, taken by quantity: " + ", ".join(f"{c.qty} x {c.name}" for c in bulk)
@@ -123,11 +122,10 @@ class BundleSerialsDialog(QDialog):
         wanted = code.strip().casefold()
         if not wanted:
             return
-        for row in range(self.units.count()):
-            unit: ScannedUnit = self.units.item(row).data(Qt.ItemDataRole.UserRole)
-            if unit.serial.strip().casefold() == wanted:
-                self.offer(unit)
-                return
+        unit = self.units.unit_scanned(code)
+        if unit is not None:
+            self.offer(unit)
+            return
         store, actor, location = self._store, self._actor, self._location
         self._ops.run(
             lambda: resolve_scan(store, actor, code, location=location),
@@ -193,31 +191,20 @@ class BundleSerialsDialog(QDialog):
             f"Scan the {need.component.name}'s serial, or pick it from the units in stock at"
             f" {self._location}{more if need.more_here else ''}:"
         )
-        self.units.clear()
         taken = self._taken | {u.unit_id for u in self.chosen}
-        for unit in need.units_here:
-            if unit.unit_id in taken:
-                continue
-            item = QListWidgetItem(unit_text(unit, with_item=False))
-            item.setData(Qt.ItemDataRole.UserRole, unit)
-            self.units.addItem(item)
-        if self.units.count():
-            self.units.setCurrentRow(0)
+        self.units.show_units(u for u in need.units_here if u.unit_id not in taken)
         self.filter_edit.clear()
-
-    def _filter(self, text: str) -> None:
-        show_serials_containing(self.units, text)
 
     def _enter(self) -> None:
         typed = self.filter_edit.text().strip()
-        item = self.units.currentItem()
-        if item is not None and not item.isHidden():
-            self._pick_item(item)
+        unit = self.units.highlighted()
+        if unit is not None:
+            self.offer(unit)
         elif typed:
             self.take_scan(typed)
 
     def _pick_item(self, item: QListWidgetItem) -> None:
-        self.offer(item.data(Qt.ItemDataRole.UserRole))
+        self.offer(self.units.unit_at(item))
 
     def _problem(self, message: str) -> None:
         self.message.setText(sentence(message))

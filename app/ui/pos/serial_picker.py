@@ -15,21 +15,20 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
     QLineEdit,
-    QListWidget,
     QListWidgetItem,
     QVBoxLayout,
     QWidget,
 )
 
 from app.scan import ScannedUnit
-from app.ui.formatting import status_title
 from app.ui.pos.keyed import key_button
+from app.ui.pos.unit_list import UnitList
 
 
 class _FilterEdit(QLineEdit):
     """Up and Down move through the list while the typing stays here."""
 
-    def __init__(self, units: QListWidget) -> None:
+    def __init__(self, units: UnitList) -> None:
         super().__init__()
         self._units = units
 
@@ -45,32 +44,6 @@ class _FilterEdit(QLineEdit):
         at = rows.index(current) if current in rows else -1
         self._units.setCurrentRow(rows[max(0, min(len(rows) - 1, at + step))])
 
-
-def unit_text(unit: ScannedUnit, *, with_item: bool) -> str:
-    where = unit.location or ""
-    state = status_title(unit.status) + (f", {where}" if where else "")
-    text = f"{unit.serial}    {state}"
-    if with_item:
-        text = f"{unit.item.name} ({unit.item.sku})    {text}"
-    if unit.reason:
-        text += f"    — {unit.reason}"
-    return text
-
-
-
-def show_serials_containing(units: QListWidget, text: str) -> None:
-    """Typing in a picker narrows its list of units (items carrying a ScannedUnit) to the
-    serials containing the text, and highlights the first one left."""
-    needle = text.strip().casefold()
-    first = -1
-    for row in range(units.count()):
-        item = units.item(row)
-        unit: ScannedUnit = item.data(Qt.ItemDataRole.UserRole)
-        hidden = bool(needle) and needle not in unit.serial.casefold()
-        item.setHidden(hidden)
-        if not hidden and first < 0:
-            first = row
-    units.setCurrentRow(first)
 
 class SerialPicker(QDialog):
     """Accepted with `picked` (a unit from the list) or `code` (a serial not listed: the
@@ -98,19 +71,13 @@ class SerialPicker(QDialog):
         heading.setWordWrap(True)
         prompt = QLabel("Scan the unit, or type part of its serial and press Enter")
         prompt.setObjectName("DialogHint")
-        self.list = QListWidget()
-        self.list.setObjectName("SerialList")
-        for unit in self._units:
-            item = QListWidgetItem(unit_text(unit, with_item=with_item))
-            item.setData(Qt.ItemDataRole.UserRole, unit)
-            if unit.reason:
-                item.setForeground(self.palette().placeholderText())
-            self.list.addItem(item)
+        self.list = UnitList()
+        self.list.show_units(self._units, with_item=with_item)
         self.list.itemActivated.connect(self._pick_item)
         self.filter_edit = _FilterEdit(self.list)
         self.filter_edit.setObjectName("SerialFilter")
         self.filter_edit.setPlaceholderText("Serial")
-        self.filter_edit.textEdited.connect(self._filter)
+        self.filter_edit.textEdited.connect(self.list.narrow_to)
         self.filter_edit.returnPressed.connect(self._enter)
         self.note = QLabel(note)
         self.note.setObjectName("DialogHint")
@@ -132,34 +99,27 @@ class SerialPicker(QDialog):
         layout.addWidget(self.note)
         layout.addLayout(buttons)
         self.resize(560, 420)
-        if self._units:
-            self.list.setCurrentRow(0)
         self.filter_edit.setFocus()
 
     def take_scan(self, code: str) -> None:
         """A scan while the picker is open: its unit if listed, else the code itself."""
-        wanted = code.strip().casefold()
-        for row in range(self.list.count()):
-            unit: ScannedUnit = self.list.item(row).data(Qt.ItemDataRole.UserRole)
-            if unit.serial.strip().casefold() == wanted:
-                self._accept_unit(unit)
-                return
+        unit = self.list.unit_scanned(code)
+        if unit is not None:
+            self._accept_unit(unit)
+            return
         self.code = code
         self.accept()
 
-    def _filter(self, text: str) -> None:
-        show_serials_containing(self.list, text)
-
     def _enter(self) -> None:
-        item = self.list.currentItem()
-        if item is not None and not item.isHidden():
-            self._pick_item(item)
+        unit = self.list.highlighted()
+        if unit is not None:
+            self._accept_unit(unit)
         elif self.filter_edit.text().strip():
             self.code = self.filter_edit.text().strip()
             self.accept()
 
     def _pick_item(self, item: QListWidgetItem) -> None:
-        self._accept_unit(item.data(Qt.ItemDataRole.UserRole))
+        self._accept_unit(self.list.unit_at(item))
 
     def _accept_unit(self, unit: ScannedUnit) -> None:
         self.picked = unit

@@ -20,8 +20,6 @@ from PySide6.QtWidgets import (
     QGroupBox,
     QHBoxLayout,
     QLabel,
-    QLineEdit,
-    QListWidget,
     QPlainTextEdit,
     QPushButton,
     QSpinBox,
@@ -30,7 +28,6 @@ from PySide6.QtWidgets import (
 )
 
 from app.db.uow import Store
-from app.errors import UserError
 from app.events import Change
 from app.stock import queries
 from app.stock.count_apply import apply_count, finish_count
@@ -50,7 +47,7 @@ from app.stock.records import ItemRecord
 from app.ui.ops import Ops
 from app.ui.stock import asking
 from app.ui.widgets.message_line import MessageLine, sentence
-from app.ui.widgets.scan_queue import ScanQueue, log_scan
+from app.ui.widgets.scan_list import ScanList, ScanShown
 from app.users.roles import Actor
 
 SHOWN_SCANS = 300
@@ -113,16 +110,20 @@ class CountDialog(QDialog):
         self.tally = tally
         self.variance: CountVariance | None = None
         self.applied: CountApplied | None = None
-        self._scan_queue = ScanQueue(self._check_scan)
         self.message = MessageLine(name="NoteLine")
         self._ops = Ops(store, self, show_problem=self.message.show_problem)
+        self.scanning = ScanList(
+            self._ops,
+            self.message,
+            placeholder="Scan every unit on the shelf (or type, then Enter)",
+            keep=SHOWN_SCANS,
+            check=self._check_scan,
+            shown=self._scanned,
+            refusal=self._refusal,
+        )
 
         title = QLabel(f"Count {tally.count_id} — {tally.location}")
         title.setObjectName("DialogTitle")
-        self.scan_edit = QLineEdit()
-        self.scan_edit.setObjectName("ScanField")
-        self.scan_edit.setPlaceholderText("Scan every unit on the shelf (or type, then Enter)")
-        self.scan_edit.returnPressed.connect(self._typed)
         self.figures: dict[str, QLabel] = {}
         tally_box = QGroupBox("Tally")
         grid = QGridLayout(tally_box)
@@ -136,13 +137,6 @@ class CountDialog(QDialog):
             grid.addWidget(figure, 0, column)
             grid.addWidget(name, 1, column)
             self.figures[key] = figure
-        self.last_label = QLabel("")
-        self.last_label.setObjectName("LastScan")
-        self.last_label.setWordWrap(True)
-        self.scans = QListWidget()
-        self.scans.setObjectName("ScanList")
-        self.scans.setWordWrap(True)  # a long verdict wraps rather than hiding its end
-        self.scans.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
 
         bulk = QGroupBox("Bulk items here: counted by quantity")
         bulk_row = QHBoxLayout(bulk)
@@ -191,14 +185,14 @@ class CountDialog(QDialog):
         buttons.addWidget(self.apply_button)
 
         left = QVBoxLayout()
-        left.addWidget(self.scan_edit)
+        left.addWidget(self.scanning.field)
         left.addWidget(tally_box)
-        left.addWidget(self.last_label)
+        left.addWidget(self.scanning.last)
         left.addWidget(bulk)
         left.addWidget(self.variance_view, 1)
         right = QVBoxLayout()
         right.addWidget(QLabel("Scanned (latest first)"))
-        right.addWidget(self.scans, 1)
+        right.addWidget(self.scanning.scans, 1)
         body = QHBoxLayout()
         body.addLayout(left, 1)
         body.addLayout(right, 1)
@@ -210,7 +204,7 @@ class CountDialog(QDialog):
         layout.addLayout(buttons)
         self.resize(900, 620)
         self._show_tally(tally)
-        self.scan_edit.setFocus()
+        self.scanning.field.setFocus()
         self._ops.run(
             lambda: queries.list_items(store, actor), success=self._bulk_items, name="items"
         )
@@ -223,9 +217,9 @@ class CountDialog(QDialog):
 
     def _earlier_scans(self, seen: list[CountScanSeen]) -> None:
         for scan in seen:  # newest first, below any scan made since the dialog opened
-            colour, verdict = _COLOURS[scan.verdict], scan.verdict.value
             text = sentence(scan.message)
-            log_scan(self.scans, text, colour, verdict, keep=SHOWN_SCANS, earlier=True)
+            shown = ScanShown(text, _COLOURS[scan.verdict], scan.verdict.value, text)
+            self.scanning.list_earlier(shown)
 
     def _bulk_items(self, items: list[ItemRecord]) -> None:
         for item in items:
@@ -236,40 +230,22 @@ class CountDialog(QDialog):
 
     # ------------------------------------------------------------------ scanning
 
-    def _typed(self) -> None:
-        code = self.scan_edit.text().strip()
-        self.scan_edit.clear()
-        if code:
-            self.handle_scan(code)
-
     def handle_scan(self, code: str) -> None:
-        if self.applied is not None:
-            self.message.show_problem("This count was applied; start a new one.")
-            return
-        self._scan_queue.add(code)
+        self.scanning.take(code)
 
-    def _check_scan(self, code: str) -> None:
+    def _refusal(self) -> str | None:
+        return "This count was applied; start a new one." if self.applied is not None else None
+
+    def _check_scan(self, code: str) -> Callable[[], CountScanResult]:
         count_id, store, actor = self.tally.count_id, self._store, self._actor
-        self._ops.run(
-            lambda: scan_count(store, actor, count_id, code),
-            success=self._scanned,
-            failure=self._scan_refused,
-            name="scan",
-        )
+        return lambda: scan_count(store, actor, count_id, code)
 
-    def _scanned(self, result: CountScanResult) -> None:
-        colour = "#a15c00" if result.already_scanned else _COLOURS[result.verdict]
-        text = sentence(result.message)
-        log_scan(self.scans, text, colour, result.verdict.value, keep=SHOWN_SCANS)
-        self.last_label.setText(sentence(result.message))
-        self.last_label.setStyleSheet(f"color: {colour}; font-weight: bold;")
+    def _scanned(self, result: CountScanResult) -> ScanShown:
         self._show_tally(result.tally)
         self._stale_variance()
-        self._scan_queue.answered()
-
-    def _scan_refused(self, error: UserError) -> None:
-        self.message.show_problem(sentence(error.message))
-        self._scan_queue.answered()
+        colour = "#a15c00" if result.already_scanned else _COLOURS[result.verdict]
+        text = sentence(result.message)
+        return ScanShown(text, colour, result.verdict.value, text)
 
     def set_quantity(self) -> None:
         sku, qty = self.bulk_item.currentData(), self.bulk_qty.value()
@@ -300,7 +276,7 @@ class CountDialog(QDialog):
     # ------------------------------------------------------------------ finishing
 
     def finish(self) -> None:
-        if self._scan_queue.busy:
+        if self.scanning.busy:
             self.message.show_info("Scans still being checked…")
             return
         store, actor, count_id = self._store, self._actor, self.tally.count_id
@@ -372,7 +348,7 @@ class CountDialog(QDialog):
         self._show_tally(applied.variance.tally)
         by = f" (approved by {applied.approved_by})" if applied.approved_by else ""
         self.message.show_done(f"Count applied{by}.")
-        self.scan_edit.setEnabled(False)
+        self.scanning.field.setEnabled(False)
         self.finish_button.setEnabled(False)
         self.apply_button.setEnabled(False)
         self.csv_button.setEnabled(False)  # applied: the store no longer shows the variance

@@ -6,9 +6,9 @@ missing ones, once the person has said so."""
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from pathlib import Path
 
-from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QComboBox,
     QDialog,
@@ -17,7 +17,6 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
     QLineEdit,
-    QListWidget,
     QPlainTextEdit,
     QPushButton,
     QSpinBox,
@@ -49,7 +48,7 @@ from app.stock.serials import SerialEntry, parse_list
 from app.ui.ops import Ops
 from app.ui.stock import asking
 from app.ui.widgets.message_line import MessageLine, sentence
-from app.ui.widgets.scan_queue import ScanQueue, log_scan
+from app.ui.widgets.scan_list import ScanList, ScanShown
 from app.users.roles import Actor
 
 SHOWN_SCANS = 500  # the scan list keeps the latest ones: its cost never grows with the delivery
@@ -87,9 +86,17 @@ class ExpectedDeliveryDialog(QDialog):
         self._sku = sku
         self.delivery: ExpectedDeliveryRecord | None = None
         self.confirmed: ExpectedConfirmed | None = None
-        self._scan_queue = ScanQueue(self._check_scan)
         self.message = MessageLine(name="NoteLine")
         self._ops = Ops(store, self, show_problem=self.message.show_problem)
+        self.scanning = ScanList(
+            self._ops,
+            self.message,
+            placeholder="Scan or type a serial, then Enter",
+            keep=SHOWN_SCANS,
+            check=self._check_scan,
+            shown=self._ticked,
+            refusal=self._refusal,
+        )
 
         self.steps = QStackedWidget()
         self.steps.addWidget(self._build_list_step())
@@ -250,82 +257,50 @@ class ExpectedDeliveryDialog(QDialog):
         self.cancel_button.setText("Close (the list is kept)")
         self._show_progress(delivery)
         self.message.show_info("Scan the delivered units one by one.")
-        self.scan_edit.setFocus()
+        self.scanning.field.setFocus()
 
     # ------------------------------------------------------------------ step 2: scanning
 
     def _build_scan_step(self) -> QWidget:
         page = QWidget()
-        self.scan_edit = QLineEdit()
-        self.scan_edit.setObjectName("ScanField")
-        self.scan_edit.setPlaceholderText("Scan or type a serial, then Enter")
-        self.scan_edit.returnPressed.connect(self._typed)
         self.progress_label = QLabel()
         self.progress_label.setObjectName("TallyLine")
-        self.last_label = QLabel()
-        self.last_label.setObjectName("LastScan")
-        self.scans = QListWidget()
-        self.scans.setObjectName("ScanList")
-        self.scans.setWordWrap(True)
-        self.scans.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         layout = QVBoxLayout(page)
         layout.setContentsMargins(0, 0, 0, 0)
-        layout.addWidget(self.scan_edit)
+        layout.addWidget(self.scanning.field)
         layout.addWidget(self.progress_label)
-        layout.addWidget(self.last_label)
+        layout.addWidget(self.scanning.last)
         layout.addWidget(QLabel("Scanned (latest first)"))
-        layout.addWidget(self.scans, 1)
+        layout.addWidget(self.scanning.scans, 1)
         return page
-
-    def _typed(self) -> None:
-        code = self.scan_edit.text().strip()
-        self.scan_edit.clear()
-        if code:
-            self.handle_scan(code)
 
     def handle_scan(self, code: str) -> None:
         """A scanned serial: ticked on the list, one worker call a scan, in scan order."""
+        self.scanning.take(code)
+
+    def _refusal(self) -> str | None:
         if self.delivery is None or self.confirmed is not None:
-            self.message.show_problem("Import the supplier's list first, then scan.")
-            return
-        self._scan_queue.add(code)
+            return "Import the supplier's list first, then scan."
+        return None
 
-    def _check_scan(self, code: str) -> None:
+    def _check_scan(self, code: str) -> Callable[[], TickResult] | None:
         if self.delivery is None:  # the list went away while scans waited
-            self._scan_queue.answered()
-            return
+            return None
         delivery_id, store, actor = self.delivery.id, self._store, self._actor
-        self._ops.run(
-            lambda: tick_expected(store, actor, delivery_id, code),
-            success=self._ticked,
-            failure=self._tick_refused,
-            name="tick",
-        )
+        return lambda: tick_expected(store, actor, delivery_id, code)
 
-    def _ticked(self, result: TickResult) -> None:
+    def _ticked(self, result: TickResult) -> ScanShown:
         self.delivery = result.delivery
+        ticked = result.verdict is TickVerdict.TICKED
         mark, colour = MARKS[result.verdict]
-        text = (
-            f"{mark}  {result.serial}"
-            if result.verdict is TickVerdict.TICKED
-            else f"{result.serial}   {mark}"
-        )
-        log_scan(self.scans, text, colour, result.verdict.value, keep=SHOWN_SCANS)
-        self.last_label.setText(sentence(result.message))
-        self.last_label.setProperty(
-            "kind", "done" if result.verdict is TickVerdict.TICKED else "problem"
-        )
-        self.last_label.setStyleSheet(f"color: {colour}; font-weight: bold;")
-        if result.verdict is TickVerdict.TICKED:
+        self.scanning.last.setProperty("kind", "done" if ticked else "problem")
+        if ticked:
             self.message.clear()
         else:
             self.message.show_problem(sentence(result.message))
         self._show_progress(result.delivery)
-        self._scan_queue.answered()
-
-    def _tick_refused(self, error: UserError) -> None:
-        self.message.show_problem(sentence(error.message))
-        self._scan_queue.answered()
+        text = f"{mark}  {result.serial}" if ticked else f"{result.serial}   {mark}"
+        return ScanShown(text, colour, result.verdict.value, result.message)
 
     def _show_progress(self, d: ExpectedDeliveryRecord) -> None:
         self.progress_label.setText(
@@ -344,7 +319,7 @@ class ExpectedDeliveryDialog(QDialog):
             self.accept()
 
     def ask_confirm(self) -> None:
-        if self.delivery is None or self._scan_queue.busy:
+        if self.delivery is None or self.scanning.busy:
             self.message.show_info("Scans still being checked…")
             return
         store, actor, delivery_id = self._store, self._actor, self.delivery.id
@@ -379,7 +354,7 @@ class ExpectedDeliveryDialog(QDialog):
 
     def _received(self, done: ExpectedConfirmed) -> None:
         self.confirmed = done
-        self.scan_edit.setEnabled(False)
+        self.scanning.field.setEnabled(False)
         missing = done.missing
         self.message.show_done(f"Received {done.received.qty:,} units of {done.delivery.sku}.")
         text = f"Received {done.received.qty:,} (batch {done.received.batch_id})."
@@ -387,8 +362,7 @@ class ExpectedDeliveryDialog(QDialog):
             text += f" Missing from the delivery ({len(missing):,}): " + ", ".join(missing[:20])
             if len(missing) > 20:
                 text += f" and {len(missing) - 20:,} more"
-        self.last_label.setText(text)
-        self.last_label.setWordWrap(True)
-        self.last_label.setStyleSheet("")
+        self.scanning.last.setText(text)
+        self.scanning.last.setStyleSheet("")
         self.next_button.setText("Done")
         self.cancel_button.setVisible(False)

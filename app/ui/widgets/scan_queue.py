@@ -1,4 +1,4 @@
-"""Scans checked one at a time, in the order scanned, and the log of what each one was.
+"""Scans checked one at a time, in the order scanned.
 
 A scanner fires codes back to back, faster than a check on a worker answers: the codes wait
 here and each goes out only after the answer to the one before (counts and deliveries keep
@@ -9,10 +9,6 @@ from __future__ import annotations
 
 from collections import deque
 from collections.abc import Callable
-
-from PySide6.QtCore import Qt
-from PySide6.QtGui import QColor
-from PySide6.QtWidgets import QListWidget, QListWidgetItem
 
 
 class ScanQueue:
@@ -53,19 +49,3 @@ class ScanQueue:
                 self._check(self._codes.popleft())
         finally:
             self._sending = False
-
-
-def log_scan(
-    scans: QListWidget, text: str, colour: str, verdict: str, *, keep: int, earlier: bool = False
-) -> None:
-    """The newest scan on top, in its verdict's colour; only the latest `keep` stay listed,
-    so a long count costs the list nothing more per scan. `earlier`: a scan made before
-    the list was shown (a resumed count), added below the ones there."""
-    if earlier and scans.count() >= keep:
-        return
-    row = QListWidgetItem(text)
-    row.setForeground(QColor(colour))
-    row.setData(Qt.ItemDataRole.UserRole, verdict)
-    scans.insertItem(scans.count() if earlier else 0, row)
-    if scans.count() > keep:
-        scans.takeItem(scans.count() - 1)
