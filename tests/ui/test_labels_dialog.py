@@ -85,9 +85,14 @@ def to_file(dialog: LabelsDialog, path: Path) -> None:
     dialog.path_edit.setText(str(path))
 
 
+# Rendering a sheet of 120 labels takes about a second alone and several times that when
+# the test shares a crowded core; the limit only bounds a run that never ends.
+RUN_TIMEOUT_MS = 30_000
+
+
 def run(qtbot: QtBot, dialog: LabelsDialog) -> None:
     settle(qtbot)  # the preview of the options chosen
-    with qtbot.waitSignal(dialog.runner.finished, timeout=TIMEOUT_MS):
+    with qtbot.waitSignal(dialog.runner.finished, timeout=RUN_TIMEOUT_MS):
         dialog.go_button.click()
 
 
