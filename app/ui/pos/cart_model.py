@@ -87,18 +87,22 @@ class CartModel(HeadedTableModel):
         """Adds a unit, or one more of a bulk item; raises the Cart's UserError if refused."""
         before = len(self.cart.lines)
         row = self.cart.add(line)
-        if len(self.cart.lines) > before:
-            self.beginInsertRows(QModelIndex(), row, row)
-            self.endInsertRows()
-        self._after_change(row)
+        if len(self.cart.lines) == before:  # one more of a line already there
+            self._after_change(row)
+            return row
+        self.beginInsertRows(QModelIndex(), row, row)
+        self._refigure()  # the new row's figures are ready when the table first asks
+        self.endInsertRows()
+        # The table paints a row it was just given: only a sale discount changes the others.
+        self._announce(None if self.cart.sale_discount_bp else -1)
         return row
 
     def remove(self, row: int) -> CartLine:
         self.beginRemoveRows(QModelIndex(), row, row)
         line = self.cart.remove(row)
-        self._texts.clear()
+        self._refigure()
         self.endRemoveRows()
-        self._after_change()
+        self._announce(None)
         return line
 
     def remove_unit(self, unit_id: int) -> CartLine | None:
@@ -142,24 +146,32 @@ class CartModel(HeadedTableModel):
         self.cart = Cart(lines, sale_discount_bp=sale_discount_bp)
         self.cart.customer_id = customer_id
         self.cart.customer_label = customer_label if customer_id is not None else ""
-        self._texts.clear()
+        self._refigure()
         self.endResetModel()
-        self._after_change()
+        self._announce(-1)  # a reset repaints every row already
 
     def clear(self) -> None:
         self.beginResetModel()
         self.cart.clear()
-        self._texts.clear()
+        self._refigure()
         self.endResetModel()
-        self._after_change()
+        self._announce(-1)
 
     def _after_change(self, row: int | None = None) -> None:
+        self._refigure()
+        # A sale discount moves every line's total: repaint all rows, they are few.
+        self._announce(None if row is None or self.cart.sale_discount_bp else row)
+
+    def _refigure(self) -> None:
+        """Totals and cell texts anew: before the end of an insert, removal or reset, for
+        the table asks for the cells as soon as it hears of them."""
         self._totals = self.cart.totals(prices_include_tax=self._prices_include_tax)
         self._texts.clear()
-        if self.cart.lines:
-            # A sale discount moves every line's total: repaint all rows, they are few.
-            first = 0 if row is None or self.cart.sale_discount_bp else row
-            last = len(self.cart.lines) - 1 if row is None or self.cart.sale_discount_bp else row
+
+    def _announce(self, row: int | None) -> None:
+        """dataChanged for `row` (None: every row; -1: none), then `changed`."""
+        if self.cart.lines and row != -1:
+            first, last = (0, len(self.cart.lines) - 1) if row is None else (row, row)
             self.dataChanged.emit(self.index(first, 0), self.index(last, len(COLUMNS) - 1))
         self.changed.emit()
 
