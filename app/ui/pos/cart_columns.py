@@ -114,10 +114,26 @@ class CartColumns(QObject):
         if changed:
             header.resizeSection(self._name, name)
         if changed or fit_all:
-            table.resizeRowsToContents()
+            self._fit(0, table.model().rowCount() - 1)
         return changed
 
     def _fit(self, first: int, last: int) -> None:
-        rows = self._table.model().rowCount()
-        for row in range(first, min(last + 1, rows)):
-            self._table.resizeRowToContents(row)  # a long name wraps onto a taller row
+        """Each line as tall as its wrapped name. The table is not told row by row: it
+        would repaint from each resized row down once more, after the paint that already
+        showed them (a second paint of the cart a scan); it is told once, here."""
+        table, rows = self._table, self._table.verticalHeader()
+        last = min(last, table.model().rowCount() - 1)
+        if last < first:
+            return
+        before = [rows.sectionSize(row) for row in range(first, last + 1)]
+        rows.blockSignals(True)
+        try:
+            for row in range(first, last + 1):
+                table.resizeRowToContents(row)  # a long name wraps onto a taller row
+        finally:
+            rows.blockSignals(False)
+        if before != [rows.sectionSize(row) for row in range(first, last + 1)]:
+            table.updateGeometries()  # the scroll bar's range
+            top = table.rowViewportPosition(first)
+            viewport = table.viewport()
+            viewport.update(0, top, viewport.width(), viewport.height() - top)

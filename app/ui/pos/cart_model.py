@@ -35,6 +35,10 @@ COLUMNS: tuple[tuple[str, Qt.AlignmentFlag], ...] = (
 )
 ITEM, SERIAL, WARRANTY, QTY, PRICE, DISCOUNT, TOTAL = range(len(COLUMNS))
 
+_DISPLAY = Qt.ItemDataRole.DisplayRole
+_ALIGNMENT = Qt.ItemDataRole.TextAlignmentRole
+_ANSWERED = frozenset(int(r) for r in (_DISPLAY, _ALIGNMENT, Qt.ItemDataRole.ToolTipRole))
+
 
 class CartModel(HeadedTableModel):
     """The open sale's lines; `changed` fires after every change (totals, customer hint)."""
@@ -182,18 +186,22 @@ class CartModel(HeadedTableModel):
     def row_total(self) -> int:
         return len(self.cart.lines)
 
-    def data(self, index: AnyIndex, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if not index.isValid() or index.row() >= len(self.cart.lines):
+    def data(self, index: AnyIndex, role: int = _DISPLAY) -> Any:
+        # Painting a cell asks for a dozen roles, most of which the cart leaves to the
+        # style (font, colours, icons...): those are answered before anything is looked up.
+        if role not in _ANSWERED or not index.isValid():
             return None
-        line = self.cart.lines[index.row()]
-        if role == Qt.ItemDataRole.DisplayRole:
-            return self._row_texts(index.row())[index.column()]
-        if role == Qt.ItemDataRole.TextAlignmentRole:
+        row = index.row()
+        if row >= len(self.cart.lines):
+            return None
+        if role == _DISPLAY:
+            return self._row_texts(row)[index.column()]
+        if role == _ALIGNMENT:
             return COLUMNS[index.column()][1]
-        if role == Qt.ItemDataRole.ToolTipRole and index.column() == ITEM:
+        line = self.cart.lines[row]
+        if index.column() == ITEM:
             return f"{line.name} ({line.sku})"
-        tip = role == Qt.ItemDataRole.ToolTipRole and index.column() == PRICE
-        if tip and line.price_override is not None:
+        if index.column() == PRICE and line.price_override is not None:
             was = self._fmt.money(line.unit_price)
             return f"* changed from {was}: {line.override_reason}"
         return None
