@@ -225,6 +225,9 @@ store, settings = open_shop(sys.argv[1], demo=False)
 till = Till(store, settings)
 window = till.start(qt)  # with the app's wedge filter on the application, as at the till
 log_in(window, users.actor_by_name(store, sys.argv[2]))
+# The floor's size, a till's screen: the offscreen window's own default (about 1045 px) is
+# narrower than any till the layout is made for, and its cart scrolled sideways.
+window.resize(1280, 760)
 pos = window.pos_view
 codes = sys.argv[3:]
 times = keyed(qt, pos.scan_edit, pos.cart_table, codes, pos.cart_model.clear)
