@@ -5,34 +5,23 @@ the change."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-
-import pytest
 from layout_check import cut_texts
 from pos_shop import SHOP
 from PySide6.QtCore import QEvent, QObject
 from PySide6.QtWidgets import QApplication, QWidget
 from pytestqt.qtbot import QtBot
 
+# The till's style sheet, as the app runs: it is what wraps a name onto a taller row.
+from test_layout_ticket_and_kit import till_look  # noqa: F401
+
 from app.ids import ItemId, UnitId
 from app.pos.cart import CartLine
-from app.ui.app import style_sheet
 from app.ui.formatting import ShopFormat
 from app.ui.pos import cart_model as cols
 from app.ui.pos.cart_columns import CartColumns
 from app.ui.pos.cart_model import CartModel
 from app.ui.pos.open_sale import AfterPaint
 from app.ui.pos.pos_widgets import CartTable
-
-
-@pytest.fixture(autouse=True)
-def till_look(qapp: QApplication) -> Iterator[None]:
-    """The till's own style sheet: it is what wraps a name onto a taller row."""
-    sheet = qapp.styleSheet()
-    qapp.setStyleSheet(style_sheet())
-    yield
-    qapp.setStyleSheet(sheet)
-
 
 LONG = "Refurbished laptop T14, 16 GB memory, 512 GB disk, German keyboard, two-year warranty"
 

@@ -9,6 +9,7 @@ import time
 from collections.abc import Sequence
 
 from PySide6.QtCore import QCoreApplication, QEvent, QObject, Qt
+from PySide6.QtWidgets import QWidget
 
 from app.customers.services import get_customer
 from app.pos.cart import CartLine
@@ -16,27 +17,41 @@ from app.pos.open_cart import SavedCart, open_cart_of, save_open_cart
 from app.ui.pos.pos_parts import PosParts
 from app.users.roles import Actor
 
-PAINT_WAIT_S = 0.2  # a GUI thread this late to turn its loop is not painting anyway
+PAINT_WAIT_S = 0.05  # a GUI thread this late to turn its loop is not painting anyway
 _PAINTED = QEvent.Type(QEvent.registerEventType())
 
 
 class AfterPaint(QObject):
     """`next()`: an Event set once the events posted so far have been handled. Qt posts
-    a window's pending paint at low priority, after everything else; so is this."""
+    a window's pending paint at low priority, after everything else; so is this. A view
+    not on screen has no paint coming: its Event is set at once, and so is every waiting
+    one when the view goes (a worker never waits on a window that is gone)."""
 
-    def __init__(self, parent: QObject) -> None:
-        super().__init__(parent)
+    def __init__(self, view: QWidget) -> None:
+        super().__init__(view)
+        self._view = view
         self._waiting: list[threading.Event] = []
+        waiting = self._waiting
+
+        def release() -> None:
+            for done in waiting:
+                done.set()
+
+        self.destroyed.connect(release)
 
     def next(self) -> threading.Event:
         done = threading.Event()
+        if not self._view.isVisible():
+            done.set()
+            return done
         self._waiting.append(done)
         QCoreApplication.postEvent(self, QEvent(_PAINTED), Qt.EventPriority.LowEventPriority.value)
         return done
 
     def event(self, event: QEvent) -> bool:
         if event.type() == _PAINTED:
-            self._waiting.pop(0).set()
+            if self._waiting:
+                self._waiting.pop(0).set()
             return True
         return super().event(event)
 
