@@ -79,6 +79,16 @@ _BARE_MODIFIERS = frozenset(
         Qt.Key.Key_Mode_switch,
     }
 )
+_KEY_PRESS = QEvent.Type.KeyPress
+# The events the filter acts on (eventFilter), the rest pass straight on.
+_WATCHED = frozenset(
+    (
+        _KEY_PRESS,
+        QEvent.Type.ShortcutOverride,
+        QEvent.Type.MouseButtonPress,
+        QEvent.Type.ApplicationDeactivate,
+    )
+)
 _CTRL = Qt.KeyboardModifier.ControlModifier
 _ALT = Qt.KeyboardModifier.AltModifier
 _META = Qt.KeyboardModifier.MetaModifier
@@ -180,8 +190,12 @@ class WedgeFilter(QObject):
     # ------------------------------------------------------------------ Qt's side
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        # Every event of the application passes here (each paint and layout of a scan):
+        # most leave after one look-up in a set.
         kind = event.type()
-        if kind == QEvent.Type.KeyPress:
+        if kind not in _WATCHED:
+            return False
+        if kind == _KEY_PRESS:
             return self._key_press(watched, event)  # type: ignore[arg-type]
         if kind == QEvent.Type.ShortcutOverride:
             return self._shortcut_override(watched, event)  # type: ignore[arg-type]

@@ -35,6 +35,10 @@ COLUMNS: tuple[tuple[str, Qt.AlignmentFlag], ...] = (
 )
 ITEM, SERIAL, WARRANTY, QTY, PRICE, DISCOUNT, TOTAL = range(len(COLUMNS))
 
+_DISPLAY = Qt.ItemDataRole.DisplayRole
+_ALIGNMENT = Qt.ItemDataRole.TextAlignmentRole
+_ANSWERED = frozenset(int(r) for r in (_DISPLAY, _ALIGNMENT, Qt.ItemDataRole.ToolTipRole))
+
 
 class CartModel(HeadedTableModel):
     """The open sale's lines; `changed` fires after every change (totals, customer hint)."""
@@ -87,18 +91,22 @@ class CartModel(HeadedTableModel):
         """Adds a unit, or one more of a bulk item; raises the Cart's UserError if refused."""
         before = len(self.cart.lines)
         row = self.cart.add(line)
-        if len(self.cart.lines) > before:
-            self.beginInsertRows(QModelIndex(), row, row)
-            self.endInsertRows()
-        self._after_change(row)
+        if len(self.cart.lines) == before:  # one more of a line already there
+            self._after_change(row)
+            return row
+        self.beginInsertRows(QModelIndex(), row, row)
+        self._refigure()  # the new row's figures are ready when the table first asks
+        self.endInsertRows()
+        # The table paints a row it was just given: only a sale discount changes the others.
+        self._announce(None if self.cart.sale_discount_bp else -1)
         return row
 
     def remove(self, row: int) -> CartLine:
         self.beginRemoveRows(QModelIndex(), row, row)
         line = self.cart.remove(row)
-        self._texts.clear()
+        self._refigure()
         self.endRemoveRows()
-        self._after_change()
+        self._announce(None)
         return line
 
     def remove_unit(self, unit_id: int) -> CartLine | None:
@@ -142,24 +150,32 @@ class CartModel(HeadedTableModel):
         self.cart = Cart(lines, sale_discount_bp=sale_discount_bp)
         self.cart.customer_id = customer_id
         self.cart.customer_label = customer_label if customer_id is not None else ""
-        self._texts.clear()
+        self._refigure()
         self.endResetModel()
-        self._after_change()
+        self._announce(-1)  # a reset repaints every row already
 
     def clear(self) -> None:
         self.beginResetModel()
         self.cart.clear()
-        self._texts.clear()
+        self._refigure()
         self.endResetModel()
-        self._after_change()
+        self._announce(-1)
 
     def _after_change(self, row: int | None = None) -> None:
+        self._refigure()
+        # A sale discount moves every line's total: repaint all rows, they are few.
+        self._announce(None if row is None or self.cart.sale_discount_bp else row)
+
+    def _refigure(self) -> None:
+        """Totals and cell texts anew: before the end of an insert, removal or reset, for
+        the table asks for the cells as soon as it hears of them."""
         self._totals = self.cart.totals(prices_include_tax=self._prices_include_tax)
         self._texts.clear()
-        if self.cart.lines:
-            # A sale discount moves every line's total: repaint all rows, they are few.
-            first = 0 if row is None or self.cart.sale_discount_bp else row
-            last = len(self.cart.lines) - 1 if row is None or self.cart.sale_discount_bp else row
+
+    def _announce(self, row: int | None) -> None:
+        """dataChanged for `row` (None: every row; -1: none), then `changed`."""
+        if self.cart.lines and row != -1:
+            first, last = (0, len(self.cart.lines) - 1) if row is None else (row, row)
             self.dataChanged.emit(self.index(first, 0), self.index(last, len(COLUMNS) - 1))
         self.changed.emit()
 
@@ -170,18 +186,22 @@ class CartModel(HeadedTableModel):
     def row_total(self) -> int:
         return len(self.cart.lines)
 
-    def data(self, index: AnyIndex, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if not index.isValid() or index.row() >= len(self.cart.lines):
+    def data(self, index: AnyIndex, role: int = _DISPLAY) -> Any:
+        # Painting a cell asks for a dozen roles, most of which the cart leaves to the
+        # style (font, colours, icons...): those are answered before anything is looked up.
+        if role not in _ANSWERED or not index.isValid():
             return None
-        line = self.cart.lines[index.row()]
-        if role == Qt.ItemDataRole.DisplayRole:
-            return self._row_texts(index.row())[index.column()]
-        if role == Qt.ItemDataRole.TextAlignmentRole:
+        row = index.row()
+        if row >= len(self.cart.lines):
+            return None
+        if role == _DISPLAY:
+            return self._row_texts(row)[index.column()]
+        if role == _ALIGNMENT:
             return COLUMNS[index.column()][1]
-        if role == Qt.ItemDataRole.ToolTipRole and index.column() == ITEM:
+        line = self.cart.lines[row]
+        if index.column() == ITEM:
             return f"{line.name} ({line.sku})"
-        tip = role == Qt.ItemDataRole.ToolTipRole and index.column() == PRICE
-        if tip and line.price_override is not None:
+        if index.column() == PRICE and line.price_override is not None:
             was = self._fmt.money(line.unit_price)
             return f"* changed from {was}: {line.override_reason}"
         return None

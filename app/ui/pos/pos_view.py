@@ -20,12 +20,11 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import replace
 
-from PySide6.QtCore import QModelIndex, Qt, Signal
+from PySide6.QtCore import Signal
 from PySide6.QtGui import QAction
 from PySide6.QtWidgets import (
     QFrame,
     QHBoxLayout,
-    QHeaderView,
     QPushButton,
     QStackedWidget,
     QVBoxLayout,
@@ -39,12 +38,13 @@ from app.ui.formatting import ShopFormat
 from app.ui.ops import Ops
 from app.ui.pos import cart_model as cols
 from app.ui.pos.cart_actions import CartActions
+from app.ui.pos.cart_columns import CartColumns
 from app.ui.pos.cart_model import CartModel
 from app.ui.pos.collect_ticket import CollectsTickets
 from app.ui.pos.customer_box import CustomerBox
 from app.ui.pos.dialog_host import DialogHost
 from app.ui.pos.keyed import key_button, keyed_action, shortcuts_first
-from app.ui.pos.open_sale import KeepsOpenSale
+from app.ui.pos.open_sale import AfterPaint, KeepsOpenSale
 from app.ui.pos.parking_flow import ParksSales
 from app.ui.pos.payment_flow import TakesPayment
 from app.ui.pos.pos_widgets import CartTable, ScanEdit
@@ -116,6 +116,7 @@ class PosView(
         self._cart_owner: Actor | None = None
         self._left: dict[int, SavedCart] = {}  # carts left at a lock, by user id
         self._version = 0
+        self._painted = AfterPaint(self)
         self._pending_qty = 0  # "25*" typed before a scan: how many of the next item
         # The till's receipt printing (Effects.print_sale), set by the app: F9 reprints.
         self._print_sale = None
@@ -146,26 +147,15 @@ class PosView(
         self.cart_table.setModel(self.cart_model)
         self.cart_table.step.connect(self.step_qty)
         self.cart_table.typed.connect(self._typed_in_cart)
-        header = self.cart_table.horizontalHeader()
-        header.setStretchLastSection(False)
-        # The figures always show whole; the item's name takes what is left.
-        for column in range(self.cart_model.columnCount()):
-            header.setSectionResizeMode(column, QHeaderView.ResizeMode.ResizeToContents)
-        header.setSectionResizeMode(cols.ITEM, QHeaderView.ResizeMode.Stretch)
         # A long name (a kit's, a repair's labour after its ticket number) wraps onto a
         # second line of a taller row rather than being cut short: the cart is a few lines.
         self.cart_table.setWordWrap(True)
         rows = self.cart_table.verticalHeader()
         rows.setMinimumSectionSize(34)
         rows.setDefaultSectionSize(34)
-        # Only the rows that changed are measured again (ResizeToContents would measure
-        # every cell of the cart at each scan: most of a scan's time to the painted row).
-        # Queued: the table and its header take the new rows in first.
-        queued = Qt.ConnectionType.QueuedConnection
-        self.cart_model.rowsInserted.connect(self._fit_rows, queued)
-        self.cart_model.dataChanged.connect(self._fit_changed_rows, queued)
-        # A wider or narrower name column wraps names anew: every row is measured again.
-        header.sectionResized.connect(self._name_column_resized, queued)
+        # The figures always show whole; the item's name takes what is left (and the
+        # widths and heights are the view's, measured only where a line came or changed).
+        self.cart_columns = CartColumns(self.cart_table, cols.ITEM)
         self.last_sale = DonePanel()
         self.cart_stack = QStackedWidget()
         self.cart_stack.addWidget(self.cart_table)
@@ -299,17 +289,6 @@ class PosView(
         """F5: the cart is this till's own; redraw it and its totals."""
         self._cart_changed()
 
-    def _fit_rows(self, _parent: object, first: int, last: int) -> None:
-        for row in range(first, min(last + 1, self.cart_model.rowCount())):
-            self.cart_table.resizeRowToContents(row)  # a long name wraps onto a taller row
-
-    def _fit_changed_rows(self, first: QModelIndex, last: QModelIndex) -> None:
-        self._fit_rows(None, first.row(), last.row())
-
-    def _name_column_resized(self, column: int, _old: int, _new: int) -> None:
-        if column == cols.ITEM:
-            self.cart_table.resizeRowsToContents()
-
     def focus_search(self) -> None:
         self.scan_edit.setFocus()
         self.scan_edit.selectAll()
@@ -332,9 +311,7 @@ class PosView(
         self.customer_box.set_customer(cart.customer_id, cart.customer_label)
         self.customer_box.set_attention(cart.has_serialized and cart.customer_id is None)
         # Most sales have no discount: its column appears with the first one.
-        self.cart_table.setColumnHidden(
-            cols.DISCOUNT, not any(line.discount_bp for line in cart.lines)
-        )
+        self.cart_columns.set_shown(cols.DISCOUNT, any(line.discount_bp for line in cart.lines))
         if not model.is_empty():
             self._show_cart()
         self._save_open_cart()  # every change is in the store: a crash loses nothing

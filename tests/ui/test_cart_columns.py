@@ -1,0 +1,107 @@
+"""The cart's columns and rows as the till paints a scan: a long name wraps onto a taller
+row before it is first painted, the tenth line's scroll bar re-wraps nothing, a figure
+column only grows within a sale, and the open sale is saved after the paint that shows
+the change."""
+
+from __future__ import annotations
+
+from layout_check import cut_texts
+from pos_shop import SHOP
+from PySide6.QtCore import QEvent, QObject
+from PySide6.QtWidgets import QApplication, QWidget
+from pytestqt.qtbot import QtBot
+
+# The till's style sheet, as the app runs: it is what wraps a name onto a taller row.
+from test_layout_ticket_and_kit import till_look  # noqa: F401
+
+from app.ids import ItemId, UnitId
+from app.pos.cart import CartLine
+from app.ui.formatting import ShopFormat
+from app.ui.pos import cart_model as cols
+from app.ui.pos.cart_columns import CartColumns
+from app.ui.pos.cart_model import CartModel
+from app.ui.pos.open_sale import AfterPaint
+from app.ui.pos.pos_widgets import CartTable
+
+LONG = "Refurbished laptop T14, 16 GB memory, 512 GB disk, German keyboard, two-year warranty"
+
+
+def _line(n: int, name: str = "Phone case", serial: str | None = None) -> CartLine:
+    unit = UnitId(100 + n) if serial else None
+    return CartLine(ItemId(n), f"SKU{n}", name, 1299 + n, 1900, unit_id=unit, serial=serial)
+
+
+def _cart(qtbot: QtBot) -> tuple[CartTable, CartModel]:
+    model = CartModel(ShopFormat(SHOP), prices_include_tax=True)
+    table = CartTable()
+    table.setModel(model)
+    table.setWordWrap(True)
+    table.verticalHeader().setDefaultSectionSize(34)
+    table.verticalHeader().setMinimumSectionSize(34)
+    CartColumns(table, cols.ITEM)
+    qtbot.addWidget(table)
+    table.resize(640, 330)
+    table.show()
+    qtbot.waitExposed(table)
+    return table, model
+
+
+def test_a_long_name_is_tall_before_its_first_paint(qtbot: QtBot) -> None:
+    table, model = _cart(qtbot)
+    model.add(_line(1, LONG, "SN1"))
+    assert table.rowHeight(0) > 34  # at once: no paint has happened since the add
+    assert cut_texts(table) == []
+
+
+def test_the_scroll_bar_coming_rewraps_no_name(qtbot: QtBot) -> None:
+    table, model = _cart(qtbot)
+    model.add(_line(0, LONG, "SN0"))
+    qtbot.wait(20)
+    name_width, first_height = table.columnWidth(cols.ITEM), table.rowHeight(0)
+    n = 1
+    while not table.verticalScrollBar().isVisible():
+        model.add(_line(n, LONG if n % 2 else "Phone case", f"SN{n}" if n % 2 else None))
+        QApplication.processEvents()
+        n += 1
+        assert n < 40, "the cart never needed its scroll bar"
+    assert table.columnWidth(cols.ITEM) == name_width
+    assert table.rowHeight(0) == first_height
+    assert cut_texts(table) == []
+
+
+def test_a_figure_column_grows_in_a_sale_and_starts_again_with_the_next(qtbot: QtBot) -> None:
+    table, model = _cart(qtbot)
+    heading = table.columnWidth(cols.SERIAL)
+    model.add(_line(1, serial="SN-0000000000000000001"))
+    wide = table.columnWidth(cols.SERIAL)
+    assert wide > heading
+    model.add(_line(2, serial="S2"))
+    model.remove(0)
+    assert table.columnWidth(cols.SERIAL) == wide  # a narrower one would re-wrap every name
+    model.clear()
+    assert table.columnWidth(cols.SERIAL) == heading
+    assert cut_texts(table) == []
+
+
+def test_the_open_sale_is_saved_after_the_paint_that_shows_the_change(qtbot: QtBot) -> None:
+    widget = QWidget()
+    qtbot.addWidget(widget)
+    widget.show()
+    qtbot.waitExposed(widget)
+    qtbot.wait(50)  # its first paints are done
+    painted = AfterPaint(widget)
+    seen: list[bool] = []
+
+    class Watch(QObject):
+        def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+            if event.type() == QEvent.Type.Paint:
+                seen.append(released.is_set())
+            return False
+
+    watch = Watch()
+    widget.installEventFilter(watch)
+    widget.update()  # a change on screen, then the save asks to wait for its paint
+    released = painted.next()
+    assert not released.is_set()
+    qtbot.waitUntil(released.is_set, timeout=2000)
+    assert seen and seen[0] is False  # painted first, released after
