@@ -11,7 +11,11 @@ thread; the window keeps painting and the scanner keeps scanning meanwhile. Arou
 - then every view is told which kinds of records changed (the events the call committed,
   `Store.capture()`, plus the kinds the caller declares), through the store's ChangeHub;
 - while an operation runs, the same operation (same `name`) is refused: a double press
-  makes one call.
+  makes one call;
+- `after_paint=True` starts the worker only once what the GUI has queued so far, the
+  pending paint included, has been handled (for a write the screen need not wait for:
+  on the worker it holds Python's lock for milliseconds). It counts as running from the
+  call, so a test that settles waits for it.
 
 The worker's signals are connected to bound methods of `Ops`, a QObject of the GUI
 thread, so Qt queues them there (a lambda would run on the worker).
@@ -21,11 +25,21 @@ from __future__ import annotations
 
 import logging
 import weakref
+from collections import deque
 from collections.abc import Callable, Iterable
 from typing import TYPE_CHECKING, Any, TypeVar
 
 import shiboken6
-from PySide6.QtCore import QObject, QRunnable, Qt, QThreadPool, QTimer, Signal
+from PySide6.QtCore import (
+    QCoreApplication,
+    QEvent,
+    QObject,
+    QRunnable,
+    Qt,
+    QThreadPool,
+    QTimer,
+    Signal,
+)
 from PySide6.QtGui import QCursor
 from PySide6.QtWidgets import QApplication
 
@@ -42,6 +56,9 @@ T = TypeVar("T")
 BUSY_AFTER_MS = 100  # quicker than that looks instant; slower deserves a sign of life
 ShowProblem = Callable[[str], None]
 _every_ops: weakref.WeakSet[Ops] = weakref.WeakSet()
+# Qt posts a window's pending paint at low priority, after every other event; an event
+# posted at that priority after it is handled after the paint.
+_START_AFTER_PAINT = QEvent.Type(QEvent.registerEventType())
 
 
 def ops_running() -> int:
@@ -149,6 +166,7 @@ class Ops(QObject):
         self._busy_timer = QTimer(self)
         self._busy_timer.setSingleShot(True)
         self._busy_timer.timeout.connect(self._show_busy)
+        self._after_paint: deque[_Job] = deque()
         _every_ops.add(self)
 
     def is_running(self, name: str) -> bool:
@@ -166,11 +184,13 @@ class Ops(QObject):
         failure: Callable[[UserError], None] | None = None,
         changes: Iterable[Change] = (),
         name: str = "",
+        after_paint: bool = False,
     ) -> bool:
         """Runs `work()` on a worker; False (and nothing runs) if the same operation is
         still running. `name` tells operations apart (default: where `work` was written).
         `changes`: kinds of records the call changes, announced on success together with
-        those its committed events name."""
+        those its committed events name. `after_paint`: the worker starts once the
+        pending paint is done."""
         key = name or getattr(work, "__qualname__", repr(work))
         if key in self._running:
             log.debug("operation %s already running: refused", key)
@@ -181,8 +201,20 @@ class Ops(QObject):
         job = _Job(self.store, work, key, reply)
         if not self._busy_timer.isActive() and not self._busy_shown:
             self._busy_timer.start(BUSY_AFTER_MS)
-        _pool().start(job)
+        if after_paint:
+            self._after_paint.append(job)
+            start = QEvent(_START_AFTER_PAINT)
+            QCoreApplication.postEvent(self, start, Qt.EventPriority.LowEventPriority.value)
+        else:
+            _pool().start(job)
         return True
+
+    def event(self, event: QEvent) -> bool:
+        if event.type() == _START_AFTER_PAINT:
+            if self._after_paint:
+                _pool().start(self._after_paint.popleft())
+            return True
+        return super().event(event)
 
     def latest(
         self,
@@ -191,6 +223,7 @@ class Ops(QObject):
         success: Callable[[T], None],
         name: str,
         failure: Callable[[UserError], None] | None = None,
+        after_paint: bool = False,
     ) -> None:
         """A query whose newest answer is the only one wanted (a list reloading as the
         filter changes): it never waits or is refused, and the answer of a call that
@@ -209,6 +242,7 @@ class Ops(QObject):
             success=if_latest(success),
             failure=if_latest(failure or self._shown),
             name=f"{name}#{asked}",
+            after_paint=after_paint,
         )
 
     def forget(self, name: str) -> None:

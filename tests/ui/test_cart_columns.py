@@ -5,6 +5,8 @@ the change."""
 
 from __future__ import annotations
 
+import threading
+
 from layout_check import cut_texts
 from pos_shop import SHOP
 from PySide6.QtCore import QEvent, QObject
@@ -17,10 +19,10 @@ from test_layout_ticket_and_kit import till_look  # noqa: F401
 from app.ids import ItemId, UnitId
 from app.pos.cart import CartLine
 from app.ui.formatting import ShopFormat
+from app.ui.ops import Ops, ops_running
 from app.ui.pos import cart_model as cols
 from app.ui.pos.cart_columns import CartColumns
 from app.ui.pos.cart_model import CartModel
-from app.ui.pos.open_sale import AfterPaint
 from app.ui.pos.pos_widgets import CartTable
 
 LONG = "Refurbished laptop T14, 16 GB memory, 512 GB disk, German keyboard, two-year warranty"
@@ -83,25 +85,28 @@ def test_a_figure_column_grows_in_a_sale_and_starts_again_with_the_next(qtbot: Q
     assert cut_texts(table) == []
 
 
-def test_the_open_sale_is_saved_after_the_paint_that_shows_the_change(qtbot: QtBot) -> None:
+def test_a_write_after_paint_starts_once_the_change_is_painted(qtbot: QtBot) -> None:
     widget = QWidget()
     qtbot.addWidget(widget)
     widget.show()
     qtbot.waitExposed(widget)
     qtbot.wait(50)  # its first paints are done
-    painted = AfterPaint(widget)
+    ops = Ops(None, widget, show_problem=lambda _line: None)
+    started = threading.Event()
     seen: list[bool] = []
 
     class Watch(QObject):
         def eventFilter(self, watched: QObject, event: QEvent) -> bool:
             if event.type() == QEvent.Type.Paint:
-                seen.append(released.is_set())
+                seen.append(started.is_set())
             return False
 
     watch = Watch()
     widget.installEventFilter(watch)
-    widget.update()  # a change on screen, then the save asks to wait for its paint
-    released = painted.next()
-    assert not released.is_set()
-    qtbot.waitUntil(released.is_set, timeout=2000)
-    assert seen and seen[0] is False  # painted first, released after
+    widget.update()  # a change on screen, then the open sale's save
+    ops.run(started.set, success=lambda _none: None, name="save", after_paint=True)
+    assert ops_running() >= 1  # settling waits for it from the call on
+    assert not started.is_set()
+    qtbot.waitUntil(lambda: ops_running() == 0, timeout=2000)
+    assert started.is_set()
+    assert seen and seen[0] is False  # painted first, started after

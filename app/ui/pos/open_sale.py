@@ -4,12 +4,8 @@ cashier's next log-in on this till brings it back. Locking never hands a sale on
 
 from __future__ import annotations
 
-import threading
 import time
 from collections.abc import Sequence
-
-from PySide6.QtCore import QCoreApplication, QEvent, QObject, Qt
-from PySide6.QtWidgets import QWidget
 
 from app.customers.services import get_customer
 from app.pos.cart import CartLine
@@ -17,53 +13,13 @@ from app.pos.open_cart import SavedCart, open_cart_of, save_open_cart
 from app.ui.pos.pos_parts import PosParts
 from app.users.roles import Actor
 
-PAINT_WAIT_S = 0.05  # a GUI thread this late to turn its loop is not painting anyway
-_PAINTED = QEvent.Type(QEvent.registerEventType())
-
-
-class AfterPaint(QObject):
-    """`next()`: an Event set once the events posted so far have been handled. Qt posts
-    a window's pending paint at low priority, after everything else; so is this. A view
-    not on screen has no paint coming: its Event is set at once, and so is every waiting
-    one when the view goes (a worker never waits on a window that is gone)."""
-
-    def __init__(self, view: QWidget) -> None:
-        super().__init__(view)
-        self._view = view
-        self._waiting: list[threading.Event] = []
-        waiting = self._waiting
-
-        def release() -> None:
-            for done in waiting:
-                done.set()
-
-        self.destroyed.connect(release)
-
-    def next(self) -> threading.Event:
-        done = threading.Event()
-        if not self._view.isVisible():
-            done.set()
-            return done
-        self._waiting.append(done)
-        QCoreApplication.postEvent(self, QEvent(_PAINTED), Qt.EventPriority.LowEventPriority.value)
-        return done
-
-    def event(self, event: QEvent) -> bool:
-        if event.type() == _PAINTED:
-            if self._waiting:
-                self._waiting.pop(0).set()
-            return True
-        return super().event(event)
-
 
 class KeepsOpenSale(PosParts):
-    """Mixed into PosView; set `_cart_owner = None`, `_left = {}`, `_version = 0` and
-    `_painted = AfterPaint(self)` first."""
+    """Mixed into PosView; set `_cart_owner = None`, `_left = {}`, `_version = 0` first."""
 
     _cart_owner: Actor | None  # whose sale is on screen: saved in the store under their name
     _left: dict[int, SavedCart]  # carts left at a lock, by user id
     _version: int
-    _painted: AfterPaint
 
     def has_open_sale(self) -> bool:
         return self._cart_owner is not None and not self.cart_model.is_empty()
@@ -152,16 +108,14 @@ class KeepsOpenSale(PosParts):
         cart = self.cart_model.cart
         lines, customer, discount = self.cart_model.lines(), cart.customer_id, cart.sale_discount_bp
         ticket = cart.ticket_number
-        # The write waits for this turn of the event loop to end, by when the change is
-        # painted: on the worker it holds Python's lock for milliseconds, and the till's
-        # paint of the scanned line used to wait for it.
-        painted = self._painted.next()
-
-        def save() -> None:
-            painted.wait(PAINT_WAIT_S)
-            save_open_cart(
+        # The write starts once the change is painted: on the worker it holds Python's
+        # lock for milliseconds, and the till's paint of the scanned line used to wait.
+        self.ops.latest(
+            lambda: save_open_cart(
                 store, actor, till, lines, version=version, customer_id=customer,
                 sale_discount_bp=discount, ticket_number=ticket,
-            )  # fmt: skip
-
-        self.ops.latest(save, success=lambda _none: None, name="save open cart")
+            ),
+            success=lambda _none: None,
+            name="save open cart",
+            after_paint=True,
+        )  # fmt: skip

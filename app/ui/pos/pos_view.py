@@ -44,7 +44,7 @@ from app.ui.pos.collect_ticket import CollectsTickets
 from app.ui.pos.customer_box import CustomerBox
 from app.ui.pos.dialog_host import DialogHost
 from app.ui.pos.keyed import key_button, keyed_action, shortcuts_first
-from app.ui.pos.open_sale import AfterPaint, KeepsOpenSale
+from app.ui.pos.open_sale import KeepsOpenSale
 from app.ui.pos.parking_flow import ParksSales
 from app.ui.pos.payment_flow import TakesPayment
 from app.ui.pos.pos_widgets import CartTable, ScanEdit
@@ -116,7 +116,6 @@ class PosView(
         self._cart_owner: Actor | None = None
         self._left: dict[int, SavedCart] = {}  # carts left at a lock, by user id
         self._version = 0
-        self._painted = AfterPaint(self)
         self._pending_qty = 0  # "25*" typed before a scan: how many of the next item
         # The till's receipt printing (Effects.print_sale), set by the app: F9 reprints.
         self._print_sale = None
