@@ -17,6 +17,7 @@ from sqlalchemy import Column, ColumnDefault, Connection, Table, insert
 from sqlalchemy.orm import Session
 
 from app.db.base import Base
+from app.db.prepared import Params, PreparedWrite, Written
 
 
 def core(session: Session) -> Connection:
@@ -25,6 +26,25 @@ def core(session: Session) -> Connection:
     skips the ORM's per-statement work, which costs more than SQLite's."""
     session.flush()
     return session.connection()
+
+
+def write(session: Session, statement: PreparedWrite, params: Params | Sequence[Params]) -> Written:
+    """Runs a prepared INSERT or UPDATE in the session's transaction (app.db.prepared)."""
+    return statement.run(core(session), params)
+
+
+# One prepared INSERT per table, and per table and column whose value matches an id back.
+_INSERTS: dict[tuple[str, str | None], PreparedWrite] = {}
+
+
+def _insert(table: Table, ids_by: str | None) -> PreparedWrite:
+    found = _INSERTS.get((table.name, ids_by))
+    if found is None:
+        statement = insert(table)
+        if ids_by is not None:
+            statement = statement.returning(table.c.id, table.c[ids_by])
+        found = _INSERTS[table.name, ids_by] = PreparedWrite(statement)
+    return found
 
 
 def insert_new(session: Session, rows: Sequence[Base], *, ids_by: str | None = None) -> None:
@@ -43,10 +63,13 @@ def insert_new(session: Session, rows: Sequence[Base], *, ids_by: str | None = N
     for group in groups.values():  # rows setting the same columns: one statement
         params = [values for _, values in group]
         if ids_by is None:
-            core(session).execute(insert(table), params)
+            write(session, _insert(table, None), params)
             continue
-        statement = insert(table).returning(table.c.id, table.c[ids_by])
-        ids = dict((key, id_) for id_, key in core(session).execute(statement, params))
+        if len(params) == 1:  # one row (a sale): its id comes back from a plain execute
+            ids = dict((key, id_) for id_, key in write(session, _insert(table, ids_by), params[0]))
+        else:  # SQLAlchemy's insertmanyvalues: one INSERT of them all, every id back
+            statement = insert(table).returning(table.c.id, table.c[ids_by])
+            ids = dict((key, id_) for id_, key in core(session).execute(statement, params))
         for row, values in group:
             row.id = ids[values[ids_by]]  # type: ignore[attr-defined]
 
