@@ -26,8 +26,8 @@ from sqlalchemy.orm import Session
 from app.errors import Conflict, InvalidInput
 from app.ids import ItemId
 from app.pos.cart import CartLine, LineTotals, _spread
-from app.pos.models import Sale, SaleLine
 from app.pos.sale_reads import SoldItem
+from app.pos.sale_rows import SaleLineRow, SaleRow
 from app.stock.bundles import ComponentRecord, components_by_bundle
 from app.stock.models import Item
 
@@ -63,13 +63,13 @@ def unit_ids(lines: Sequence[CartLine]) -> list[int]:
 
 def sell(
     session: Session,
-    sale: Sale,
+    sale: SaleRow,
     line_no: int,
     line: CartLine,
     totals: LineTotals,
     components: list[ComponentRecord],
     selling: tuple[SellUnit, SellBulk],
-) -> list[SaleLine]:
+) -> list[SaleLineRow]:
     """The bundle's part lines (after its own line `line_no`), each unit claimed and each
     bulk part taken; refused if the scanned units are not exactly the kit's."""
     parts = _parts(session, line, components)
@@ -86,7 +86,7 @@ def sell(
         else:
             sell_bulk(part.item, part.line, reason)
         out.append(
-            SaleLine(
+            SaleLineRow(
                 sale_id=sale.id,
                 line_no=line_no + number,
                 item_id=part.item.id,

@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 from functools import partial
 
-from sqlalchemy import bindparam, select
+from sqlalchemy import Table, bindparam, select
 from sqlalchemy.orm import Session
 
 from app.customers.models import Customer
@@ -40,9 +40,7 @@ from app.pos.cart import (
 from app.pos.day import business_day
 from app.pos.events import SaleCompleted
 from app.pos.models import Sale, SaleLine, Tender
-from app.pos.records import (
-    SaleRecord,
-)
+from app.pos.records import SaleRecord
 from app.pos.sale_reads import (
     SaleLocation,
     SoldItem,
@@ -51,6 +49,7 @@ from app.pos.sale_reads import (
     till_location,
     units_for_sale,
 )
+from app.pos.sale_rows import SaleLineRow, SaleRow, TenderRow
 from app.pos.sales import build_sale_record, customer_name
 from app.stock.ledger import UnitMove, UnitMoved, UnitState, move_bulk, move_units
 from app.stock.lifecycle import Move
@@ -61,6 +60,10 @@ from app.users.roles import Actor, Permission, Role, require
 
 MAX_LINES = 500
 PRICE_ACTION = "sale.price"
+# Where a sale's rows go (app.pos.sale_rows: one INSERT a table).
+_SALES: Table = Sale.__table__  # type: ignore[assignment]
+_LINES: Table = SaleLine.__table__  # type: ignore[assignment]
+_TENDERS: Table = Tender.__table__  # type: ignore[assignment]
 
 
 @dataclass(frozen=True)
@@ -189,7 +192,7 @@ def complete_sale(
         totals = _price(items, till, checkout, charges)
         change = change_due(totals.total, checkout.tenders)
         units = units_for_sale(session, bundle_sale.unit_ids(checkout.lines))
-        sale = Sale(
+        sale = SaleRow(
             number=next_number(session, "sale", "R"),
             till=till.name,
             at=utcnow(),
@@ -206,9 +209,9 @@ def complete_sale(
             change=change,
             approved_by=approved_by.id if approved_by else None,
         )
-        insert_new(session, [sale], ids_by="number")  # its id, for its lines
+        insert_new(session, _SALES, [sale], ids_by="number")  # its id, for its lines
         selling = _Selling(session, actor, sale, location, units)
-        lines: list[SaleLine] = []
+        lines: list[SaleLineRow] = []
         for line, line_totals in zip(checkout.lines, totals.lines, strict=True):
             line_no = len(lines) + 1
             if line.ticket_line_id is not None:
@@ -218,7 +221,7 @@ def complete_sale(
             bundle_sale.check_line(line, bundles)
             serial: str | None = None
             warranty_end: date | None = None
-            parts: list[SaleLine] = []
+            parts: list[SaleLineRow] = []
             if line.item_id in bundles:
                 parts = bundle_sale.sell(
                     session,
@@ -234,7 +237,7 @@ def complete_sale(
             else:
                 selling.sell_bulk(item, line)
             lines.append(
-                SaleLine(
+                SaleLineRow(
                     sale_id=sale.id,
                     line_no=line_no,
                     item_id=item.id,
@@ -257,7 +260,7 @@ def complete_sale(
             _audit_override(session, actor, approved_by, sale.number, item, line)
         selling.claim_units()
         tenders = [
-            Tender(
+            TenderRow(
                 sale_id=sale.id,
                 kind=tender.kind.value,
                 amount=tender.amount,
@@ -267,8 +270,8 @@ def complete_sale(
             )
             for tender in checkout.tenders
         ]
-        insert_new(session, lines, ids_by="line_no")
-        insert_new(session, tenders)
+        insert_new(session, _LINES, lines, ids_by="line_no")
+        insert_new(session, _TENDERS, tenders)
         if approved_by is not None and _big_discount(actor, till, checkout):
             audit.record(
                 session,
@@ -322,7 +325,7 @@ class _Selling:
 
     session: Session
     actor: Actor
-    sale: Sale
+    sale: SaleRow
     location: SaleLocation
     units: dict[UnitId, UnitForSale]
     claims: list[UnitMove] = field(default_factory=list)
