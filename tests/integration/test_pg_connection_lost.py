@@ -6,39 +6,19 @@ the PostgreSQL pass: SERIALPOS_TEST_PG.)"""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-
 import pytest
 from sqlalchemy import create_engine, text
 
-from app.db.uow import Store, open_store
+from app.db.uow import Store
 from app.errors import StoreBusy
 from app.pos.cart import TenderInput, TenderKind
 from app.pos.checkout import Checkout, complete_sale
 from app.pos.sales import recent_sales
 from app.scan import UnitScan, resolve_scan
-from app.stock.items import ItemFields, create_item
-from app.stock.locations import create_location
-from app.stock.receiving import Receiving, receive_serials
-from app.stock.serials import parse_list
 from app.users.services import actor_by_name
 from tests.conftest import dump_tables
+from tests.integration.test_pg_timeouts import till_store as till_store  # PostgreSQL only
 from tests.integration.test_pos import TILL
-
-
-@pytest.fixture
-def till_store(store_url: str) -> Iterator[Store]:
-    if not store_url.startswith("postgresql"):
-        pytest.skip("a server dropping connections: runs in the PostgreSQL pass")
-    store = open_store(store_url)
-    manager = actor_by_name(store, "manager")
-    create_location(store, manager, name="Front")
-    create_item(store, manager, sku="PHONE", values=ItemFields(
-        name="Phone", price=12000, serialized=True))  # fmt: skip
-    receive_serials(store, manager, Receiving(sku="PHONE", location="Front"),
-                    parse_list("P1,P2,P3"), method="list")  # fmt: skip
-    yield store
-    store.dispose()
 
 
 def _checkout(store: Store, serial: str) -> Checkout:
@@ -59,12 +39,17 @@ def _drop_connections(store_url: str) -> None:
     admin.dispose()
 
 
+def _second_sale(store: Store) -> Checkout:
+    """One sale made (the pool holds its connection), the next one scanned."""
+    complete_sale(store, actor_by_name(store, "cashier"), TILL, _checkout(store, "P1"))
+    return _checkout(store, "P2")
+
+
 def test_a_sale_on_a_dropped_connection_goes_through_when_retried(
     till_store: Store, store_url: str
 ) -> None:
     cashier = actor_by_name(till_store, "cashier")
-    complete_sale(till_store, cashier, TILL, _checkout(till_store, "P1"))
-    checkout = _checkout(till_store, "P2")
+    checkout = _second_sale(till_store)
     _drop_connections(store_url)
     record = till_store.retrying(lambda: complete_sale(till_store, cashier, TILL, checkout))
     assert record.number == "R-000002"
@@ -75,8 +60,7 @@ def test_a_sale_made_once_on_a_dropped_connection_is_one_line_and_changes_nothin
     till_store: Store, store_url: str
 ) -> None:
     cashier = actor_by_name(till_store, "cashier")
-    complete_sale(till_store, cashier, TILL, _checkout(till_store, "P1"))
-    checkout = _checkout(till_store, "P2")
+    checkout = _second_sale(till_store)
     before = dump_tables(till_store)
     _drop_connections(store_url)
     with pytest.raises(StoreBusy) as refused:
