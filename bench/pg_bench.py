@@ -88,7 +88,11 @@ def run(url: str) -> Report:
             floor_ms,
             SCAN_MS,
         )
-        sales, floor_sales = _sales(store, cashier, bulk, _plain(url, DB))
+        counted = pos_bench.Counted(store.engine)
+        sales, floor_sales = _sales(store, cashier, bulk, _plain(url, DB), counted)
+        report.facts.update(
+            pg_sale_statements=counted.statements, pg_sale_round_trips=counted.round_trips
+        )
         _add(
             report,
             "pg_sale",
@@ -96,6 +100,7 @@ def run(url: str) -> Report:
             sales,
             floor_sales,
             SALE_MS,
+            f"{counted.statements} statements, {counted.round_trips} round trips each",
         )
     finally:
         store.dispose()
@@ -104,10 +109,11 @@ def run(url: str) -> Report:
 
 
 def _sales(
-    store: Store, cashier: Actor, bulk: CartLine, url: str
+    store: Store, cashier: Actor, bulk: CartLine, url: str, counted: pos_bench.Counted
 ) -> tuple[list[float], list[float]]:
     """`complete_sale` beside the floor's plain-SQL sale of three other units, in turns; the
-    first ten of each warm up."""
+    first ten of each warm up. `counted` counts the statements and round trips of the
+    first sale after them."""
     till = Till("TILL-PG", "Front store")
     sales: list[float] = []
     floor_sales: list[float] = []
@@ -127,9 +133,11 @@ def _sales(
             lines = (*mine, bulk)
             total = sum(ln.unit_price * ln.qty for ln in lines)
             checkout = Checkout(lines, (TenderInput(TenderKind.CASH, total),))
+            counted.on = len(sales) == 10  # the first sale past the warm-up, as a till's
             started = time.perf_counter()
             complete_sale(store, cashier, till, checkout)
             sales.append((time.perf_counter() - started) * 1000)
+            counted.on = False
             started = time.perf_counter()
             pg_floor.floor_sale(floor, user_id, location_id, [*theirs, bulk])
             floor_sales.append((time.perf_counter() - started) * 1000)
@@ -145,6 +153,7 @@ def _add(
     times: list[float],
     floor: list[float] | None,
     limit: float,
+    note: str = "",
 ) -> None:
     for name, pct in (("median", 50), ("p99", 99)):
         report.add(
@@ -155,7 +164,7 @@ def _add(
                 percentile(times, pct),
                 None if floor is None else percentile(floor, pct),
                 limit if name == "median" else None,
-                f"{len(times)} calls" if name == "median" else "",
+                f"{len(times)} calls{'; ' + note if note else ''}" if name == "median" else "",
             )
         )
 

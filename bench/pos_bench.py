@@ -303,18 +303,36 @@ def floor_sale(
         raise
 
 
-class _Counted:
-    """Statements sent and Session flushes made while it is on."""
+class Counted:
+    """Statements sent, Session flushes made, and (on a server) round trips while it is on.
+
+    A round trip is a statement (an executemany is one: psycopg pipelines it), the
+    transaction's BEGIN and COMMIT (each its own exchange with the server) and a
+    connection ping, if the pool makes one."""
 
     def __init__(self, engine: Any) -> None:
         self.statements = 0
         self.flushes = 0
+        self.round_trips = 0
         self.on = False
         event.listen(engine, "before_cursor_execute", self._statement)
         event.listen(Session, "after_flush", self._flush)
+        for name in ("begin", "commit", "rollback"):
+            event.listen(engine, name, self._exchange)
+        ping = engine.dialect.do_ping
+
+        def counted_ping(connection: Any) -> bool:
+            self._exchange()
+            return bool(ping(connection))
+
+        engine.dialect.do_ping = counted_ping
 
     def _statement(self, *_args: Any) -> None:
         self.statements += self.on
+        self.round_trips += self.on
+
+    def _exchange(self, *_args: Any) -> None:
+        self.round_trips += self.on
 
     def _flush(self, *_args: Any) -> None:
         self.flushes += self.on
@@ -348,7 +366,7 @@ def measure_sales(
     (location_id,) = floor.execute(
         "SELECT id FROM locations WHERE name = ?", (location,)
     ).fetchone()
-    counted = _Counted(store.engine)
+    counted = Counted(store.engine)
     times: list[float] = []
     floor_times: list[float] = []
     per_sale = 2 * SALE_UNITS

@@ -6,7 +6,8 @@ from sqlalchemy import String, Table, bindparam, update
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
 from app.db.base import Base
-from app.db.rows import core
+from app.db.prepared import PreparedWrite
+from app.db.rows import write
 
 
 class Counter(Base):
@@ -19,7 +20,7 @@ class Counter(Base):
 
 
 _counters: Table = Counter.__table__  # type: ignore[assignment]
-_BUMP = (
+_BUMP = PreparedWrite(
     update(_counters)
     .where(_counters.c.name == bindparam("counter"))
     .values(value=_counters.c.value + 1)
@@ -29,7 +30,7 @@ _BUMP = (
 
 def next_number(session: Session, name: str, prefix: str) -> str:
     """R-000001, T-000002...: bumped in the document's own transaction, so no gaps on crash."""
-    value = core(session).execute(_BUMP, {"counter": name}).scalar()
+    value = write(session, _BUMP, {"counter": name}).scalar()
     if value is None:  # the first document of its kind
         session.add(Counter(name=name, value=1))
         session.flush()

@@ -34,7 +34,9 @@ def make_engine(url: str, *, idle_checkpoints: bool = False) -> Engine:
             url = parsed.set(drivername="postgresql+psycopg").render_as_string(
                 hide_password=False
             )
-        return create_engine(url, pool_pre_ping=True, **_server_options(parsed))
+        # No pre-ping: it is a round trip before every transaction; a dead connection
+        # fails the first statement instead, before anything is written (Store.write).
+        return create_engine(url, **_server_options(parsed))
     except (ImportError, NoSuchModuleError, ArgumentError):
         # mysql://, oracle://...: SQLAlchemy knows them but their driver is not installed.
         raise InvalidInput(

@@ -18,15 +18,16 @@ SQLAlchemy as usual.
 from __future__ import annotations
 
 import threading
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager, suppress
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import Engine, Select
+from sqlalchemy import Connection, Engine, Select
 from sqlalchemy.engine import Dialect
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.pool import PoolProxiedConnection
+from sqlalchemy.sql.dml import UpdateBase
 
 Row = tuple[Any, ...]
 _Processor = Callable[[Any], Any] | None
@@ -182,3 +183,115 @@ class QuickReads:
         for connection in held:
             with suppress(Exception):  # a broken one: nothing more to close
                 connection.close()
+
+
+# Writes: the same idea inside a write transaction.
+Params = Mapping[str, Any]
+
+
+@dataclass(frozen=True)
+class _CompiledWrite:
+    sql: str
+    order: tuple[tuple[str, _Processor], ...]  # each parameter (in order if positional)
+    positional: bool
+    defaults: dict[str, Any]  # values bound in the statement itself (value + 1, ...)
+    returning: bool
+
+    def bind(self, row: Params) -> Sequence[Any] | dict[str, Any]:
+        values = [
+            (name, row[name] if name in row else self.defaults[name], to_db)
+            for name, to_db in self.order
+        ]
+        bound = [(name, value if to_db is None else to_db(value)) for name, value, to_db in values]
+        return [value for _, value in bound] if self.positional else dict(bound)
+
+
+@dataclass(frozen=True)
+class Written:
+    """What a prepared write answered: how many rows it changed, and its RETURNING rows."""
+
+    rowcount: int
+    rows: list[Row]
+
+    def scalar(self) -> Any:
+        return self.rows[0][0] if self.rows else None
+
+    def __iter__(self) -> Iterator[Row]:
+        return iter(self.rows)
+
+
+class PreparedWrite:
+    """A Core INSERT or UPDATE (RETURNING too) run on the transaction's own connection as
+    one driver call (`cursor.execute`, or `executemany` for a list of rows), compiled once
+    for each dialect and set of parameter names. It skips what SQLAlchemy does at every
+    execution (cache key, execution context, result metadata), which costs more than
+    SQLite's own work; the SQL, the types' bind processors (dates, enums) and the engine's
+    cursor events are SQLAlchemy's. A statement that needs more than that (Python-side
+    defaults to compute, parameters to expand) is run by SQLAlchemy as usual."""
+
+    def __init__(self, statement: UpdateBase) -> None:
+        self.statement = statement
+        self._by_key: dict[tuple[str, tuple[str, ...]], _CompiledWrite | None] = {}
+
+    def _compiled(self, dialect: Dialect, keys: tuple[str, ...]) -> _CompiledWrite | None:
+        if (dialect.name, keys) in self._by_key:
+            return self._by_key[dialect.name, keys]
+        compiled: Any = self.statement.compile(dialect=dialect, column_keys=list(keys))
+        found = None
+        if not (
+            compiled.insert_prefetch
+            or compiled.update_prefetch
+            or compiled.post_compile_params
+            or compiled.literal_execute_params
+            or compiled.escaped_bind_names
+        ):
+            positional = compiled.positional
+            by_name = {name: bind for bind, name in compiled.bind_names.items()}
+            names = list(compiled.positiontup or ()) if positional else list(by_name)
+            order = tuple(
+                (name, by_name[name].type.dialect_impl(dialect).bind_processor(dialect))
+                for name in names
+            )
+            defaults = {k: v for k, v in compiled.params.items() if k not in keys}
+            returning = bool(self.statement.exported_columns)
+            found = _CompiledWrite(str(compiled), order, compiled.positional, defaults, returning)
+        self._by_key[dialect.name, keys] = found
+        return found
+
+    def run(self, connection: Connection, params: Params | Sequence[Params]) -> Written:
+        """Runs it with one row of parameters, or with each row of a list (executemany)."""
+        many = not isinstance(params, Mapping)
+        rows: Sequence[Params] = params if many else [params]  # type: ignore[assignment,list-item]
+        compiled = self._compiled(connection.dialect, tuple(rows[0]))
+        if compiled is None:
+            result = connection.execute(self.statement, params)  # type: ignore[arg-type]
+            returned = [tuple(r) for r in result] if result.returns_rows else []
+            return Written(result.rowcount, returned)
+        bound = [compiled.bind(row) for row in rows]
+        sent = bound if many else bound[0]
+        dialect, engine = connection.dialect, connection.engine
+        cursor = connection.connection.cursor()
+        try:
+            for hook in engine.dispatch.before_cursor_execute:
+                hook(connection, cursor, compiled.sql, sent, None, many)
+            if many:
+                cursor.executemany(compiled.sql, bound)  # type: ignore[arg-type]
+            else:
+                cursor.execute(compiled.sql, sent)
+            returned = [tuple(r) for r in cursor.fetchall()] if compiled.returning else []
+            written = Written(cursor.rowcount, returned)
+            for hook in engine.dispatch.after_cursor_execute:
+                hook(connection, cursor, compiled.sql, sent, None, many)
+        except dialect.loaded_dbapi.Error as exc:
+            # Said as SQLAlchemy says it, and a dead connection is given up as SQLAlchemy
+            # gives it up, so the store's rules for both hold on this path too.
+            lost = dialect.is_disconnect(exc, connection.connection.dbapi_connection, cursor)
+            if lost:
+                connection.invalidate(exc)
+            raise DBAPIError.instance(
+                compiled.sql, sent, exc, dialect.loaded_dbapi.Error,
+                connection_invalidated=lost, dialect=dialect,
+            ) from exc  # fmt: skip
+        finally:
+            cursor.close()
+        return written

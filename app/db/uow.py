@@ -11,7 +11,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, TypeVar
 
 from sqlalchemy import Engine
-from sqlalchemy.exc import IntegrityError, OperationalError
+from sqlalchemy.exc import DBAPIError, IntegrityError, OperationalError
 
 from app.db.engine import WRITE_OPTION, is_read_only, make_engine, store_trouble
 from app.db.head import HEAD, stored_revision
@@ -55,6 +55,14 @@ PG_DEADLOCK = "40P01"
 # PostgreSQL's lock_timeout and statement_timeout (app.db.engine sets both for till work):
 # the call waited its whole timeout behind another transaction and was rolled back.
 PG_TIMED_OUT = ("55P03", "57014")
+
+
+def _connection_lost(committing: bool) -> StoreUnavailable:
+    if committing:
+        return StoreUnavailable(
+            "the connection to the store was lost while saving: look before trying again"
+        )
+    return StoreBusy("the connection to the store was lost; nothing was saved: try again")
 
 
 def record(session: Session, *events: Event) -> None:
@@ -123,17 +131,30 @@ class Store:
         A unique or foreign-key clash with another till's write that committed first (on
         PostgreSQL two writers do not wait for each other the way SQLite's lock makes them)
         is a Conflict the user can retry, not a crash.
+
+        The connection is not pinged before use (a round trip per transaction on a server):
+        a connection found dead (a restarted server) fails the call's first statement,
+        before anything was written, and that is StoreBusy, made again by `retrying` on a
+        fresh connection; lost while committing, whether it saved is not known: said so.
         """
         from sqlalchemy.orm import Session
 
+        committing = False
         try:
             with Session(self._write_engine, expire_on_commit=False) as session:
                 with session.begin():
                     yield session
+                    committing = True
                 events: list[Event] = session.info.pop(_EVENTS, [])
-        except IntegrityError:
-            raise Conflict("another till changed the same records just now; try again") from None
-        except OperationalError as exc:
+        except DBAPIError as exc:
+            if exc.connection_invalidated:
+                raise _connection_lost(committing) from None
+            if isinstance(exc, IntegrityError):
+                raise Conflict(
+                    "another till changed the same records just now; try again"
+                ) from None
+            if not isinstance(exc, OperationalError):
+                raise
             if _is_busy(exc):  # another till kept the lock past the busy timeout
                 raise StoreBusy() from None
             if _sqlstate(exc) in PG_TIMED_OUT:
@@ -173,11 +194,17 @@ class Store:
 
     @contextmanager
     def read(self) -> Iterator[Session]:
-        """A read-only transaction (never takes the write lock)."""
+        """A read-only transaction (never takes the write lock). A dead connection (see
+        `write`) is StoreBusy: a read is always safe to make again."""
         from sqlalchemy.orm import Session
 
-        with Session(self.engine, expire_on_commit=False) as session, session.begin():
-            yield session
+        try:
+            with Session(self.engine, expire_on_commit=False) as session, session.begin():
+                yield session
+        except DBAPIError as exc:
+            if exc.connection_invalidated:
+                raise _connection_lost(committing=False) from None
+            raise
 
     @contextmanager
     def quick_read(self) -> Iterator[QuickReader]:

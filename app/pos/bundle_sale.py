@@ -26,26 +26,29 @@ from sqlalchemy.orm import Session
 from app.errors import Conflict, InvalidInput
 from app.ids import ItemId
 from app.pos.cart import CartLine, LineTotals, _spread
-from app.pos.models import Sale, SaleLine
+from app.pos.sale_reads import SoldItem
+from app.pos.sale_rows import SaleLineRow, SaleRow
 from app.stock.bundles import ComponentRecord, components_by_bundle
 from app.stock.models import Item
 
 # Sells one part unit (a cart line of one unit) or one bulk part (a line with its quantity)
 # with the ledger reason given; returns (serial, warranty end) for a unit.
-SellUnit = Callable[[Item, CartLine, str], tuple[str, date | None]]
-SellBulk = Callable[[Item, CartLine, str], None]
+SellUnit = Callable[[SoldItem, CartLine, str], tuple[str, date | None]]
+SellBulk = Callable[[SoldItem, CartLine, str], None]
 
 
 @dataclass(frozen=True)
 class _Part:
-    item: Item
+    item: SoldItem
     line: CartLine  # one unit, or a bulk part's quantity
     weight: int  # for the split of the bundle's total
 
 
-def bundles_in(session: Session, items: dict[int, Item]) -> dict[int, list[ComponentRecord]]:
-    """The cart's bundle items and their components now, by item id."""
-    return components_by_bundle(session, list(items))
+def bundles_in(session: Session, items: dict[int, SoldItem]) -> dict[int, list[ComponentRecord]]:
+    """The cart's bundle items and their components now, by item id (asked only when the
+    cart holds a bundle: most sales have none)."""
+    bundles = [item_id for item_id, item in items.items() if item.is_bundle]
+    return components_by_bundle(session, bundles) if bundles else {}
 
 
 def check_line(line: CartLine, bundles: dict[int, list[ComponentRecord]]) -> None:
@@ -60,13 +63,13 @@ def unit_ids(lines: Sequence[CartLine]) -> list[int]:
 
 def sell(
     session: Session,
-    sale: Sale,
+    sale: SaleRow,
     line_no: int,
     line: CartLine,
     totals: LineTotals,
     components: list[ComponentRecord],
     selling: tuple[SellUnit, SellBulk],
-) -> list[SaleLine]:
+) -> list[SaleLineRow]:
     """The bundle's part lines (after its own line `line_no`), each unit claimed and each
     bulk part taken; refused if the scanned units are not exactly the kit's."""
     parts = _parts(session, line, components)
@@ -83,7 +86,7 @@ def sell(
         else:
             sell_bulk(part.item, part.line, reason)
         out.append(
-            SaleLine(
+            SaleLineRow(
                 sale_id=sale.id,
                 line_no=line_no + number,
                 item_id=part.item.id,
@@ -142,8 +145,8 @@ def _parts(session: Session, line: CartLine, components: list[ComponentRecord]) 
     return parts
 
 
-def _active_item(session: Session, line: CartLine, component: ComponentRecord) -> Item:
-    item = session.get_one(Item, component.item_id)
+def _active_item(session: Session, line: CartLine, component: ComponentRecord) -> SoldItem:
+    item = SoldItem.of(session.get_one(Item, component.item_id))
     if not item.active:
         raise Conflict(f"{line.sku}: its component {item.sku} is deactivated")
     return item

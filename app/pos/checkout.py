@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 from functools import partial
 
-from sqlalchemy import bindparam, select
+from sqlalchemy import Table, bindparam, select
 from sqlalchemy.orm import Session
 
 from app.customers.models import Customer
@@ -40,27 +40,30 @@ from app.pos.cart import (
 from app.pos.day import business_day
 from app.pos.events import SaleCompleted
 from app.pos.models import Sale, SaleLine, Tender
-from app.pos.records import (
-    SaleRecord,
+from app.pos.records import SaleRecord
+from app.pos.sale_reads import (
+    SaleLocation,
+    SoldItem,
+    UnitForSale,
+    sold_items,
+    till_location,
+    units_for_sale,
 )
+from app.pos.sale_rows import SaleLineRow, SaleRow, TenderRow
 from app.pos.sales import build_sale_record, customer_name
-from app.stock.ledger import (
-    UnitMove,
-    UnitMoved,
-    UnitState,
-    load_unit_states,
-    move_bulk,
-    move_units,
-)
+from app.stock.ledger import UnitMove, UnitMoved, UnitState, move_bulk, move_units
 from app.stock.lifecycle import Move
-from app.stock.lookups import get_location
-from app.stock.models import Item, Location, UnitStatus
+from app.stock.models import UnitStatus
 from app.text import clean_text
 from app.users import audit
 from app.users.roles import Actor, Permission, Role, require
 
 MAX_LINES = 500
 PRICE_ACTION = "sale.price"
+# Where a sale's rows go (app.pos.sale_rows: one INSERT a table).
+_SALES: Table = Sale.__table__  # type: ignore[assignment]
+_LINES: Table = SaleLine.__table__  # type: ignore[assignment]
+_TENDERS: Table = Tender.__table__  # type: ignore[assignment]
 
 
 @dataclass(frozen=True)
@@ -182,14 +185,14 @@ def complete_sale(
     with store.write() as session:
         # Everything is read first, then written with few statements: one INSERT per table
         # and one conditional UPDATE claiming every unit, so the till's commit is short.
-        location = get_location(session, till.location)
+        location = till_location(session, till.location)
         charges = ticket_sale.charges(session, checkout)
-        items = _items(session, [ln for ln in checkout.lines if ln.ticket_line_id is None])
+        items = sold_items(session, [ln for ln in checkout.lines if ln.ticket_line_id is None])
         bundles = bundle_sale.bundles_in(session, items)
         totals = _price(items, till, checkout, charges)
         change = change_due(totals.total, checkout.tenders)
-        units = load_unit_states(session, bundle_sale.unit_ids(checkout.lines))
-        sale = Sale(
+        units = units_for_sale(session, bundle_sale.unit_ids(checkout.lines))
+        sale = SaleRow(
             number=next_number(session, "sale", "R"),
             till=till.name,
             at=utcnow(),
@@ -206,9 +209,9 @@ def complete_sale(
             change=change,
             approved_by=approved_by.id if approved_by else None,
         )
-        insert_new(session, [sale], ids_by="number")  # its id, for its lines
-        selling = _Selling(session, actor, sale, location, {u.id: u for u in units})
-        lines: list[SaleLine] = []
+        insert_new(session, _SALES, [sale], ids_by="number")  # its id, for its lines
+        selling = _Selling(session, actor, sale, location, units)
+        lines: list[SaleLineRow] = []
         for line, line_totals in zip(checkout.lines, totals.lines, strict=True):
             line_no = len(lines) + 1
             if line.ticket_line_id is not None:
@@ -218,7 +221,7 @@ def complete_sale(
             bundle_sale.check_line(line, bundles)
             serial: str | None = None
             warranty_end: date | None = None
-            parts: list[SaleLine] = []
+            parts: list[SaleLineRow] = []
             if line.item_id in bundles:
                 parts = bundle_sale.sell(
                     session,
@@ -234,7 +237,7 @@ def complete_sale(
             else:
                 selling.sell_bulk(item, line)
             lines.append(
-                SaleLine(
+                SaleLineRow(
                     sale_id=sale.id,
                     line_no=line_no,
                     item_id=item.id,
@@ -257,7 +260,7 @@ def complete_sale(
             _audit_override(session, actor, approved_by, sale.number, item, line)
         selling.claim_units()
         tenders = [
-            Tender(
+            TenderRow(
                 sale_id=sale.id,
                 kind=tender.kind.value,
                 amount=tender.amount,
@@ -267,8 +270,8 @@ def complete_sale(
             )
             for tender in checkout.tenders
         ]
-        insert_new(session, lines, ids_by="line_no")
-        insert_new(session, tenders)
+        insert_new(session, _LINES, lines, ids_by="line_no")
+        insert_new(session, _TENDERS, tenders)
         if approved_by is not None and _big_discount(actor, till, checkout):
             audit.record(
                 session,
@@ -293,7 +296,7 @@ def complete_sale(
 
 
 def _price(
-    items: dict[int, Item], till: Till, checkout: Checkout, charges: ticket_sale.Charges
+    items: dict[int, SoldItem], till: Till, checkout: Checkout, charges: ticket_sale.Charges
 ) -> Totals:
     """The sale's totals from the items' current prices and the ticket's charges as the
     ticket has them now (the till's copy is not trusted)."""
@@ -322,20 +325,17 @@ class _Selling:
 
     session: Session
     actor: Actor
-    sale: Sale
-    location: Location
-    units: dict[UnitId, UnitState]
-    sellable: set[int] | None = None
+    sale: SaleRow
+    location: SaleLocation
+    units: dict[UnitId, UnitForSale]
     claims: list[UnitMove] = field(default_factory=list)
 
     def sell_unit(
-        self, item: Item, line: CartLine, reason: str | None = None
+        self, item: SoldItem, line: CartLine, reason: str | None = None
     ) -> tuple[str, date | None]:
         """Checks the unit can be sold and queues its claim (`claim_units`); its customer
         warranty starts today."""
-        if self.sellable is None:
-            self.sellable = _sellable_locations(self.session)
-        unit = _claimable(self.session, self.units, line, self.sellable, {item.id: item.serialized})
+        unit = _claimable(self.session, self.units, line, item.serialized)
         day = self.sale.business_day
         warranty_end = day + timedelta(days=item.warranty_days) if item.warranty_days else None
         warranty = ("standard", day, warranty_end) if warranty_end else (None, None, None)
@@ -357,7 +357,7 @@ class _Selling:
                 exc.unit.id,
             ) from None
 
-    def sell_bulk(self, item: Item, line: CartLine, reason: str | None = None) -> None:
+    def sell_bulk(self, item: SoldItem, line: CartLine, reason: str | None = None) -> None:
         """Takes the quantity from the till's location; never below zero."""
         if item.serialized:
             raise InvalidInput(f"{item.sku} is serialized: scan the unit's serial")
@@ -387,7 +387,12 @@ def _big_discount(actor: Actor, till: Till, checkout: Checkout) -> bool:
 
 
 def _audit_override(
-    session: Session, actor: Actor, approver: Actor | None, number: str, item: Item, line: CartLine
+    session: Session,
+    actor: Actor,
+    approver: Actor | None,
+    number: str,
+    item: SoldItem,
+    line: CartLine,
 ) -> None:
     """Who changed which price on which sale, old -> new, why, and who approved (the
     audit row's own time says when)."""
@@ -398,21 +403,6 @@ def _audit_override(
     reason = clean_text(line.override_reason, field="reason", max_length=200)
     detail = f"{what}: price {old} → {new}; {reason}"
     audit.record(session, actor, PRICE_ACTION, number, detail, approver=approver)
-
-
-_ITEMS = select(Item).where(Item.id.in_(bindparam("ids", expanding=True)))
-_SELLABLE = select(Location.id).where(Location.sellable, Location.active)
-
-
-def _items(session: Session, lines: Sequence[CartLine]) -> dict[int, Item]:
-    wanted = {line.item_id for line in lines}
-    items = {i.id: i for i in session.scalars(_ITEMS, {"ids": list(wanted)})}
-    for item_id in wanted - items.keys():
-        raise NotFound(f"item {item_id} no longer exists")
-    for item in items.values():
-        if not item.active:
-            raise Conflict(f"{item.sku} is deactivated and cannot be sold")
-    return items
 
 
 def _customer_id(session: Session, checkout: Checkout) -> int | None:
@@ -429,26 +419,19 @@ def _customer_id(session: Session, checkout: Checkout) -> int | None:
     return checkout.customer_id
 
 
-def _sellable_locations(session: Session) -> set[int]:
-    return set(session.scalars(_SELLABLE))
-
-
 def _claimable(
-    session: Session,
-    units: dict[UnitId, UnitState],
-    line: CartLine,
-    sellable: set[int],
-    items_serialized: dict[int, bool],
+    session: Session, units: dict[UnitId, UnitForSale], line: CartLine, serialized: bool
 ) -> UnitState:
     assert line.unit_id is not None
-    unit = units.get(line.unit_id)
-    if unit is None or unit.item_id != line.item_id:
+    found = units.get(line.unit_id)
+    if found is None or found.state.item_id != line.item_id:
         raise UnitUnavailable(f"{line.serial} is not a unit of {line.sku}", line.unit_id)
-    if not items_serialized.get(unit.item_id, True):
+    unit = found.state
+    if not serialized:
         raise UnitUnavailable(
             f"{line.sku} is no longer serialized: sell it by quantity", line.unit_id
         )
-    reason = unsellable_reason(partial(last_sale_of, session), unit, unit.location_id in sellable)
+    reason = unsellable_reason(partial(last_sale_of, session), unit, found.sellable_location)
     if reason:
         raise UnitUnavailable(reason + "; it was taken out of the cart", unit.id)
     return unit

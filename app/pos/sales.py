@@ -17,6 +17,7 @@ from app.pos.records import (
     SaleRecord,
     TenderRecord,
 )
+from app.pos.sale_rows import SaleLineRow, SaleRow, TenderRow
 from app.stock.models import Location, SerialUnit
 from app.stock.serials import serial_key
 from app.users.models import User
@@ -54,9 +55,9 @@ def sale_record(session: Session, sale: Sale) -> SaleRecord:
 
 
 def build_sale_record(
-    sale: Sale,
-    lines: Sequence[SaleLine],
-    tenders: Sequence[Tender],
+    sale: Sale | SaleRow,
+    lines: Sequence[SaleLine | SaleLineRow],
+    tenders: Sequence[Tender | TenderRow],
     *,
     cashier: str,
     customer: str | None,

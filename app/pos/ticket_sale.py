@@ -17,7 +17,7 @@ from app.db.uow import Store
 from app.errors import Conflict, InvalidInput
 from app.ids import ItemId
 from app.pos.cart import Cart, CartLine, LineInput, LineTotals
-from app.pos.models import Sale, SaleLine
+from app.pos.sale_rows import SaleLineRow, SaleRow
 from app.tickets import collection
 from app.tickets.records import ChargeLine, TicketCharges
 from app.users.roles import Actor
@@ -91,12 +91,12 @@ def priced(line: CartLine, charges: Charges) -> LineInput:
 
 
 def sale_line(
-    sale: Sale, line_no: int, line: CartLine, charges: Charges, totals: LineTotals
-) -> SaleLine:
+    sale: SaleRow, line_no: int, line: CartLine, charges: Charges, totals: LineTotals
+) -> SaleLineRow:
     """The receipt line of a ticket charge: no item, no unit (the part was used)."""
     assert line.ticket_line_id is not None
     charge = charges[line.ticket_line_id]
-    return SaleLine(
+    return SaleLineRow(
         sale_id=sale.id,
         line_no=line_no,
         item_id=None,

@@ -18,7 +18,8 @@ from sqlalchemy.orm.util import identity_key
 
 from app.customers.models import Customer
 from app.db.engine import WRITE_OPTION
-from app.db.rows import core
+from app.db.prepared import PreparedWrite
+from app.db.rows import core, write
 from app.db.types import utcnow
 from app.errors import Conflict
 from app.ids import CustomerId, ItemId, LocationId, UnitId
@@ -123,13 +124,17 @@ _AS_READ = (
 _UNITS_NOW = select(SerialUnit.id, SerialUnit.status, SerialUnit.location_id).where(
     SerialUnit.id.in_(bindparam("ids", expanding=True))
 )
-_MOVEMENTS = insert(_movements)  # rows as dicts (executemany), no ids back
+# Prepared (app.db.prepared): a sale runs each once, and SQLAlchemy's own work per execution
+# costs more than SQLite's.
+_MOVEMENTS = PreparedWrite(insert(_movements))  # rows as dicts (executemany), no ids back
 _MOVED = ("status", "location_id", "customer_id")
 _WARRANTY = ("warranty_type", "warranty_start", "warranty_end")
 _CLAIMS = {
-    with_warranty: update(_units)
-    .where(*_AS_READ)
-    .values({name: bindparam(f"new_{name}") for name in _MOVED + _WARRANTY * with_warranty})
+    with_warranty: PreparedWrite(
+        update(_units)
+        .where(*_AS_READ)
+        .values({name: bindparam(f"new_{name}") for name in _MOVED + _WARRANTY * with_warranty})
+    )
     for with_warranty in (False, True)
 }
 
@@ -154,11 +159,12 @@ def move_units(session: Session, actor: Actor, moves: Sequence[UnitMove]) -> lis
             if (m.warranty is not None) == with_warranty
         ]
         if params:
-            claimed = core(session).execute(_CLAIMS[with_warranty], params)
-            if claimed.rowcount != len(params):  # type: ignore[attr-defined]
+            claimed = write(session, _CLAIMS[with_warranty], params)
+            if claimed.rowcount != len(params):
                 raise UnitMoved(_moved_away(session, moves))
     if moves:
-        core(session).execute(
+        write(
+            session,
             _MOVEMENTS,
             [
                 _movement_row(actor, m.unit, m.move, status.value, m.to_location_id,
@@ -228,7 +234,7 @@ def _movement_row(
     }
 
 
-_TAKE_BULK = (
+_TAKE_BULK = PreparedWrite(
     update(_levels)
     .where(
         _levels.c.item_id == bindparam("of_item"),
@@ -246,7 +252,7 @@ def change_bulk(session: Session, item_id: int, location_id: int, delta: int) ->
         # Taking stock (a sale): one conditional UPDATE, no read first. No row changed:
         # too few there (or no level at all), said below.
         params = {"of_item": item_id, "at_location": location_id, "take": -delta}
-        taken = core(session).execute(_TAKE_BULK, params).scalar()
+        taken = write(session, _TAKE_BULK, params).scalar()
         if taken is not None:
             return int(taken)
     level = session.get(StockLevel, (item_id, location_id), with_for_update=True)
@@ -279,7 +285,8 @@ def move_bulk(
         change_bulk(session, item_id, from_location_id, -qty)
     if to_location_id is not None:
         change_bulk(session, item_id, to_location_id, qty)
-    core(session).execute(  # the ledger row now, with no flush (no id needed back)
+    write(  # the ledger row now, with no flush (no id needed back)
+        session,
         _MOVEMENTS,
         [
             {

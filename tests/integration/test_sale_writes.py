@@ -15,6 +15,7 @@ from app.pos import checkout as checkout_module
 from app.pos.cart import CartLine, TenderInput, TenderKind
 from app.pos.checkout import Checkout, UnitUnavailable, complete_sale
 from app.pos.records import SaleRecord
+from app.pos.sale_reads import UnitForSale
 from app.pos.sales import get_sale
 from app.stock.ledger import UnitState, load_unit_states
 from app.stock.models import UnitStatus
@@ -55,7 +56,12 @@ def test_a_sale_of_three_units_and_a_bulk_line_is_few_statements(
         event.remove(shop.engine, "before_cursor_execute", note)
     claims = [s for s in sent if s.lstrip().upper().startswith("UPDATE SERIAL_UNITS")]
     assert len(claims) == 1  # the three units claimed together
-    assert len(sent) <= 15, sent
+    # No kit in the cart: its components are not asked for; a unit's row says whether
+    # its location is for sale, so the sellable locations are not read apart.
+    assert not any("FROM bundle_components" in s for s in sent if "EXISTS" not in s), sent
+    # BEGIN, 3 reads (location, items, units), counter, sale, claim, bulk, 2 ledger
+    # inserts, lines, tender.
+    assert len(sent) <= 12, sent
 
 
 def test_a_claim_lost_after_the_read_refuses_the_whole_sale(
@@ -67,7 +73,8 @@ def test_a_claim_lost_after_the_read_refuses_the_whole_sale(
     with shop.read() as session:
         as_read = load_unit_states(session, [mine[0].unit_id, mine[1].unit_id])  # type: ignore[list-item]
     complete_sale(shop, cashier, TILL, _checkout((line_for(shop, cashier, "P2"),)))
-    monkeypatch.setattr(checkout_module, "load_unit_states", lambda _s, _ids: as_read)
+    stale = {u.id: UnitForSale(u, True) for u in as_read}
+    monkeypatch.setattr(checkout_module, "units_for_sale", lambda _s, _ids: stale)
     before = dump_tables(shop)
     with pytest.raises(UnitUnavailable, match="P2 was sold on another till just now") as caught:
         complete_sale(shop, cashier, TILL, _checkout(mine))
@@ -83,8 +90,8 @@ def test_a_unit_read_elsewhere_than_it_is_is_not_claimed(
     with shop.read() as session:
         (state,) = load_unit_states(session, [line.unit_id])  # type: ignore[list-item]
     moved: UnitState = replace(state, location_id=state.location_id + 100)  # type: ignore[operator]
-    monkeypatch.setattr(checkout_module, "_sellable_locations", lambda _s: {moved.location_id})
-    monkeypatch.setattr(checkout_module, "load_unit_states", lambda _s, _ids: [moved])
+    read_as = {moved.id: UnitForSale(moved, True)}  # and its location read as for sale
+    monkeypatch.setattr(checkout_module, "units_for_sale", lambda _s, _ids: read_as)
     before = dump_tables(shop)
     with pytest.raises(UnitUnavailable):
         complete_sale(shop, cashier, TILL, _checkout((line,)))
