@@ -19,7 +19,8 @@ from typing import Any
 
 from sqlalchemy import Connection, Table, bindparam, insert
 from sqlalchemy.engine import Dialect
-from sqlalchemy.exc import DBAPIError
+
+from app.db.driver_call import send
 
 
 @dataclass(frozen=True)
@@ -74,27 +75,4 @@ class BulkInsert:
             order = itemgetter(*(columns.index(name) for name in compiled.names))
             params = [order((*row, *tail)) for row in rows]
         if params:
-            self._run(connection, compiled.sql, params)
-
-    @staticmethod
-    def _run(connection: Connection, sql: str, params: list[Any]) -> None:
-        dispatch = connection.dispatch
-        cursor = connection.connection.cursor()
-        try:
-            for hook in dispatch.before_cursor_execute:
-                hook(connection, cursor, sql, params, None, True)
-            cursor.executemany(sql, params)
-            for hook in dispatch.after_cursor_execute:
-                hook(connection, cursor, sql, params, None, True)
-        except connection.dialect.loaded_dbapi.Error as exc:
-            # As SQLAlchemy raises it (IntegrityError, OperationalError...), so the unit of
-            # work turns a busy or full store into the same one line as anywhere else.
-            raise DBAPIError.instance(
-                sql,
-                params[:1],
-                exc,
-                connection.dialect.loaded_dbapi.Error,
-                dialect=connection.dialect,
-            ) from exc
-        finally:
-            cursor.close()
+            send(connection, compiled.sql, params, many=True)

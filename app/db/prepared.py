@@ -29,6 +29,8 @@ from sqlalchemy.exc import DBAPIError
 from sqlalchemy.pool import PoolProxiedConnection
 from sqlalchemy.sql.dml import UpdateBase
 
+from app.db.driver_call import send
+
 Row = tuple[Any, ...]
 _Processor = Callable[[Any], Any] | None
 
@@ -269,29 +271,7 @@ class PreparedWrite:
             return Written(result.rowcount, returned)
         bound = [compiled.bind(row) for row in rows]
         sent = bound if many else bound[0]
-        dialect, engine = connection.dialect, connection.engine
-        cursor = connection.connection.cursor()
-        try:
-            for hook in engine.dispatch.before_cursor_execute:
-                hook(connection, cursor, compiled.sql, sent, None, many)
-            if many:
-                cursor.executemany(compiled.sql, bound)  # type: ignore[arg-type]
-            else:
-                cursor.execute(compiled.sql, sent)
-            returned = [tuple(r) for r in cursor.fetchall()] if compiled.returning else []
-            written = Written(cursor.rowcount, returned)
-            for hook in engine.dispatch.after_cursor_execute:
-                hook(connection, cursor, compiled.sql, sent, None, many)
-        except dialect.loaded_dbapi.Error as exc:
-            # Said as SQLAlchemy says it, and a dead connection is given up as SQLAlchemy
-            # gives it up, so the store's rules for both hold on this path too.
-            lost = dialect.is_disconnect(exc, connection.connection.dbapi_connection, cursor)
-            if lost:
-                connection.invalidate(exc)
-            raise DBAPIError.instance(
-                compiled.sql, sent, exc, dialect.loaded_dbapi.Error,
-                connection_invalidated=lost, dialect=dialect,
-            ) from exc  # fmt: skip
-        finally:
-            cursor.close()
-        return written
+        changed, returned = send(
+            connection, compiled.sql, sent, many=many, returning=compiled.returning
+        )
+        return Written(changed, returned)

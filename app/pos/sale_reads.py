@@ -21,7 +21,7 @@ from app.errors import Conflict, NotFound
 from app.ids import UnitId
 from app.pos.cart import CartLine
 from app.stock.ledger import UnitState, unit_state_query
-from app.stock.models import BundleComponent, Item, Location, SerialUnit
+from app.stock.models import ITEM_SALE_COLUMNS, BundleComponent, Item, Location, SerialUnit
 
 
 @dataclass(frozen=True, slots=True)
@@ -67,13 +67,7 @@ _LOCATION = select(Location.id, Location.name, Location.sellable, Location.activ
     func.lower(Location.name) == bindparam("name")
 )
 _ITEMS = select(
-    Item.id,
-    Item.sku,
-    Item.name,
-    Item.price,
-    Item.tax_rate_bp,
-    Item.serialized,
-    Item.warranty_days,
+    *ITEM_SALE_COLUMNS,
     Item.active,
     exists().where(BundleComponent.bundle_item_id == Item.id),
 ).where(Item.id.in_(bindparam("ids", expanding=True)))

@@ -18,23 +18,14 @@ from app.pos.checkout import LAST_SALE, unsellable_reason
 from app.scan.results import ItemSummary, ScannedUnit, ScanResult, UnitScan, UnknownScan
 from app.stock.items import barcode_key
 from app.stock.ledger import UnitState, unit_state_query
-from app.stock.models import Item, Location, SerialUnit, UnitStatus
+from app.stock.models import ITEM_SALE_COLUMNS, Item, Location, SerialUnit, UnitStatus
 from app.stock.serials import serial_key
 from app.text import shorten
 
 PICKER_LIMIT = 50
 _SYMBOLOGY_PREFIX = re.compile(r"^\][A-Za-z][0-9A-Za-z]")
 
-# An ItemSummary's columns, in its order.
-ITEM_COLUMNS = (
-    Item.id,
-    Item.sku,
-    Item.name,
-    Item.price,
-    Item.tax_rate_bp,
-    Item.serialized,
-    Item.warranty_days,
-)
+ITEM_COLUMNS = ITEM_SALE_COLUMNS  # an ItemSummary's columns, in its order
 # A unit as the ledger reads it (UnitState's columns), whether its place is for sale, and
 # its item (ItemSummary's columns).
 _UNIT_QUERY = (

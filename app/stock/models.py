@@ -60,6 +60,19 @@ class Item(Base):
     )
 
 
+# What a till needs to price and sell an item, in this order: the columns of a scan's
+# ItemSummary and the start of a sale's SoldItem (both read them as plain rows).
+ITEM_SALE_COLUMNS = (
+    Item.id,
+    Item.sku,
+    Item.name,
+    Item.price,
+    Item.tax_rate_bp,
+    Item.serialized,
+    Item.warranty_days,
+)
+
+
 class BundleComponent(Base):
     """One part of a bundle item (a kit): which item and how many of it per kit.
 
