@@ -8,8 +8,10 @@ from PySide6.QtWidgets import QFrame, QGridLayout, QLabel, QWidget
 from app.money import percent_text
 from app.pos.cart import Totals
 from app.ui.formatting import ShopFormat
+from app.ui.widgets.fitted_label import FittedLabel
 
 RIGHT = Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter
+TOTAL_POINTS, TOTAL_POINTS_AT_LEAST = 40.0, 16.0  # a metre away; a nine-figure total
 
 
 class TotalsPanel(QFrame):
@@ -24,7 +26,7 @@ class TotalsPanel(QFrame):
         self.tax = self._value()
         self.count = QLabel()
         self.count.setObjectName("PosCount")
-        self.total = QLabel()
+        self.total = FittedLabel(TOTAL_POINTS, TOTAL_POINTS_AT_LEAST)
         self.total.setObjectName("PosTotal")
         self.total.setAlignment(RIGHT)
         self.discount_label = QLabel("Discounts")
