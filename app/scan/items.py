@@ -8,15 +8,15 @@ from sqlalchemy import bindparam, func, select
 
 from app.db.prepared import Prepared, QuickReader
 from app.scan.results import BundleNeed, BundleScan, ItemScan, ItemSummary
-from app.scan.units import ITEM_COLUMNS, units_here
+from app.scan.units import units_here
 from app.stock.bundles import COMPONENTS, ComponentRecord
-from app.stock.models import BundleComponent, Item
+from app.stock.models import ITEM_SALE_COLUMNS, BundleComponent, Item
 
 _ITEM_BY_BARCODE = Prepared(
-    select(*ITEM_COLUMNS).where(Item.barcode == bindparam("code"), Item.active)
+    select(*ITEM_SALE_COLUMNS).where(Item.barcode == bindparam("code"), Item.active)
 )
 _ITEM_BY_SKU = Prepared(
-    select(*ITEM_COLUMNS).where(func.lower(Item.sku) == bindparam("sku"), Item.active)
+    select(*ITEM_SALE_COLUMNS).where(func.lower(Item.sku) == bindparam("sku"), Item.active)
 )
 _COMPONENTS_OF = Prepared(COMPONENTS.where(BundleComponent.bundle_item_id == bindparam("item_id")))
 

@@ -25,12 +25,11 @@ from app.text import shorten
 PICKER_LIMIT = 50
 _SYMBOLOGY_PREFIX = re.compile(r"^\][A-Za-z][0-9A-Za-z]")
 
-ITEM_COLUMNS = ITEM_SALE_COLUMNS  # an ItemSummary's columns, in its order
 # A unit as the ledger reads it (UnitState's columns), whether its place is for sale, and
 # its item (ItemSummary's columns).
 _UNIT_QUERY = (
     unit_state_query()
-    .add_columns(Location.sellable, *ITEM_COLUMNS)
+    .add_columns(Location.sellable, *ITEM_SALE_COLUMNS)
     .join(Item, Item.id == SerialUnit.item_id)
 )
 UNITS_BY_KEY = Prepared(_UNIT_QUERY.where(SerialUnit.serial_key == bindparam("key")))
@@ -47,7 +46,7 @@ LAST_SALE_OF = Prepared(LAST_SALE)
 # A GTIN's EAN/UPC forms: at most five spellings of one barcode.
 _GTIN_FORMS: tuple[BindParameter[str], ...] = tuple(bindparam(f"form{n}") for n in range(5))
 _ITEMS_BY_GTIN = Prepared(
-    select(*ITEM_COLUMNS, Item.barcode).where(
+    select(*ITEM_SALE_COLUMNS, Item.barcode).where(
         Item.active, Item.barcode.is_not(None), Item.barcode.in_(_GTIN_FORMS)
     )
 )
