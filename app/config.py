@@ -104,9 +104,7 @@ class MailSettings:
     password: str = ""
     sender: str = ""
     subject: str = "Your repair {ticket}: {status}"
-    body: str = (
-        "Dear {customer},\n\nyour {device} (ticket {ticket}) is now: {status}.\n\n{shop}\n"
-    )
+    body: str = "Dear {customer},\n\nyour {device} (ticket {ticket}) is now: {status}.\n\n{shop}\n"
 
     @property
     def enabled(self) -> bool:

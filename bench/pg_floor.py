@@ -84,14 +84,11 @@ def floor_sale(
             ],
         )  # fmt: skip
         conn.execute(
-            "INSERT INTO tenders (sale_id, kind, amount, reference)"
-            " VALUES (%s, 'cash', %s, '')",
+            "INSERT INTO tenders (sale_id, kind, amount, reference) VALUES (%s, 'cash', %s, '')",
             (sale_id, total),
         )
 
 
-def _insert(
-    conn: psycopg.Connection, head: str, row: str, rows: list[tuple[object, ...]]
-) -> None:
+def _insert(conn: psycopg.Connection, head: str, row: str, rows: list[tuple[object, ...]]) -> None:
     """Every row in one INSERT statement (as SQLAlchemy's insertmanyvalues sends them)."""
     conn.execute(head + ", ".join([row] * len(rows)), [v for r in rows for v in r])

@@ -75,8 +75,7 @@ def stock_json(row: StockRow) -> dict[str, Any]:
 def print_table(rows: Sequence[dict[str, Any]], columns: Sequence[str]) -> None:
     """Aligned columns for people; --json is for scripts."""
     cells = [
-        [("" if r.get(c) is None else escaped(str(plain(r.get(c))))) for c in columns]
-        for r in rows
+        [("" if r.get(c) is None else escaped(str(plain(r.get(c))))) for c in columns] for r in rows
     ]
     widths = [max([len(c), *(len(row[i]) for row in cells)]) for i, c in enumerate(columns)]
     print("  ".join(c.upper().ljust(w) for c, w in zip(columns, widths, strict=True)).rstrip())

@@ -38,9 +38,7 @@ def cmd_user_list(store: Store, args: argparse.Namespace) -> None:
         {"name": u.name, "role": u.role.value, "active": u.active, "created": u.created_at}
         for u in management.list_all_users(store, acting_user(store, args))
     ]
-    emit(
-        args, [{k: plain(v) for k, v in r.items()} for r in rows], ("name", "role", "active")
-    )
+    emit(args, [{k: plain(v) for k, v in r.items()} for r in rows], ("name", "role", "active"))
 
 
 def cmd_user_change(store: Store, args: argparse.Namespace) -> None:
@@ -84,4 +82,3 @@ def register(sub: Subcommands[ArgumentParser]) -> None:
         elif name in ("reactivate", "reset-pin"):
             add_new_pin_options(p)
         p.set_defaults(handler=cmd_user_change)
-

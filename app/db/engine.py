@@ -31,9 +31,7 @@ def make_engine(url: str, *, idle_checkpoints: bool = False) -> Engine:
         if parsed.get_backend_name() == "sqlite":
             return _sqlite_engine(url, parsed.database, idle_checkpoints)
         if parsed.get_backend_name() == "postgresql" and parsed.drivername == "postgresql":
-            url = parsed.set(drivername="postgresql+psycopg").render_as_string(
-                hide_password=False
-            )
+            url = parsed.set(drivername="postgresql+psycopg").render_as_string(hide_password=False)
         # No pre-ping: it is a round trip before every transaction; a dead connection
         # fails the first statement instead, before anything is written (Store.write).
         return create_engine(url, **_server_options(parsed))

@@ -235,8 +235,10 @@ class Cart:
             self.lines.append(line)
             return len(self.lines) - 1
         for index, existing in enumerate(self.lines):
-            if existing.ticket_line_id is None and not existing.unit_ids and (
-                existing.item_id == line.item_id and existing.price == line.price
+            if (
+                existing.ticket_line_id is None
+                and not existing.unit_ids
+                and (existing.item_id == line.item_id and existing.price == line.price)
             ):
                 if existing.qty + line.qty > MAX_QTY:
                     raise InvalidInput(f"a quantity is between 1 and {MAX_QTY}")
@@ -257,9 +259,7 @@ class Cart:
         if line.ticket_line_id is not None and qty != line.qty:
             # Checkout charges what the ticket says: a stepped quantity would show one
             # total at the till and charge another.
-            raise InvalidInput(
-                f"{line.sku} is one repair: its quantities are set on the ticket"
-            )
+            raise InvalidInput(f"{line.sku} is one repair: its quantities are set on the ticket")
         if not 1 <= qty <= MAX_QTY:
             raise InvalidInput(f"a quantity is between 1 and {MAX_QTY}")
         self.lines[index] = _with(line, qty=qty)

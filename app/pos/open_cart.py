@@ -80,4 +80,3 @@ def open_cart_of(store: Store, actor: Actor, till: Till) -> SavedCart | None:
             payload["sale_discount_bp"],
             payload.get("ticket_number"),  # none in a cart kept before tickets
         )
-

@@ -55,9 +55,7 @@ class RefundRequest:
     to_cash: bool = False  # else back to the original tenders
 
 
-def lines_for_serials(
-    sale: SaleRecord, serials: Sequence[str]
-) -> tuple[RefundLineRequest, ...]:
+def lines_for_serials(sale: SaleRecord, serials: Sequence[str]) -> tuple[RefundLineRequest, ...]:
     """Picks the sale lines of the given serials; no serials: everything still refundable."""
     if not serials:
         chosen = tuple(

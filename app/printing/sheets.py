@@ -187,9 +187,7 @@ def _cut_to(pdf: FPDF, text: str, width: float) -> str:
     return text.rstrip() + "…"
 
 
-def _draw_label(
-    pdf: FPDF, label: Label, x: float, y: float, size: LabelSize, dpi: int
-) -> None:
+def _draw_label(pdf: FPDF, label: Label, x: float, y: float, size: LabelSize, dpi: int) -> None:
     check_label_fits(label, size, dpi=dpi)
     pad = size.margin_mm
     inner = size.width_mm - 2 * pad

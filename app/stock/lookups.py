@@ -134,9 +134,7 @@ def one_unit(session: Session, serial: str, sku: str | None) -> UnitState:
 
 def is_bundle(session: Session, item_id: int) -> bool:
     """Whether the item is sold as a kit of components (app.stock.bundles)."""
-    return bool(
-        session.scalar(select(exists().where(BundleComponent.bundle_item_id == item_id)))
-    )
+    return bool(session.scalar(select(exists().where(BundleComponent.bundle_item_id == item_id))))
 
 
 def refuse_serializing_bundle(session: Session, item: Item) -> None:

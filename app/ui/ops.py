@@ -154,9 +154,7 @@ class Ops(QObject):
 
     busy = Signal(bool)
 
-    def __init__(
-        self, store: Store | None, parent: QObject, *, show_problem: ShowProblem
-    ) -> None:
+    def __init__(self, store: Store | None, parent: QObject, *, show_problem: ShowProblem) -> None:
         super().__init__(parent)
         self.store = store
         self._show_problem = show_problem

@@ -241,9 +241,7 @@ class PrintJobsPanel(QWidget):
         if job is None:
             return
         refused = f"{job.title}: cannot be retried now ({state_text(job).lower()})"
-        self._ops.run(
-            lambda: self._queue.retry(job.id), success=self._said(refused), name="retry"
-        )
+        self._ops.run(lambda: self._queue.retry(job.id), success=self._said(refused), name="retry")
 
     def cancel_selected(self) -> None:
         job = self.selected_job()

@@ -129,9 +129,7 @@ def test_a_new_pin_need_not_be_on_the_command_line(
 
 
 @pytest.mark.parametrize("argv", [("--pin", "7070"), ("--pin=7070",)])
-def test_a_pin_on_the_command_line_is_refused_saying_how(
-    shop: Shop, argv: tuple[str, ...]
-) -> None:
+def test_a_pin_on_the_command_line_is_refused_saying_how(shop: Shop, argv: tuple[str, ...]) -> None:
     shop.refused("user", "add", "dora", "--role", "cashier", *argv,
                  match="--pin does not take the PIN on the command line (others can read it"
                        " there): leave it out to be asked on the terminal, or set"
@@ -179,5 +177,11 @@ def test_no_terminal_and_no_new_pin_is_one_line(
     shop: Shop, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     new_pin_asked(monkeypatch, terminal=False)
-    shop.refused("user", "add", "dora", "--role", "cashier",
-                 match="no terminal to ask on: set SERIALPOS_NEW_PIN or use --pin-fd")
+    shop.refused(
+        "user",
+        "add",
+        "dora",
+        "--role",
+        "cashier",
+        match="no terminal to ask on: set SERIALPOS_NEW_PIN or use --pin-fd",
+    )

@@ -89,9 +89,7 @@ def test_postgresql_till_work_has_lock_and_statement_timeouts() -> None:
     options = engine_module._server_options(make_url("postgresql://u@127.0.0.1/shop"))
     assert "lock_timeout=" in options["connect_args"]["options"]
     assert "statement_timeout=" in options["connect_args"]["options"]
-    assert engine_module.store_trouble(_Pg("55P03")) == (
-        "the store is busy; try again"
-    )
+    assert engine_module.store_trouble(_Pg("55P03")) == ("the store is busy; try again")
 
 
 class _Pg(Exception):

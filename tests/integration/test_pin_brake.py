@@ -129,9 +129,7 @@ def test_two_processes_guessing_on_one_file_check_at_most_the_limit(store_path: 
     assert lines.count("too many wrong PINs") >= 30 - brake.MAX_PIN_FAILURES
 
 
-def test_a_taken_pin_counts_against_the_manager_choosing_it(
-    store: Store, manager: Actor
-) -> None:
+def test_a_taken_pin_counts_against_the_manager_choosing_it(store: Store, manager: Actor) -> None:
     for i in range(brake.MAX_PIN_FAILURES):
         with pytest.raises(Conflict, match="choose another PIN"):
             users.add_user(store, manager, name=f"u{i}", role=Role.CASHIER, pin=PINS["cashier"])
@@ -139,9 +137,12 @@ def test_a_taken_pin_counts_against_the_manager_choosing_it(
         users.add_user(store, manager, name="u9", role=Role.CASHIER, pin="86420")
     with store.read() as session:
         assert session.scalar(select(func.count()).select_from(User).where(User.name == "u9")) == 0
-        assert session.scalar(
-            select(func.count()).select_from(PinFailure).where(PinFailure.user_id == manager.id)
-        ) == brake.MAX_PIN_FAILURES
+        assert (
+            session.scalar(
+                select(func.count()).select_from(PinFailure).where(PinFailure.user_id == manager.id)
+            )
+            == brake.MAX_PIN_FAILURES
+        )
 
 
 def test_a_free_pin_leaves_no_attempt_behind(store: Store, manager: Actor) -> None:

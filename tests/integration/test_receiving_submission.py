@@ -47,9 +47,10 @@ def test_a_list_and_a_quantity_are_saved_once_per_token(
     rcv = Receiving(sku="PH1", location="Front")
     entries = [SerialEntry("A1"), SerialEntry("A2")]
     first = receive_serials(store, manager, rcv, entries, method="list", submission="tok-list-1")
-    assert receive_serials(
-        store, manager, rcv, entries, method="list", submission="tok-list-1"
-    ) == first  # not "PH1 already has serials"
+    assert (
+        receive_serials(store, manager, rcv, entries, method="list", submission="tok-list-1")
+        == first
+    )  # not "PH1 already has serials"
     bulk = Receiving(sku="CAB", location="Front")
     one = receive_quantity(store, manager, bulk, 25, submission="tok-bulk-1")
     assert receive_quantity(store, manager, bulk, 25, submission="tok-bulk-1") == one

@@ -111,9 +111,7 @@ def demo(store, manager):  # type: ignore[no-untyped-def]
     fields = ItemFields(name="Phone", price=100, serialized=True, barcode="4006381333931")
     create_item(store, manager, sku="PH", values=fields)
     create_item(store, manager, sku="CB", values=ItemFields(name="Cable", price=10))
-    receive_serials(
-        store, manager, Receiving("PH", "Front"), parse_list("AB1,P2"), method="list"
-    )
+    receive_serials(store, manager, Receiving("PH", "Front"), parse_list("AB1,P2"), method="list")
     receive_quantity(store, manager, Receiving("CB", "Front"), 5)
     return store
 

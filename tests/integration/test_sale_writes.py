@@ -99,9 +99,7 @@ def test_a_unit_read_elsewhere_than_it_is_is_not_claimed(
     assert state.status is UnitStatus.IN_STOCK
 
 
-def test_two_tills_racing_for_the_same_units_sell_them_once(
-    shop: Store, cashier: Actor
-) -> None:
+def test_two_tills_racing_for_the_same_units_sell_them_once(shop: Store, cashier: Actor) -> None:
     """Two threads (two tills) complete a sale of the same units at the same moment: one
     sale goes through, the other is refused whole, on SQLite and on PostgreSQL."""
     lines = tuple(line_for(shop, cashier, c) for c in ("P1", "P2", "P3", "CABLE"))

@@ -63,8 +63,15 @@ def test_items_keep_todays_rule_unless_told(digits_shop: Shop) -> None:
 
 
 def test_receive_refuses_what_the_item_does_not_allow(digits_shop: Shop, tmp_path: Path) -> None:
-    digits_shop.refused("receive", "MOD", "--location", "Front", "--serials", "1001,10O2",
-                        match="'10O2' is refused: MOD serials hold digits 0-9 only, not 'O'")
+    digits_shop.refused(
+        "receive",
+        "MOD",
+        "--location",
+        "Front",
+        "--serials",
+        "1001,10O2",
+        match="'10O2' is refused: MOD serials hold digits 0-9 only, not 'O'",
+    )
     digits_shop.refused("receive", "MOD", "--location", "Front", "--range", "A1...A3",
                         match="not 'A'")  # fmt: skip
     digits_shop.refused("receive", "RTR", "--location", "Front", "--serials", "RT01,rt02",

@@ -256,9 +256,7 @@ def _printed(sale: SaleRecord, width_mm: int) -> list[str]:
 
 
 @pytest.mark.parametrize("width_mm", [58, 80])
-def test_the_receipt_of_a_collected_ticket_carries_its_number(
-    shop: Shop, width_mm: int
-) -> None:
+def test_the_receipt_of_a_collected_ticket_carries_its_number(shop: Shop, width_mm: int) -> None:
     t = ready_paid_ticket(shop)
     cart = Cart()
     ticket_sale.add_to_cart(shop.store, shop.cashier, cart, t)

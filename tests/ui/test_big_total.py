@@ -22,7 +22,9 @@ def _show(panel_owner: MainWindow, cents: int) -> None:
 
 
 def test_a_big_total_shows_whole_and_a_small_one_stays_big(
-    qtbot: QtBot, demo_store: Store, till_look: None  # noqa: F811
+    qtbot: QtBot,
+    demo_store: Store,
+    till_look: None,  # noqa: F811
 ) -> None:
     window = MainWindow(demo_store, SHOP)
     qtbot.addWidget(window)

@@ -60,4 +60,3 @@ def test_the_quantity_key_is_shown_on_a_button(qtbot: QtBot, pos: PosView) -> No
     texts = [b.text() for b in pos.findChildren(QPushButton)]
     assert "Qty ×   25*" in texts
     settle(qtbot)
-

@@ -11,7 +11,6 @@ from pytestqt.qtbot import QtBot
 from test_cart_columns import _cart, _line
 
 from app.ui.pos import cart_model as cols
-from app.ui.pos.pos_widgets import CartTable
 
 
 class _Painted(QObject):

@@ -86,4 +86,3 @@ def test_a_ticket_and_a_kit_in_the_cart_fit(
     problems = cut_texts(window) + too_wide(window, screen[0])
     assert not problems, "\n".join(problems)
     window.hide()
-

@@ -69,7 +69,6 @@ def test_an_emptied_sale_does_not_come_back(
     assert after.cart_model.is_empty()
 
 
-
 def test_a_kit_in_the_open_sale_comes_back_whole_after_a_crash(
     qtbot: QtBot, demo_store: Store, cashier: Actor, demo_manager: Actor
 ) -> None:

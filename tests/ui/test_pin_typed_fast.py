@@ -69,4 +69,3 @@ def test_a_real_scan_into_a_pin_field_is_refused_without_its_code(
     assert dialog.pin_edit.text() == "" and dialog.actor is None
     assert refused == [SCAN_INTO_SECRET]
     assert "4006381333948" not in SCAN_INTO_SECRET + _texts(dialog)
-

@@ -106,9 +106,7 @@ def test_enter_receives_and_no_red_hint_follows_the_green_banner(
     assert dialog.serial_input.error_line.message == ""
 
 
-def test_esc_asks_before_throwing_away_scanned_serials(
-    qtbot: QtBot, dialog: ReceiveDialog
-) -> None:
+def test_esc_asks_before_throwing_away_scanned_serials(qtbot: QtBot, dialog: ReceiveDialog) -> None:
     _scan(qtbot, dialog, "NEW0001", "NEW0002")
     qtbot.keyClick(dialog.serial_input.list_edit, Qt.Key.Key_Escape)
     assert dialog.isVisible()

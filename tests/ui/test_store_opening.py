@@ -108,9 +108,7 @@ def test_an_existing_store_opens_after_the_paint_and_a_pin_logs_in(
     qtbot.waitUntil(lambda: window.actor is not None, timeout=10_000)
 
 
-def test_the_first_start_makes_the_demo_store(
-    qtbot: QtBot, till: Till, tmp_path: Path
-) -> None:
+def test_the_first_start_makes_the_demo_store(qtbot: QtBot, till: Till, tmp_path: Path) -> None:
     _start(qtbot, till, f"sqlite:///{tmp_path / 'new' / 'shop.sqlite3'}", demo=True)
     assert till.store is not None and has_users(till.store)
 

@@ -113,9 +113,7 @@ def test_a_lock_keeps_the_ticket_with_the_open_sale(qtbot: QtBot, desk: Desk) ->
     _collected_on_a_sale(desk, number)
 
 
-def test_the_ticket_comes_back_with_the_open_sale_after_a_crash(
-    qtbot: QtBot, desk: Desk
-) -> None:
+def test_the_ticket_comes_back_with_the_open_sale_after_a_crash(qtbot: QtBot, desk: Desk) -> None:
     before, number = _at_the_till(qtbot, desk)
     settle(qtbot)
     before.hide()  # the till goes away without a word

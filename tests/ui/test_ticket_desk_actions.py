@@ -67,9 +67,7 @@ def test_a_warranty_replacement_from_the_detail(qtbot: QtBot, desk: Desk) -> Non
     assert new_unit.warranty_end == warranty_end  # the remaining warranty, not a new one
 
 
-def test_sent_to_the_vendor_and_received_back_from_the_detail(
-    qtbot: QtBot, desk: Desk
-) -> None:
+def test_sent_to_the_vendor_and_received_back_from_the_detail(qtbot: QtBot, desk: Desk) -> None:
     # The shop's own unit in for repair: it goes at_vendor and comes back to its shelf.
     number = open_ticket(
         desk.store, desk.service,

@@ -191,7 +191,6 @@ def test_a_ticket_with_nothing_on_it_is_handed_back_without_a_sale(
     qtbot: QtBot, desk: Desk
 ) -> None:
 
-
     ticket = take_in_foreign(desk, "NOTHING-1")
     for status in ("diagnosing", "ready"):
         change_status(desk.store, desk.service, ticket.number, status)

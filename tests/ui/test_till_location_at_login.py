@@ -31,9 +31,7 @@ def _pos(qtbot: QtBot, store: Store, shop: ShopSettings) -> PosView:
     return view
 
 
-def test_no_till_location_sells_from_the_only_sellable_one(
-    qtbot: QtBot, demo_store: Store
-) -> None:
+def test_no_till_location_sells_from_the_only_sellable_one(qtbot: QtBot, demo_store: Store) -> None:
     pos = _pos(qtbot, demo_store, ShopSettings())
     assert pos.till.location == "Front store"
     type_code(qtbot, pos.scan_edit, PHONE)

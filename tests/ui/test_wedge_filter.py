@@ -200,4 +200,3 @@ def test_a_click_types_the_held_keys_first(
     assert field.text() == ""
     qtbot.mouseClick(field, Qt.MouseButton.LeftButton)  # ...and straight to Log in
     assert field.text() == "9"
-

@@ -15,9 +15,7 @@ from app.users.roles import GRANTS, Actor, Permission, Role, parse_role, require
 from tests.conftest import PINS, dump_tables
 
 
-def test_pin_is_stored_peppered_and_hashed(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
+def test_pin_is_stored_peppered_and_hashed(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     one = hash_pin("4321")
     assert "4321" not in one and one.startswith("pscrypt$")
     assert verify_pin("4321", one) and not verify_pin("4322", one)

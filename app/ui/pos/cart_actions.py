@@ -159,8 +159,10 @@ class CartActions(PosParts):
             by = f", approved by {approver.name}" if approver else ""
             self.message.show_info(said + by)
 
-        if price == line.unit_price or self.approver is not None or not self._needs_manager(
-            changing_price=True
+        if (
+            price == line.unit_price
+            or self.approver is not None
+            or not self._needs_manager(changing_price=True)
         ):
             apply(None)
             return

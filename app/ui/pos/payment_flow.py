@@ -37,8 +37,10 @@ class TakesPayment(PosParts):
                 self.approver = approver
                 self._open_payment()
 
-            what = "this sale's changed price" if self.cart_model.cart.has_price_override else (
-                "this sale's discount"
+            what = (
+                "this sale's changed price"
+                if self.cart_model.cart.has_price_override
+                else ("this sale's discount")
             )
             self._ask_approval(what, approved)
             return

@@ -175,4 +175,3 @@ class DonePanel(QWidget):
         self.detail.setText(detail)
         self.note.hide()
         self.preview.show_receipt(receipt)
-
