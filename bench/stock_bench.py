@@ -39,7 +39,7 @@ import sqlalchemy
 from sqlalchemy import Select, bindparam
 
 from app.db.uow import Store, open_store, sqlite_url
-from app.stock import queries
+from app.stock import contains, queries
 from app.stock.models import SerialUnit, UnitStatus
 from app.stock.records import UnitRecord
 from app.stock.serials import serial_key
@@ -344,6 +344,15 @@ def measure_pages(b: Bench, report: Report) -> None:
 
 _MATCH = "SELECT rowid FROM serial_units_search WHERE serial_units_search MATCH ?"
 _CONTAINS_SQL = _UNIT_SELECT + f"WHERE u.id IN ({_MATCH}) ORDER BY u.serial_key, u.id LIMIT ?"
+_AHEAD = "FROM (SELECT id, serial_key, asset_tag FROM serial_units ORDER BY serial_key, id LIMIT ?)"
+_WINDOW_HOLDS_SQL = (
+    "SELECT count(*) FROM (SELECT serial_key FROM (SELECT serial_key FROM serial_units"
+    " ORDER BY serial_key, id LIMIT ?) WHERE serial_key LIKE ? ESCAPE '\\')"
+)
+_WINDOW_SQL = (
+    _UNIT_SELECT + f"WHERE u.id IN (SELECT id {_AHEAD} WHERE serial_key LIKE ? ESCAPE '\\'"
+    " OR lower(asset_tag) LIKE ? ESCAPE '\\') ORDER BY u.serial_key, u.id LIMIT ?"
+)
 _LIKE_SQL = (
     _UNIT_SELECT + "WHERE u.serial_key LIKE ? ESCAPE '\\' OR lower(u.asset_tag) LIKE ? "
     "ESCAPE '\\' ORDER BY u.serial_key, u.id LIMIT ?"
@@ -352,15 +361,24 @@ CONTAINS_TARGET_MS = 20.0
 
 
 def floor_contains(conn: sqlite3.Connection, needle: str) -> list[tuple[Any, ...]]:
-    """list_units' 'contains' page 1 in plain SQL: count the trigram matches (up to
-    DENSE_MATCHES), then the matching units' page, or for a common needle the LIKE walk."""
+    """list_units' 'contains' page 1 in plain SQL: if more than a page of the first WINDOW
+    serial keys match, the page from those units (serial or tag); else count the trigram
+    matches (up to DENSE_MATCHES), then the matching units' page, or for a common needle
+    the LIKE walk."""
     key = serial_key(needle)
     phrase = '"' + key.replace('"', '""') + '"'
-    dense = queries.DENSE_MATCHES
+    pattern = "%" + key.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
+    if len(key) >= contains.TRIGRAM:
+        (held,) = conn.execute(_WINDOW_HOLDS_SQL, (contains.WINDOW, pattern)).fetchone()
+        if held > PAGE_SIZE:
+            window = (contains.WINDOW, pattern, pattern, PAGE_SIZE + 1)
+            rows = conn.execute(_WINDOW_SQL, window).fetchall()
+            if len(rows) > PAGE_SIZE:
+                return rows[:PAGE_SIZE]
+    dense = contains.DENSE_MATCHES
     (count,) = conn.execute(f"SELECT count(*) FROM ({_MATCH} LIMIT ?)", (phrase, dense)).fetchone()
     if count < dense:
         return conn.execute(_CONTAINS_SQL, (phrase, PAGE_SIZE + 1)).fetchall()[:PAGE_SIZE]
-    pattern = "%" + key.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
     return conn.execute(_LIKE_SQL, (pattern, pattern, PAGE_SIZE + 1)).fetchall()[:PAGE_SIZE]
 
 

@@ -15,13 +15,10 @@ from sqlalchemy import (
     Select,
     and_,
     bindparam,
-    column,
     func,
-    literal_column,
     null,
     or_,
     select,
-    table,
     union_all,
 )
 from sqlalchemy.orm import Session, aliased
@@ -29,6 +26,7 @@ from sqlalchemy.orm import Session, aliased
 from app.customers.models import Customer
 from app.db.uow import Store
 from app.errors import InvalidInput
+from app.stock.contains import WINDOW, contains, in_window, uses_window, window_holds
 from app.stock.lifecycle import describe_state
 from app.stock.lookups import get_item, get_location, item_record, location_record, one_unit
 from app.stock.models import Item, Location, Movement, SerialUnit, StockLevel, UnitStatus
@@ -129,43 +127,61 @@ def _filtered(session: Session, f: UnitFilter, *, costs: bool) -> Select:  # typ
     if f.location:
         loc = get_location(session, f.location, active=False)
         query = query.where(SerialUnit.location_id == loc.id)
-    key = serial_key(f.prefix or "")
-    if key:
-        query = query.where(SerialUnit.serial_key >= key)
-        upper = _next_key(key)
-        if upper is not None:
-            query = query.where(SerialUnit.serial_key < upper)
-    if f.search and serial_key(f.search):
-        query = query.where(_contains(session, serial_key(f.search)))
     if f.batch_id is not None:
         query = query.where(SerialUnit.batch_id == f.batch_id)
     return query
 
 
-# SQLite's trigram index on serial_key and asset_tag (migration 0009), kept by triggers.
-_SEARCH = table("serial_units_search", column("rowid"))
-_TRIGRAM = 3  # the index answers needles of three characters or more
-# Above this many matches (a tenth of a million-unit store) a page is found faster by
-# walking the units in key order and testing each than by sorting every match.
-DENSE_MATCHES = 100_000
+def _key_range(
+    key: ColumnElement[Any],
+    unit_id: ColumnElement[Any],
+    f: UnitFilter,
+    after: tuple[str, int] | None,
+) -> list[ColumnElement[bool]]:
+    """Where a page starts in key order (after `after`) and what the prefix bounds."""
+    conditions = []
+    prefix = serial_key(f.prefix or "")
+    if prefix:
+        conditions.append(key >= prefix)
+        upper = _next_key(prefix)
+        if upper is not None:
+            conditions.append(key < upper)
+    if after is not None:
+        last_key, last_id = after
+        conditions.append(or_(key > last_key, and_(key == last_key, unit_id > last_id)))
+    return conditions
 
 
-def _contains(session: Session, needle: str) -> ColumnElement[bool]:
-    """Serial or asset tag contains `needle` (case ignored). From three characters on
-    SQLite asks its trigram index for the unit ids, and PostgreSQL's LIKE uses the pg_trgm
-    indexes; shorter or very common needles walk the units in key order with LIKE."""
-    if len(needle) >= _TRIGRAM and session.get_bind().dialect.name == "sqlite":
-        phrase = '"' + needle.replace('"', '""') + '"'  # one quoted phrase: a substring
-        matching = select(_SEARCH.c.rowid).where(literal_column(_SEARCH.name).op("MATCH")(phrase))
-        counted = select(func.count()).select_from(matching.limit(DENSE_MATCHES).subquery())
-        if (session.scalar(counted) or 0) < DENSE_MATCHES:
-            return SerialUnit.id.in_(matching)
-    escaped = needle.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
-    pattern = f"%{escaped}%"
-    return or_(
-        SerialUnit.serial_key.like(pattern, escape="\\"),
-        func.lower(SerialUnit.asset_tag).like(pattern, escape="\\"),
-    )
+_WALKED = SerialUnit.__table__.alias("walked")  # the units a window walks, in key order
+
+
+def _page_rows(session: Session, query: Select, limit: int) -> Sequence[Any]:  # type: ignore[type-arg]
+    ordered = query.order_by(SerialUnit.serial_key, SerialUnit.id).limit(limit + 1)
+    return session.execute(ordered).all()
+
+
+def _matching_rows(
+    session: Session,
+    query: Select,  # type: ignore[type-arg]
+    f: UnitFilter,
+    after: tuple[str, int] | None,
+    limit: int,
+) -> Sequence[Any]:
+    """The page's rows (one more than `limit` if there are more): a 'contains' needle is
+    looked for in a window of key order first (app/stock/contains.py), then in its index."""
+    needle = serial_key(f.search or "")
+    if not needle:
+        return _page_rows(session, query, limit)
+    if uses_window(session, needle):
+        key, unit_id = _WALKED.c.serial_key, _WALKED.c.id
+        ahead = select(key).where(*_key_range(key, unit_id, f, after))
+        ahead = ahead.order_by(key, unit_id).limit(WINDOW)
+        if window_holds(session, needle, ahead, limit):
+            window = ahead.add_columns(unit_id, _WALKED.c.asset_tag)
+            rows = _page_rows(session, query.where(in_window(needle, window)), limit)
+            if len(rows) > limit:  # more than a page in the window: none before them is left
+                return rows
+    return _page_rows(session, query.where(contains(session, needle)), limit)
 
 
 # Values repeated across list rows (an item's cost, a delivery's batch and day, warranty
@@ -219,17 +235,9 @@ def list_units(
         raise InvalidInput(f"limit must be between 1 and {MAX_PAGE}")
     with store.read() as session:
         query = _filtered(session, f, costs=_sees_costs(actor))
-        if after is not None:
-            key, unit_id = after
-            query = query.where(
-                or_(
-                    SerialUnit.serial_key > key,
-                    and_(SerialUnit.serial_key == key, SerialUnit.id > unit_id),
-                )
-            )
-        rows = session.execute(
-            query.order_by(SerialUnit.serial_key, SerialUnit.id).limit(limit + 1)
-        ).all()
+        unit = SerialUnit.__table__.c
+        query = query.where(*_key_range(unit.serial_key, unit.id, f, after))
+        rows = _matching_rows(session, query, f, after, limit)
         units = [_compact(row) for row in rows[:limit]]
         more = len(rows) > limit
         last = units[-1] if units and more else None

@@ -12,7 +12,7 @@ from sqlalchemy import text, update
 
 from app.db.migrate import run_migration, upgrade_to_head
 from app.db.uow import Store, open_store, sqlite_url
-from app.stock import queries
+from app.stock import contains, queries
 from app.stock.items import ItemFields, create_item
 from app.stock.locations import create_location
 from app.stock.models import SerialUnit
@@ -125,7 +125,7 @@ def test_common_needles_walk_the_key_order(
 ) -> None:
     """Above DENSE_MATCHES matches the page comes from the LIKE walk: the same answer."""
     _shop(store, manager)
-    monkeypatch.setattr(queries, "DENSE_MATCHES", 2)
+    monkeypatch.setattr(contains, "DENSE_MATCHES", 2)
     for needle in NEEDLES:
         assert _found(store, manager, needle) == _walked(store, needle), needle
 
@@ -157,3 +157,57 @@ def test_migration_builds_the_index_for_units_already_there(tmp_path: Path, mana
         assert [r[0] for r in found] == [1, 2]
     finally:
         store.dispose()
+
+
+def _paged(store: Store, actor: Actor, f: UnitFilter, limit: int) -> list[str]:
+    seen: list[str] = []
+    after = None
+    while True:
+        page = queries.list_units(store, actor, f, limit=limit, after=after)
+        seen += [u.serial for u in page.units]
+        if page.next_after is None:
+            return seen
+        after = page.next_after
+
+
+@pytest.mark.parametrize("window", [1, 2, 4, 5_000])
+def test_a_page_from_the_window_is_the_page_the_index_gives(
+    store: Store, manager: Actor, monkeypatch: pytest.MonkeyPatch, window: int
+) -> None:
+    """A page is first looked for in the next `WINDOW` units in key order; whether it is
+    found there or the index answers, every page is the one a walk through all units
+    gives, with other filters, a prefix and page after page."""
+    _shop(store, manager)
+    back = [SerialEntry(f"ABC-{n}", f"TAG-{n}" if n % 3 else None) for n in range(101, 109)]
+    receive_serials(store, manager, Receiving(sku="PHONE", location="Back"), back, method="list")
+    in_back_serials = {entry.serial for entry in back}
+    monkeypatch.setattr(queries, "WINDOW", window)
+    for needle in NEEDLES:
+        for limit in (1, 2, 3):
+            found = _paged(store, manager, UnitFilter(search=needle), limit)
+            assert found == _walked(store, needle), (needle, limit)
+        in_back = _paged(store, manager, UnitFilter(search=needle, location="Back"), 2)
+        assert in_back == [s for s in _walked(store, needle) if s in in_back_serials]
+        by_prefix = _paged(store, manager, UnitFilter(search=needle, prefix="abc-10"), 2)
+        assert by_prefix == [s for s in _walked(store, needle) if s.lower().startswith("abc-10")]
+
+
+def test_a_common_needle_is_answered_from_the_window(
+    store: Store, manager: Actor, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """More matches in the window than the page shows: the index is not asked."""
+    _shop(store, manager)
+    asked: list[str] = []
+
+    def index(session: object, needle: str) -> object:
+        asked.append(needle)
+        return contains.contains(session, needle)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(queries, "contains", index)
+    page = queries.list_units(store, manager, UnitFilter(search="ABC"), limit=1)
+    assert [u.serial for u in page.units] == ["ABC-100"]
+    assert page.next_after is not None
+    if store.is_sqlite:
+        assert asked == []  # from the window
+    queries.list_units(store, manager, UnitFilter(search="ABC"), limit=5)
+    assert asked[-1:] == ["abc"]  # two matches, a page of five: the index answers
