@@ -343,7 +343,11 @@ def measure_pages(b: Bench, report: Report) -> None:
 
 
 _MATCH = "SELECT rowid FROM serial_units_search WHERE serial_units_search MATCH ?"
-_CONTAINS_SQL = _UNIT_SELECT + f"WHERE u.id IN ({_MATCH}) ORDER BY u.serial_key, u.id LIMIT ?"
+# The page's ids first (sorted by key alone), then their rows.
+_PAGE_IDS = "WHERE u.id IN (SELECT id FROM serial_units WHERE {} ORDER BY serial_key, id LIMIT ?)"
+_CONTAINS_SQL = (
+    _UNIT_SELECT + _PAGE_IDS.format(f"id IN ({_MATCH})") + " ORDER BY u.serial_key, u.id LIMIT ?"
+)
 _AHEAD = "FROM (SELECT id, serial_key, asset_tag FROM serial_units ORDER BY serial_key, id LIMIT ?)"
 _WINDOW_HOLDS_SQL = (
     "SELECT count(*) FROM (SELECT serial_key FROM (SELECT serial_key FROM serial_units"
@@ -354,8 +358,9 @@ _WINDOW_SQL = (
     " OR lower(asset_tag) LIKE ? ESCAPE '\\') ORDER BY u.serial_key, u.id LIMIT ?"
 )
 _LIKE_SQL = (
-    _UNIT_SELECT + "WHERE u.serial_key LIKE ? ESCAPE '\\' OR lower(u.asset_tag) LIKE ? "
-    "ESCAPE '\\' ORDER BY u.serial_key, u.id LIMIT ?"
+    _UNIT_SELECT
+    + _PAGE_IDS.format("serial_key LIKE ? ESCAPE '\\' OR lower(asset_tag) LIKE ? ESCAPE '\\'")
+    + " ORDER BY u.serial_key, u.id LIMIT ?"
 )
 CONTAINS_TARGET_MS = 20.0
 
@@ -378,8 +383,10 @@ def floor_contains(conn: sqlite3.Connection, needle: str) -> list[tuple[Any, ...
     dense = contains.DENSE_MATCHES
     (count,) = conn.execute(f"SELECT count(*) FROM ({_MATCH} LIMIT ?)", (phrase, dense)).fetchone()
     if count < dense:
-        return conn.execute(_CONTAINS_SQL, (phrase, PAGE_SIZE + 1)).fetchall()[:PAGE_SIZE]
-    return conn.execute(_LIKE_SQL, (pattern, pattern, PAGE_SIZE + 1)).fetchall()[:PAGE_SIZE]
+        page = (phrase, PAGE_SIZE + 1, PAGE_SIZE + 1)
+        return conn.execute(_CONTAINS_SQL, page).fetchall()[:PAGE_SIZE]
+    page = (pattern, pattern, PAGE_SIZE + 1, PAGE_SIZE + 1)
+    return conn.execute(_LIKE_SQL, page).fetchall()[:PAGE_SIZE]
 
 
 def contains_needles(serials: Sequence[str], rng: random.Random) -> list[str]:

@@ -115,21 +115,22 @@ def _next_key(prefix: str) -> str | None:
     return stripped[:-1] + chr(ord(stripped[-1]) + 1)
 
 
-def _filtered(session: Session, f: UnitFilter, *, costs: bool) -> Select:  # type: ignore[type-arg]
-    query = unit_select(costs=costs)
+def _filtered(session: Session, f: UnitFilter) -> list[ColumnElement[bool]]:
+    """The filter's conditions on the units, but for the prefix and 'contains'."""
+    conditions = []
     if f.sku:
-        query = query.where(SerialUnit.item_id == get_item(session, f.sku, active=False).id)
+        conditions.append(SerialUnit.item_id == get_item(session, f.sku, active=False).id)
     if f.status:
         if f.status not in {s.value for s in UnitStatus}:
             known = ", ".join(s.value for s in UnitStatus)
             raise InvalidInput(f"unknown status {f.status!r}; statuses are {known}")
-        query = query.where(SerialUnit.status == f.status)
+        conditions.append(SerialUnit.status == f.status)
     if f.location:
         loc = get_location(session, f.location, active=False)
-        query = query.where(SerialUnit.location_id == loc.id)
+        conditions.append(SerialUnit.location_id == loc.id)
     if f.batch_id is not None:
-        query = query.where(SerialUnit.batch_id == f.batch_id)
-    return query
+        conditions.append(SerialUnit.batch_id == f.batch_id)
+    return conditions
 
 
 def _key_range(
@@ -155,33 +156,51 @@ def _key_range(
 _WALKED = SerialUnit.__table__.alias("walked")  # the units a window walks, in key order
 
 
-def _page_rows(session: Session, query: Select, limit: int) -> Sequence[Any]:  # type: ignore[type-arg]
-    ordered = query.order_by(SerialUnit.serial_key, SerialUnit.id).limit(limit + 1)
-    return session.execute(ordered).all()
+def _page_rows(
+    session: Session,
+    conditions: Sequence[ColumnElement[bool]],
+    limit: int,
+    *,
+    costs: bool,
+    ids_first: bool = False,
+) -> Sequence[Any]:
+    """The first `limit` + 1 units meeting `conditions`, in key order. `ids_first`: the
+    page's ids are found first, then only their rows read, for when many units match and
+    each would otherwise be read in full (its item, place and customer too) to be sorted."""
+    order = (SerialUnit.serial_key, SerialUnit.id)
+    if ids_first:
+        ids = select(SerialUnit.id).where(*conditions).order_by(*order).limit(limit + 1)
+        conditions = [SerialUnit.id.in_(ids)]
+    query = unit_select(costs=costs).where(*conditions).order_by(*order).limit(limit + 1)
+    return session.execute(query).all()
 
 
 def _matching_rows(
     session: Session,
-    query: Select,  # type: ignore[type-arg]
+    conditions: list[ColumnElement[bool]],
     f: UnitFilter,
     after: tuple[str, int] | None,
+    *,
     limit: int,
+    costs: bool,
 ) -> Sequence[Any]:
     """The page's rows (one more than `limit` if there are more): a 'contains' needle is
     looked for in a window of key order first (app/stock/contains.py), then in its index."""
     needle = serial_key(f.search or "")
     if not needle:
-        return _page_rows(session, query, limit)
+        return _page_rows(session, conditions, limit, costs=costs)
     if uses_window(session, needle):
         key, unit_id = _WALKED.c.serial_key, _WALKED.c.id
         ahead = select(key).where(*_key_range(key, unit_id, f, after))
         ahead = ahead.order_by(key, unit_id).limit(WINDOW)
         if window_holds(session, needle, ahead, limit):
             window = ahead.add_columns(unit_id, _WALKED.c.asset_tag)
-            rows = _page_rows(session, query.where(in_window(needle, window)), limit)
+            found = [*conditions, in_window(needle, window)]
+            rows = _page_rows(session, found, limit, costs=costs)
             if len(rows) > limit:  # more than a page in the window: none before them is left
                 return rows
-    return _page_rows(session, query.where(contains(session, needle)), limit)
+    found = [*conditions, contains(session, needle)]
+    return _page_rows(session, found, limit, costs=costs, ids_first=True)
 
 
 # Values repeated across list rows (an item's cost, a delivery's batch and day, warranty
@@ -234,10 +253,9 @@ def list_units(
     if not 1 <= limit <= MAX_PAGE:
         raise InvalidInput(f"limit must be between 1 and {MAX_PAGE}")
     with store.read() as session:
-        query = _filtered(session, f, costs=_sees_costs(actor))
         unit = SerialUnit.__table__.c
-        query = query.where(*_key_range(unit.serial_key, unit.id, f, after))
-        rows = _matching_rows(session, query, f, after, limit)
+        conditions = _filtered(session, f) + _key_range(unit.serial_key, unit.id, f, after)
+        rows = _matching_rows(session, conditions, f, after, limit=limit, costs=_sees_costs(actor))
         units = [_compact(row) for row in rows[:limit]]
         more = len(rows) > limit
         last = units[-1] if units and more else None
