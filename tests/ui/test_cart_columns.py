@@ -71,16 +71,35 @@ def test_the_scroll_bar_coming_rewraps_no_name(qtbot: QtBot) -> None:
     assert cut_texts(table) == []
 
 
-def test_a_figure_column_grows_in_a_sale_and_starts_again_with_the_next(qtbot: QtBot) -> None:
+def test_a_figure_column_grows_in_a_sale_and_keeps_its_width_for_the_next(
+    qtbot: QtBot,
+) -> None:
     table, model = _cart(qtbot)
     heading = table.columnWidth(cols.SERIAL)
-    model.add(_line(1, serial="SN-0000000000000000001"))
+    model.add(_line(1, serial="SN-00000001"))
     wide = table.columnWidth(cols.SERIAL)
     assert wide > heading
     model.add(_line(2, serial="S2"))
     model.remove(0)
     assert table.columnWidth(cols.SERIAL) == wide  # a narrower one would re-wrap every name
+    model.clear()  # the next sale: the columns stay where they were
+    assert table.columnWidth(cols.SERIAL) == wide
+    model.add(_line(3, serial="S3"))
+    assert table.columnWidth(cols.SERIAL) == wide
+    assert cut_texts(table) == []
+
+
+def test_a_sale_starts_from_the_headings_when_kept_widths_would_squeeze_the_names(
+    qtbot: QtBot,
+) -> None:
+    table, model = _cart(qtbot)
+    heading = table.columnWidth(cols.SERIAL)
+    kit_serials = ", ".join(f"KIT-PART-{n:04d}" for n in range(6))  # a kit's list of serials
+    model.add(_line(1, serial=kit_serials))
+    assert table.columnWidth(cols.SERIAL) > table.width() // 2
     model.clear()
+    assert table.columnWidth(cols.SERIAL) == heading
+    model.add(_line(2, serial="S2"))
     assert table.columnWidth(cols.SERIAL) == heading
     assert cut_texts(table) == []
 

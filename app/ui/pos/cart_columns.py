@@ -6,9 +6,13 @@ moved, the name column's width changed and every name was wrapped again; the ten
 scroll bar narrowed the table and did the same. Here:
 
 - a figure column (serial, warranty, qty, price, discount, total) is as wide as its
-  heading or the widest cell seen in this sale, measured only in the lines that came or
-  changed; it only grows during a sale (a narrower column would re-wrap every name for a
-  few pixels) and starts again from its heading with the next sale;
+  heading or the widest cell seen, measured only in the lines that came or changed; it
+  only grows during a sale (a narrower column would re-wrap every name for a few pixels);
+- the next sale keeps those widths, so the columns stay where the cashier looks and a
+  sale's first lines seldom widen one (which repainted every heading and line, on the
+  scans of a sale that were slowest); a sale starts again from the headings when the kept
+  widths would leave the names less than NAME_SHARE_KEPT of the room (after a kit's list
+  of serials);
 - the name column takes what is left of the table's width, less the vertical scroll bar's
   width whether it shows or not, so the scroll bar arriving changes nothing under it;
 - a line's height is measured when it comes or changes (a long name wraps onto a taller
@@ -23,6 +27,7 @@ from PySide6.QtWidgets import QHeaderView, QTableView
 AnyIndex = QModelIndex | QPersistentModelIndex
 
 NAME_MIN = 120  # px: a narrow window still shows a few words of the name a line
+NAME_SHARE_KEPT = 0.25  # a new sale keeps the figures' widths while names get this share
 
 
 class CartColumns(QObject):
@@ -60,13 +65,19 @@ class CartColumns(QObject):
     # ------------------------------------------------------------------ the model's news
 
     def _reset(self) -> None:
-        """A new sale (or a resumed one): figures start from their headings again."""
+        """A new sale (or a resumed one): the figures keep their widths, or start from
+        their headings again if those would leave the names too little room."""
         header = self._table.horizontalHeader()
-        self._widths = {
+        headings = {
             column: header.sectionSizeHint(column)
             for column in range(header.count())
             if column != self._name
         }
+        kept = {
+            column: max(width, self._widths.get(column, 0)) for column, width in headings.items()
+        }
+        room = self._room()
+        self._widths = kept if room - self._figures(kept) >= NAME_SHARE_KEPT * room else headings
         rows = self._table.model().rowCount()
         self._measure(0, rows - 1)
         self._lay_out(fit_all=True)
@@ -100,22 +111,25 @@ class CartColumns(QObject):
         has been measured again, for its name wraps anew)."""
         table = self._table
         header = table.horizontalHeader()
-        figures = 0
         for column, width in self._widths.items():
             if header.sectionSize(column) != width and not table.isColumnHidden(column):
                 header.resizeSection(column, width)
-            if not table.isColumnHidden(column):
-                figures += width
-        # The room as if there were no scroll bar, less the scroll bar's width: the same
-        # whether the cart is long enough to scroll or not.
-        room = table.maximumViewportSize().width() - table.verticalScrollBar().sizeHint().width()
-        name = max(NAME_MIN, room - figures)
+        name = max(NAME_MIN, self._room() - self._figures(self._widths))
         changed = header.sectionSize(self._name) != name
         if changed:
             header.resizeSection(self._name, name)
         if changed or fit_all:
             self._fit(0, table.model().rowCount() - 1)
         return changed
+
+    def _room(self) -> int:
+        """The columns' room as if there were no scroll bar, less the scroll bar's width:
+        the same whether the cart is long enough to scroll or not."""
+        table = self._table
+        return table.maximumViewportSize().width() - table.verticalScrollBar().sizeHint().width()
+
+    def _figures(self, widths: dict[int, int]) -> int:
+        return sum(w for column, w in widths.items() if not self._table.isColumnHidden(column))
 
     def _fit(self, first: int, last: int) -> None:
         """Each line as tall as its wrapped name. The table is not told row by row: it
