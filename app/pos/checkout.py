@@ -8,12 +8,12 @@ statements (one INSERT per table, app.db.rows), so the till's commit stays short
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from functools import partial
 
-from sqlalchemy import Table, bindparam, select
+from sqlalchemy import Table
 from sqlalchemy.orm import Session
 
 from app.customers.models import Customer
@@ -51,9 +51,9 @@ from app.pos.sale_reads import (
 )
 from app.pos.sale_rows import SaleLineRow, SaleRow, TenderRow
 from app.pos.sales import build_sale_record, customer_name
+from app.pos.sellable import last_sale_of, unsellable_reason
 from app.stock.ledger import UnitMove, UnitMoved, UnitState, move_bulk, move_units
 from app.stock.lifecycle import Move
-from app.stock.models import UnitStatus
 from app.text import clean_text
 from app.users import audit
 from app.users.roles import Actor, Permission, Role, require
@@ -92,40 +92,6 @@ class UnitUnavailable(Conflict):
     def __init__(self, message: str, unit_id: int) -> None:
         self.unit_id = unit_id
         super().__init__(message)
-
-
-# Built once: a scan of a sold unit and a refund ask it (the scan prepares it).
-LAST_SALE = (
-    select(Sale.number, Sale.business_day)
-    .join(SaleLine, SaleLine.sale_id == Sale.id)
-    .where(SaleLine.unit_id == bindparam("unit_id"))
-    .order_by(Sale.id.desc())
-    .limit(1)
-)
-# unit id -> (receipt number, business day) of the unit's last sale, if it has one.
-LastSale = Callable[[int], "tuple[str, date] | None"]
-
-
-def last_sale_of(session: Session, unit_id: int) -> tuple[str, date] | None:
-    row = session.execute(LAST_SALE, {"unit_id": unit_id}).first()
-    return (row[0], row[1]) if row else None
-
-
-def unsellable_reason(last_sale: LastSale, unit: UnitState, sellable_location: bool) -> str | None:
-    """None if the unit can be sold now, else the specific reason for the cashier;
-    `last_sale` is asked only about a sold unit."""
-    if unit.status == UnitStatus.IN_STOCK:
-        if not sellable_location:
-            return f"{unit.serial} is at {unit.location}, which is not for sale"
-        return None
-    if unit.status == UnitStatus.SOLD:
-        sale = last_sale(unit.id)
-        if sale:
-            return f"{unit.serial} was sold on {sale[1].isoformat()} (receipt {sale[0]})"
-        return f"{unit.serial} is already sold"
-    from app.stock.lifecycle import describe_state
-
-    return f"{unit.serial} {describe_state(unit.status, unit.location, unit.customer)}"
 
 
 def _check_checkout(

@@ -15,7 +15,7 @@ from app.ids import SaleLineId
 from app.pos.cart import (
     TenderKind,
 )
-from app.pos.checkout import Till, last_sale_of, next_number
+from app.pos.checkout import Till, next_number
 from app.pos.day import business_day
 from app.pos.events import RefundCompleted
 from app.pos.models import Refund, RefundLine, Sale, SaleLine, Tender
@@ -26,6 +26,7 @@ from app.pos.records import (
     TenderRecord,
 )
 from app.pos.sales import customer_name, sale_by_number, user_name
+from app.pos.sellable import last_sale_of
 from app.stock.ledger import load_unit_states, move_bulk, move_unit
 from app.stock.lifecycle import Move
 from app.stock.lookups import get_location

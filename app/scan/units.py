@@ -14,7 +14,7 @@ from typing import Any
 from sqlalchemy import BindParameter, bindparam, func, select
 
 from app.db.prepared import Prepared, QuickReader, Row
-from app.pos.checkout import LAST_SALE, unsellable_reason
+from app.pos.sellable import LAST_SALE, unsellable_reason
 from app.scan.results import ItemSummary, ScannedUnit, ScanResult, UnitScan, UnknownScan
 from app.stock.items import barcode_key
 from app.stock.ledger import UnitState, unit_state_query

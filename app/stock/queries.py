@@ -7,8 +7,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
-from sys import intern
-from typing import Any, TypeVar, cast
+from typing import Any
 
 from sqlalchemy import (
     ColumnElement,
@@ -40,11 +39,11 @@ from app.stock.records import (
     ValuationRow,
 )
 from app.stock.serials import serial_key
+from app.stock.unit_rows import compact_unit
 from app.users.models import User
 from app.users.roles import Actor, Permission, require
 
 MAX_PAGE = 1_000
-T = TypeVar("T")
 
 
 def unit_select(*, costs: bool = True) -> Select:  # type: ignore[type-arg]
@@ -203,43 +202,6 @@ def _matching_rows(
     return _page_rows(session, found, limit, costs=costs, ids_first=True)
 
 
-# Values repeated across list rows (an item's cost, a delivery's batch and day, warranty
-# dates), one object each: a scrolled Stock list holds tens of thousands of rows, mostly
-# the same few thousand values. Bounded; immutable values only, so sharing is safe.
-_SHARED: dict[object, Any] = {}
-_SHARED_MAX = 50_000
-
-
-def _shared(value: T) -> T:
-    if value is None:
-        return value
-    found = _SHARED.get(value)
-    if found is None:
-        if len(_SHARED) >= _SHARED_MAX:
-            _SHARED.clear()
-        _SHARED[value] = found = value
-    return cast(T, found)
-
-
-def _compact(row: Sequence[Any]) -> UnitRecord:
-    """A list row as a record whose repeated texts (item, SKU, place, customer) and other
-    repeated values are shared between rows; only the unit's own id, serial and tag are its
-    own."""
-    (unit_id, item_id, sku, name, serial, tag, status, location, customer, *rest) = row
-    return UnitRecord(
-        unit_id,
-        _shared(item_id),
-        intern(sku),
-        intern(name),
-        serial,
-        tag,
-        status,
-        None if location is None else intern(location),
-        None if customer is None else intern(customer),
-        *(_shared(value) for value in rest),
-    )
-
-
 def list_units(
     store: Store,
     actor: Actor,
@@ -256,7 +218,7 @@ def list_units(
         unit = SerialUnit.__table__.c
         conditions = _filtered(session, f) + _key_range(unit.serial_key, unit.id, f, after)
         rows = _matching_rows(session, conditions, f, after, limit=limit, costs=_sees_costs(actor))
-        units = [_compact(row) for row in rows[:limit]]
+        units = [compact_unit(row) for row in rows[:limit]]
         more = len(rows) > limit
         last = units[-1] if units and more else None
         return UnitPage(units, (serial_key(last.serial), last.id) if last else None)
