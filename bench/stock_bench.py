@@ -72,7 +72,7 @@ _PAGE_SQL = (
 )
 _NEXT_PAGE_SQL = (
     _UNIT_SELECT + "WHERE u.status = ? AND u.serial_key >= ? AND u.serial_key < ? "
-    "AND (u.serial_key > ? OR (u.serial_key = ? AND u.id > ?)) "
+    "AND u.serial_key >= ? AND (u.serial_key > ? OR (u.serial_key = ? AND u.id > ?)) "
     "ORDER BY u.serial_key, u.id LIMIT ?"
 )
 
@@ -190,7 +190,7 @@ def floor_page(
         rows = conn.execute(_PAGE_SQL, (status, low, high, PAGE_SIZE + 1)).fetchall()
     else:
         key, unit_id = after
-        params = (status, low, high, key, key, unit_id, PAGE_SIZE + 1)
+        params = (status, low, high, key, key, key, unit_id, PAGE_SIZE + 1)
         rows = conn.execute(_NEXT_PAGE_SQL, params).fetchall()
     more = len(rows) > PAGE_SIZE
     rows = rows[:PAGE_SIZE]
@@ -373,7 +373,7 @@ def floor_contains(conn: sqlite3.Connection, needle: str) -> list[tuple[Any, ...
     key = serial_key(needle)
     phrase = '"' + key.replace('"', '""') + '"'
     pattern = "%" + key.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
-    if len(key) >= contains.TRIGRAM:
+    if len(key) >= contains.TRIGRAM and key.isascii():
         (held,) = conn.execute(_WINDOW_HOLDS_SQL, (contains.WINDOW, pattern)).fetchone()
         if held > PAGE_SIZE:
             window = (contains.WINDOW, pattern, pattern, PAGE_SIZE + 1)

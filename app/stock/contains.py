@@ -43,8 +43,12 @@ def _matching(phrase: str) -> Select:  # type: ignore[type-arg]
 
 
 def uses_window(session: Session, needle: str) -> bool:
-    """True if a page for `needle` is first looked for in a window (SQLite's index)."""
-    return len(needle) >= TRIGRAM and session.get_bind().dialect.name == "sqlite"
+    """True if a page for `needle` is first looked for in a window (SQLite's index). Not
+    for a needle beyond ASCII: the window tests with SQLite's lower() and LIKE, which fold
+    ASCII letters only, where the trigram index folds every letter."""
+    return (
+        len(needle) >= TRIGRAM and needle.isascii() and session.get_bind().dialect.name == "sqlite"
+    )
 
 
 def window_holds(

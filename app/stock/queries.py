@@ -148,6 +148,9 @@ def _key_range(
             conditions.append(key < upper)
     if after is not None:
         last_key, last_id = after
+        # The bound alone lets SQLite start in the key index there; the OR alone does not,
+        # and a window or a walk for page 50 read every key before it again.
+        conditions.append(key >= last_key)
         conditions.append(or_(key > last_key, and_(key == last_key, unit_id > last_id)))
     return conditions
 

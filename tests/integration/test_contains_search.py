@@ -179,10 +179,11 @@ def test_a_page_from_the_window_is_the_page_the_index_gives(
     gives, with other filters, a prefix and page after page."""
     _shop(store, manager)
     back = [SerialEntry(f"ABC-{n}", f"TAG-{n}" if n % 3 else None) for n in range(101, 109)]
+    back += [SerialEntry(f"SCR-{n}", f"ÉCRAN-{n}") for n in range(3)]  # case beyond ASCII
     receive_serials(store, manager, Receiving(sku="PHONE", location="Back"), back, method="list")
     in_back_serials = {entry.serial for entry in back}
     monkeypatch.setattr(queries, "WINDOW", window)
-    for needle in NEEDLES:
+    for needle in (*NEEDLES, "écr", "ÉCR"):
         for limit in (1, 2, 3):
             found = _paged(store, manager, UnitFilter(search=needle), limit)
             assert found == _walked(store, needle), (needle, limit)
@@ -211,3 +212,24 @@ def test_a_common_needle_is_answered_from_the_window(
         assert asked == []  # from the window
     queries.list_units(store, manager, UnitFilter(search="ABC"), limit=5)
     assert asked[-1:] == ["abc"]  # two matches, a page of five: the index answers
+
+
+def test_a_window_page_holds_the_units_matched_by_their_asset_tag(
+    store: Store, manager: Actor, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The window is chosen by its serial keys, but its page holds a unit whose asset tag
+    matches, before them in key order."""
+    _shop(store, manager)
+    receive_serials(
+        store,
+        manager,
+        Receiving(sku="PHONE", location="Front"),
+        [SerialEntry("AAA-1", "xx-ABC-tag"), SerialEntry("ABC-200")],
+        method="list",
+    )
+    asked: list[str] = []
+    monkeypatch.setattr(queries, "contains", lambda session, needle: asked.append(needle))
+    page = queries.list_units(store, manager, UnitFilter(search="abc"), limit=2)
+    assert [u.serial for u in page.units] == ["AAA-1", "ABC-100"]
+    if store.is_sqlite:
+        assert asked == []  # from the window, the index not asked

@@ -21,7 +21,7 @@ from app.ui import ops as ops_module
 from app.ui.formatting import ShopFormat
 from app.ui.ops import Ops, ops_running
 from app.ui.pos import cart_model as cols
-from app.ui.pos.cart_columns import CartColumns
+from app.ui.pos.cart_columns import NAME_MIN, CartColumns
 from app.ui.pos.cart_model import CartModel
 from app.ui.pos.pos_widgets import CartTable
 
@@ -135,3 +135,19 @@ def test_a_write_after_paint_starts_once_the_change_is_painted(
     assert ops_running() == 1  # settling waits for it from the call on
     qtbot.waitUntil(lambda: ops_running() == 0, timeout=2000)
     assert order[:2] == ["painted", "started"]
+
+
+def test_a_narrowed_window_gives_kept_widths_back_to_the_names(qtbot: QtBot) -> None:
+    """Widths kept from an earlier sale are given up when the till's window narrows (or
+    the discount column comes): only this sale's lines count again."""
+    table, model = _cart(qtbot)
+    heading = table.columnWidth(cols.SERIAL)
+    model.add(_line(1, serial="SN-00000001"))
+    kept = table.columnWidth(cols.SERIAL)
+    model.clear()
+    model.add(_line(2, serial="S2"))
+    assert table.columnWidth(cols.SERIAL) == kept
+    table.resize(470, 330)
+    qtbot.waitUntil(lambda: table.columnWidth(cols.SERIAL) == heading)
+    assert table.columnWidth(cols.ITEM) >= NAME_MIN
+    assert cut_texts(table) == []

@@ -55,10 +55,12 @@ class CartColumns(QObject):
         if self._table.isColumnHidden(column) == (not shown):
             return
         self._table.setColumnHidden(column, not shown)
+        self._unsqueeze()
         self._lay_out()
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
         if watched is self._table and event.type() == QEvent.Type.Resize:
+            self._unsqueeze()
             self._lay_out()
         return False
 
@@ -67,20 +69,33 @@ class CartColumns(QObject):
     def _reset(self) -> None:
         """A new sale (or a resumed one): the figures keep their widths, or start from
         their headings again if those would leave the names too little room."""
+        headings = self._headings()
+        kept = {
+            column: max(width, self._widths.get(column, 0)) for column, width in headings.items()
+        }
+        self._widths = headings if self._squeezed(kept) else kept
+        rows = self._table.model().rowCount()
+        self._measure(0, rows - 1)
+        self._lay_out(fit_all=True)
+
+    def _unsqueeze(self) -> None:
+        """Widths kept from earlier sales that now leave the names too little room (the
+        window narrowed, the discount column came): only this sale's lines count again."""
+        if self._squeezed(self._widths):
+            self._widths = self._headings()
+            self._measure(0, self._table.model().rowCount() - 1)
+
+    def _headings(self) -> dict[int, int]:
         header = self._table.horizontalHeader()
-        headings = {
+        return {
             column: header.sectionSizeHint(column)
             for column in range(header.count())
             if column != self._name
         }
-        kept = {
-            column: max(width, self._widths.get(column, 0)) for column, width in headings.items()
-        }
+
+    def _squeezed(self, widths: dict[int, int]) -> bool:
         room = self._room()
-        self._widths = kept if room - self._figures(kept) >= NAME_SHARE_KEPT * room else headings
-        rows = self._table.model().rowCount()
-        self._measure(0, rows - 1)
-        self._lay_out(fit_all=True)
+        return room - self._figures(widths) < max(NAME_MIN, NAME_SHARE_KEPT * room)
 
     def _rows_came(self, _parent: AnyIndex, first: int, last: int) -> None:
         self._rows_changed_between(first, last)

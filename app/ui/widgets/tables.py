@@ -37,7 +37,9 @@ class ShopTable(QTableView):
         self.setShowGrid(False)
         self.setWordWrap(False)
         self.setTabKeyNavigation(False)  # Tab leaves the table, as in any form
-        self.setHorizontalHeader(PlainHeader(Qt.Orientation.Horizontal, self))
+        header = PlainHeader(Qt.Orientation.Horizontal, self)
+        header.setSectionsClickable(True)  # as Qt's own table header: a click can sort
+        self.setHorizontalHeader(header)
         self.verticalHeader().setVisible(False)
         self.verticalHeader().setDefaultSectionSize(28)
         self.horizontalHeader().setHighlightSections(False)
