@@ -170,6 +170,18 @@ def _paged(store: Store, actor: Actor, f: UnitFilter, limit: int) -> list[str]:
         after = page.next_after
 
 
+def _index_asked(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """The needles the trigram index (or the LIKE walk) is asked about from now on."""
+    asked: list[str] = []
+
+    def index(session: object, needle: str) -> object:
+        asked.append(needle)
+        return contains.contains(session, needle)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(queries, "contains", index)
+    return asked
+
+
 @pytest.mark.parametrize("window", [1, 2, 4, 5_000])
 def test_a_page_from_the_window_is_the_page_the_index_gives(
     store: Store, manager: Actor, monkeypatch: pytest.MonkeyPatch, window: int
@@ -198,13 +210,7 @@ def test_a_common_needle_is_answered_from_the_window(
 ) -> None:
     """More matches in the window than the page shows: the index is not asked."""
     _shop(store, manager)
-    asked: list[str] = []
-
-    def index(session: object, needle: str) -> object:
-        asked.append(needle)
-        return contains.contains(session, needle)  # type: ignore[arg-type]
-
-    monkeypatch.setattr(queries, "contains", index)
+    asked = _index_asked(monkeypatch)
     page = queries.list_units(store, manager, UnitFilter(search="ABC"), limit=1)
     assert [u.serial for u in page.units] == ["ABC-100"]
     assert page.next_after is not None
@@ -227,8 +233,7 @@ def test_a_window_page_holds_the_units_matched_by_their_asset_tag(
         [SerialEntry("AAA-1", "xx-ABC-tag"), SerialEntry("ABC-200")],
         method="list",
     )
-    asked: list[str] = []
-    monkeypatch.setattr(queries, "contains", lambda session, needle: asked.append(needle))
+    asked = _index_asked(monkeypatch)
     page = queries.list_units(store, manager, UnitFilter(search="abc"), limit=2)
     assert [u.serial for u in page.units] == ["AAA-1", "ABC-100"]
     if store.is_sqlite:
