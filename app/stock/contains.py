@@ -42,13 +42,16 @@ def _matching(phrase: str) -> Select:  # type: ignore[type-arg]
     return select(_SEARCH.c.rowid).where(literal_column(_SEARCH.name).op("MATCH")(phrase))
 
 
+def _indexed(session: Session, needle: str) -> bool:
+    """True if SQLite's trigram index can answer `needle`."""
+    return len(needle) >= TRIGRAM and session.get_bind().dialect.name == "sqlite"
+
+
 def uses_window(session: Session, needle: str) -> bool:
     """True if a page for `needle` is first looked for in a window (SQLite's index). Not
     for a needle beyond ASCII: the window tests with SQLite's lower() and LIKE, which fold
     ASCII letters only, where the trigram index folds every letter."""
-    return (
-        len(needle) >= TRIGRAM and needle.isascii() and session.get_bind().dialect.name == "sqlite"
-    )
+    return needle.isascii() and _indexed(session, needle)
 
 
 def window_holds(
@@ -85,7 +88,7 @@ def contains(session: Session, needle: str) -> ColumnElement[bool]:
     From three characters on SQLite asks its trigram index for the unit ids, and
     PostgreSQL's LIKE uses the pg_trgm indexes; shorter or very common needles walk the
     units in key order with LIKE."""
-    if len(needle) >= TRIGRAM and session.get_bind().dialect.name == "sqlite":
+    if _indexed(session, needle):
         matching = _matching(_phrase(needle))
         counted = select(func.count()).select_from(matching.limit(DENSE_MATCHES).subquery())
         if (session.scalar(counted) or 0) < DENSE_MATCHES:

@@ -11,6 +11,8 @@ from pytestqt.qtbot import QtBot
 from test_cart_columns import _cart, _line
 
 from app.ui.pos import cart_model as cols
+from app.ui.pos.cart_model import CartModel
+from app.ui.pos.pos_widgets import CartTable
 
 
 class _Painted(QObject):
@@ -37,11 +39,17 @@ class _Painted(QObject):
         return united
 
 
-def test_a_scanned_line_repaints_from_it_down(qtbot: QtBot) -> None:
+def _cart_of_three(qtbot: QtBot) -> tuple[CartTable, CartModel]:
+    """A cart of three lines, not yet painted."""
     table, model = _cart(qtbot)
-    painted = _Painted(table)
     for n in range(3):
         model.add(_line(n, serial=f"SN{n}"))
+    return table, model
+
+
+def test_a_scanned_line_repaints_from_it_down(qtbot: QtBot) -> None:
+    table, model = _cart_of_three(qtbot)
+    painted = _Painted(table)
     painted.next_paint(qtbot)
     model.add(_line(3, serial="SN3"))
     area = painted.next_paint(qtbot)
@@ -64,10 +72,8 @@ def test_the_first_line_and_a_new_sale_repaint_it_all(qtbot: QtBot) -> None:
 
 
 def test_a_removed_line_repaints_it_all(qtbot: QtBot) -> None:
-    table, model = _cart(qtbot)
+    table, model = _cart_of_three(qtbot)
     painted = _Painted(table)
-    for n in range(3):
-        model.add(_line(n, serial=f"SN{n}"))
     painted.next_paint(qtbot)
     model.remove(0)
     assert painted.next_paint(qtbot) == table.viewport().rect()
@@ -77,10 +83,8 @@ def test_a_removed_line_repaints_it_all(qtbot: QtBot) -> None:
 def test_a_line_removed_then_one_scanned_before_the_paint_repaints_it_all(
     qtbot: QtBot,
 ) -> None:
-    table, model = _cart(qtbot)
+    table, model = _cart_of_three(qtbot)
     painted = _Painted(table)
-    for n in range(3):
-        model.add(_line(n, serial=f"SN{n}"))
     painted.next_paint(qtbot)
     model.remove(0)  # the lines below it moved up
     model.add(_line(3, serial="SN3"))
@@ -88,11 +92,9 @@ def test_a_line_removed_then_one_scanned_before_the_paint_repaints_it_all(
 
 
 def test_a_selected_line_leaves_the_headings_unpainted(qtbot: QtBot) -> None:
-    """Every scan selects its line: Qt's header repainted all its headings for it (a
-    third of a millisecond a scan) though none is drawn as selected."""
-    table, model = _cart(qtbot)
-    for n in range(3):
-        model.add(_line(n, serial=f"SN{n}"))
+    """Every scan selects its line: Qt's header repainted all its headings for it (0.5-0.7
+    ms a scan) though none is drawn as selected."""
+    table, _model = _cart_of_three(qtbot)
     headings = _Painted(table.horizontalHeader())
     whole = _Painted(table)
     whole.next_paint(qtbot)
